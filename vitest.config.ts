@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// The harness's own tests. The gateway suites (suites/**/*.suite.ts) are run by
+// `meshgate run` against a target, never by `npm test` directly.
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
