@@ -1,0 +1,83 @@
+import { Command } from 'commander';
+import { resolveScenario } from '../scenario/resolve.ts';
+import { readTarget } from '../target.ts';
+import { checkRunId, newRunId, sharedOptions } from './options.ts';
+import { runSession } from './run-session.ts';
+import { startEnvironment } from './start-environment.ts';
+import type { CommandContext } from './command-context.ts';
+
+interface SessionFlags {
+  scenario?: string;
+  reports: string;
+  runId?: string;
+  case?: string;
+  json?: boolean;
+  env: string;
+  httpPort?: number;
+  httpsPort?: number;
+  target: string;
+}
+
+/** `validate`: up, run every (or the chosen) suite, gate, down. The cutover script's call. */
+export function validateCommand(context: CommandContext): Command {
+  return new Command('validate')
+    .description('start an environment, run the suites through its gateway, gate the results, stop everything')
+    .argument('[suites...]', 'suites to run (default: all): multi-tenant, protocols, ssl, cors, performance')
+    .addOption(sharedOptions.env())
+    .addOption(sharedOptions.scenario())
+    .addOption(sharedOptions.casePattern())
+    .addOption(sharedOptions.reports())
+    .addOption(sharedOptions.runId())
+    .addOption(sharedOptions.httpPort())
+    .addOption(sharedOptions.httpsPort())
+    .addOption(sharedOptions.json())
+    .addHelpText('after', '\nExit codes: 0 pass, 1 the gate failed (or could not decide), 2 meshgate could not do its job (bad input, environment would not start, interrupted).')
+    .action(async (suites: string[], flags: SessionFlags) => {
+      const runId = checkRunId(flags.runId ?? newRunId());
+      const environment = await startEnvironment({ ...flags, runId, signal: context.signal, log: context.log });
+      try {
+        const target = environment.target();
+        context.exitCode = await runSession({
+          target: { ...target, resolved: resolveScenario(target.scenario) },
+          suites,
+          casePattern: flags.case,
+          reportsDir: flags.reports,
+          runId,
+          json: Boolean(flags.json),
+          options: { command: 'validate', suites, ...flags, runId },
+          signal: context.signal,
+          log: context.log,
+        });
+      } finally {
+        context.log('meshgate: stopping the environment');
+        await environment.stop();
+      }
+    });
+}
+
+/** `run`: the suites against any gateway a target file describes, whoever started it. */
+export function runCommand(context: CommandContext): Command {
+  return new Command('run')
+    .description('run suites against the gateway a target file describes (from `meshgate up`, or written by hand)')
+    .argument('[suites...]', 'suites to run (default: all)')
+    .addOption(sharedOptions.target())
+    .addOption(sharedOptions.casePattern())
+    .addOption(sharedOptions.reports())
+    .addOption(sharedOptions.runId())
+    .addOption(sharedOptions.json())
+    .action(async (suites: string[], flags: SessionFlags) => {
+      const runId = checkRunId(flags.runId ?? newRunId());
+      const target = await readTarget(flags.target);
+      context.exitCode = await runSession({
+        target,
+        suites,
+        casePattern: flags.case,
+        reportsDir: flags.reports,
+        runId,
+        json: Boolean(flags.json),
+        options: { command: 'run', suites, ...flags, runId },
+        signal: context.signal,
+        log: context.log,
+      });
+    });
+}

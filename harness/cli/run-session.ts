@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import { exitCodeFor, gateResults } from '../gate/verdict.ts';
+import { countResults } from '../reporters/case-record.ts';
+import { type RunReport, writeRunReport } from '../reporters/run-report.ts';
+import { runSuites } from '../runner/run-suites.ts';
+import type { LoadedTarget } from '../target.ts';
+import { InterruptedError, MeshgateError } from '../errors.ts';
+
+export interface SessionOptions {
+  target: LoadedTarget;
+  suites: string[];
+  casePattern?: string;
+  reportsDir: string;
+  runId: string;
+  json: boolean;
+  /** The options in force, recorded in the report. */
+  options: Record<string, unknown>;
+  signal: AbortSignal;
+  log: (line: string) => void;
+}
+
+/**
+ * Runs suites against a target, gates, writes reports/<run-id>/ and prints the
+ * verdict. Returns the exit code; throws InterruptedError (after writing an
+ * "interrupted" report) when the run was stopped.
+ */
+export async function runSession(options: SessionOptions): Promise<number> {
+  const startedAt = new Date().toISOString();
+  const dir = join(options.reportsDir, options.runId);
+  options.log(`meshgate: running suites against ${options.target.environment} gateway ${gatewayLabel(options.target)}`);
+  const outcome = await runSuites({
+    target: options.target,
+    suites: options.suites,
+    casePattern: options.casePattern,
+    junitFile: join(dir, 'junit.xml'),
+    progress: options.log,
+    signal: options.signal,
+  });
+  const gate = gateResults(outcome.cases);
+  const report: RunReport = {
+    version: 1,
+    runId: options.runId,
+    status: outcome.interrupted ? 'interrupted' : 'completed',
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    environment: options.target.environment,
+    gateway: gatewayLabel(options.target),
+    scenario: options.target.resolved.name,
+    options: options.options,
+    gate,
+    counts: countResults(outcome.cases),
+    cases: outcome.cases,
+    harnessErrors: outcome.harnessErrors,
+  };
+  await writeRunReport(dir, report);
+  printVerdict(report, dir, options);
+  if (outcome.interrupted) throw new InterruptedError((options.signal.reason as NodeJS.Signals | undefined) ?? 'SIGINT');
+  if (outcome.harnessErrors.length > 0) throw new MeshgateError('E_SUITE', `suites could not run: ${outcome.harnessErrors.join('; ')}`);
+  return exitCodeFor(gate.verdict);
+}
+
+function gatewayLabel(target: LoadedTarget): string {
+  return `${target.gateway.address} (http ${target.gateway.httpPort}, https ${target.gateway.httpsPort})`;
+}
+
+function printVerdict(report: RunReport, dir: string, options: SessionOptions): void {
+  const { PASSED, FAILED, SKIPPED, NOT_SUPPORTED } = report.counts;
+  const verdict = report.status === 'interrupted' ? 'INTERRUPTED' : report.gate.verdict.toUpperCase();
+  options.log(`meshgate: ${verdict}: ${PASSED} passed, ${FAILED} failed, ${SKIPPED} skipped, ${NOT_SUPPORTED} not supported`);
+  for (const reason of report.gate.reasons.slice(0, 20)) options.log(`  ✗ ${reason.subject}: ${reason.message.split('\n')[0]}`);
+  options.log(`meshgate: reports in ${dir}/ (summary.md, results.json, junit.xml)`);
+  if (options.json) {
+    const summary = { runId: report.runId, status: report.status, verdict: report.gate.verdict, counts: report.counts, reasons: report.gate.reasons, reportDir: dir };
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  }
+}

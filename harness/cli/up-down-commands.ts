@@ -1,0 +1,129 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, open, rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import { EnvironmentError, InputFileError, WaitTimeoutError } from '../errors.ts';
+import { readTarget, writeTarget } from '../target.ts';
+import { timeouts } from '../timeouts.ts';
+import type { CommandContext } from './command-context.ts';
+import { checkRunId, newRunId, sharedOptions } from './options.ts';
+import { startEnvironment } from './start-environment.ts';
+
+const binary = fileURLToPath(new URL('../../bin/meshgate.js', import.meta.url));
+
+interface UpFlags {
+  env: string;
+  scenario?: string;
+  runId?: string;
+  httpPort?: number;
+  httpsPort?: number;
+  target: string;
+  foreground?: boolean;
+}
+
+/** `up`: start an environment, write its target file, leave it running until `down`. */
+export function upCommand(context: CommandContext): Command {
+  return new Command('up')
+    .description('start an environment and leave it running; writes a target file for `meshgate run` and prints its path')
+    .addOption(sharedOptions.env())
+    .addOption(sharedOptions.scenario())
+    .addOption(sharedOptions.runId())
+    .addOption(sharedOptions.httpPort())
+    .addOption(sharedOptions.httpsPort())
+    .addOption(sharedOptions.target())
+    .addOption(new Option('--foreground', 'stay in the foreground until SIGINT/SIGTERM instead of detaching'))
+    .action(async (flags: UpFlags) => {
+      const target = resolve(flags.target);
+      if (flags.foreground) await holdEnvironment({ ...flags, target }, context);
+      else await startDetached({ ...flags, target }, context);
+    });
+}
+
+/** Runs the environment in this process until a signal, then stops it and removes the target file. */
+async function holdEnvironment(flags: UpFlags, context: CommandContext): Promise<void> {
+  const runId = checkRunId(flags.runId ?? newRunId());
+  const environment = await startEnvironment({ ...flags, runId, signal: context.signal, log: context.log });
+  try {
+    await writeTarget(flags.target, { ...environment.target(), ownerPid: process.pid });
+    process.send?.({ ready: flags.target });
+    process.stdout.write(`${flags.target}\n`);
+    context.log(`meshgate: environment up; \`meshgate down --target ${flags.target}\` stops it`);
+    await new Promise((done) => context.signal.addEventListener('abort', done, { once: true }));
+  } finally {
+    await environment.stop();
+    await rm(flags.target, { force: true });
+  }
+}
+
+/** Starts `up --foreground` as a detached child and returns once its target file is written. */
+async function startDetached(flags: UpFlags, context: CommandContext): Promise<void> {
+  await mkdir(dirname(flags.target), { recursive: true });
+  const logFile = `${flags.target}.log`;
+  const log = await open(logFile, 'w');
+  const args = [binary, 'up', '--foreground', '--target', flags.target, '--env', flags.env];
+  if (flags.scenario) args.push('--scenario', flags.scenario);
+  if (flags.runId) args.push('--run-id', flags.runId);
+  if (flags.httpPort) args.push('--http-port', String(flags.httpPort));
+  if (flags.httpsPort) args.push('--https-port', String(flags.httpsPort));
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'ignore', log.fd, 'ipc'] });
+  try {
+    await waitForReady(child, logFile);
+  } finally {
+    await log.close();
+  }
+  child.disconnect();
+  child.unref();
+  process.stdout.write(`${flags.target}\n`);
+  context.log(`meshgate: environment up (pid ${child.pid}, log ${logFile}); \`meshgate down --target ${flags.target}\` stops it`);
+}
+
+function waitForReady(child: ChildProcess, logFile: string): Promise<void> {
+  return new Promise((ready, fail) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      fail(new WaitTimeoutError('the environment to start', `meshgate up (log ${logFile})`, timeouts.upReadyMs));
+    }, timeouts.upReadyMs);
+    child.once('message', () => {
+      clearTimeout(timer);
+      ready();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new EnvironmentError(`the environment did not start (exit code ${code}); see ${logFile}`));
+    });
+  });
+}
+
+/** `down`: stop what `up` started, by signalling the process that holds it. */
+export function downCommand(context: CommandContext): Command {
+  return new Command('down')
+    .description('stop the environment `meshgate up` started (every process, every temp file)')
+    .addOption(sharedOptions.target())
+    .action(async (flags: { target: string }) => {
+      const target = await readTarget(flags.target);
+      if (!target.ownerPid) throw new InputFileError(flags.target, 'no ownerPid: this target was not started by `meshgate up`, nothing to stop');
+      if (!isAlive(target.ownerPid)) {
+        await rm(flags.target, { force: true });
+        context.log(`meshgate: process ${target.ownerPid} is already gone; removed the stale target file`);
+        return;
+      }
+      process.kill(target.ownerPid, 'SIGTERM');
+      const bound = timeouts.processStopMs * 4;
+      for (let waited = 0; isAlive(target.ownerPid); waited += 100) {
+        if (waited > bound) throw new WaitTimeoutError('the environment to stop', `pid ${target.ownerPid}`, bound);
+        await sleep(100);
+      }
+      context.log(`meshgate: environment ${target.runId} stopped`);
+    });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,158 @@
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EnvironmentError } from '../../errors.ts';
+import { assertPortFree, freePort } from '../../net/ports.ts';
+import type { ChildProcess } from '../../process/child-process.ts';
+import type { LoadedScenario } from '../../scenario/load.ts';
+import type { Target } from '../../target.ts';
+import type { Environment, Feature, StartedEnvironment } from '../environment.ts';
+import { writeGatewayCertificates } from './gateway-certificates.ts';
+import { type FixtureFaults, startFixtureProcesses } from './fixture-processes.ts';
+import { renderNginxConfig } from './nginx-config.ts';
+import { startNginx } from './nginx-process.ts';
+
+export interface LocalEnvironmentOptions {
+  scenario: LoadedScenario;
+  runId: string;
+  listenHost?: string;
+  /** Fixed gateway ports; 0 or absent picks free ones. */
+  httpPort?: number;
+  httpsPort?: number;
+  /** nginx worker processes (default 1: leaves the other core to the load generator). */
+  workerProcesses?: number;
+  faults?: FixtureFaults;
+  /** Rewrites the rendered nginx.conf before start. Tests use it to break the gateway on purpose. */
+  configHook?: (config: string) => string;
+}
+
+/** What the local environment can test: everything but cleartext HTTP/2 and in-cluster traffic. */
+export const localFeatures: Feature[] = ['http1', 'http2', 'websocket', 'grpc', 'tls', 'cors', 'load'];
+
+/** Attempts at picking free gateway ports when another process grabs one first. */
+const portAttempts = 3;
+
+/**
+ * The embedded environment: echo fixtures as local processes behind a private
+ * nginx on loopback whose config is rendered from the scenario, with TLS from a
+ * CA generated for this run. No Docker, no cluster.
+ */
+export class LocalEnvironment implements Environment {
+  constructor(private readonly options: LocalEnvironmentOptions) {}
+
+  async start(signal?: AbortSignal): Promise<StartedEnvironment> {
+    const resources = new Resources();
+    try {
+      return await this.startWith(resources, signal);
+    } catch (error) {
+      await resources.release();
+      throw error;
+    }
+  }
+
+  private async startWith(resources: Resources, signal?: AbortSignal): Promise<StartedEnvironment> {
+    const { scenario, listenHost = '127.0.0.1' } = this.options;
+    const prefix = await mkdtemp(join(tmpdir(), 'meshgate-'));
+    resources.add(() => rm(prefix, { recursive: true, force: true }));
+    // nginx workers run unprivileged when we are root: they must traverse the prefix to their temp paths.
+    await chmod(prefix, 0o711);
+    await Promise.all(['logs', 'tmp'].map((dir) => mkdir(join(prefix, dir))));
+    signal?.throwIfAborted();
+    const backends = await startFixtureProcesses(scenario.resolved.apps, this.options.faults ?? {}, (child) => resources.addProcess(child));
+    signal?.throwIfAborted();
+    const { caFile, tlsFiles } = await writeGatewayCertificates(prefix, scenario.resolved);
+    const { nginx, httpPort, httpsPort } = await this.startGateway(prefix, listenHost, backends, tlsFiles, signal);
+    resources.addProcess(nginx);
+    const target: Target = {
+      version: 1,
+      environment: 'local',
+      runId: this.options.runId,
+      createdAt: new Date().toISOString(),
+      gateway: { address: listenHost, httpPort, httpsPort, h2cPort: null },
+      caFile,
+      features: localFeatures,
+      scenario: scenario.input,
+    };
+    return new StartedLocalEnvironment(target, resources);
+  }
+
+  private async startGateway(
+    prefix: string,
+    listenHost: string,
+    backends: Parameters<typeof renderNginxConfig>[0]['backends'],
+    tlsFiles: Parameters<typeof renderNginxConfig>[0]['tlsFiles'],
+    signal?: AbortSignal,
+  ): Promise<{ nginx: ChildProcess; httpPort: number; httpsPort: number }> {
+    const fixed = Boolean(this.options.httpPort || this.options.httpsPort);
+    for (let attempt = 1; ; attempt++) {
+      const httpPort = this.options.httpPort || (await freePort(listenHost));
+      const httpsPort = this.options.httpsPort || (await freePort(listenHost));
+      if (this.options.httpPort) await assertPortFree(listenHost, httpPort, '--http-port');
+      if (this.options.httpsPort) await assertPortFree(listenHost, httpsPort, '--https-port');
+      const rendered = renderNginxConfig({
+        scenario: this.options.scenario.resolved,
+        prefix,
+        listenHost,
+        httpPort,
+        httpsPort,
+        backends,
+        tlsFiles,
+        workerProcesses: this.options.workerProcesses ?? 1,
+      });
+      const config = this.options.configHook ? this.options.configHook(rendered) : rendered;
+      try {
+        return { nginx: await startNginx({ prefix, config, listenHost, httpPort }, signal), httpPort, httpsPort };
+      } catch (error) {
+        // A free port can be taken between our probe and nginx's bind; pick new ones.
+        const raced = error instanceof EnvironmentError && /Address already in use/.test(error.message);
+        if (!raced || fixed || attempt >= portAttempts) throw error;
+      }
+    }
+  }
+}
+
+class StartedLocalEnvironment implements StartedEnvironment {
+  constructor(
+    private readonly targetFile: Target,
+    private readonly resources: Resources,
+  ) {}
+
+  target(): Target {
+    return this.targetFile;
+  }
+
+  stop(): Promise<void> {
+    return this.resources.release();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+}
+
+/**
+ * Everything started, released in reverse order: nginx before its backends,
+ * processes before the directory they write to. Registered as soon as created.
+ */
+class Resources {
+  private readonly releases: Array<() => Promise<unknown>> = [];
+  private released: Promise<void> | undefined;
+
+  add(release: () => Promise<unknown>): void {
+    this.releases.push(release);
+  }
+
+  addProcess(child: ChildProcess): void {
+    this.add(() => child.stop());
+  }
+
+  release(): Promise<void> {
+    this.released ??= (async () => {
+      // Processes registered together (the fixtures) stop together; the rest in reverse order.
+      const processes = this.releases.splice(1);
+      await Promise.all(processes.reverse().map((release) => release().catch(() => undefined)));
+      await Promise.all(this.releases.map((release) => release()));
+    })();
+    return this.released;
+  }
+}

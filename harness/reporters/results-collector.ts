@@ -1,0 +1,50 @@
+import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
+import type { SerializedError } from 'vitest';
+import { type CaseRecord, caseKey } from './case-record.ts';
+
+/**
+ * A vitest reporter that turns finished tests into CaseRecords. Tests never write
+ * files; the CLI writes reports from what this collects.
+ */
+export class ResultsCollector implements Reporter {
+  cases: CaseRecord[] = [];
+  /** Errors outside any case (a suite file that failed to load): the harness failed, not the gateway. */
+  harnessErrors: string[] = [];
+  interrupted = false;
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): void {
+    this.interrupted = reason === 'interrupted';
+    this.cases = modules.flatMap((module) => [...module.children.allTests()].map(toRecord)).filter((record) => record !== undefined);
+    this.harnessErrors = [
+      ...errors.map((error) => error.message),
+      ...modules.flatMap((module) => module.errors().map((error) => `${module.moduleId}: ${error.message}`)),
+    ];
+  }
+}
+
+function toRecord(test: TestCase): CaseRecord | undefined {
+  const meta = test.meta().meshgate;
+  if (!meta) return undefined;
+  const result = test.result();
+  const base = {
+    key: caseKey(meta.suite, meta.caseId, meta.subject),
+    suite: meta.suite,
+    caseId: meta.caseId,
+    subject: meta.subject,
+    description: meta.description,
+    durationMs: Math.round(test.diagnostic()?.duration ?? 0),
+    expected: meta.expected,
+    fingerprint: meta.fingerprint,
+    measurements: meta.measurements && Object.keys(meta.measurements).length > 0 ? meta.measurements : undefined,
+  };
+  switch (result.state) {
+    case 'passed':
+      return { ...base, result: 'PASSED', reason: '' };
+    case 'failed':
+      return { ...base, result: 'FAILED', reason: result.errors.map((error) => error.message).join('; ') };
+    case 'skipped':
+      return { ...base, result: meta.outcome ?? 'SKIPPED', reason: meta.reason ?? 'skipped' };
+    default:
+      return { ...base, result: 'SKIPPED', reason: 'not run (the run was interrupted)' };
+  }
+}

@@ -1,0 +1,32 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { GateResult } from '../gate/verdict.ts';
+import { type CaseRecord, countResults } from './case-record.ts';
+import { formatSummaryMarkdown } from './summary-markdown.ts';
+
+/** Everything a run produced: results.json holds exactly this. */
+export interface RunReport {
+  version: 1;
+  runId: string;
+  status: 'completed' | 'interrupted';
+  startedAt: string;
+  finishedAt: string;
+  environment: string;
+  gateway: string;
+  scenario: string;
+  /** The options in force (after defaults, file, environment variables and flags). */
+  options: Record<string, unknown>;
+  gate: GateResult;
+  counts: ReturnType<typeof countResults>;
+  cases: CaseRecord[];
+  /** Errors of the harness itself (a suite that did not load), not of the gateway. */
+  harnessErrors: string[];
+}
+
+/** Writes results.json and summary.md into `dir` (junit.xml is written by vitest's reporter). */
+export async function writeRunReport(dir: string, report: RunReport): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFileAtomic(join(dir, 'summary.md'), formatSummaryMarkdown(report));
+}

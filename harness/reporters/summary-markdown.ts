@@ -1,0 +1,43 @@
+import type { GateResult } from '../gate/verdict.ts';
+import { type CaseRecord, countResults } from './case-record.ts';
+import type { RunReport } from './run-report.ts';
+
+const icons = { PASSED: '✅', FAILED: '❌', SKIPPED: '⏭️', NOT_SUPPORTED: '➖' } as const;
+
+/** summary.md: the verdict first, then counts per suite, then every case that needs a look. Pure. */
+export function formatSummaryMarkdown(report: RunReport): string {
+  const lines = [`# meshgate: ${headline(report.status, report.gate)}`, '', ...describeRun(report), '', ...formatSuiteTable(report.cases)];
+  if (report.gate.reasons.length > 0) {
+    lines.push('', '## Why', '', ...report.gate.reasons.map((finding) => `- \`${finding.subject}\`: ${finding.message}`));
+  }
+  if (report.gate.notes.length > 0) {
+    lines.push('', '## Notes', '', ...report.gate.notes.map((finding) => `- \`${finding.subject}\`: ${finding.message}`));
+  }
+  const unsupported = report.cases.filter((record) => record.result === 'NOT_SUPPORTED' || record.result === 'SKIPPED');
+  if (unsupported.length > 0) {
+    lines.push('', '## Not run here', '', ...unsupported.map((record) => `- ${icons[record.result]} \`${record.key}\`: ${record.reason}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function headline(status: RunReport['status'], gate: GateResult): string {
+  if (status === 'interrupted') return '⚠️ INTERRUPTED (no verdict)';
+  return { pass: '✅ PASS', fail: '❌ FAIL', inconclusive: '❔ INCONCLUSIVE' }[gate.verdict];
+}
+
+function describeRun(report: RunReport): string[] {
+  return [
+    `- run: \`${report.runId}\` (${report.startedAt} to ${report.finishedAt})`,
+    `- environment: ${report.environment}, gateway ${report.gateway}`,
+    `- scenario: ${report.scenario}`,
+  ];
+}
+
+function formatSuiteTable(cases: CaseRecord[]): string[] {
+  const suites = [...new Set(cases.map((record) => record.suite))];
+  const rows = suites.map((suite) => {
+    const counts = countResults(cases.filter((record) => record.suite === suite));
+    return `| ${suite} | ${counts.PASSED} | ${counts.FAILED} | ${counts.SKIPPED} | ${counts.NOT_SUPPORTED} |`;
+  });
+  return ['| suite | passed | failed | skipped | not supported |', '|---|---:|---:|---:|---:|', ...rows];
+}

@@ -1,0 +1,88 @@
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { createVitest } from 'vitest/node';
+import { UsageError } from '../errors.ts';
+import type { CaseRecord } from '../reporters/case-record.ts';
+import { ProgressReporter } from '../reporters/progress-reporter.ts';
+import { ResultsCollector } from '../reporters/results-collector.ts';
+import type { LoadedTarget } from '../target.ts';
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+const suitesDir = fileURLToPath(new URL('../../suites/', import.meta.url));
+
+export interface SuiteRunOptions {
+  target: LoadedTarget;
+  /** Suite names (folders under suites/); empty runs all. */
+  suites: string[];
+  /** Only cases whose id (or `id [subject]`) matches this regular expression. */
+  casePattern?: string;
+  junitFile: string;
+  progress: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface SuiteRunOutcome {
+  cases: CaseRecord[];
+  interrupted: boolean;
+  harnessErrors: string[];
+}
+
+/** The suites that exist: folders of suites/ holding a `<name>.suite.ts`. */
+export async function availableSuites(): Promise<string[]> {
+  const entries = await readdir(suitesDir, { withFileTypes: true });
+  const names: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory()) continue;
+    const files = await readdir(`${suitesDir}${entry.name}`);
+    if (files.includes(`${entry.name}.suite.ts`)) names.push(entry.name);
+  }
+  return names.sort();
+}
+
+/** Checks suite names against what exists; an unknown one is a usage error (exit 2). */
+export async function selectSuites(requested: string[]): Promise<string[]> {
+  const known = await availableSuites();
+  const unknown = requested.filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new UsageError(`unknown suite ${unknown.join(', ')}; available: ${known.join(', ')}`);
+  return requested.length > 0 ? requested : known;
+}
+
+/**
+ * One vitest run over the selected suites against the target. Suite files run one
+ * after another (so the performance suite never competes with functional traffic);
+ * cases within a suite run concurrently.
+ */
+export async function runSuites(options: SuiteRunOptions): Promise<SuiteRunOutcome> {
+  const suites = await selectSuites(options.suites);
+  const collector = new ResultsCollector();
+  const vitest = await createVitest(
+    'test',
+    {
+      root: projectRoot,
+      config: false,
+      watch: false,
+      include: suites.map((name) => `suites/${name}/${name}.suite.ts`),
+      reporters: [collector, new ProgressReporter(options.progress), ['junit', { outputFile: options.junitFile, suiteName: 'meshgate' }]],
+      provide: { target: options.target },
+      testNamePattern: options.casePattern,
+      fileParallelism: false,
+      maxConcurrency: 8,
+      testTimeout: 600_000,
+    },
+    {},
+    { stdout: process.stderr, stderr: process.stderr },
+  );
+  const cancel = () => void vitest.cancelCurrentRun('keyboard-input');
+  options.signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    await vitest.start();
+  } finally {
+    options.signal?.removeEventListener('abort', cancel);
+    await vitest.close();
+  }
+  return {
+    cases: collector.cases,
+    interrupted: collector.interrupted || Boolean(options.signal?.aborted),
+    harnessErrors: collector.harnessErrors,
+  };
+}

@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type { z } from 'zod';
+import { InputFileError, errorMessage } from '../errors.ts';
+import { type ResolvedScenario, resolveScenario } from './resolve.ts';
+import { type Scenario, scenarioSchema } from './schema.ts';
+
+/** The realistic scenario that ships with meshgate (three Sealos-like tenants). */
+export const defaultScenarioFile = fileURLToPath(new URL('../../scenarios/default.yaml', import.meta.url));
+
+/** A validated scenario: as written (for target files) and resolved (for gateways and suites). */
+export interface LoadedScenario {
+  file: string;
+  input: Scenario;
+  resolved: ResolvedScenario;
+}
+
+/** Reads, validates and resolves a scenario file; every problem is an InputFileError naming the field. */
+export async function loadScenario(file: string = defaultScenarioFile): Promise<LoadedScenario> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputFileError(file, `cannot read scenario: ${errorMessage(error)}`);
+  }
+  return parseScenario(text, file);
+}
+
+/** Validates scenario text (YAML or JSON); `file` names the source in errors. */
+export function parseScenario(text: string, file: string): LoadedScenario {
+  let data: unknown;
+  try {
+    data = parse(text, { prettyErrors: true });
+  } catch (error) {
+    throw new InputFileError(file, `not valid YAML: ${errorMessage(error)}`);
+  }
+  const result = scenarioSchema.safeParse(data);
+  if (!result.success) throw new InputFileError(file, describeIssues(result.error.issues));
+  const resolved = resolveScenario(result.data);
+  checkUnique(file, resolved);
+  return { file, input: result.data, resolved };
+}
+
+function describeIssues(issues: z.core.$ZodIssue[]): string {
+  const lines = issues.slice(0, 10).map((issue) => `  at ${formatPath(issue.path)}: ${issue.message}`);
+  return `invalid scenario:\n${lines.join('\n')}`;
+}
+
+function formatPath(path: PropertyKey[]): string {
+  if (path.length === 0) return '(top level)';
+  return path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
+}
+
+/** Rules zod cannot see field by field: unique tenants and app ids, known performance targets. */
+function checkUnique(file: string, scenario: ResolvedScenario): void {
+  const seen = new Set<string>();
+  for (const app of scenario.apps) {
+    if (seen.has(app.id)) throw new InputFileError(file, `invalid scenario: app ${app.id} is declared twice`);
+    seen.add(app.id);
+  }
+  for (const target of scenario.performance.targets) {
+    if (!seen.has(target)) {
+      throw new InputFileError(file, `invalid scenario:\n  at performance.targets: unknown app id ${target} (expected ns-<user>/<app>)`);
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import { ingressNginxCorsDefaults, kindDefaults, sealosCorsMethods } from './kind-defaults.ts';
+import type { AppInput, AppKind, CorsInput, Scenario } from './schema.ts';
+
+/** A CORS policy with every default filled in. */
+export interface CorsPolicy {
+  allowOrigins: string[];
+  allowMethods: string[];
+  allowHeaders: string[];
+  allowCredentials: boolean;
+  maxAgeSeconds: number;
+}
+
+export interface HeaderRules {
+  set: Record<string, string>;
+  remove: string[];
+}
+
+/** One exposed app port with every setting decided: what a gateway must implement. */
+export interface ResolvedApp {
+  /** `<namespace>/<name>`, unique in a scenario. */
+  id: string;
+  tenant: string;
+  namespace: string;
+  name: string;
+  kind: AppKind;
+  /** Fully qualified host the app is reached on. */
+  host: string;
+  /** Id of the app that owns `host`: itself, unless an earlier app of another tenant claimed the host first. */
+  hostOwner: string;
+  backendProtocol: 'HTTP' | 'GRPC' | 'WS';
+  /** TLS at the gateway, or null when the scenario disables TLS. */
+  tls: { secretName: string; custom: boolean } | null;
+  sslRedirect: boolean;
+  bodySize: string;
+  bodySizeBytes: number;
+  timeouts: { connectSeconds: number; sendSeconds: number; readSeconds: number };
+  cors: CorsPolicy | null;
+  requestHeaders: HeaderRules;
+  responseHeaders: HeaderRules;
+  webSocketGuard: boolean;
+  hsts: { maxAgeSeconds: number; includeSubdomains: boolean } | null;
+  /** `paused` (app) or `suspended` (tenant) apps must serve no backend traffic. */
+  state: 'active' | 'paused' | 'suspended';
+}
+
+export interface ResolvedScenario {
+  name: string;
+  domain: string;
+  tls: { enabled: boolean; wildcardSecret: string };
+  apps: ResolvedApp[];
+  performance: { concurrency: number[]; durationSeconds: number; warmupSeconds: number; targets: string[] };
+}
+
+const sizeUnits: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** Bytes in an nginx size string (`32m` = 33554432). */
+export function parseSize(size: string): number {
+  const match = /^([0-9]+)([kmg]?)$/i.exec(size);
+  if (!match) throw new Error(`not a size: ${size}`);
+  return Number(match[1]) * (sizeUnits[match[2]!.toLowerCase()] ?? 1);
+}
+
+/** Applies kind defaults and decides host ownership. Pure. */
+export function resolveScenario(scenario: Scenario): ResolvedScenario {
+  const tls = { enabled: scenario.tls?.enabled ?? true, wildcardSecret: scenario.tls?.wildcardSecret ?? 'wildcard-cert' };
+  const owners = new Map<string, string>();
+  const apps = scenario.tenants.flatMap((tenant) =>
+    tenant.apps.map((app) => {
+      const resolved = resolveApp(scenario.domain, tls, tenant.user, tenant.state ?? 'active', app);
+      // First claim wins, like Sealos' admission webhook that rejects a host already used in another namespace.
+      const owner = owners.get(resolved.host);
+      if (owner === undefined) owners.set(resolved.host, resolved.id);
+      return { ...resolved, hostOwner: owner ?? resolved.id };
+    }),
+  );
+  const firstWeb = apps.find((app) => app.kind === 'web' && app.state === 'active' && app.hostOwner === app.id);
+  const performance = {
+    concurrency: scenario.performance?.concurrency ?? [1, 10, 50, 100],
+    durationSeconds: scenario.performance?.durationSeconds ?? 10,
+    warmupSeconds: scenario.performance?.warmupSeconds ?? 2,
+    targets: scenario.performance?.targets ?? (firstWeb ? [firstWeb.id] : []),
+  };
+  return { name: scenario.name, domain: scenario.domain, tls, apps, performance };
+}
+
+function resolveApp(
+  domain: string,
+  tls: ResolvedScenario['tls'],
+  user: string,
+  tenantState: 'active' | 'suspended',
+  app: AppInput,
+): ResolvedApp {
+  const defaults = kindDefaults[app.kind];
+  const namespace = `ns-${user}`;
+  const bodySize = app.bodySize ?? defaults.bodySize;
+  const responseDefaults = defaults.responseHeaders(domain);
+  const cors = app.cors ?? (defaults.sealosCors ? sealosCors(domain, tls.enabled) : undefined);
+  return {
+    id: `${namespace}/${app.name}`,
+    tenant: user,
+    namespace,
+    name: app.name,
+    kind: app.kind,
+    host: app.customDomain ?? `${app.host}.${domain}`,
+    hostOwner: '',
+    backendProtocol: defaults.backendProtocol,
+    tls: tls.enabled ? { secretName: app.customDomain ? `${app.name}-tls` : tls.wildcardSecret, custom: !!app.customDomain } : null,
+    sslRedirect: tls.enabled && (app.sslRedirect ?? defaults.sslRedirect),
+    bodySize,
+    bodySizeBytes: parseSize(bodySize),
+    timeouts: { ...defaults.timeouts, ...app.timeouts },
+    cors: cors ? resolveCors(cors) : null,
+    requestHeaders: mergeRules(defaults.requestHeaders, app.requestHeaders),
+    responseHeaders: mergeRules(responseDefaults, app.responseHeaders),
+    webSocketGuard: app.webSocketGuard ?? defaults.webSocketGuard,
+    hsts: app.hsts ? { maxAgeSeconds: app.hsts.maxAgeSeconds, includeSubdomains: app.hsts.includeSubdomains ?? false } : null,
+    state: tenantState === 'suspended' ? 'suspended' : (app.state ?? 'active'),
+  };
+}
+
+/** The CORS set Sealos gives terminals and adminers (http:// origins when TLS is off). */
+function sealosCors(domain: string, tlsEnabled: boolean): CorsInput {
+  const scheme = tlsEnabled ? 'https' : 'http';
+  return {
+    allowOrigins: [`${scheme}://${domain}`, `${scheme}://*.${domain}`],
+    allowMethods: sealosCorsMethods,
+    allowCredentials: false,
+  };
+}
+
+function resolveCors(cors: CorsInput): CorsPolicy {
+  return {
+    allowOrigins: cors.allowOrigins,
+    allowMethods: cors.allowMethods ?? ingressNginxCorsDefaults.allowMethods,
+    allowHeaders: cors.allowHeaders ?? ingressNginxCorsDefaults.allowHeaders,
+    allowCredentials: cors.allowCredentials ?? ingressNginxCorsDefaults.allowCredentials,
+    maxAgeSeconds: cors.maxAgeSeconds ?? ingressNginxCorsDefaults.maxAgeSeconds,
+  };
+}
+
+function mergeRules(defaults: HeaderRules, overrides: { set?: Record<string, string>; remove?: string[] } | undefined): HeaderRules {
+  return {
+    set: { ...defaults.set, ...overrides?.set },
+    remove: [...new Set([...defaults.remove, ...(overrides?.remove ?? [])])],
+  };
+}
+
+/** Apps whose route the gateway must serve: active and owning their host. */
+export function servedApps(scenario: ResolvedScenario): ResolvedApp[] {
+  return scenario.apps.filter((app) => app.state === 'active' && app.hostOwner === app.id);
+}

@@ -1,0 +1,55 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { convergenceSuccesses, timeouts } from '../timeouts.ts';
+import { type Expectation, type Mismatch, type Observation, compare, formatMismatches } from './expectation.ts';
+
+export interface Converged {
+  observation: Observation;
+  attempts: number;
+}
+
+/** A check that did not converge; carries the last mismatch and observation. */
+export class ExpectationError extends Error {
+  constructor(
+    message: string,
+    readonly mismatches: Mismatch[],
+    readonly observation: Observation,
+  ) {
+    super(message);
+    this.name = 'ExpectationError';
+  }
+}
+
+export interface ConvergenceOptions {
+  /** Consecutive matching observations required. */
+  successes?: number;
+  /** Total time allowed, ms. */
+  timeoutMs?: number;
+  pollMs?: number;
+}
+
+/**
+ * Probes until the expectation holds `successes` times in a row, within a bounded
+ * time (gateways converge: a route may take a moment to program). Never a bare sleep:
+ * each attempt is a real observation. Fails with the last mismatch.
+ */
+export async function expectEventually(
+  probe: () => Promise<Observation>,
+  expected: Expectation,
+  options: ConvergenceOptions = {},
+): Promise<Converged> {
+  const { successes = convergenceSuccesses, timeoutMs = timeouts.convergenceMs, pollMs = timeouts.convergencePollMs } = options;
+  const deadline = Date.now() + timeoutMs;
+  let streak = 0;
+  let last: { observation: Observation; mismatches: Mismatch[] } | undefined;
+  for (let attempt = 1; attempt <= 10_000; attempt++) {
+    const observation = await probe();
+    const mismatches = compare(expected, observation);
+    last = { observation, mismatches };
+    streak = mismatches.length === 0 ? streak + 1 : 0;
+    if (streak >= successes) return { observation, attempts: attempt };
+    if (Date.now() >= deadline) break;
+    if (mismatches.length > 0) await sleep(pollMs);
+  }
+  const detail = !last ? 'no observation' : last.mismatches.length ? formatMismatches(last.mismatches) : 'it matched, but not enough times in a row';
+  throw new ExpectationError(`did not converge within ${timeoutMs} ms (${successes} consecutive matches needed): ${detail}`, last?.mismatches ?? [], last?.observation ?? {});
+}

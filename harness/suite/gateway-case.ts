@@ -1,0 +1,73 @@
+import type { GatewayAddress } from '../clients/http-client.ts';
+import type { Feature } from '../environments/environment.ts';
+import type { ResolvedApp } from '../scenario/resolve.ts';
+import type { LoadedTarget } from '../target.ts';
+import type { ConvergenceOptions } from './expect-eventually.ts';
+import type { Expectation, Observation } from './expectation.ts';
+
+/** What a probe gets: the target and how to reach its gateway. */
+export interface ProbeContext {
+  target: LoadedTarget;
+  gateway: GatewayAddress;
+}
+
+/** A measured case attaches its figures here; they travel to reports in task meta. */
+export type Measurements = Record<string, unknown>;
+
+/**
+ * A case is a value: what it checks (expectations as data) and one function that
+ * observes the gateway. It runs once per subject (usually an app), each subject
+ * a result of its own, so a baseline can be diffed case by case.
+ */
+export interface GatewayCase<Subject = ResolvedApp> {
+  /** Stable id, kebab-case, unique within its suite: baselines key on it. */
+  id: string;
+  description: string;
+  /** Features the target must offer; otherwise the case is NOT_SUPPORTED. */
+  features: Feature[];
+  /** What the case runs against; an empty list skips it. */
+  subjects(target: LoadedTarget): Subject[];
+  /** Name of a subject in results; defaults to its `id`. */
+  subjectName?(subject: Subject): string;
+  expect(subject: Subject, context: ProbeContext): Expectation;
+  probe(subject: Subject, context: ProbeContext, measurements: Measurements): Promise<Observation>;
+  /** How the check converges; `{ successes: 1 }` for cases that observe once (load). */
+  convergence?: ConvergenceOptions;
+}
+
+/** Identity function that keeps a case's subject type inferred. */
+export function defineCase<Subject = ResolvedApp>(definition: GatewayCase<Subject>): GatewayCase<Subject> {
+  return definition;
+}
+
+/** The four outcomes a case can have. */
+export const caseResults = ['PASSED', 'FAILED', 'SKIPPED', 'NOT_SUPPORTED'] as const;
+export type CaseResult = (typeof caseResults)[number];
+
+/** What a case's test leaves in vitest's task meta for reporters. */
+export interface CaseMeta {
+  suite: string;
+  caseId: string;
+  subject: string;
+  description: string;
+  /** Set when the outcome is not visible as pass/fail: NOT_SUPPORTED or SKIPPED. */
+  outcome?: Extract<CaseResult, 'NOT_SUPPORTED' | 'SKIPPED'>;
+  reason?: string;
+  expected?: Expectation;
+  fingerprint?: Observation;
+  attempts?: number;
+  measurements?: Measurements;
+}
+
+declare module '@vitest/runner' {
+  interface TaskMeta {
+    meshgate?: CaseMeta;
+  }
+}
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    /** The target under test, as read from its file. */
+    target: LoadedTarget;
+  }
+}

@@ -1,0 +1,127 @@
+import { connect as connectHttp2 } from 'node:http2';
+import WebSocket from 'ws';
+import { createEchoClient, unary } from '../clients/grpc-echo-client.ts';
+import { type GatewayAddress, type HttpRequestSpec, backendOf, errorCode, sendHttpRequest } from '../clients/http-client.ts';
+import { timeouts } from '../timeouts.ts';
+import type { Observation } from './expectation.ts';
+
+/**
+ * Probes shared by the suites: each performs one real exchange through the
+ * gateway and returns what it saw as an Observation. Failures of the exchange are
+ * observations too (`error`), so a case can expect them.
+ */
+
+/** One HTTP request; the echo body (if JSON) is parsed into `echo` for cases that read it. */
+export async function probeHttp(gateway: GatewayAddress, spec: HttpRequestSpec): Promise<Observation & { echo?: EchoBody }> {
+  try {
+    const response = await sendHttpRequest(gateway, spec);
+    const echo = response.headers['content-type']?.startsWith('application/json') ? parseEcho(response.body) : undefined;
+    return { status: response.status, headers: response.headers, backend: response.backend, error: null, echo, details: { bodyBytes: response.bodyBytes } };
+  } catch (error) {
+    return { error: errorCode(error), backend: null };
+  }
+}
+
+/** What the echo fixture reports about the request it received. */
+export interface EchoBody {
+  host: string;
+  method: string;
+  path: string;
+  protocol: string;
+  headers: Record<string, string>;
+  bodyBytes: number;
+}
+
+function parseEcho(body: Buffer): EchoBody | undefined {
+  try {
+    return JSON.parse(body.toString('utf8')) as EchoBody;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which protocol ALPN settles on for `host` on the TLS port, through node:http2's client. */
+export function probeAlpn(gateway: GatewayAddress, host: string): Promise<Observation> {
+  return new Promise((resolve) => {
+    const session = connectHttp2(`https://${gateway.address}:${gateway.httpsPort}`, { servername: host, ca: gateway.ca, ALPNProtocols: ['h2', 'http/1.1'] });
+    const done = (observation: Observation) => {
+      clearTimeout(timer);
+      session.destroy();
+      resolve(observation);
+    };
+    const timer = setTimeout(() => done({ error: 'ETIMEDOUT' }), timeouts.requestMs);
+    session.once('connect', () => done({ error: null, details: { alpn: session.alpnProtocol ?? null } }));
+    session.once('error', (error) => done({ error: errorCode(error), details: { alpn: null } }));
+  });
+}
+
+export interface WebSocketProbeSpec {
+  scheme: 'ws' | 'wss';
+  host: string;
+  path?: string;
+  headers?: Record<string, string>;
+  /** Sizes of the text and binary messages echoed, bytes. */
+  messageBytes?: number;
+}
+
+/** Upgrades, echoes one text and one binary message, closes normally. */
+export function probeWebSocket(gateway: GatewayAddress, spec: WebSocketProbeSpec): Promise<Observation> {
+  const port = spec.scheme === 'wss' ? gateway.httpsPort : gateway.httpPort;
+  // ws hands `servername` to tls.connect (SNI), though its types do not list it.
+  const options: WebSocket.ClientOptions & { servername: string } = {
+    headers: { host: spec.host, ...spec.headers },
+    servername: spec.host,
+    ca: gateway.ca,
+    handshakeTimeout: timeouts.requestMs,
+    maxPayload: 16 * 1024 * 1024,
+  };
+  const socket = new WebSocket(`${spec.scheme}://${gateway.address}:${port}${spec.path ?? '/'}`, options);
+  const text = 'x'.repeat(spec.messageBytes ?? 16);
+  const binary = Buffer.alloc(spec.messageBytes ?? 16, 7);
+  return new Promise((resolve) => {
+    let backend: string | null = null;
+    const echoes: Array<{ data: Buffer; binary: boolean }> = [];
+    const timer = setTimeout(() => finish({ status: 101, backend, error: 'ETIMEDOUT' }), timeouts.requestMs);
+    const finish = (observation: Observation) => {
+      clearTimeout(timer);
+      socket.removeAllListeners();
+      socket.on('error', () => undefined);
+      socket.terminate();
+      resolve(observation);
+    };
+    socket.once('upgrade', (response) => (backend = backendOf(response.headers['x-echo-backend'] as string | undefined)));
+    socket.once('unexpected-response', (_request, response) => finish({ status: response.statusCode, backend: backendOf(response.headers['x-echo-backend'] as string | undefined), error: null }));
+    socket.once('error', (error) => finish({ backend: null, error: errorCode(error) }));
+    socket.once('open', () => {
+      socket.send(text);
+      socket.send(binary);
+    });
+    socket.on('message', (data: Buffer, isBinary) => {
+      echoes.push({ data, binary: isBinary });
+      if (echoes.length < 2) return;
+      const textEcho = !echoes[0]!.binary && echoes[0]!.data.toString() === text;
+      const binaryEcho = echoes[1]!.binary && echoes[1]!.data.equals(binary);
+      finish({ status: 101, backend, error: null, details: { textEcho, binaryEcho } });
+    });
+  });
+}
+
+/** A gRPC unary call through the gateway's TLS port with `host` as SNI and :authority. */
+export async function probeGrpcUnary(gateway: GatewayAddress, host: string, message: string): Promise<Observation> {
+  const client = createEchoClient({ address: `${gateway.address}:${gateway.httpsPort}`, tls: { ca: gateway.ca ?? '', servername: host } });
+  try {
+    const result = await unary(client, { message }, { metadata: { 'x-meshgate-probe': message } });
+    const { backend } = result.reply;
+    return {
+      status: result.status.code,
+      backend: `${backend.namespace}/${backend.app}`,
+      error: null,
+      details: { messageEcho: result.reply.message === message, metadataEcho: result.reply.metadata['x-meshgate-probe'] === message, authority: result.reply.authority },
+    };
+  } catch (error) {
+    const code = (error as { code?: number }).code;
+    return { status: typeof code === 'number' ? code : undefined, backend: null, error: errorCode(error) };
+  } finally {
+    client.close();
+  }
+}

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { describe, inject, test } from 'vitest';
+import type { GatewayAddress } from '../clients/http-client.ts';
+import { expectEventually, ExpectationError } from './expect-eventually.ts';
+import { fingerprint } from './expectation.ts';
+import type { CaseMeta, GatewayCase, Measurements, ProbeContext } from './gateway-case.ts';
+
+/**
+ * Registers a suite's cases as vitest tests against the injected target: one
+ * concurrent test per case and subject, named `<case-id> [<subject>]` so a single
+ * case can be selected by name. Called from `suites/<area>/<area>.suite.ts`.
+ */
+export function registerSuite(suite: string, cases: Array<GatewayCase<any>>): void {
+  const target = inject('target');
+  const context: ProbeContext = { target, gateway: gatewayOf(target) };
+  describe(suite, () => {
+    for (const gatewayCase of cases) registerCase(suite, gatewayCase, context);
+  });
+}
+
+function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>, context: ProbeContext): void {
+  const missing = gatewayCase.features.filter((feature) => !context.target.features.includes(feature));
+  const subjects = gatewayCase.subjects(context.target);
+  const base = { suite, caseId: gatewayCase.id, description: gatewayCase.description };
+  if (subjects.length === 0) {
+    test(`${gatewayCase.id} [-]`, (ctx) => {
+      ctx.task.meta.meshgate = { ...base, subject: '-', outcome: 'SKIPPED', reason: 'the scenario has nothing this case applies to' };
+      ctx.skip();
+    });
+    return;
+  }
+  for (const subject of subjects) {
+    const name = gatewayCase.subjectName?.(subject) ?? (subject as { id?: string }).id ?? String(subject);
+    test.concurrent(`${gatewayCase.id} [${name}]`, async (ctx) => {
+      const meta: CaseMeta = { ...base, subject: name };
+      ctx.task.meta.meshgate = meta;
+      if (missing.length > 0) {
+        Object.assign(meta, { outcome: 'NOT_SUPPORTED', reason: `the target lacks ${missing.join(', ')}` });
+        ctx.skip();
+        return;
+      }
+      const expected = gatewayCase.expect(subject, context);
+      const measurements: Measurements = {};
+      Object.assign(meta, { expected, measurements });
+      try {
+        const converged = await expectEventually(() => gatewayCase.probe(subject, context, measurements), expected, gatewayCase.convergence);
+        Object.assign(meta, { fingerprint: fingerprint(expected, converged.observation), attempts: converged.attempts });
+      } catch (error) {
+        if (error instanceof ExpectationError) meta.fingerprint = fingerprint(expected, error.observation);
+        throw error;
+      }
+    });
+  }
+}
+
+function gatewayOf(target: ProbeContext['target']): GatewayAddress {
+  const { address, httpPort, httpsPort } = target.gateway;
+  return { address, httpPort, httpsPort, ca: target.caFile ? readFileSync(target.caFile, 'utf8') : undefined };
+}

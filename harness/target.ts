@@ -1,0 +1,68 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
+import { features } from './environments/environment.ts';
+import { InputFileError, errorMessage } from './errors.ts';
+import { type ResolvedScenario, resolveScenario } from './scenario/resolve.ts';
+import { scenarioSchema } from './scenario/schema.ts';
+
+/**
+ * The target file: everything the suites need to test a gateway, and nothing
+ * secret (no private keys). `meshgate up` writes it; anyone may write one by hand
+ * for a gateway meshgate did not start.
+ */
+export const targetSchema = z
+  .object({
+    version: z.literal(1),
+    /** Which environment made it: local, kind, existing, external (hand-written). */
+    environment: z.string().min(1),
+    runId: z.string().min(1),
+    createdAt: z.string().optional(),
+    gateway: z
+      .object({
+        /** Address clients connect to; the tenant host goes into Host and SNI. */
+        address: z.string().min(1),
+        httpPort: z.number().int().min(1).max(65535),
+        httpsPort: z.number().int().min(1).max(65535),
+        h2cPort: z.number().int().min(1).max(65535).nullable().optional(),
+      })
+      .strict(),
+    /** PEM bundle that verifies the gateway's certificates; null for a publicly trusted chain. */
+    caFile: z.string().nullable(),
+    features: z.array(z.enum(features)),
+    /** The scenario as written (resolved on read by the same rules as everywhere). */
+    scenario: scenarioSchema,
+    /** The process that holds the environment open, for `meshgate down`. */
+    ownerPid: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type Target = z.infer<typeof targetSchema>;
+
+/** A target with its scenario resolved: what suites and gates work with. */
+export interface LoadedTarget extends Target {
+  resolved: ResolvedScenario;
+}
+
+/** Reads and validates a target file; any problem is an InputFileError (exit 2). */
+export async function readTarget(file: string): Promise<LoadedTarget> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new InputFileError(file, `cannot read target file: ${errorMessage(error)}`);
+  }
+  const result = targetSchema.safeParse(data);
+  if (!result.success) {
+    const issues = result.error.issues.slice(0, 5).map((issue) => `  at ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    throw new InputFileError(file, `invalid target file:\n${issues.join('\n')}`);
+  }
+  return { ...result.data, resolved: resolveScenario(result.data.scenario) };
+}
+
+/** Writes a target file atomically (temp file + rename), so a reader never sees half of one. */
+export async function writeTarget(file: string, target: Target): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFileAtomic(file, `${JSON.stringify(target, null, 2)}\n`);
+}
