@@ -31,8 +31,10 @@ export interface GatewayCase<Subject = ResolvedApp> {
   subjectName?(subject: Subject): string;
   expect(subject: Subject, context: ProbeContext): Expectation;
   probe(subject: Subject, context: ProbeContext, measurements: Measurements): Promise<Observation>;
-  /** How the check converges; `{ successes: 1 }` for cases that observe once (load). */
+  /** How the check converges; `{ successes: 1, timeoutMs: 0 }` for cases that observe once (load). */
   convergence?: ConvergenceOptions;
+  /** Run alone, one subject after another (load must not compete with other traffic). */
+  serial?: boolean;
 }
 
 /** Identity function that keeps a case's subject type inferred. */

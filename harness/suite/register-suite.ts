@@ -31,7 +31,8 @@ function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>,
   }
   for (const subject of subjects) {
     const name = gatewayCase.subjectName?.(subject) ?? (subject as { id?: string }).id ?? String(subject);
-    test.concurrent(`${gatewayCase.id} [${name}]`, async (ctx) => {
+    const register = gatewayCase.serial ? test : test.concurrent;
+    register(`${gatewayCase.id} [${name}]`, async (ctx) => {
       const meta: CaseMeta = { ...base, subject: name };
       ctx.task.meta.meshgate = meta;
       if (missing.length > 0) {

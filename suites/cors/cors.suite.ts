@@ -1,0 +1,4 @@
+import { registerSuite } from '../../harness/suite/register-suite.ts';
+import { corsCases } from './cases.ts';
+
+registerSuite('cors', corsCases);

@@ -1,0 +1,4 @@
+import { registerSuite } from '../../harness/suite/register-suite.ts';
+import { protocolCases } from './cases.ts';
+
+registerSuite('protocols', protocolCases);

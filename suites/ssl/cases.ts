@@ -1,0 +1,85 @@
+import { probeTls, type TlsProbeResult } from '../../harness/clients/tls-probe.ts';
+import type { ProbeContext } from '../../harness/suite/gateway-case.ts';
+import { defineCase } from '../../harness/suite/gateway-case.ts';
+import type { Observation } from '../../harness/suite/expectation.ts';
+import { probeHttp } from '../../harness/suite/probes.ts';
+import { httpApps, tlsApps } from '../../harness/suite/subjects.ts';
+
+/** Fewer days left than this fails the certificate case (cert-manager renews at 30). */
+const minimumDaysLeft = 14;
+
+function tlsProbe(context: ProbeContext, servername: string, versions: Pick<Parameters<typeof probeTls>[0], 'minVersion' | 'maxVersion'> = {}): Promise<TlsProbeResult> {
+  return probeTls({ host: context.gateway.address, port: context.gateway.httpsPort, servername, ca: context.gateway.ca, alpn: ['h2', 'http/1.1'], ...versions });
+}
+
+function handshake(result: TlsProbeResult): Observation {
+  return result.ok ? { error: null, details: { protocol: result.protocol } } : { error: result.error, details: { protocol: null } };
+}
+
+/** TLS and certificates at the gateway. */
+export const sslCases = [
+  defineCase({
+    id: 'certificate-verifies-for-host',
+    description: `Each TLS host presents a chain that verifies against the target's CA, covers the host, and has at least ${minimumDaysLeft} days left.`,
+    features: ['tls'],
+    subjects: tlsApps,
+    expect: () => ({ error: null, details: { authorized: true, enoughDaysLeft: true } }),
+    probe: async (app, context, measurements) => {
+      const result = await tlsProbe(context, app.host);
+      if (!result.ok) return { error: result.error };
+      Object.assign(measurements, { notAfter: result.certificate.validTo.toISOString(), daysLeft: Math.floor(result.certificate.daysLeft) });
+      return {
+        error: null,
+        details: { authorized: result.authorized, enoughDaysLeft: result.certificate.daysLeft >= minimumDaysLeft, authorizationError: result.authorizationError ?? null },
+      };
+    },
+  }),
+  ...(['TLSv1.2', 'TLSv1.3'] as const).map((version) =>
+    defineCase({
+      id: `${version.toLowerCase().replace('.', '')}-accepted`,
+      description: `${version} is accepted on every TLS host.`,
+      features: ['tls'],
+      subjects: tlsApps,
+      expect: () => ({ error: null, details: { protocol: version } }),
+      probe: async (app, context) => handshake(await tlsProbe(context, app.host, { minVersion: version, maxVersion: version })),
+    }),
+  ),
+  ...(['TLSv1', 'TLSv1.1'] as const).map((version) =>
+    defineCase({
+      id: `${version.toLowerCase().replace('.', '')}-refused`,
+      description: `${version} is refused (the probe lowers its own OpenSSL security level, so a refusal is the gateway's).`,
+      features: ['tls'],
+      subjects: tlsApps,
+      expect: () => ({ error: '.', details: { protocol: null } }),
+      probe: async (app, context) => handshake(await tlsProbe(context, app.host, { minVersion: version, maxVersion: version })),
+    }),
+  ),
+  defineCase<string>({
+    id: 'unknown-sni-gets-no-tenant-certificate',
+    description: 'A handshake for a host outside every tenant gets no certificate valid for it (an alert, or a default certificate).',
+    features: ['tls'],
+    subjects: () => ['unknown.meshgate.invalid'],
+    subjectName: (host) => host,
+    expect: () => ({ details: { trustedForHost: false } }),
+    probe: async (host, context) => {
+      const result = await tlsProbe(context, host);
+      return { details: { trustedForHost: result.ok && result.authorized } };
+    },
+  }),
+  defineCase({
+    id: 'ssl-redirect-where-configured',
+    description: 'Apps with ssl-redirect answer plain HTTP with a 308 to the same host over HTTPS, without reaching the backend.',
+    features: ['tls', 'http1'],
+    subjects: (target) => httpApps(target).filter((app) => app.sslRedirect),
+    expect: (app) => ({ status: 308, backend: null, headers: { location: { matches: `^https://${app.host.replaceAll('.', '\\.')}(:[0-9]+)?/path\\?q=1$` } } }),
+    probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'http', host: app.host, path: '/path?q=1' }),
+  }),
+  defineCase({
+    id: 'no-redirect-where-disabled',
+    description: 'Apps with ssl-redirect "false" (Sealos launchpad apps) are served over plain HTTP, not redirected.',
+    features: ['tls', 'http1'],
+    subjects: (target) => httpApps(target).filter((app) => app.tls !== null && !app.sslRedirect),
+    expect: (app) => ({ status: 200, backend: app.id, headers: { location: { absent: true } } }),
+    probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'http', host: app.host }),
+  }),
+];

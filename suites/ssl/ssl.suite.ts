@@ -1,0 +1,4 @@
+import { registerSuite } from '../../harness/suite/register-suite.ts';
+import { sslCases } from './cases.ts';
+
+registerSuite('ssl', sslCases);
