@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { features } from './environments/environment.ts';
 import { InputFileError, errorMessage } from './errors.ts';
 import { type ResolvedScenario, resolveScenario } from './scenario/resolve.ts';
+import { checkScenarioRules } from './scenario/load.ts';
 import { scenarioSchema } from './scenario/schema.ts';
 
 /**
@@ -58,11 +59,13 @@ export async function readTarget(file: string): Promise<LoadedTarget> {
     const issues = result.error.issues.slice(0, 5).map((issue) => `  at ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
     throw new InputFileError(file, `invalid target file:\n${issues.join('\n')}`);
   }
+  checkScenarioRules(file, result.data.scenario);
   return { ...result.data, resolved: resolveScenario(result.data.scenario) };
 }
 
 /** Writes a target file atomically (temp file + rename), so a reader never sees half of one. */
 export async function writeTarget(file: string, target: Target): Promise<void> {
+  targetSchema.parse(target);
   await mkdir(dirname(file), { recursive: true });
   await writeFileAtomic(file, `${JSON.stringify(target, null, 2)}\n`);
 }

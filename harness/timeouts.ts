@@ -1,9 +1,13 @@
+import { UsageError } from './errors.ts';
+
 /**
  * Every timeout and polling interval the harness uses, in one place.
  * All values are milliseconds. Raise them with care: each one bounds how long a
- * broken environment can keep a CI job waiting.
+ * broken environment can keep a CI job waiting. Each can be overridden by an
+ * environment variable, e.g. MESHGATE_TIMEOUT_CONVERGENCE_MS=30000 for a cluster
+ * whose routes take longer to program (they reach the suites' worker processes too).
  */
-export const timeouts = {
+const defaults = {
   /** A fixture process prints its ready line (ports bound, gRPC server started). */
   fixtureReadyMs: 15_000,
   /** nginx writes its pid file and answers on its HTTP port. */
@@ -16,9 +20,40 @@ export const timeouts = {
   convergenceMs: 15_000,
   /** Pause between two attempts of a converging check. */
   convergencePollMs: 100,
+  /** Before suites run, the gateway's HTTP and HTTPS ports must accept connections within this time. */
+  gatewayReachableMs: 5_000,
   /** `meshgate up` waits this long for its background environment to be ready. */
   upReadyMs: 60_000,
-} as const;
+};
+
+export type TimeoutName = keyof typeof defaults;
+
+/** The environment variable that overrides a timeout: convergenceMs -> MESHGATE_TIMEOUT_CONVERGENCE_MS. */
+export function timeoutVariable(name: TimeoutName): string {
+  return `MESHGATE_TIMEOUT_${name.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+}
+
+function withOverrides(env: NodeJS.ProcessEnv): { values: Record<TimeoutName, number>; problems: string[] } {
+  const values = { ...defaults };
+  const problems: string[] = [];
+  for (const name of Object.keys(defaults) as TimeoutName[]) {
+    const raw = env[timeoutVariable(name)];
+    if (raw === undefined) continue;
+    const value = Number(raw);
+    if (/^[0-9]+$/.test(raw) && value >= 1 && value <= 3_600_000) values[name] = value;
+    else problems.push(`${timeoutVariable(name)}=${raw}: expected milliseconds from 1 to 3600000`);
+  }
+  return { values, problems };
+}
+
+const resolved = withOverrides(process.env);
+
+/** Fails with a usage error (exit 2) when a timeout override is malformed; the CLI calls it first. */
+export function checkTimeoutOverrides(): void {
+  if (resolved.problems.length > 0) throw new UsageError(resolved.problems.join('; '));
+}
+
+export const timeouts: Readonly<Record<TimeoutName, number>> = resolved.values;
 
 /** How many consecutive matching observations make a check converged. */
 export const convergenceSuccesses = 3;

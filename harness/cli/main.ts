@@ -4,6 +4,7 @@ import type { CommandContext } from './command-context.ts';
 import { runCommand, validateCommand } from './commands.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { fixtureCommand } from './fixture-command.ts';
+import { checkTimeoutOverrides } from '../timeouts.ts';
 import { interruptSignal } from './interrupt.ts';
 import { downCommand, upCommand } from './up-down-commands.ts';
 
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     program.addCommand(command(context).exitOverride());
   }
   try {
+    checkTimeoutOverrides();
     await program.parseAsync(argv);
     return context.exitCode;
   } catch (error) {

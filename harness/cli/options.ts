@@ -20,7 +20,7 @@ export const sharedOptions = {
 
 export function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`not a TCP port: ${value} (expected 1-65535)`);
+  if (!/^[0-9]+$/.test(value) || !Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`not a TCP port: ${value} (expected 1-65535)`);
   return port;
 }
 

@@ -5,6 +5,8 @@ import { type RunReport, writeRunReport } from '../reporters/run-report.ts';
 import { runSuites } from '../runner/run-suites.ts';
 import type { LoadedTarget } from '../target.ts';
 import { InterruptedError, MeshgateError } from '../errors.ts';
+import { timeouts } from '../timeouts.ts';
+import { tcpConnects, waitUntil } from '../wait.ts';
 
 export interface SessionOptions {
   target: LoadedTarget;
@@ -27,6 +29,7 @@ export interface SessionOptions {
 export async function runSession(options: SessionOptions): Promise<number> {
   const startedAt = new Date().toISOString();
   const dir = join(options.reportsDir, options.runId);
+  await assertReachable(options.target, options.signal);
   options.log(`meshgate: running suites against ${options.target.environment} gateway ${gatewayLabel(options.target)}`);
   const outcome = await runSuites({
     target: options.target,
@@ -57,6 +60,14 @@ export async function runSession(options: SessionOptions): Promise<number> {
   if (outcome.interrupted) throw new InterruptedError((options.signal.reason as NodeJS.Signals | undefined) ?? 'SIGINT');
   if (outcome.harnessErrors.length > 0) throw new MeshgateError('E_SUITE', `suites could not run: ${outcome.harnessErrors.join('; ')}`);
   return exitCodeFor(gate.verdict);
+}
+
+/** An unreachable gateway is the harness's problem (exit 2), not a thousand failed cases. */
+async function assertReachable(target: LoadedTarget, signal: AbortSignal): Promise<void> {
+  const { address, httpPort, httpsPort } = target.gateway;
+  for (const port of [httpPort, httpsPort]) {
+    await waitUntil('the gateway to accept connections', `${address}:${port} from target ${target.runId}`, timeouts.gatewayReachableMs, tcpConnects(address, port), signal);
+  }
 }
 
 function gatewayLabel(target: LoadedTarget): string {

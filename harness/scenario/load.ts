@@ -37,9 +37,8 @@ export function parseScenario(text: string, file: string): LoadedScenario {
   }
   const result = scenarioSchema.safeParse(data);
   if (!result.success) throw new InputFileError(file, describeIssues(result.error.issues));
-  const resolved = resolveScenario(result.data);
-  checkUnique(file, resolved);
-  return { file, input: result.data, resolved };
+  checkScenarioRules(file, result.data);
+  return { file, input: result.data, resolved: resolveScenario(result.data) };
 }
 
 function describeIssues(issues: z.core.$ZodIssue[]): string {
@@ -52,16 +51,19 @@ function formatPath(path: PropertyKey[]): string {
   return path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
 }
 
-/** Rules zod cannot see field by field: unique tenants and app ids, known performance targets. */
-function checkUnique(file: string, scenario: ResolvedScenario): void {
+/** Rules zod cannot see field by field: unique app ids, known performance targets. Throws InputFileError. */
+export function checkScenarioRules(file: string, scenario: Scenario): void {
   const seen = new Set<string>();
-  for (const app of scenario.apps) {
-    if (seen.has(app.id)) throw new InputFileError(file, `invalid scenario: app ${app.id} is declared twice`);
-    seen.add(app.id);
-  }
-  for (const target of scenario.performance.targets) {
+  scenario.tenants.forEach((tenant, t) =>
+    tenant.apps.forEach((app, a) => {
+      const id = `ns-${tenant.user}/${app.name}`;
+      if (seen.has(id)) throw new InputFileError(file, `invalid scenario:\n  at tenants[${t}].apps[${a}].name: app ${id} is declared twice`);
+      seen.add(id);
+    }),
+  );
+  (scenario.performance?.targets ?? []).forEach((target, index) => {
     if (!seen.has(target)) {
-      throw new InputFileError(file, `invalid scenario:\n  at performance.targets: unknown app id ${target} (expected ns-<user>/<app>)`);
+      throw new InputFileError(file, `invalid scenario:\n  at performance.targets[${index}]: unknown app id ${target} (expected ns-<user>/<app>)`);
     }
-  }
+  });
 }

@@ -149,3 +149,12 @@ function mergeRules(defaults: HeaderRules, overrides: { set?: Record<string, str
 export function servedApps(scenario: ResolvedScenario): ResolvedApp[] {
   return scenario.apps.filter((app) => app.state === 'active' && app.hostOwner === app.id);
 }
+
+/**
+ * Where an app's certificate is found: the shared wildcard secret by name, a custom
+ * domain's secret by namespace and name (two tenants may both call theirs `shop-tls`).
+ */
+export function tlsSecretKey(app: ResolvedApp): string {
+  if (!app.tls) throw new Error(`app ${app.id} has no TLS`);
+  return app.tls.custom ? `${app.namespace}/${app.tls.secretName}` : app.tls.secretName;
+}

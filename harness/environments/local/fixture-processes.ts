@@ -24,13 +24,19 @@ export interface FixtureFaults {
  * if the gateway wrongly routes to it, its identity shows). Ports are chosen by
  * the fixtures themselves (port 0) and read from their ready line, so they cannot race.
  */
-export async function startFixtureProcesses(apps: ResolvedApp[], faults: FixtureFaults, onStarted: (child: ChildProcess) => void): Promise<Map<string, FixtureBackend>> {
-  const started = await Promise.all(apps.map((app) => startFixture(app, faults, onStarted)));
+export async function startFixtureProcesses(
+  apps: ResolvedApp[],
+  runId: string,
+  faults: FixtureFaults,
+  onStarted: (child: ChildProcess) => void,
+): Promise<Map<string, FixtureBackend>> {
+  // The instance id carries the run id, so a leftover process can be traced to its run.
+  const started = await Promise.all(apps.map((app, index) => startFixture(app, `${index}-${runId}`.slice(0, 63), faults, onStarted)));
   return new Map(started.map((backend, index) => [apps[index]!.id, backend]));
 }
 
-async function startFixture(app: ResolvedApp, faults: FixtureFaults, onStarted: (child: ChildProcess) => void): Promise<FixtureBackend> {
-  const args = ['--import', tsxLoader, fixtureMain, '--tenant', app.tenant, '--namespace', app.namespace, '--app', app.name];
+async function startFixture(app: ResolvedApp, instance: string, faults: FixtureFaults, onStarted: (child: ChildProcess) => void): Promise<FixtureBackend> {
+  const args = ['--import', tsxLoader, fixtureMain, '--tenant', app.tenant, '--namespace', app.namespace, '--app', app.name, '--instance', instance];
   if (faults.latencyMs) args.push('--latency-ms', String(faults.latencyMs));
   if (faults.errorRate) args.push('--error-rate', String(faults.errorRate));
   const child = startChildProcess(`fixture ${app.id}`, process.execPath, args);

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ResolvedScenario } from '../../scenario/resolve.ts';
+import { type ResolvedScenario, tlsSecretKey } from '../../scenario/resolve.ts';
 import { createCertificateAuthority, issueServerCertificate, writeCaFile, writeTlsFiles } from './certificates.ts';
 
 /** Validity of the generated certificates, in days: like a cert-manager certificate mid-life. */
@@ -21,10 +21,10 @@ export async function writeGatewayCertificates(
   await mkdir(dir, { mode: 0o700 });
   const ca = await createCertificateAuthority({ commonName: `meshgate test CA (${scenario.name})`, validityDays: 365 });
   const secrets = new Map<string, string[]>([[scenario.tls.wildcardSecret, [`*.${scenario.domain}`, scenario.domain]]]);
-  for (const app of scenario.apps) if (app.tls?.custom) secrets.set(app.tls.secretName, [app.host]);
+  for (const app of scenario.apps) if (app.tls?.custom) secrets.set(tlsSecretKey(app), [app.host]);
   for (const [secret, hosts] of secrets) {
     const certificate = await issueServerCertificate(ca, { hosts, validityDays });
-    tlsFiles.set(secret, await writeTlsFiles(dir, secret, certificate));
+    tlsFiles.set(secret, await writeTlsFiles(dir, secret.replace('/', '_'), certificate));
   }
   return { caFile: await writeCaFile(prefix, ca), tlsFiles };
 }

@@ -58,7 +58,7 @@ export class LocalEnvironment implements Environment {
     await chmod(prefix, 0o711);
     await Promise.all(['logs', 'tmp'].map((dir) => mkdir(join(prefix, dir))));
     signal?.throwIfAborted();
-    const backends = await startFixtureProcesses(scenario.resolved.apps, this.options.faults ?? {}, (child) => resources.addProcess(child));
+    const backends = await startFixtureProcesses(scenario.resolved.apps, this.options.runId, this.options.faults ?? {}, (child) => resources.addProcess(child));
     signal?.throwIfAborted();
     const { caFile, tlsFiles } = await writeGatewayCertificates(prefix, scenario.resolved);
     const { nginx, httpPort, httpsPort } = await this.startGateway(prefix, listenHost, backends, tlsFiles, signal);

@@ -1,4 +1,4 @@
-import { type CorsPolicy, type ResolvedApp, type ResolvedScenario, servedApps } from '../../scenario/resolve.ts';
+import { type CorsPolicy, type ResolvedApp, type ResolvedScenario, servedApps, tlsSecretKey } from '../../scenario/resolve.ts';
 import { renderCorsMaps, renderCorsHeaders, corsPolicyKey } from './nginx-cors.ts';
 
 /** Where the rendered gateway listens and finds its backends and files. */
@@ -11,7 +11,7 @@ export interface NginxConfigInput {
   httpsPort: number;
   /** Backend ports of each app id's fixture. */
   backends: ReadonlyMap<string, { httpPort: number; grpcPort: number }>;
-  /** Certificate and key files by TLS secret name. */
+  /** Certificate and key files by `tlsSecretKey`. */
   tlsFiles: ReadonlyMap<string, { certFile: string; keyFile: string }>;
   /** nginx worker processes (ingress-nginx: one per core). */
   workerProcesses: number;
@@ -76,8 +76,9 @@ map $http_sec_fetch_site $meshgate_same_site { same-origin 1; same-site 1; defau
 map "$http_upgrade:$meshgate_same_site" $meshgate_cross_site_websocket { "~*^websocket:0$" 1; default 0; }`;
 }
 
+/** `_` never appears in a DNS label, so `ns-a-b/c` and `ns-a/b-c` cannot collide. */
 function upstreamName(app: ResolvedApp, protocol: 'http' | 'grpc'): string {
-  return `${app.namespace}-${app.name}-${protocol}`;
+  return `${app.namespace}_${app.name}_${protocol}`;
 }
 
 function renderUpstreams(app: ResolvedApp, input: NginxConfigInput): string {
@@ -111,7 +112,7 @@ function renderServers(app: ResolvedApp, input: NginxConfigInput): string {
 ${indent(app.sslRedirect ? renderRedirect(input.httpsPort) : renderLocation(app, 'http'))}
 }`;
   if (!app.tls) return http;
-  const files = input.tlsFiles.get(app.tls.secretName);
+  const files = input.tlsFiles.get(tlsSecretKey(app));
   if (!files) throw new Error(`no certificate for TLS secret ${app.tls.secretName} (app ${app.id})`);
   const https = `server {
   listen ${at}:${input.httpsPort} ssl http2;

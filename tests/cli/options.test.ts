@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { checkRunId, newRunId, parsePort } from '../../harness/cli/options.ts';
+import { UsageError } from '../../harness/errors.ts';
+
+/** Calls `fn`, returning what it threw (or fails the test when it did not throw). */
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('parsePort', () => {
+  it.each([
+    ['1', 1],
+    ['80', 80],
+    ['8443', 8443],
+    ['65535', 65535],
+  ])('accepts %j as %d', (value, port) => {
+    expect(parsePort(value)).toBe(port);
+  });
+
+  it.each(['0', '65536', '70000', '-1', '80.5', 'abc', '', 'NaN', '8080abc'])('refuses %j with a UsageError', (value) => {
+    const error = thrownBy(() => parsePort(value));
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toBe(`not a TCP port: ${value} (expected 1-65535)`);
+    expect((error as UsageError).code).toBe('E_USAGE');
+    expect((error as UsageError).exitCode).toBe(2);
+  });
+});
+
+describe('newRunId', () => {
+  it.each([
+    ['2026-11-21T22:49:00.000Z', '20261121-224900'],
+    ['2026-01-02T03:04:05.678Z', '20260102-030405'],
+    ['1999-12-31T23:59:59.999Z', '19991231-235959'],
+  ])('stamps %s as %s-<4 hex>', (iso, stamp) => {
+    const id = newRunId(new Date(iso));
+    expect(id).toMatch(new RegExp(`^${stamp}-[0-9a-f]{4}$`));
+    expect(checkRunId(id)).toBe(id);
+  });
+
+  it('defaults to now and sorts by time', () => {
+    expect(newRunId()).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
+    const earlier = newRunId(new Date('2026-01-01T00:00:00Z'));
+    const later = newRunId(new Date('2026-01-01T00:00:01Z'));
+    expect(earlier < later).toBe(true);
+  });
+
+  it('differs between two runs started in the same second (almost always)', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const ids = new Set(Array.from({ length: 20 }, () => newRunId(now)));
+    expect(ids.size).toBeGreaterThan(1);
+  });
+});
+
+describe('checkRunId', () => {
+  it.each(['a', 'ci-1234', '20261121-224900-k3x9', 'Run_1.retry', 'a'.repeat(63), 'x-y_z.0'])('accepts %j', (id) => {
+    expect(checkRunId(id)).toBe(id);
+  });
+
+  it.each(['', '-leading', 'trailing-', '.hidden', 'trailing.', 'a'.repeat(64), 'has space', 'a/b', '../up', 'ünïcode', 'semi;colon'])(
+    'refuses %j with a UsageError',
+    (id) => {
+      const error = thrownBy(() => checkRunId(id));
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as UsageError).message).toContain(`invalid --run-id ${JSON.stringify(id)}`);
+    },
+  );
+});

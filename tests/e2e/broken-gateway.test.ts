@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalEnvironmentOptions } from '../../harness/environments/local/local-environment.ts';
+import { breakConfig, failedCaseIds, runMeshgate, scratchDir, startLocal } from './meshgate-cli.ts';
+
+/**
+ * Every suite must fail on a gateway that really misbehaves. Each row breaks the
+ * local nginx (or its backends) in one realistic way, runs the suites through the
+ * real CLI, and expects exit 1 with exactly the listed cases failing.
+ */
+interface Breakage {
+  name: string;
+  suites: string[];
+  options: Partial<LocalEnvironmentOptions>;
+  failing: string[];
+}
+
+const breakages: Breakage[] = [
+  {
+    name: 'one host routed to another tenant backend',
+    suites: ['multi-tenant'],
+    options: {
+      configHook: (config) => {
+        const apiPort = /upstream ns-c9w3e5ty_api_http \{ server 127\.0\.0\.1:(\d+);/.exec(config)?.[1];
+        return breakConfig(/(upstream ns-k8x2m9qa_hello-web_http \{ server 127\.0\.0\.1:)\d+/, `$1${apiPort}`)(config);
+      },
+    },
+    failing: ['host-claim-stays-with-owner', 'host-routes-to-own-backend-http', 'host-routes-to-own-backend-https'],
+  },
+  {
+    name: 'CORS allow-origin header missing',
+    suites: ['cors'],
+    options: { configHook: breakConfig(/add_header Access-Control-Allow-Origin \S+ always;/, '') },
+    failing: ['actual-request-allowed-origin', 'preflight-allowed-origin'],
+  },
+  {
+    name: 'wildcard CORS (allow-origin *)',
+    suites: ['cors'],
+    options: { configHook: breakConfig(/add_header Access-Control-Allow-Origin \S+ always;/, 'add_header Access-Control-Allow-Origin "*" always;') },
+    failing: ['actual-request-allowed-origin', 'disallowed-origin-gets-no-allow-origin', 'preflight-allowed-origin'],
+  },
+  {
+    name: 'preflight not answered by the gateway',
+    suites: ['cors'],
+    options: { configHook: breakConfig(/if \(\$cors_preflight_\w+\) \{ return 204; \}/, '') },
+    failing: ['preflight-allowed-origin'],
+  },
+  {
+    name: 'TLS 1.0 and 1.1 enabled',
+    suites: ['ssl'],
+    options: {
+      configHook: (config) =>
+        breakConfig(/ssl_ciphers [^;]+;/, 'ssl_ciphers DEFAULT:@SECLEVEL=0;')(breakConfig(/ssl_protocols [^;]+;/, 'ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;')(config)),
+    },
+    failing: ['tlsv1-refused', 'tlsv11-refused'],
+  },
+  {
+    name: 'wrong certificate (the custom domain certificate on every host)',
+    suites: ['ssl'],
+    options: {
+      configHook: (config) => {
+        const custom = /ssl_certificate (\S+shop-tls\.crt);/.exec(config)?.[1];
+        return breakConfig(/ssl_certificate \S+wildcard-cert\.crt;/, `ssl_certificate ${custom};`)(
+          breakConfig(/ssl_certificate_key \S+wildcard-cert\.key;/, `ssl_certificate_key ${custom?.replace(/\.crt$/, '.key')};`)(config),
+        );
+      },
+    },
+    failing: ['certificate-verifies-for-host'],
+  },
+  {
+    name: 'ssl-redirect dropped',
+    suites: ['ssl'],
+    options: { configHook: breakConfig(/location \/ \{ return 308 [^}]+\}/, 'location / { return 200; }') },
+    failing: ['ssl-redirect-where-configured'],
+  },
+  {
+    name: 'WebSocket upgrade headers dropped',
+    suites: ['protocols'],
+    options: { configHook: breakConfig(/proxy_set_header (Upgrade|Connection) \S+;/, '') },
+    failing: ['websocket-echo-ws', 'websocket-echo-wss'],
+  },
+  {
+    name: 'gRPC proxied as HTTP/1',
+    suites: ['protocols'],
+    options: { configHook: breakConfig(/grpc_pass grpc:\/\//, 'proxy_pass http://') },
+    failing: ['grpc-unary-tls-edge'],
+  },
+  {
+    name: 'backends failing 5 % of requests under load',
+    suites: ['performance'],
+    options: { faults: { errorRate: 0.05 } },
+    failing: ['http-closed-loop'],
+  },
+];
+
+describe.each(breakages)('a gateway with $name', ({ suites, options, failing }) => {
+  let scratch: Awaited<ReturnType<typeof scratchDir>>;
+  let started: Awaited<ReturnType<typeof startLocal>>;
+
+  beforeAll(async () => {
+    scratch = await scratchDir();
+    started = await startLocal(scratch.dir, options);
+  });
+  afterAll(async () => {
+    await started?.environment.stop();
+    await scratch?.remove();
+  });
+
+  it(`fails the gate (exit 1) with exactly: ${failing.join(', ')}`, async () => {
+    const result = await runMeshgate(['run', '--target', started.targetFile, '--reports', scratch.dir, '--json', ...suites]);
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(failedCaseIds(result.stdout)).toEqual(failing);
+    for (const id of failing) expect(result.stderr).toContain(id);
+  });
+});

@@ -1,0 +1,53 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { LocalEnvironment, type LocalEnvironmentOptions } from '../../harness/environments/local/local-environment.ts';
+import type { StartedEnvironment } from '../../harness/environments/environment.ts';
+import { loadScenario } from '../../harness/scenario/load.ts';
+import { writeTarget } from '../../harness/target.ts';
+
+export const meshgateBin = fileURLToPath(new URL('../../bin/meshgate.js', import.meta.url));
+
+export interface CliResult {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI as a child process, bounded in time. */
+export async function runMeshgate(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<CliResult> {
+  const result = await execa(process.execPath, [meshgateBin, ...args], { reject: false, timeout: timeoutMs, env, stdin: 'ignore' });
+  return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A scratch folder removed by the returned function. */
+export async function scratchDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'meshgate-test-'));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Starts the local environment of the default scenario, with optional breakage, and writes its target file. */
+export async function startLocal(dir: string, options: Partial<LocalEnvironmentOptions> = {}): Promise<{ environment: StartedEnvironment; targetFile: string }> {
+  const scenario = await loadScenario();
+  const environment = await new LocalEnvironment({ scenario, runId: 'test', ...options }).start();
+  const targetFile = join(dir, 'target.json');
+  await writeTarget(targetFile, environment.target());
+  return { environment, targetFile };
+}
+
+/** Replaces every match of `pattern` in an nginx config, and fails loudly if there was none: a breakage that breaks nothing proves nothing. */
+export function breakConfig(pattern: RegExp, replacement: string | ((match: string, ...groups: string[]) => string)): (config: string) => string {
+  return (config) => {
+    const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    if (!global.test(config)) throw new Error(`breakage pattern ${pattern} matches nothing in the rendered nginx.conf`);
+    return config.replace(global, replacement as (substring: string, ...args: unknown[]) => string);
+  };
+}
+
+/** The distinct case ids that failed in a `--json` run summary. */
+export function failedCaseIds(stdout: string): string[] {
+  const summary = JSON.parse(stdout) as { reasons: Array<{ subject: string }> };
+  return [...new Set(summary.reasons.map((reason) => reason.subject.replace(/^[^/]+\//, '').replace(/\[.*$/, '')))].sort();
+}
