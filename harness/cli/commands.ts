@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { resolveScenario } from '../scenario/resolve.ts';
+import { selectSuites } from '../runner/run-suites.ts';
 import { readTarget } from '../target.ts';
 import { checkRunId, newRunId, sharedOptions } from './options.ts';
 import { runSession } from './run-session.ts';
@@ -34,12 +35,13 @@ export function validateCommand(context: CommandContext): Command {
     .addHelpText('after', '\nExit codes: 0 pass, 1 the gate failed (or could not decide), 2 meshgate could not do its job (bad input, environment would not start, interrupted).')
     .action(async (suites: string[], flags: SessionFlags) => {
       const runId = checkRunId(flags.runId ?? newRunId());
+      const selected = await selectSuites(suites);
       const environment = await startEnvironment({ ...flags, runId, signal: context.signal, log: context.log });
       try {
         const target = environment.target();
         context.exitCode = await runSession({
           target: { ...target, resolved: resolveScenario(target.scenario) },
-          suites,
+          suites: selected,
           casePattern: flags.case,
           reportsDir: flags.reports,
           runId,
@@ -67,10 +69,11 @@ export function runCommand(context: CommandContext): Command {
     .addOption(sharedOptions.json())
     .action(async (suites: string[], flags: SessionFlags) => {
       const runId = checkRunId(flags.runId ?? newRunId());
+      const selected = await selectSuites(suites);
       const target = await readTarget(flags.target);
       context.exitCode = await runSession({
         target,
-        suites,
+        suites: selected,
         casePattern: flags.case,
         reportsDir: flags.reports,
         runId,

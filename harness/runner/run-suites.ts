@@ -12,7 +12,7 @@ const suitesDir = fileURLToPath(new URL('../../suites/', import.meta.url));
 
 export interface SuiteRunOptions {
   target: LoadedTarget;
-  /** Suite names (folders under suites/); empty runs all. */
+  /** Suite names as returned by `selectSuites`. */
   suites: string[];
   /** Only cases whose id (or `id [subject]`) matches this regular expression. */
   casePattern?: string;
@@ -53,9 +53,9 @@ export async function selectSuites(requested: string[]): Promise<string[]> {
  * cases within a suite run concurrently.
  */
 export async function runSuites(options: SuiteRunOptions): Promise<SuiteRunOutcome> {
-  const suites = await selectSuites(options.suites);
+  const { suites } = options;
   const collector = new ResultsCollector();
-  const vitest = await createVitest(
+  const vitest = await withoutSignalHandlers(() => createVitest(
     'test',
     {
       root: projectRoot,
@@ -64,25 +64,58 @@ export async function runSuites(options: SuiteRunOptions): Promise<SuiteRunOutco
       include: suites.map((name) => `suites/${name}/${name}.suite.ts`),
       reporters: [collector, new ProgressReporter(options.progress), ['junit', { outputFile: options.junitFile, suiteName: 'meshgate' }]],
       provide: { target: options.target },
-      testNamePattern: options.casePattern,
+      testNamePattern: options.casePattern === undefined ? undefined : caseNamePattern(options.casePattern),
       fileParallelism: false,
       maxConcurrency: 8,
       testTimeout: 600_000,
     },
     {},
     { stdout: process.stderr, stderr: process.stderr },
-  );
+  ));
   const cancel = () => void vitest.cancelCurrentRun('keyboard-input');
   options.signal?.addEventListener('abort', cancel, { once: true });
   try {
-    await vitest.start();
+    if (!options.signal?.aborted) await vitest.start();
   } finally {
     options.signal?.removeEventListener('abort', cancel);
     await vitest.close();
+  }
+  if (collector.cases.length === 0 && !options.signal?.aborted) {
+    throw new UsageError(`no case matches${options.casePattern ? ` --case ${options.casePattern}` : ''} in suites ${suites.join(', ')}`);
   }
   return {
     cases: collector.cases,
     interrupted: collector.interrupted || Boolean(options.signal?.aborted),
     harnessErrors: collector.harnessErrors,
   };
+}
+
+/**
+ * vitest's logger registers SIGINT/SIGTERM listeners that exit the process 1 ms
+ * later. meshgate must stop its environment first (it cancels the run itself on
+ * those signals), so while vitest is created those registrations are dropped.
+ */
+async function withoutSignalHandlers<T>(create: () => Promise<T>): Promise<T> {
+  const once = process.once;
+  process.once = function (this: NodeJS.Process, event: string | symbol, listener: (...args: any[]) => void) {
+    return event === 'SIGINT' || event === 'SIGTERM' ? this : once.call(this, event, listener);
+  } as typeof process.once;
+  try {
+    return await create();
+  } finally {
+    process.once = once;
+  }
+}
+
+/**
+ * vitest matches test names with the suite name in front ("cors preflight-... [app]");
+ * users write patterns for the case id, so a leading ^ anchors at the case id.
+ */
+export function caseNamePattern(pattern: string): RegExp {
+  try {
+    new RegExp(pattern);
+  } catch (error) {
+    throw new UsageError(`--case ${pattern} is not a regular expression: ${(error as Error).message}`);
+  }
+  return pattern.startsWith('^') ? new RegExp(`^\\S+ (?:${pattern.slice(1)})`) : new RegExp(pattern);
 }

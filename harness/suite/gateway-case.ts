@@ -9,6 +9,8 @@ import type { Expectation, Observation } from './expectation.ts';
 export interface ProbeContext {
   target: LoadedTarget;
   gateway: GatewayAddress;
+  /** Aborted when the run is cancelled (SIGINT) or the case times out: long probes stop early. */
+  signal?: AbortSignal;
 }
 
 /** A measured case attaches its figures here; they travel to reports in task meta. */

@@ -40,11 +40,12 @@ function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>,
         ctx.skip();
         return;
       }
-      const expected = gatewayCase.expect(subject, context);
+      const probeContext: ProbeContext = { ...context, signal: ctx.signal };
+      const expected = gatewayCase.expect(subject, probeContext);
       const measurements: Measurements = {};
       Object.assign(meta, { expected, measurements });
       try {
-        const converged = await expectEventually(() => gatewayCase.probe(subject, context, measurements), expected, gatewayCase.convergence);
+        const converged = await expectEventually(() => gatewayCase.probe(subject, probeContext, measurements), expected, gatewayCase.convergence);
         Object.assign(meta, { fingerprint: fingerprint(expected, converged.observation), attempts: converged.attempts });
       } catch (error) {
         if (error instanceof ExpectationError) meta.fingerprint = fingerprint(expected, error.observation);

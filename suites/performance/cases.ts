@@ -26,9 +26,9 @@ export const performanceCases = [
     },
     subjectName: ({ app, concurrency }) => `${app.id} c=${concurrency}`,
     expect: () => ({ details: { meetsSuccessRate: true } }),
-    probe: async ({ app, concurrency }, { gateway, target }, measurements) => {
+    probe: async ({ app, concurrency }, { gateway, target, signal }, measurements) => {
       const { durationSeconds, warmupSeconds } = target.resolved.performance;
-      const result = await runClosedLoop({ gateway, scheme: preferredScheme(app), host: app.host, concurrency, warmupMs: warmupSeconds * 1000, durationMs: durationSeconds * 1000 });
+      const result = await runClosedLoop({ gateway, scheme: preferredScheme(app), host: app.host, concurrency, warmupMs: warmupSeconds * 1000, durationMs: durationSeconds * 1000, signal });
       Object.assign(measurements, { load: result });
       return { details: { meetsSuccessRate: result.requests > 0 && result.successRate >= minimumSuccessRate } };
     },

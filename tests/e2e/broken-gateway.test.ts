@@ -106,7 +106,8 @@ describe.each(breakages)('a gateway with $name', ({ suites, options, failing }) 
   });
 
   it(`fails the gate (exit 1) with exactly: ${failing.join(', ')}`, async () => {
-    const result = await runMeshgate(['run', '--target', started.targetFile, '--reports', scratch.dir, '--json', ...suites]);
+    // Failing cases wait out the convergence window; 3 s keeps the table fast and still needs 3 matches in a row to pass.
+    const result = await runMeshgate(['run', '--target', started.targetFile, '--reports', scratch.dir, '--json', ...suites], { MESHGATE_TIMEOUT_CONVERGENCE_MS: '3000' });
     expect(result.exitCode, result.stderr).toBe(1);
     expect(failedCaseIds(result.stdout)).toEqual(failing);
     for (const id of failing) expect(result.stderr).toContain(id);

@@ -1,0 +1,165 @@
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMeshgate, scratchDir, startLocal } from './meshgate-cli.ts';
+
+let scratch: Awaited<ReturnType<typeof scratchDir>>;
+beforeAll(async () => {
+  scratch = await scratchDir();
+});
+afterAll(() => scratch.remove());
+
+/** Processes whose command line mentions `marker` (a run id or a private temp dir). */
+async function processesMentioning(marker: string): Promise<string> {
+  const result = await execa('pgrep', ['-af', marker], { reject: false });
+  return result.stdout.split('\n').filter((line) => line && !line.includes('pgrep')).join('\n');
+}
+
+describe('meshgate validate on the embedded local environment', () => {
+  it('exits 0 with every case PASSED or NOT_SUPPORTED and writes the three reports', async () => {
+    const result = await runMeshgate(['validate', '--reports', scratch.dir, '--run-id', 'e2e-clean', '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const report = JSON.parse(await readFile(join(scratch.dir, 'e2e-clean', 'results.json'), 'utf8'));
+    expect(report.status).toBe('completed');
+    expect(report.gate.verdict).toBe('pass');
+    const suites = new Set(report.cases.map((record: { suite: string }) => record.suite));
+    expect([...suites].sort()).toEqual(['cors', 'multi-tenant', 'performance', 'protocols', 'ssl']);
+    for (const record of report.cases) expect(['PASSED', 'NOT_SUPPORTED'], record.key).toContain(record.result);
+    expect(await readdir(join(scratch.dir, 'e2e-clean'))).toEqual(expect.arrayContaining(['results.json', 'junit.xml', 'summary.md']));
+    expect(await processesMentioning('e2e-clean')).toBe('');
+  });
+
+  it('runs a single case selected by id', async () => {
+    const result = await runMeshgate(['validate', 'cors', '--case', '^no-policy-no-cors-headers', '--reports', scratch.dir, '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.counts.PASSED).toBeGreaterThan(0);
+    expect(result.stderr).not.toContain('preflight-allowed-origin');
+  });
+});
+
+describe('bad input exits 2 with a message naming what is wrong', () => {
+  let taken: Server;
+  let takenPort: number;
+  beforeAll(async () => {
+    taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    takenPort = (taken.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+
+  it('a malformed scenario: the file and the field path', async () => {
+    const file = join(scratch.dir, 'bad-scenario.yaml');
+    await writeFile(file, 'version: 1\nname: x\ndomain: cloud.test\ntenants:\n  - user: alice\n    apps:\n      - { name: web, kind: mainframe, host: abcdefghijkl }\n');
+    const result = await runMeshgate(['validate', '--scenario', file]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(file);
+    expect(result.stderr).toContain('tenants[0].apps[0].kind');
+  });
+
+  it('an unknown suite name: the name and the suites that exist', async () => {
+    const result = await runMeshgate(['validate', 'nosuch']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/unknown suite nosuch; available: cors, multi-tenant, performance, protocols, ssl/);
+  });
+
+  it('an unreachable target: the address it could not reach', async () => {
+    const { targetFile, environment } = await startLocal(scratch.dir);
+    const { httpPort } = environment.target().gateway;
+    await environment.stop();
+    const result = await runMeshgate(['run', '--target', targetFile, 'multi-tenant'], { MESHGATE_TIMEOUT_GATEWAY_REACHABLE_MS: '500' });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`127.0.0.1:${httpPort}`);
+    expect(result.stderr).toMatch(/timed out after 500 ms waiting for the gateway/);
+  });
+
+  it('a port already taken: the address and the flag', async () => {
+    const result = await runMeshgate(['validate', '--http-port', String(takenPort), 'multi-tenant']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`127.0.0.1:${takenPort} (--http-port) is already in use`);
+  });
+
+  it('a malformed flag and a malformed timeout override', async () => {
+    expect((await runMeshgate(['validate', '--http-port', '0x50'])).exitCode).toBe(2);
+    const result = await runMeshgate(['doctor'], { MESHGATE_TIMEOUT_CONVERGENCE_MS: 'soon' });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('MESHGATE_TIMEOUT_CONVERGENCE_MS=soon');
+  });
+});
+
+describe('interruption', () => {
+  it.each([
+    { moment: 'as the suites start', marker: 'running suites', runId: 'e2e-sigint-start' },
+    { moment: 'while cases run', marker: ' ✓ ', runId: 'e2e-sigint-cases' },
+  ])('SIGINT $moment stops every process, removes every temp dir and reports "interrupted"', async ({ marker, runId }) => {
+    const tmp = await scratchDir();
+    const child = execa(process.execPath, [join(import.meta.dirname, '../../bin/meshgate.js'), 'validate', '--run-id', runId, '--reports', scratch.dir], {
+      reject: false,
+      env: { TMPDIR: tmp.dir },
+      timeout: 120_000,
+    });
+    let stderr = '';
+    await new Promise<void>((resolve) => {
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes(marker)) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toContain('INTERRUPTED');
+    const report = JSON.parse(await readFile(join(scratch.dir, runId, 'results.json'), 'utf8'));
+    expect(report.status).toBe('interrupted');
+    expect((await readdir(tmp.dir)).filter((name) => name.startsWith('meshgate-'))).toEqual([]);
+    expect(await processesMentioning(runId)).toBe('');
+    expect(await processesMentioning(tmp.dir)).toBe('');
+    await tmp.remove();
+  });
+});
+
+describe('up, run, down', () => {
+  it('up leaves an environment running for run, and down stops all of it', async () => {
+    const targetFile = join(scratch.dir, 'up', 'target.json');
+    const up = await runMeshgate(['up', '--target', targetFile, '--run-id', 'e2e-up']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stdout.trim()).toBe(targetFile);
+    const target = JSON.parse(await readFile(targetFile, 'utf8'));
+    expect(JSON.stringify(target)).not.toMatch(/PRIVATE KEY/);
+    const run = await runMeshgate(['run', '--target', targetFile, '--reports', scratch.dir, 'multi-tenant', '--json']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const down = await runMeshgate(['down', '--target', targetFile]);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(() => process.kill(target.ownerPid, 0)).toThrow();
+    expect(await processesMentioning('e2e-up')).toBe('');
+    await expect(readFile(targetFile)).rejects.toThrow();
+  });
+});
+
+describe('help and doctor', () => {
+  it('--help lists the commands and the exit codes', async () => {
+    const result = await runMeshgate(['--help']);
+    expect(result.exitCode).toBe(0);
+    for (const command of ['validate', 'up', 'run', 'down', 'fixture', 'doctor']) expect(result.stdout).toContain(command);
+    expect((await runMeshgate(['validate', '--help'])).stdout).toMatch(/Exit codes: 0 pass, 1/);
+  });
+
+  it('doctor reports nginx with its version, and says what to do when it is missing', async () => {
+    const ok = await runMeshgate(['doctor', '--json']);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).find((check: { name: string }) => check.name === 'nginx').version).toMatch(/^\d+\.\d+/);
+    const missing = await runMeshgate(['doctor'], { MESHGATE_NGINX: '/nonexistent/nginx' });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/✗ nginx\s+not found — run \.\/scripts\/setup\.sh/);
+  });
+
+  it('fixture runs one echo backend and prints its ready line', async () => {
+    const child = execa(process.execPath, [join(import.meta.dirname, '../../bin/meshgate.js'), 'fixture', '--tenant', 'alice', '--namespace', 'ns-alice', '--app', 'web'], { reject: false, timeout: 30_000 });
+    const line = await new Promise<string>((resolve) => child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+    expect(JSON.parse(line)).toMatchObject({ ready: true, identity: { namespace: 'ns-alice', app: 'web' } });
+    child.kill('SIGTERM');
+    expect((await child).exitCode).toBe(0);
+  });
+});
