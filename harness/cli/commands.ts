@@ -3,7 +3,8 @@ import { resolveScenario } from '../scenario/resolve.ts';
 import { selectSuites } from '../runner/run-suites.ts';
 import { readTarget } from '../target.ts';
 import { checkRunId, newRunId, sharedOptions } from './options.ts';
-import { runSession } from './run-session.ts';
+import { readBaseline } from '../gate/baseline.ts';
+import { type SessionOptions, runSession } from './run-session.ts';
 import { startEnvironment } from './start-environment.ts';
 import type { CommandContext } from './command-context.ts';
 
@@ -17,6 +18,12 @@ interface SessionFlags {
   httpPort?: number;
   httpsPort?: number;
   target: string;
+  baseline?: string;
+}
+
+/** Reads the baseline before anything starts, so a bad one costs nothing (exit 2). */
+async function loadBaseline(file: string | undefined): Promise<SessionOptions['baseline']> {
+  return file === undefined ? undefined : { file, content: await readBaseline(file) };
 }
 
 /** `validate`: up, run every (or the chosen) suite, gate, down. The cutover script's call. */
@@ -27,6 +34,7 @@ export function validateCommand(context: CommandContext): Command {
     .addOption(sharedOptions.env())
     .addOption(sharedOptions.scenario())
     .addOption(sharedOptions.casePattern())
+    .addOption(sharedOptions.baseline())
     .addOption(sharedOptions.reports())
     .addOption(sharedOptions.runId())
     .addOption(sharedOptions.httpPort())
@@ -36,11 +44,13 @@ export function validateCommand(context: CommandContext): Command {
     .action(async (suites: string[], flags: SessionFlags) => {
       const runId = checkRunId(flags.runId ?? newRunId());
       const selected = await selectSuites(suites);
+      const baseline = await loadBaseline(flags.baseline);
       const environment = await startEnvironment({ ...flags, runId, signal: context.signal, log: context.log });
       try {
         const target = environment.target();
         context.exitCode = await runSession({
           target: { ...target, resolved: resolveScenario(target.scenario) },
+          baseline,
           suites: selected,
           casePattern: flags.case,
           reportsDir: flags.reports,
@@ -64,15 +74,18 @@ export function runCommand(context: CommandContext): Command {
     .argument('[suites...]', 'suites to run (default: all)')
     .addOption(sharedOptions.target())
     .addOption(sharedOptions.casePattern())
+    .addOption(sharedOptions.baseline())
     .addOption(sharedOptions.reports())
     .addOption(sharedOptions.runId())
     .addOption(sharedOptions.json())
     .action(async (suites: string[], flags: SessionFlags) => {
       const runId = checkRunId(flags.runId ?? newRunId());
       const selected = await selectSuites(suites);
+      const baseline = await loadBaseline(flags.baseline);
       const target = await readTarget(flags.target);
       context.exitCode = await runSession({
         target,
+        baseline,
         suites: selected,
         casePattern: flags.case,
         reportsDir: flags.reports,

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { MeshgateError, errorMessage } from '../errors.ts';
 import type { CommandContext } from './command-context.ts';
+import { baselineCommand } from './baseline-command.ts';
 import { runCommand, validateCommand } from './commands.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { fixtureCommand } from './fixture-command.ts';
@@ -20,7 +21,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nStart with `meshgate validate`: the embedded local environment (nginx on loopback), all suites, a verdict.\nExit codes: 0 pass, 1 gate failed, 2 meshgate could not do its job.');
-  for (const command of [validateCommand, upCommand, runCommand, downCommand, fixtureCommand, doctorCommand]) {
+  for (const command of [validateCommand, upCommand, runCommand, downCommand, baselineCommand, fixtureCommand, doctorCommand]) {
     program.addCommand(command(context).exitOverride());
   }
   try {

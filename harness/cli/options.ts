@@ -15,6 +15,7 @@ export const sharedOptions = {
   env: () => new Option('-e, --env <name>', 'environment to start').choices(['local']).default('local').env('MESHGATE_ENV'),
   httpPort: () => new Option('--http-port <port>', 'local gateway HTTP port (default: a free one)').argParser(parsePort).env('MESHGATE_HTTP_PORT'),
   httpsPort: () => new Option('--https-port <port>', 'local gateway HTTPS port (default: a free one)').argParser(parsePort).env('MESHGATE_HTTPS_PORT'),
+  baseline: () => new Option('-b, --baseline <file>', 'gate on parity with this baseline (`meshgate baseline save`) instead of "every case passes"').env('MESHGATE_BASELINE'),
   target: () => new Option('-t, --target <file>', 'target file written by `meshgate up` or by hand').default('.meshgate/target.json').env('MESHGATE_TARGET'),
 };
 

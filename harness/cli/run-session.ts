@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { Baseline } from '../gate/baseline.ts';
 import { exitCodeFor, gateResults } from '../gate/verdict.ts';
 import { countResults } from '../reporters/case-record.ts';
 import { type RunReport, writeRunReport } from '../reporters/run-report.ts';
@@ -10,6 +12,7 @@ import { tcpConnects, waitUntil } from '../wait.ts';
 
 export interface SessionOptions {
   target: LoadedTarget;
+  baseline?: { file: string; content: Baseline };
   suites: string[];
   casePattern?: string;
   reportsDir: string;
@@ -39,7 +42,11 @@ export async function runSession(options: SessionOptions): Promise<number> {
     progress: options.log,
     signal: options.signal,
   });
-  const gate = gateResults(outcome.cases);
+  const scenarioHash = hashScenario(options.target);
+  const gate = gateResults(outcome.cases, options.baseline?.content);
+  if (options.baseline && options.baseline.content.scenarioHash !== scenarioHash) {
+    gate.notes.unshift({ subject: 'baseline', message: `recorded with a different scenario (${options.baseline.content.scenario}); cases that differ are listed as not run` });
+  }
   const report: RunReport = {
     version: 1,
     runId: options.runId,
@@ -49,6 +56,10 @@ export async function runSession(options: SessionOptions): Promise<number> {
     environment: options.target.environment,
     gateway: gatewayLabel(options.target),
     scenario: options.target.resolved.name,
+    scenarioHash,
+    baseline: options.baseline
+      ? { file: options.baseline.file, runId: options.baseline.content.runId, environment: options.baseline.content.environment }
+      : null,
     options: options.options,
     gate,
     counts: countResults(outcome.cases),
@@ -70,6 +81,10 @@ async function assertReachable(target: LoadedTarget, signal: AbortSignal): Promi
   }
 }
 
+function hashScenario(target: LoadedTarget): string {
+  return createHash('sha256').update(JSON.stringify(target.scenario)).digest('hex');
+}
+
 function gatewayLabel(target: LoadedTarget): string {
   return `${target.gateway.address} (http ${target.gateway.httpPort}, https ${target.gateway.httpsPort})`;
 }
@@ -79,9 +94,10 @@ function printVerdict(report: RunReport, dir: string, options: SessionOptions): 
   const verdict = report.status === 'interrupted' ? 'INTERRUPTED' : report.gate.verdict.toUpperCase();
   options.log(`meshgate: ${verdict}: ${PASSED} passed, ${FAILED} failed, ${SKIPPED} skipped, ${NOT_SUPPORTED} not supported`);
   for (const reason of report.gate.reasons.slice(0, 20)) options.log(`  ✗ ${reason.subject}: ${reason.message.split('\n')[0]}`);
+  if (report.gate.notes.length > 0) options.log(`meshgate: ${report.gate.notes.length} note(s) in summary.md (fingerprint changes, cases not run)`);
   options.log(`meshgate: reports in ${dir}/ (summary.md, results.json, junit.xml)`);
   if (options.json) {
-    const summary = { runId: report.runId, status: report.status, verdict: report.gate.verdict, counts: report.counts, reasons: report.gate.reasons, reportDir: dir };
+    const summary = { runId: report.runId, status: report.status, verdict: report.gate.verdict, counts: report.counts, reasons: report.gate.reasons, notes: report.gate.notes, reportDir: dir };
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   }
 }

@@ -1,4 +1,6 @@
 import type { CaseRecord } from '../reporters/case-record.ts';
+import type { Baseline } from './baseline.ts';
+import { diffFingerprints } from './fingerprint-diff.ts';
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
@@ -17,16 +19,46 @@ export interface GateResult {
 }
 
 /**
- * The verdict from one run's results alone: any failed case fails the gate; a
- * run with no case that passed decides nothing. Pure.
+ * The verdict, pure. Without a baseline every failed case fails the gate. With
+ * one, functional parity decides: a case that passed in the baseline must pass
+ * now; a case that failed there too is a note, not a regression; fingerprint
+ * differences are listed even when both passed. A run in which nothing passed
+ * verified nothing and is inconclusive.
  */
-export function gateResults(cases: CaseRecord[]): GateResult {
-  const reasons = cases.filter((record) => record.result === 'FAILED').map((record) => ({ subject: record.key, message: record.reason }));
-  if (reasons.length > 0) return { verdict: 'fail', reasons, notes: [] };
-  if (!cases.some((record) => record.result === 'PASSED')) {
-    return { verdict: 'inconclusive', reasons: [{ subject: 'run', message: 'no case passed: nothing was verified' }], notes: [] };
+export function gateResults(cases: CaseRecord[], baseline?: Baseline): GateResult {
+  const reference = new Map(baseline?.cases.map((record) => [record.key, record]));
+  const reasons: GateFinding[] = [];
+  const notes: GateFinding[] = [];
+  for (const record of cases) {
+    const before = reference.get(record.key);
+    if (record.result === 'FAILED') {
+      if (before && before.result === 'FAILED') notes.push({ subject: record.key, message: `failed, as in baseline ${baseline?.runId}: ${record.reason}` });
+      else reasons.push({ subject: record.key, message: before ? `regressed (passed in baseline ${baseline?.runId}): ${record.reason}` : record.reason });
+      continue;
+    }
+    if (before?.result === 'PASSED' && record.result !== 'PASSED') {
+      notes.push({ subject: record.key, message: `passed in the baseline, ${record.result} now: ${record.reason}` });
+    }
+    if (before?.result === 'PASSED' && record.result === 'PASSED') {
+      const changes = diffFingerprints(before.fingerprint, record.fingerprint);
+      if (changes.length > 0) notes.push({ subject: record.key, message: `fingerprint changed: ${changes.join('; ')}` });
+    }
   }
-  return { verdict: 'pass', reasons: [], notes: [] };
+  if (baseline) notes.push(...missingFromRun(cases, baseline));
+  if (reasons.length > 0) return { verdict: 'fail', reasons, notes };
+  if (!cases.some((record) => record.result === 'PASSED')) {
+    return { verdict: 'inconclusive', reasons: [{ subject: 'run', message: 'no case passed: nothing was verified' }], notes };
+  }
+  return { verdict: 'pass', reasons, notes };
+}
+
+/** Baseline cases of the suites that ran now, but which did not run (the scenario or catalogue changed). */
+function missingFromRun(cases: CaseRecord[], baseline: Baseline): GateFinding[] {
+  const suites = new Set(cases.map((record) => record.suite));
+  const now = new Set(cases.map((record) => record.key));
+  return baseline.cases
+    .filter((record) => suites.has(record.key.split('/')[0]!) && !now.has(record.key))
+    .map((record) => ({ subject: record.key, message: `in the baseline (${record.result}) but not run now` }));
 }
 
 /** Exit codes: 0 pass, 1 the gate did not pass (fail or inconclusive). Harness errors exit 2 elsewhere. */

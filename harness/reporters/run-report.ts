@@ -15,6 +15,10 @@ export interface RunReport {
   environment: string;
   gateway: string;
   scenario: string;
+  /** sha256 of the scenario as written: a baseline from another scenario is flagged. */
+  scenarioHash: string;
+  /** The baseline compared against, if any. */
+  baseline: { file: string; runId: string; environment: string } | null;
   /** The options in force (after defaults, file, environment variables and flags). */
   options: Record<string, unknown>;
   gate: GateResult;

@@ -30,6 +30,7 @@ function describeRun(report: RunReport): string[] {
     `- run: \`${report.runId}\` (${report.startedAt} to ${report.finishedAt})`,
     `- environment: ${report.environment}, gateway ${report.gateway}`,
     `- scenario: ${report.scenario}`,
+    `- baseline: ${report.baseline ? `\`${report.baseline.file}\` (run ${report.baseline.runId}, ${report.baseline.environment})` : 'none (every case must pass)'}`,
   ];
 }
 

@@ -21,54 +21,36 @@ const none = () => ({ set: {}, remove: [] });
 /** ingress-nginx's proxy-connect-timeout default; Sealos does not change it. */
 const connectSeconds = 5;
 
+/** What every launchpad Ingress carries; the kinds below change only what differs. */
+const launchpad: Omit<KindDefaults, 'backendProtocol'> = {
+  sslRedirect: false,
+  bodySize: '32m',
+  timeouts: { connectSeconds, sendSeconds: 300, readSeconds: 300 },
+  sealosCors: false,
+  requestHeaders: none(),
+  responseHeaders: none,
+  webSocketGuard: false,
+};
+
 export const kindDefaults: Record<AppKind, KindDefaults> = {
-  web: {
-    backendProtocol: 'HTTP',
-    sslRedirect: false,
-    bodySize: '32m',
-    timeouts: { connectSeconds, sendSeconds: 300, readSeconds: 300 },
-    sealosCors: false,
-    requestHeaders: none(),
-    responseHeaders: none,
-    webSocketGuard: false,
-  },
-  grpc: {
-    backendProtocol: 'GRPC',
-    sslRedirect: false,
-    bodySize: '32m',
-    timeouts: { connectSeconds, sendSeconds: 300, readSeconds: 300 },
-    sealosCors: false,
-    requestHeaders: none(),
-    responseHeaders: none,
-    webSocketGuard: false,
-  },
-  ws: {
-    backendProtocol: 'WS',
-    sslRedirect: false,
-    bodySize: '32m',
-    timeouts: { connectSeconds, sendSeconds: 3600, readSeconds: 3600 },
-    sealosCors: false,
-    requestHeaders: none(),
-    responseHeaders: none,
-    webSocketGuard: false,
-  },
+  web: { ...launchpad, backendProtocol: 'HTTP' },
+  grpc: { ...launchpad, backendProtocol: 'GRPC' },
+  ws: { ...launchpad, backendProtocol: 'WS', timeouts: { connectSeconds, sendSeconds: 3600, readSeconds: 3600 } },
   terminal: {
+    ...launchpad,
     backendProtocol: 'HTTP',
     sslRedirect: true,
-    bodySize: '32m',
     timeouts: { connectSeconds, sendSeconds: 86400, readSeconds: 86400 },
     sealosCors: true,
     requestHeaders: { set: {}, remove: ['Authorization'] },
-    responseHeaders: none,
     webSocketGuard: true,
   },
   adminer: {
+    ...launchpad,
     backendProtocol: 'HTTP',
     sslRedirect: true,
     bodySize: '256m',
-    timeouts: { connectSeconds, sendSeconds: 300, readSeconds: 300 },
     sealosCors: true,
-    requestHeaders: none(),
     responseHeaders: (domain) => ({
       set: {
         'Content-Security-Policy': `frame-ancestors 'self' https://${domain} https://*.${domain}`,
@@ -76,7 +58,6 @@ export const kindDefaults: Record<AppKind, KindDefaults> = {
       },
       remove: ['X-Frame-Options'],
     }),
-    webSocketGuard: false,
   },
 };
 

@@ -36,9 +36,9 @@ export function corsApps(target: LoadedTarget): ResolvedApp[] {
   return httpApps(target).filter((app) => app.cors !== null);
 }
 
-/** A host under the scenario's domain that no app uses. */
+/** A host under the scenario's domain that no app uses; stable across runs, so baselines can key on it. */
 export function unknownHost(target: LoadedTarget): string {
-  return `meshgate-unknown-${target.runId.toLowerCase().replace(/[^a-z0-9-]/g, '')}.${target.resolved.domain}`;
+  return `meshgate-unknown.${target.resolved.domain}`;
 }
 
 /** The scheme a plain request to `app` should use: HTTPS when the app redirects HTTP. */

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMeshgate, scratchDir, startLocal } from './meshgate-cli.ts';
+import { breakConfig, runMeshgate, scratchDir, startLocal } from './meshgate-cli.ts';
 
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
 beforeAll(async () => {
@@ -135,6 +135,48 @@ describe('up, run, down', () => {
     expect(() => process.kill(target.ownerPid, 0)).toThrow();
     expect(await processesMentioning('e2e-up')).toBe('');
     await expect(readFile(targetFile)).rejects.toThrow();
+  });
+});
+
+describe('baselines', () => {
+  it('a baseline saved from a clean run passes a clean run and catches a regression; a corrupt one exits 2 before anything starts', async () => {
+    const recorded = await runMeshgate(['validate', 'multi-tenant', '--run-id', 'e2e-base', '--reports', scratch.dir]);
+    expect(recorded.exitCode, recorded.stderr).toBe(0);
+    const baselineFile = join(scratch.dir, 'baseline.json');
+    const saved = await runMeshgate(['baseline', 'save', 'e2e-base', '--reports', scratch.dir, '--out', baselineFile]);
+    expect(saved.exitCode, saved.stderr).toBe(0);
+    expect((await runMeshgate(['baseline', 'save', 'e2e-base', '--reports', scratch.dir, '--out', baselineFile])).exitCode).toBe(2);
+
+    const clean = await runMeshgate(['validate', 'multi-tenant', '--baseline', baselineFile, '--reports', scratch.dir, '--json']);
+    expect(clean.exitCode, clean.stderr).toBe(0);
+    expect(JSON.parse(clean.stdout).notes).toEqual([]);
+
+    const broken = await startLocal(scratch.dir, {
+      configHook: breakConfig(/location \/ \{ return 404; \}/, 'location / { proxy_pass http://ns-c9w3e5ty_api_http; }'),
+    });
+    try {
+      const regressed = await runMeshgate(['run', '--target', broken.targetFile, '--baseline', baselineFile, '--reports', scratch.dir, '--json', 'multi-tenant'], {
+        MESHGATE_TIMEOUT_CONVERGENCE_MS: '2000',
+      });
+      expect(regressed.exitCode, regressed.stderr).toBe(1);
+      // The default server now proxies: unknown hosts, and the paused and suspended hosts that fall to it, reach a backend.
+      const reasons: Array<{ subject: string; message: string }> = JSON.parse(regressed.stdout).reasons;
+      expect(reasons.map((reason) => reason.subject).sort()).toEqual([
+        'multi-tenant/paused-or-suspended-serves-nothing[ns-r4n7v1pz/blog]',
+        'multi-tenant/paused-or-suspended-serves-nothing[ns-s0u5p3nd/site]',
+        'multi-tenant/unknown-host-reaches-no-tenant[meshgate-unknown.cloud.sealos.test]',
+      ]);
+      for (const reason of reasons) expect(reason.message).toMatch(/^regressed \(passed in baseline e2e-base\)/);
+    } finally {
+      await broken.environment.stop();
+    }
+
+    const corrupt = join(scratch.dir, 'corrupt.json');
+    await writeFile(corrupt, '{"kind":"meshgate-baseline",');
+    const refused = await runMeshgate(['validate', '--baseline', corrupt]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain(`${corrupt}: cannot read baseline`);
+    expect(refused.stderr).not.toContain('starting local environment');
   });
 });
 

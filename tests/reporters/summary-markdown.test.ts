@@ -20,6 +20,8 @@ function report(cases: CaseRecord[], overrides: Partial<RunReport> = {}): RunRep
     environment: 'local',
     gateway: 'nginx 1.22.1',
     scenario: 'sealos-default',
+    scenarioHash: 'f'.repeat(64),
+    baseline: null,
     options: {},
     gate: gateResults(cases),
     counts: countResults(cases),
@@ -104,6 +106,7 @@ describe('formatSummaryMarkdown', () => {
       - run: \`20260101-120000-abcd\` (2026-01-01T12:00:00.000Z to 2026-01-01T12:01:30.000Z)
       - environment: local, gateway nginx 1.22.1
       - scenario: sealos-default
+      - baseline: none (every case must pass)
 
       | suite | passed | failed | skipped | not supported |
       |---|---:|---:|---:|---:|

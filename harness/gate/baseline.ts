@@ -1,0 +1,90 @@
+import { access, readFile } from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
+import { InputFileError, UsageError, errorMessage } from '../errors.ts';
+import { caseResults } from '../suite/gateway-case.ts';
+import type { RunReport } from '../reporters/run-report.ts';
+
+/** Bumped when the format changes incompatibly; older files then fail with a clear message. */
+export const baselineVersion = 1;
+
+const observationSchema = z
+  .object({
+    status: z.number().optional(),
+    headers: z.record(z.string(), z.string().optional()).optional(),
+    backend: z.string().nullable().optional(),
+    error: z.string().nullable().optional(),
+    details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  })
+  .strict();
+
+export const baselineSchema = z
+  .object({
+    kind: z.literal('meshgate-baseline'),
+    version: z.number().int(),
+    createdAt: z.string(),
+    /** The run it was recorded from, and where: e.g. under ingress-nginx, before the cutover. */
+    runId: z.string(),
+    environment: z.string(),
+    scenario: z.string(),
+    scenarioHash: z.string(),
+    cases: z.array(
+      z
+        .object({
+          key: z.string(),
+          result: z.enum(caseResults),
+          fingerprint: observationSchema.optional(),
+          measurements: z.record(z.string(), z.unknown()).optional(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export type Baseline = z.infer<typeof baselineSchema>;
+
+/** A baseline from a completed run. An interrupted or broken run cannot be a reference. */
+export function baselineFromReport(report: RunReport, source: string): Baseline {
+  if (report.status !== 'completed') throw new InputFileError(source, 'the run was interrupted: an incomplete run cannot be a baseline');
+  if (report.harnessErrors.length > 0) throw new InputFileError(source, 'the run had harness errors: it cannot be a baseline');
+  return {
+    kind: 'meshgate-baseline',
+    version: baselineVersion,
+    createdAt: new Date().toISOString(),
+    runId: report.runId,
+    environment: report.environment,
+    scenario: report.scenario,
+    scenarioHash: report.scenarioHash,
+    cases: report.cases.map(({ key, result, fingerprint, measurements }) => ({ key, result, fingerprint, measurements })),
+  };
+}
+
+/** Writes atomically (temp file + rename): an existing baseline is replaced whole or not at all. */
+export async function writeBaseline(file: string, baseline: Baseline, options: { force: boolean }): Promise<void> {
+  const exists = await access(file).then(
+    () => true,
+    () => false,
+  );
+  if (exists && !options.force) throw new UsageError(`${file} exists; pass --force to replace it`);
+  await writeFileAtomic(file, `${JSON.stringify(baseline, null, 2)}\n`);
+}
+
+/** Reads and checks a baseline; corrupt or incompatible files are InputFileErrors (exit 2). */
+export async function readBaseline(file: string): Promise<Baseline> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new InputFileError(file, `cannot read baseline: ${errorMessage(error)}`);
+  }
+  const version = (data as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version !== baselineVersion) {
+    throw new InputFileError(file, `baseline format version ${version} is not supported (this meshgate reads version ${baselineVersion}); record it again`);
+  }
+  const result = baselineSchema.safeParse(data);
+  if (!result.success) {
+    const issues = result.error.issues.slice(0, 5).map((issue) => `  at ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    throw new InputFileError(file, `not a meshgate baseline:\n${issues.join('\n')}`);
+  }
+  return result.data;
+}
