@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Client } from 'undici';
 import { timeouts } from '../timeouts.ts';
 
@@ -17,7 +18,8 @@ export interface HttpRequestSpec {
   path?: string;
   method?: string;
   headers?: Record<string, string>;
-  body?: string | Buffer;
+  /** A string or Buffer is sent with Content-Length; a stream is sent chunked. */
+  body?: string | Buffer | Readable;
   /** Offer h2 by ALPN (HTTPS only). */
   http2?: boolean;
   /** Bytes of the response body kept; the rest is read and dropped. */

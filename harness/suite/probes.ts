@@ -1,4 +1,6 @@
 import { connect as connectHttp2 } from 'node:http2';
+import { connect as netConnect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import WebSocket from 'ws';
 import { createEchoClient, unary } from '../clients/grpc-echo-client.ts';
 import { type GatewayAddress, type HttpRequestSpec, backendOf, errorCode, sendHttpRequest } from '../clients/http-client.ts';
@@ -124,4 +126,36 @@ export async function probeGrpcUnary(gateway: GatewayAddress, host: string, mess
   } finally {
     client.close();
   }
+}
+
+/**
+ * Sends bytes exactly as given (a request no well-behaved client sends: no Host
+ * header, a declared body larger than the limit) and reads the status line and
+ * headers of the answer. `servername` is the SNI on the TLS port.
+ */
+export function probeRawHttp(gateway: GatewayAddress, spec: { scheme: 'http' | 'https'; servername?: string; request: string }): Promise<Observation> {
+  const socket =
+    spec.scheme === 'https'
+      ? tlsConnect({ host: gateway.address, port: gateway.httpsPort, servername: spec.servername, ca: gateway.ca, ALPNProtocols: ['http/1.1'] })
+      : netConnect({ host: gateway.address, port: gateway.httpPort });
+  return new Promise((resolve) => {
+    let received = '';
+    const done = (observation: Observation) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(observation);
+    };
+    const timer = setTimeout(() => done({ error: 'ETIMEDOUT', backend: null }), timeouts.requestMs);
+    socket.once(spec.scheme === 'https' ? 'secureConnect' : 'connect', () => socket.write(spec.request));
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      const end = received.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const [statusLine = '', ...lines] = received.slice(0, end).split('\r\n');
+      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).trim().toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      done({ status: Number(statusLine.split(' ')[1]), headers, backend: backendOf(headers['x-echo-backend']), error: null });
+    });
+    socket.once('error', (error) => done({ error: errorCode(error), backend: null }));
+    socket.once('end', () => done({ error: received ? 'EINCOMPLETE' : 'ECONNRESET', backend: null }));
+  });
 }

@@ -1,4 +1,5 @@
 import { registerSuite } from '../../harness/suite/register-suite.ts';
 import { protocolCases } from './cases.ts';
+import { http1Cases } from './http1-cases.ts';
 
-registerSuite('protocols', protocolCases);
+registerSuite('protocols', [...protocolCases, ...http1Cases]);

@@ -153,7 +153,8 @@ function renderLimits(app: ResolvedApp, module: 'proxy' | 'grpc'): string[] {
     `${module}_connect_timeout ${connectSeconds}s;`,
     `${module}_send_timeout ${sendSeconds}s;`,
     `${module}_read_timeout ${readSeconds}s;`,
-    ...(module === 'proxy' ? ['proxy_http_version 1.1;', 'proxy_buffer_size 64k;', 'proxy_buffers 4 64k;'] : []),
+    // ingress-nginx's defaults: responses stream through (proxy-buffering off), request bodies are buffered.
+    ...(module === 'proxy' ? ['proxy_http_version 1.1;', 'proxy_buffering off;', 'proxy_buffer_size 64k;', 'proxy_buffers 4 64k;'] : []),
   ];
 }
 

@@ -1,0 +1,60 @@
+import { Client } from 'undici';
+import type { GatewayAddress } from '../clients/http-client.ts';
+import { errorCode } from '../clients/http-client.ts';
+import { timeouts } from '../timeouts.ts';
+import type { Observation } from './expectation.ts';
+
+function clientFor(gateway: GatewayAddress, scheme: 'http' | 'https', host: string): Client {
+  const port = scheme === 'https' ? gateway.httpsPort : gateway.httpPort;
+  return new Client(`${scheme}://${gateway.address}:${port}`, {
+    connect: { servername: host, ca: gateway.ca, timeout: timeouts.requestMs },
+    headersTimeout: timeouts.requestMs,
+    bodyTimeout: timeouts.requestMs,
+  });
+}
+
+/** `count` sequential requests on one client: a gateway that keeps connections alive serves them on one. */
+export async function probeKeepAlive(gateway: GatewayAddress, scheme: 'http' | 'https', host: string, count: number): Promise<Observation> {
+  const client = clientFor(gateway, scheme, host);
+  let connections = 0;
+  client.on('connect', () => connections++);
+  try {
+    let answered = 0;
+    for (let i = 0; i < count; i++) {
+      const response = await client.request({ path: `/keepalive/${i}`, method: 'GET', headers: { host } });
+      await response.body.dump();
+      if (response.statusCode === 200) answered++;
+    }
+    return { error: null, details: { answered, connections } };
+  } catch (error) {
+    return { error: errorCode(error) };
+  } finally {
+    await client.destroy();
+  }
+}
+
+/**
+ * Asks the backend for `chunks` lines `intervalMs` apart and watches when they
+ * arrive: a gateway that streams delivers the first well before the last is written.
+ */
+export async function probeResponseStreaming(gateway: GatewayAddress, scheme: 'http' | 'https', host: string, chunks: number, intervalMs: number): Promise<Observation> {
+  const client = clientFor(gateway, scheme, host);
+  const started = performance.now();
+  try {
+    const response = await client.request({ path: `/stream?chunks=${chunks}&interval=${intervalMs}`, method: 'GET', headers: { host } });
+    let firstAt: number | undefined;
+    let text = '';
+    for await (const chunk of response.body) {
+      firstAt ??= performance.now() - started;
+      text += chunk.toString();
+    }
+    const lines = text.split('\n').filter(Boolean).length;
+    // The last line is written (chunks - 1) intervals after the first: arriving within half of that is streaming.
+    const streamed = firstAt !== undefined && firstAt < ((chunks - 1) * intervalMs) / 2;
+    return { status: response.statusCode, error: null, details: { lines, streamed } };
+  } catch (error) {
+    return { error: errorCode(error) };
+  } finally {
+    await client.destroy();
+  }
+}

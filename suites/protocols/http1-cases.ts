@@ -1,0 +1,124 @@
+import { Readable } from 'node:stream';
+import type { ResolvedApp } from '../../harness/scenario/resolve.ts';
+import { defineCase } from '../../harness/suite/gateway-case.ts';
+import { probeKeepAlive, probeResponseStreaming } from '../../harness/suite/http1-probes.ts';
+import { probeHttp, probeRawHttp } from '../../harness/suite/probes.ts';
+import { httpApps, preferredScheme } from '../../harness/suite/subjects.ts';
+
+/** Apps whose body limit is small enough to send in a test (the adminer's 256m is not). */
+const sendableBodyBytes = 64 * 1024 * 1024;
+/** Apps whose read timeout is short enough to wait out in a test. */
+const waitableTimeoutSeconds = 10;
+/** One header line of 32 KiB: over nginx's 1k default, within Sealos' 64k / 4 x 128k buffers. */
+const largeHeaderBytes = 32 * 1024;
+const chunkedUploadBytes = 256 * 1024;
+
+const methods = ['GET', 'PUT', 'PATCH', 'DELETE'];
+
+function request(app: ResolvedApp, path: string, extra: Record<string, string> = {}): string {
+  return [`POST ${path} HTTP/1.1`, `Host: ${app.host}`, 'Connection: close', ...Object.entries(extra).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
+}
+
+/** HTTP/1.1 behaviour through the gateway. */
+export const http1Cases = [
+  defineCase({
+    id: 'http1-methods',
+    description: `${methods.join(', ')} reach the backend with their method intact.`,
+    features: ['http1'],
+    subjects: httpApps,
+    expect: () => ({ details: { methods: methods.join(',') } }),
+    probe: async (app, { gateway }) => {
+      const seen: string[] = [];
+      for (const method of methods) seen.push((await probeHttp(gateway, { scheme: preferredScheme(app), host: app.host, method })).echo?.method ?? 'none');
+      return { details: { methods: seen.join(',') } };
+    },
+  }),
+  defineCase({
+    id: 'http1-status-passthrough',
+    description: 'A backend status (418) reaches the client unchanged, with the backend identity.',
+    features: ['http1'],
+    subjects: httpApps,
+    expect: (app) => ({ status: 418, backend: app.id }),
+    probe: (app, { gateway }) => probeHttp(gateway, { scheme: preferredScheme(app), host: app.host, path: '/?status=418' }),
+  }),
+  defineCase({
+    id: 'http1-keepalive-reuse',
+    description: 'Three sequential requests from one client are served on one kept-alive connection.',
+    features: ['http1'],
+    subjects: httpApps,
+    expect: () => ({ error: null, details: { answered: 3, connections: 1 } }),
+    probe: (app, { gateway }) => probeKeepAlive(gateway, preferredScheme(app), app.host, 3),
+  }),
+  defineCase({
+    id: 'http1-chunked-upload',
+    description: `A chunked upload without Content-Length (${chunkedUploadBytes / 1024} KiB) arrives whole.`,
+    features: ['http1'],
+    subjects: httpApps,
+    expect: (app) => ({ status: 200, backend: app.id, details: { bodyBytes: chunkedUploadBytes } }),
+    probe: async (app, { gateway }) => {
+      const body = Readable.from(Array.from({ length: 16 }, () => Buffer.alloc(chunkedUploadBytes / 16, 2)));
+      const observation = await probeHttp(gateway, { scheme: preferredScheme(app), host: app.host, method: 'POST', body });
+      return { ...observation, details: { bodyBytes: observation.echo?.bodyBytes ?? null } };
+    },
+  }),
+  defineCase({
+    id: 'http1-response-streaming',
+    description: 'A streamed response (4 lines, 300 ms apart) reaches the client as it is written, not buffered to the end.',
+    features: ['http1'],
+    subjects: httpApps,
+    expect: () => ({ status: 200, details: { lines: 4, streamed: true } }),
+    probe: (app, { gateway }) => probeResponseStreaming(gateway, preferredScheme(app), app.host, 4, 300),
+  }),
+  defineCase({
+    id: 'http1-large-request-header',
+    description: `A ${largeHeaderBytes / 1024} KiB request header fits Sealos' raised header buffers and reaches the backend.`,
+    features: ['http1'],
+    subjects: httpApps,
+    expect: (app) => ({ status: 200, backend: app.id, details: { headerBytes: largeHeaderBytes } }),
+    probe: async (app, { gateway }) => {
+      const observation = await probeHttp(gateway, { scheme: preferredScheme(app), host: app.host, headers: { 'x-large': 'a'.repeat(largeHeaderBytes) } });
+      return { ...observation, details: { headerBytes: observation.echo?.headers['x-large']?.length ?? null } };
+    },
+  }),
+  defineCase({
+    id: 'body-at-limit-accepted',
+    description: 'A body exactly at the app\'s proxy-body-size is accepted and arrives whole.',
+    features: ['http1'],
+    subjects: (target) => httpApps(target).filter((app) => app.bodySizeBytes <= sendableBodyBytes),
+    convergence: { successes: 1 },
+    expect: (app) => ({ status: 200, backend: app.id, details: { bodyBytes: app.bodySizeBytes } }),
+    probe: async (app, { gateway }) => {
+      const observation = await probeHttp(gateway, { scheme: preferredScheme(app), host: app.host, method: 'POST', body: Buffer.alloc(app.bodySizeBytes, 3), timeoutMs: 30_000 });
+      return { ...observation, details: { bodyBytes: observation.echo?.bodyBytes ?? null } };
+    },
+  }),
+  defineCase({
+    id: 'body-over-limit-refused',
+    description: 'A body declared one byte over the app\'s proxy-body-size is refused with 413 before it reaches the backend.',
+    features: ['http1'],
+    subjects: httpApps,
+    expect: () => ({ status: 413, backend: null }),
+    probe: (app, { gateway }) =>
+      probeRawHttp(gateway, { scheme: preferredScheme(app), servername: app.host, request: request(app, '/upload', { 'Content-Length': String(app.bodySizeBytes + 1) }) }),
+  }),
+  defineCase({
+    id: 'slow-backend-beyond-read-timeout-504',
+    description: 'A backend slower than the app\'s proxy-read-timeout gets a 504 from the gateway.',
+    features: ['http1'],
+    subjects: (target) => httpApps(target).filter((app) => app.timeouts.readSeconds <= waitableTimeoutSeconds),
+    convergence: { successes: 1 },
+    expect: () => ({ status: 504 }),
+    probe: (app, { gateway }) =>
+      probeHttp(gateway, { scheme: preferredScheme(app), host: app.host, path: `/?delay=${(app.timeouts.readSeconds + 1) * 1000}`, timeoutMs: (app.timeouts.readSeconds + 5) * 1000 }),
+  }),
+  defineCase({
+    id: 'slow-backend-within-read-timeout-200',
+    description: 'A backend that answers just within the app\'s proxy-read-timeout is served (200).',
+    features: ['http1'],
+    subjects: (target) => httpApps(target).filter((app) => app.timeouts.readSeconds <= waitableTimeoutSeconds),
+    convergence: { successes: 1 },
+    expect: (app) => ({ status: 200, backend: app.id }),
+    probe: (app, { gateway }) =>
+      probeHttp(gateway, { scheme: preferredScheme(app), host: app.host, path: `/?delay=${app.timeouts.readSeconds * 500}`, timeoutMs: (app.timeouts.readSeconds + 5) * 1000 }),
+  }),
+];
