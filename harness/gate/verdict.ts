@@ -30,6 +30,8 @@ export function gateResults(cases: CaseRecord[], baseline?: Baseline): GateResul
   const reasons: GateFinding[] = [];
   const notes: GateFinding[] = [];
   for (const record of cases) {
+    const warning = record.measurements?.warning;
+    if (typeof warning === 'string') notes.push({ subject: record.key, message: warning });
     const before = reference.get(record.key);
     if (record.result === 'FAILED') {
       if (before && before.result === 'FAILED') notes.push({ subject: record.key, message: `failed, as in baseline ${baseline?.runId}: ${record.reason}` });

@@ -159,3 +159,22 @@ export function probeRawHttp(gateway: GatewayAddress, spec: { scheme: 'http' | '
     socket.once('end', () => done({ error: received ? 'EINCOMPLETE' : 'ECONNRESET', backend: null }));
   });
 }
+
+/** One GET over cleartext HTTP/2 with prior knowledge (h2c) to `port`, `host` as :authority. */
+export function probeH2c(address: string, port: number, host: string): Promise<Observation> {
+  return new Promise((resolve) => {
+    const session = connectHttp2(`http://${address}:${port}`);
+    const done = (observation: Observation) => {
+      clearTimeout(timer);
+      session.destroy();
+      resolve(observation);
+    };
+    const timer = setTimeout(() => done({ error: 'ETIMEDOUT', backend: null }), timeouts.requestMs);
+    session.once('error', (error) => done({ error: errorCode(error), backend: null }));
+    const stream = session.request({ ':path': '/', ':authority': host });
+    stream.once('response', (headers) => {
+      done({ status: Number(headers[':status']), backend: backendOf(headers['x-echo-backend'] as string | undefined), error: null });
+    });
+    stream.once('error', (error) => done({ error: errorCode(error), backend: null }));
+  });
+}

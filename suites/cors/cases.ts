@@ -84,6 +84,19 @@ export const corsCases = [
     probe: ({ app, origin }, { gateway }) => probeHttp(gateway, { scheme: preferredScheme(app), host: app.host, method: 'OPTIONS', headers: preflightHeaders(origin) }),
   }),
   defineCase({
+    id: 'credentials-never-with-wildcard-origin',
+    description: 'No app answers an allowed origin with `Access-Control-Allow-Origin: *` together with credentials.',
+    features: ['cors'],
+    subjects: httpApps,
+    expect: () => ({ details: { wildcardWithCredentials: false } }),
+    probe: async (app, { gateway }) => {
+      const origin = allowedOrigins(app)[0]?.origin ?? `https://meshgate-probe.example`;
+      const observation = await probeHttp(gateway, { scheme: preferredScheme(app), host: app.host, headers: { origin } });
+      const wildcardWithCredentials = observation.headers?.['access-control-allow-origin'] === '*' && observation.headers?.['access-control-allow-credentials'] === 'true';
+      return { ...observation, details: { wildcardWithCredentials } };
+    },
+  }),
+  defineCase({
     id: 'no-policy-no-cors-headers',
     description: 'Apps without a CORS policy send no CORS headers at all, even to a same-domain origin.',
     features: ['cors'],

@@ -1,5 +1,5 @@
 import { defineCase } from '../../harness/suite/gateway-case.ts';
-import { probeHttp } from '../../harness/suite/probes.ts';
+import { probeHttp, probeRawHttp } from '../../harness/suite/probes.ts';
 import { httpApps, httpsApps, inactiveApps, squattingApps, unknownHost } from '../../harness/suite/subjects.ts';
 
 /** Multi-tenant isolation: every host reaches its own tenant's backend and nothing else. */
@@ -44,5 +44,82 @@ export const multiTenantCases = [
     subjects: squattingApps,
     expect: (app) => ({ status: 200, backend: app.hostOwner }),
     probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'https', host: app.host }),
+  }),
+];
+
+/** Client-sent forwarding headers that claim another host and address. */
+function spoofedForwarding(otherHost: string): Record<string, string> {
+  return { 'x-forwarded-for': '203.0.113.7', 'x-real-ip': '203.0.113.7', 'x-forwarded-host': otherHost, forwarded: `for=203.0.113.7;host=${otherHost}` };
+}
+
+/** Header hygiene and requests that name no tenant. */
+export const hygieneCases = [
+  defineCase<string>({
+    id: 'bare-ip-reaches-no-tenant',
+    description: 'A request whose Host is the gateway\'s bare IP reaches no backend.',
+    features: ['http1'],
+    subjects: (target) => [target.gateway.address],
+    subjectName: (address) => address,
+    expect: () => ({ status: [400, 404], backend: null }),
+    probe: (address, { gateway }) => probeHttp(gateway, { scheme: 'http', host: address }),
+  }),
+  defineCase<string>({
+    id: 'empty-host-reaches-no-tenant',
+    description: 'A request without a Host header (HTTP/1.0) reaches no backend.',
+    features: ['http1'],
+    subjects: () => ['no-host'],
+    subjectName: (name) => name,
+    expect: () => ({ status: [400, 404], backend: null }),
+    probe: (_name, { gateway }) => probeRawHttp(gateway, { scheme: 'http', request: 'GET / HTTP/1.0\r\n\r\n' }),
+  }),
+  defineCase({
+    id: 'forwarded-headers-do-not-route',
+    description: 'Client-sent X-Forwarded-For/-Host, X-Real-IP and Forwarded that claim another tenant change neither the routing nor what the backend is told.',
+    features: ['http1'],
+    subjects: httpsApps,
+    expect: (app) => ({ status: 200, backend: app.id, details: { forwardedHost: app.host, spoofedAddressPassed: false } }),
+    probe: async (app, { gateway, target }) => {
+      const other = httpsApps(target).find((candidate) => candidate.namespace !== app.namespace)?.host ?? `other.${target.resolved.domain}`;
+      const observation = await probeHttp(gateway, { scheme: 'https', host: app.host, headers: spoofedForwarding(other) });
+      const seen = observation.echo?.headers ?? {};
+      const spoofedAddressPassed = seen['x-real-ip'] === '203.0.113.7' || (seen['x-forwarded-for'] ?? '').split(',')[0]?.trim() === '203.0.113.7';
+      return { ...observation, details: { forwardedHost: seen['x-forwarded-host'] ?? null, spoofedAddressPassed } };
+    },
+  }),
+  defineCase({
+    id: 'removed-request-headers-do-not-reach-backend',
+    description: 'Headers the app removes (the terminal\'s incoming Authorization) never reach its backend.',
+    features: ['http1'],
+    subjects: (target) => httpsApps(target).filter((app) => app.requestHeaders.remove.length > 0),
+    expect: (app) => ({ status: 200, backend: app.id, details: Object.fromEntries(app.requestHeaders.remove.map((name) => [`reached ${name.toLowerCase()}`, false])) }),
+    probe: async (app, { gateway }) => {
+      const sent = Object.fromEntries(app.requestHeaders.remove.map((name) => [name.toLowerCase(), 'Bearer client-token']));
+      const observation = await probeHttp(gateway, { scheme: 'https', host: app.host, headers: sent });
+      const seen = observation.echo?.headers ?? {};
+      return { ...observation, details: Object.fromEntries(Object.keys(sent).map((name) => [`reached ${name}`, name in seen])) };
+    },
+  }),
+  defineCase({
+    id: 'injected-request-headers-overwrite-client',
+    description: 'Headers the gateway injects (the terminal\'s X-SEALOS-<id> secret) reach the backend with the gateway\'s value, even when the client forges them.',
+    features: ['http1'],
+    subjects: (target) => httpsApps(target).filter((app) => Object.keys(app.requestHeaders.set).length > 0),
+    expect: (app) => ({ status: 200, backend: app.id, details: Object.fromEntries(Object.entries(app.requestHeaders.set).map(([name, value]) => [`header ${name.toLowerCase()}`, value])) }),
+    probe: async (app, { gateway }) => {
+      const forged = Object.fromEntries(Object.keys(app.requestHeaders.set).map((name) => [name.toLowerCase(), 'forged']));
+      const observation = await probeHttp(gateway, { scheme: 'https', host: app.host, headers: forged });
+      const seen = observation.echo?.headers ?? {};
+      return { ...observation, details: Object.fromEntries(Object.keys(forged).map((name) => [`header ${name}`, seen[name] ?? null])) };
+    },
+  }),
+  defineCase({
+    id: 'east-west-isolation',
+    description: 'A workload in another tenant\'s namespace cannot call this app\'s Service directly (needs a cluster: pods and Services).',
+    features: ['east-west'],
+    subjects: httpsApps,
+    expect: () => ({ details: { reachedFromOtherTenant: false } }),
+    probe: async () => {
+      throw new Error('east-west probes run only in cluster environments');
+    },
   }),
 ];

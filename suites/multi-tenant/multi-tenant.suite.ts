@@ -1,4 +1,4 @@
 import { registerSuite } from '../../harness/suite/register-suite.ts';
-import { multiTenantCases } from './cases.ts';
+import { hygieneCases, multiTenantCases } from './cases.ts';
 
-registerSuite('multi-tenant', multiTenantCases);
+registerSuite('multi-tenant', [...multiTenantCases, ...hygieneCases]);

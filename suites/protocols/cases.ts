@@ -1,5 +1,5 @@
 import { defineCase } from '../../harness/suite/gateway-case.ts';
-import { probeAlpn, probeGrpcUnary, probeHttp, probeWebSocket } from '../../harness/suite/probes.ts';
+import { probeAlpn, probeGrpcUnary, probeH2c, probeHttp, probeWebSocket } from '../../harness/suite/probes.ts';
 import { appsOfKind, httpApps, httpsApps, preferredScheme } from '../../harness/suite/subjects.ts';
 
 /** 64 KiB: larger than nginx's default in-memory body buffer, within every app's limit. */
@@ -26,6 +26,14 @@ export const protocolCases = [
     subjects: httpsApps,
     expect: () => ({ error: null, details: { alpn: 'h2' } }),
     probe: (app, { gateway }) => probeAlpn(gateway, app.host),
+  }),
+  defineCase({
+    id: 'h2c-prior-knowledge',
+    description: 'Cleartext HTTP/2 with prior knowledge on the target\'s h2c port reaches the backend (only where the gateway offers h2c).',
+    features: ['h2c'],
+    subjects: httpApps,
+    expect: (app) => ({ status: 200, backend: app.id, error: null }),
+    probe: (app, { gateway, target }) => probeH2c(gateway.address, target.gateway.h2cPort ?? 0, app.host),
   }),
   defineCase({
     id: 'websocket-echo-wss',

@@ -1,5 +1,6 @@
 import { registerSuite } from '../../harness/suite/register-suite.ts';
 import { protocolCases } from './cases.ts';
 import { http1Cases } from './http1-cases.ts';
+import { streamingCases } from './streaming-cases.ts';
 
-registerSuite('protocols', [...protocolCases, ...http1Cases]);
+registerSuite('protocols', [...protocolCases, ...http1Cases, ...streamingCases]);

@@ -1,12 +1,23 @@
+import { offerCipherSuites, strongCipherSuites, weakCipherSuites } from '../../harness/clients/client-hello.ts';
 import { probeTls, type TlsProbeResult } from '../../harness/clients/tls-probe.ts';
 import type { ProbeContext } from '../../harness/suite/gateway-case.ts';
 import { defineCase } from '../../harness/suite/gateway-case.ts';
 import type { Observation } from '../../harness/suite/expectation.ts';
 import { probeHttp } from '../../harness/suite/probes.ts';
+import type { ResolvedApp } from '../../harness/scenario/resolve.ts';
 import { httpApps, tlsApps } from '../../harness/suite/subjects.ts';
 
-/** Fewer days left than this fails the certificate case (cert-manager renews at 30). */
-const minimumDaysLeft = 14;
+/**
+ * Days a certificate must have left: fewer than `warn` is noted in the report,
+ * fewer than `fail` fails the case. cert-manager renews at 30 days left.
+ * MESHGATE_CERT_WARN_DAYS / MESHGATE_CERT_FAIL_DAYS override them.
+ */
+const daysLeft = {
+  warn: Number(process.env.MESHGATE_CERT_WARN_DAYS ?? 30),
+  fail: Number(process.env.MESHGATE_CERT_FAIL_DAYS ?? 14),
+};
+const minimumDaysLeft = daysLeft.fail;
+
 
 function tlsProbe(context: ProbeContext, servername: string, versions: Pick<Parameters<typeof probeTls>[0], 'minVersion' | 'maxVersion'> = {}): Promise<TlsProbeResult> {
   return probeTls({ host: context.gateway.address, port: context.gateway.httpsPort, servername, ca: context.gateway.ca, alpn: ['h2', 'http/1.1'], ...versions });
@@ -27,7 +38,9 @@ export const sslCases = [
     probe: async (app, context, measurements) => {
       const result = await tlsProbe(context, app.host);
       if (!result.ok) return { error: result.error };
-      Object.assign(measurements, { notAfter: result.certificate.validTo.toISOString(), daysLeft: Math.floor(result.certificate.daysLeft) });
+      const left = Math.floor(result.certificate.daysLeft);
+      Object.assign(measurements, { notAfter: result.certificate.validTo.toISOString(), daysLeft: left });
+      if (left < daysLeft.warn) measurements.warning = `certificate expires ${result.certificate.validTo.toISOString()} (${left} days left, warn below ${daysLeft.warn})`;
       return {
         error: null,
         details: { authorized: result.authorized, enoughDaysLeft: result.certificate.daysLeft >= minimumDaysLeft, authorizationError: result.authorizationError ?? null },
@@ -54,6 +67,54 @@ export const sslCases = [
       probe: async (app, context) => handshake(await tlsProbe(context, app.host, { minVersion: version, maxVersion: version })),
     }),
   ),
+  defineCase<{ app: ResolvedApp; family: keyof typeof weakCipherSuites | 'control' }>({
+    id: 'weak-ciphers-refused',
+    description: 'NULL, RC4, 3DES and EXPORT suites are refused (raw TLS 1.2 ClientHello offering only them); a strong suite offered the same way is accepted (control).',
+    features: ['tls'],
+    subjects: (target) =>
+      tlsApps(target).flatMap((app) => [...(Object.keys(weakCipherSuites) as Array<keyof typeof weakCipherSuites>), 'control' as const].map((family) => ({ app, family }))),
+    subjectName: ({ app, family }) => `${app.id} ${family}`,
+    expect: ({ family }) => ({ details: { accepted: family === 'control' } }),
+    probe: async ({ app, family }, { gateway }) => {
+      const suites = family === 'control' ? strongCipherSuites : weakCipherSuites[family];
+      const answer = await offerCipherSuites(gateway.address, gateway.httpsPort, app.host, suites);
+      return { details: { accepted: answer.accepted } };
+    },
+  }),
+  defineCase({
+    id: 'alpn-offers-http1',
+    description: 'A client offering only http/1.1 by ALPN gets http/1.1 (h2 is checked by the protocols suite).',
+    features: ['tls'],
+    subjects: tlsApps,
+    expect: () => ({ error: null, details: { alpn: 'http/1.1' } }),
+    probe: async (app, context) => {
+      const result = await probeTls({ host: context.gateway.address, port: context.gateway.httpsPort, servername: app.host, ca: context.gateway.ca, alpn: ['http/1.1'] });
+      return result.ok ? { error: null, details: { alpn: result.alpn || null } } : { error: result.error };
+    },
+  }),
+  defineCase({
+    id: 'custom-domain-own-certificate',
+    description: 'A custom domain is served its own certificate (its host in the SANs, not the platform wildcard).',
+    features: ['tls'],
+    subjects: (target) => tlsApps(target).filter((app) => app.tls?.custom),
+    expect: () => ({ error: null, details: { authorized: true, platformWildcard: false } }),
+    probe: async (app, context) => {
+      const result = await tlsProbe(context, app.host);
+      if (!result.ok) return { error: result.error };
+      return { error: null, details: { authorized: result.authorized, platformWildcard: result.certificate.subjectAltNames.includes(`*.${context.target.resolved.domain}`) } };
+    },
+  }),
+  defineCase({
+    id: 'hsts-where-configured',
+    description: 'Apps with HSTS configured send Strict-Transport-Security over HTTPS with the configured max-age.',
+    features: ['tls'],
+    subjects: (target) => httpApps(target).filter((app) => app.tls !== null && app.hsts !== null),
+    expect: (app) => ({
+      status: 200,
+      headers: { 'strict-transport-security': { equals: `max-age=${app.hsts?.maxAgeSeconds}${app.hsts?.includeSubdomains ? '; includeSubDomains' : ''}` } },
+    }),
+    probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'https', host: app.host }),
+  }),
   defineCase<string>({
     id: 'unknown-sni-gets-no-tenant-certificate',
     description: 'A handshake for a host outside every tenant gets no certificate valid for it (an alert, or a default certificate).',

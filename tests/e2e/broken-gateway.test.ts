@@ -9,6 +9,7 @@ import { breakConfig, failedCaseIds, runMeshgate, scratchDir, startLocal } from 
  */
 interface Breakage {
   name: string;
+  /** Suites (and optionally `--case <regex>`) to run against the broken gateway. */
   suites: string[];
   options: Partial<LocalEnvironmentOptions>;
   failing: string[];
@@ -83,6 +84,68 @@ const breakages: Breakage[] = [
     suites: ['protocols'],
     options: { configHook: breakConfig(/grpc_pass grpc:\/\//, 'proxy_pass http://') },
     failing: ['grpc-unary-tls-edge'],
+  },
+  {
+    name: 'the default server proxying to a tenant',
+    suites: ['multi-tenant', '--case', '^(bare-ip|empty-host|unknown-host|paused)'],
+    options: { configHook: breakConfig(/location \/ \{ return 404; \}/, 'location / { proxy_pass http://ns-c9w3e5ty_api_http; }') },
+    failing: ['bare-ip-reaches-no-tenant', 'empty-host-reaches-no-tenant', 'paused-or-suspended-serves-nothing', 'unknown-host-reaches-no-tenant'],
+  },
+  {
+    name: 'client forwarding headers passed through',
+    suites: ['multi-tenant', '--case', '^forwarded'],
+    options: {
+      configHook: (config) =>
+        breakConfig(/proxy_set_header X-Real-IP \$remote_addr;/, 'proxy_set_header X-Real-IP $http_x_real_ip;')(
+          breakConfig(/proxy_set_header X-Forwarded-Host \$host;/, 'proxy_set_header X-Forwarded-Host $http_x_forwarded_host;')(config),
+        ),
+    },
+    failing: ['forwarded-headers-do-not-route'],
+  },
+  {
+    name: 'the terminal Authorization header not removed and its secret header not injected',
+    suites: ['multi-tenant', '--case', '^(removed|injected)'],
+    options: { configHook: breakConfig(/proxy_set_header (Authorization|X-SEALOS-\S+) "[^"]*";/, '') },
+    failing: ['injected-request-headers-overwrite-client', 'removed-request-headers-do-not-reach-backend'],
+  },
+  {
+    name: 'HSTS dropped',
+    suites: ['ssl', '--case', '^hsts'],
+    options: { configHook: breakConfig(/add_header Strict-Transport-Security [^;]+;/, '') },
+    failing: ['hsts-where-configured'],
+  },
+  {
+    name: 'body limit too small',
+    suites: ['protocols', '--case', '^(body|http1)'],
+    options: { configHook: breakConfig(/client_max_body_size 32m;/, 'client_max_body_size 128k;') },
+    failing: ['body-at-limit-accepted', 'http1-chunked-upload'],
+  },
+  {
+    name: 'read timeout longer than configured',
+    suites: ['protocols', '--case', '^slow-backend'],
+    options: { configHook: breakConfig(/proxy_read_timeout 2s;/, 'proxy_read_timeout 30s;') },
+    failing: ['slow-backend-beyond-read-timeout-504'],
+  },
+  {
+    name: 'client keep-alive disabled',
+    suites: ['protocols', '--case', '^http1-keepalive'],
+    options: { configHook: breakConfig(/keepalive_timeout 75s;/, 'keepalive_timeout 0;') },
+    failing: ['http1-keepalive-reuse'],
+  },
+  {
+    name: 'header buffers at nginx defaults',
+    suites: ['protocols', '--case', '^http1-large'],
+    options: {
+      configHook: (config) =>
+        breakConfig(/client_header_buffer_size 64k;/, 'client_header_buffer_size 1k;')(breakConfig(/large_client_header_buffers 4 128k;/, 'large_client_header_buffers 4 8k;')(config)),
+    },
+    failing: ['http1-large-request-header'],
+  },
+  {
+    name: 'HTTP/2 not offered on the TLS port',
+    suites: ['protocols', '--case', '^(http2|grpc-unary)'],
+    options: { configHook: breakConfig(/ ssl http2/, ' ssl') },
+    failing: ['grpc-unary-tls-edge', 'http2-negotiated-by-alpn'],
   },
   {
     name: 'backends failing 5 % of requests under load',
