@@ -54,7 +54,9 @@ describe.each(breakages)('a gateway with $name', ({ options, failing }) => {
 
   it(`fails the gate (exit 1) with exactly: ${failing.join(', ')}`, async () => {
     // Failing cases wait out the convergence window; 3 s keeps the table fast and still needs 3 matches in a row to pass.
-    const result = await runMeshgate(['run', '--target', started.targetFile, '--reports', scratch.dir, '--json', 'protocols'], { MESHGATE_TIMEOUT_CONVERGENCE_MS: '3000' });
+    // The idle time is pinned to its default so a developer's own MESHGATE_WS_IDLE_MS cannot change the outcome.
+    const env = { MESHGATE_TIMEOUT_CONVERGENCE_MS: '3000', MESHGATE_WS_IDLE_MS: '2000' };
+    const result = await runMeshgate(['run', '--target', started.targetFile, '--reports', scratch.dir, '--json', 'protocols'], env);
     expect(result.exitCode, result.stderr).toBe(1);
     expect(failedCaseIds(result.stdout)).toEqual(failing);
     for (const id of failing) expect(result.stderr).toContain(id);
