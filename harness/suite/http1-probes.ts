@@ -35,22 +35,24 @@ export async function probeKeepAlive(gateway: GatewayAddress, scheme: 'http' | '
 
 /**
  * Asks the backend for `chunks` lines `intervalMs` apart and watches when they
- * arrive: a gateway that streams delivers the first well before the last is written.
+ * arrive: a gateway that streams delivers them spread out, a buffering one all at once.
  */
 export async function probeResponseStreaming(gateway: GatewayAddress, scheme: 'http' | 'https', host: string, chunks: number, intervalMs: number): Promise<Observation> {
   const client = clientFor(gateway, scheme, host);
-  const started = performance.now();
   try {
     const response = await client.request({ path: `/stream?chunks=${chunks}&interval=${intervalMs}`, method: 'GET', headers: { host } });
     let firstAt: number | undefined;
+    let lastAt = 0;
     let text = '';
     for await (const chunk of response.body) {
-      firstAt ??= performance.now() - started;
+      lastAt = performance.now();
+      firstAt ??= lastAt;
       text += chunk.toString();
     }
     const lines = text.split('\n').filter(Boolean).length;
-    // The last line is written (chunks - 1) intervals after the first: arriving within half of that is streaming.
-    const streamed = firstAt !== undefined && firstAt < ((chunks - 1) * intervalMs) / 2;
+    // The lines are written (chunks - 1) intervals apart. Streamed, they arrive spread over
+    // about that time however late the first one is; buffered, they arrive together.
+    const streamed = firstAt !== undefined && lastAt - firstAt >= ((chunks - 1) * intervalMs) / 2;
     return { status: response.statusCode, error: null, details: { lines, streamed } };
   } catch (error) {
     return { error: errorCode(error) };
