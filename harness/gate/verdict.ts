@@ -1,6 +1,7 @@
 import type { CaseRecord } from '../reporters/case-record.ts';
 import type { Baseline } from './baseline.ts';
 import { diffFingerprints } from './fingerprint-diff.ts';
+import { gatePerformance } from './performance-gate.ts';
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
@@ -22,7 +23,8 @@ export interface GateResult {
  * The verdict, pure. Without a baseline every failed case fails the gate. With
  * one, functional parity decides: a case that passed in the baseline must pass
  * now; a case that failed there too is a note, not a regression; fingerprint
- * differences are listed even when both passed. A run in which nothing passed
+ * differences are listed even when both passed; load cases are judged against
+ * the baseline's samples by `gatePerformance`. A run in which nothing passed
  * verified nothing and is inconclusive.
  */
 export function gateResults(cases: CaseRecord[], baseline?: Baseline): GateResult {
@@ -46,8 +48,11 @@ export function gateResults(cases: CaseRecord[], baseline?: Baseline): GateResul
       if (changes.length > 0) notes.push({ subject: record.key, message: `fingerprint changed: ${changes.join('; ')}` });
     }
   }
-  if (baseline) notes.push(...missingFromRun(cases, baseline));
-  if (reasons.length > 0) return { verdict: 'fail', reasons, notes };
+  const performance = baseline ? gatePerformance(cases, baseline) : { failures: [], inconclusive: [], notes: [] };
+  if (baseline) notes.push(...missingFromRun(cases, baseline), ...performance.notes);
+  reasons.push(...performance.failures);
+  if (reasons.length > 0) return { verdict: 'fail', reasons, notes: [...notes, ...performance.inconclusive] };
+  if (performance.inconclusive.length > 0) return { verdict: 'inconclusive', reasons: performance.inconclusive, notes };
   if (!cases.some((record) => record.result === 'PASSED')) {
     return { verdict: 'inconclusive', reasons: [{ subject: 'run', message: 'no case passed: nothing was verified' }], notes };
   }

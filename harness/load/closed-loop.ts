@@ -28,6 +28,8 @@ export interface LoadWindow {
 }
 
 export interface LoadResult {
+  /** When the measured part began (ISO 8601), after the warm-up. */
+  startedAt: string;
   concurrency: number;
   durationMs: number;
   requests: number;
@@ -67,6 +69,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoadRes
   const windows: Array<{ histogram: Histogram; errors: number }> = [];
   const start = performance.now();
   const measureFrom = start + options.warmupMs;
+  const measuredFromWallClock = Date.now() + options.warmupMs;
   const end = measureFrom + options.durationMs;
   const loop = async () => {
     while (performance.now() < end && !options.signal?.aborted) {
@@ -87,7 +90,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoadRes
   } finally {
     await pool.destroy();
   }
-  return summarize(options, whole, windows);
+  return summarize(options, whole, windows, measuredFromWallClock);
 }
 
 async function requestOnce(pool: Pool, options: ClosedLoopOptions): Promise<boolean> {
@@ -100,10 +103,16 @@ async function requestOnce(pool: Pool, options: ClosedLoopOptions): Promise<bool
   }
 }
 
-function summarize(options: ClosedLoopOptions, whole: Histogram, windows: Array<{ histogram: Histogram; errors: number } | undefined>): LoadResult {
+function summarize(
+  options: ClosedLoopOptions,
+  whole: Histogram,
+  windows: Array<{ histogram: Histogram; errors: number } | undefined>,
+  measuredFromWallClock: number,
+): LoadResult {
   const errors = windows.reduce((sum, window) => sum + (window?.errors ?? 0), 0);
   const requests = whole.totalCount;
   return {
+    startedAt: new Date(measuredFromWallClock).toISOString(),
     concurrency: options.concurrency,
     durationMs: options.durationMs,
     requests,

@@ -1,5 +1,6 @@
 import type { GateResult } from '../gate/verdict.ts';
 import { type CaseRecord, countResults } from './case-record.ts';
+import { loadResultOf } from './perf-csv.ts';
 import type { RunReport } from './run-report.ts';
 
 const icons = { PASSED: '✅', FAILED: '❌', SKIPPED: '⏭️', NOT_SUPPORTED: '➖' } as const;
@@ -7,6 +8,7 @@ const icons = { PASSED: '✅', FAILED: '❌', SKIPPED: '⏭️', NOT_SUPPORTED: 
 /** summary.md: the verdict first, then counts per suite, then every case that needs a look. Pure. */
 export function formatSummaryMarkdown(report: RunReport): string {
   const lines = [`# meshgate: ${headline(report.status, report.gate)}`, '', ...describeRun(report), '', ...formatSuiteTable(report.cases)];
+  lines.push(...formatPerformanceTable(report.cases));
   if (report.gate.reasons.length > 0) {
     lines.push('', '## Why', '', ...report.gate.reasons.map((finding) => `- \`${finding.subject}\`: ${finding.message}`));
   }
@@ -41,4 +43,16 @@ function formatSuiteTable(cases: CaseRecord[]): string[] {
     return `| ${suite} | ${counts.PASSED} | ${counts.FAILED} | ${counts.SKIPPED} | ${counts.NOT_SUPPORTED} |`;
   });
   return ['| suite | passed | failed | skipped | not supported |', '|---|---:|---:|---:|---:|', ...rows];
+}
+
+/** The load cases' figures: what a reviewer compares with the budget. */
+function formatPerformanceTable(cases: CaseRecord[]): string[] {
+  const rows = cases.flatMap((record) => {
+    const load = loadResultOf(record);
+    if (!load) return [];
+    const ms = (micros: number) => (micros / 1000).toFixed(2);
+    return [`| ${record.subject} | ${Math.round(load.rps)} | ${ms(load.p50Us)} | ${ms(load.p95Us)} | ${ms(load.p99Us)} | ${(load.successRate * 100).toFixed(2)} % |`];
+  });
+  if (rows.length === 0) return [];
+  return ['', '## Performance', '', '| target | req/s | p50 ms | p95 ms | p99 ms | success |', '|---|---:|---:|---:|---:|---:|', ...rows];
 }

@@ -1,0 +1,40 @@
+import { stringify } from 'csv-stringify/sync';
+import type { LoadResult } from '../load/closed-loop.ts';
+import type { CaseRecord } from './case-record.ts';
+
+/** Columns of perf.csv; units are in the names so a spreadsheet needs no legend. */
+const columns = ['timestamp', 'service', 'concurrent_users', 'window_s', 'requests', 'errors', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'success_rate', 'rps'];
+
+/** The load result a performance case left in its measurements, if any. */
+export function loadResultOf(record: CaseRecord): LoadResult | undefined {
+  const load = record.measurements?.load as LoadResult | undefined;
+  return load && Array.isArray(load.windows) ? load : undefined;
+}
+
+const ms = (micros: number) => Number((micros / 1000).toFixed(3));
+
+/**
+ * perf.csv: one row per measured second of every load case, so a person can plot
+ * the timeline and a tool can recompute anything. Pure.
+ */
+export function formatPerfCsv(cases: CaseRecord[], startedAt: string): string {
+  const rows = cases.flatMap((record) => {
+    const load = loadResultOf(record);
+    if (!load) return [];
+    const service = record.subject.replace(/ c=\d+$/, '');
+    return load.windows.map((window) => [
+      new Date(Date.parse(load.startedAt || startedAt) + window.second * 1000).toISOString(),
+      service,
+      load.concurrency,
+      window.second,
+      window.requests,
+      window.errors,
+      ms(window.p50Us),
+      ms(window.p95Us),
+      ms(window.p99Us),
+      window.requests === 0 ? 0 : Number(((window.requests - window.errors) / window.requests).toFixed(5)),
+      window.requests,
+    ]);
+  });
+  return stringify(rows, { header: true, columns });
+}
