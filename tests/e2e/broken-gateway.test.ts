@@ -25,7 +25,7 @@ const breakages: Breakage[] = [
         return breakConfig(/(upstream ns-k8x2m9qa_hello-web_http \{ server 127\.0\.0\.1:)\d+/, `$1${apiPort}`)(config);
       },
     },
-    failing: ['host-claim-stays-with-owner', 'host-routes-to-own-backend-http', 'host-routes-to-own-backend-https'],
+    failing: ['forwarded-headers-do-not-route', 'host-claim-stays-with-owner', 'host-routes-to-own-backend-http', 'host-routes-to-own-backend-https'],
   },
   {
     name: 'CORS allow-origin header missing',
