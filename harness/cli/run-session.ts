@@ -95,7 +95,7 @@ function printVerdict(report: RunReport, dir: string, options: SessionOptions): 
   options.log(`meshgate: ${verdict}: ${PASSED} passed, ${FAILED} failed, ${SKIPPED} skipped, ${NOT_SUPPORTED} not supported`);
   for (const reason of report.gate.reasons.slice(0, 20)) options.log(`  ✗ ${reason.subject}: ${reason.message.split('\n')[0]}`);
   if (report.gate.notes.length > 0) options.log(`meshgate: ${report.gate.notes.length} note(s) in summary.md (fingerprint changes, cases not run)`);
-  options.log(`meshgate: reports in ${dir}/ (summary.md, results.json, junit.xml)`);
+  options.log(`meshgate: reports in ${dir}/ (summary.md, report.html, results.json, perf.csv, junit.xml)`);
   if (options.json) {
     const summary = { runId: report.runId, status: report.status, verdict: report.gate.verdict, counts: report.counts, reasons: report.gate.reasons, notes: report.gate.notes, reportDir: dir };
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

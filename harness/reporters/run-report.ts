@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { GateResult } from '../gate/verdict.ts';
 import { type CaseRecord, countResults } from './case-record.ts';
+import { formatHtmlReport } from './html-report.ts';
 import { formatPerfCsv } from './perf-csv.ts';
 import { formatSummaryMarkdown } from './summary-markdown.ts';
 
@@ -29,10 +30,11 @@ export interface RunReport {
   harnessErrors: string[];
 }
 
-/** Writes results.json, summary.md and perf.csv into `dir` (junit.xml is written by vitest's reporter). */
+/** Writes results.json, summary.md, perf.csv and report.html into `dir` (junit.xml is written by vitest's reporter). */
 export async function writeRunReport(dir: string, report: RunReport): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeFileAtomic(join(dir, 'summary.md'), formatSummaryMarkdown(report));
   await writeFileAtomic(join(dir, 'perf.csv'), formatPerfCsv(report.cases, report.startedAt));
+  await writeFileAtomic(join(dir, 'report.html'), formatHtmlReport(report));
 }
