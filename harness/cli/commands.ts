@@ -1,12 +1,12 @@
 import { Command } from 'commander';
 import { resolveScenario } from '../scenario/resolve.ts';
 import { selectSuites } from '../runner/run-suites.ts';
-import { readTarget } from '../target.ts';
+import type { CommandContext } from './command-context.ts';
+import { type LoadedTarget, readTarget } from '../target.ts';
 import { checkRunId, newRunId, sharedOptions } from './options.ts';
 import { readBaseline } from '../gate/baseline.ts';
 import { type SessionOptions, runSession } from './run-session.ts';
 import { startEnvironment } from './start-environment.ts';
-import type { CommandContext } from './command-context.ts';
 
 interface SessionFlags {
   scenario?: string;
@@ -21,9 +21,34 @@ interface SessionFlags {
   baseline?: string;
 }
 
-/** Reads the baseline before anything starts, so a bad one costs nothing (exit 2). */
-async function loadBaseline(file: string | undefined): Promise<SessionOptions['baseline']> {
-  return file === undefined ? undefined : { file, content: await readBaseline(file) };
+/** What validate and run check before anything starts, so bad input costs nothing (exit 2). */
+interface Prepared {
+  runId: string;
+  suites: string[];
+  baseline: SessionOptions['baseline'];
+}
+
+async function prepare(suites: string[], flags: SessionFlags): Promise<Prepared> {
+  return {
+    runId: checkRunId(flags.runId ?? newRunId()),
+    suites: await selectSuites(suites),
+    baseline: flags.baseline === undefined ? undefined : { file: flags.baseline, content: await readBaseline(flags.baseline) },
+  };
+}
+
+function session(context: CommandContext, command: string, flags: SessionFlags, prepared: Prepared, target: LoadedTarget): Promise<number> {
+  return runSession({
+    target,
+    baseline: prepared.baseline,
+    suites: prepared.suites,
+    casePattern: flags.case,
+    reportsDir: flags.reports,
+    runId: prepared.runId,
+    json: Boolean(flags.json),
+    options: { command, ...flags, suites: prepared.suites, runId: prepared.runId },
+    signal: context.signal,
+    log: context.log,
+  });
 }
 
 /** `validate`: up, run every (or the chosen) suite, gate, down. The cutover script's call. */
@@ -42,24 +67,11 @@ export function validateCommand(context: CommandContext): Command {
     .addOption(sharedOptions.json())
     .addHelpText('after', '\nExit codes: 0 pass, 1 the gate failed (or could not decide), 2 meshgate could not do its job (bad input, environment would not start, interrupted).')
     .action(async (suites: string[], flags: SessionFlags) => {
-      const runId = checkRunId(flags.runId ?? newRunId());
-      const selected = await selectSuites(suites);
-      const baseline = await loadBaseline(flags.baseline);
-      const environment = await startEnvironment({ ...flags, runId, signal: context.signal, log: context.log });
+      const prepared = await prepare(suites, flags);
+      const environment = await startEnvironment({ ...flags, runId: prepared.runId, signal: context.signal, log: context.log });
       try {
         const target = environment.target();
-        context.exitCode = await runSession({
-          target: { ...target, resolved: resolveScenario(target.scenario) },
-          baseline,
-          suites: selected,
-          casePattern: flags.case,
-          reportsDir: flags.reports,
-          runId,
-          json: Boolean(flags.json),
-          options: { command: 'validate', suites, ...flags, runId },
-          signal: context.signal,
-          log: context.log,
-        });
+        context.exitCode = await session(context, 'validate', flags, prepared, { ...target, resolved: resolveScenario(target.scenario) });
       } finally {
         context.log('meshgate: stopping the environment');
         await environment.stop();
@@ -79,21 +91,7 @@ export function runCommand(context: CommandContext): Command {
     .addOption(sharedOptions.runId())
     .addOption(sharedOptions.json())
     .action(async (suites: string[], flags: SessionFlags) => {
-      const runId = checkRunId(flags.runId ?? newRunId());
-      const selected = await selectSuites(suites);
-      const baseline = await loadBaseline(flags.baseline);
-      const target = await readTarget(flags.target);
-      context.exitCode = await runSession({
-        target,
-        baseline,
-        suites: selected,
-        casePattern: flags.case,
-        reportsDir: flags.reports,
-        runId,
-        json: Boolean(flags.json),
-        options: { command: 'run', suites, ...flags, runId },
-        signal: context.signal,
-        log: context.log,
-      });
+      const prepared = await prepare(suites, flags);
+      context.exitCode = await session(context, 'run', flags, prepared, await readTarget(flags.target));
     });
 }

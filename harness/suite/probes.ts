@@ -66,8 +66,8 @@ export interface WebSocketProbeSpec {
   messageBytes?: number;
 }
 
-/** Upgrades, echoes one text and one binary message, closes normally. */
-export function probeWebSocket(gateway: GatewayAddress, spec: WebSocketProbeSpec): Promise<Observation> {
+/** Opens a WebSocket through the gateway with the tenant host as Host and SNI. */
+export function openWebSocket(gateway: GatewayAddress, spec: Pick<WebSocketProbeSpec, 'scheme' | 'host' | 'path' | 'headers'>): WebSocket {
   const port = spec.scheme === 'wss' ? gateway.httpsPort : gateway.httpPort;
   // ws hands `servername` to tls.connect (SNI), though its types do not list it.
   const options: WebSocket.ClientOptions & { servername: string } = {
@@ -77,7 +77,12 @@ export function probeWebSocket(gateway: GatewayAddress, spec: WebSocketProbeSpec
     handshakeTimeout: timeouts.requestMs,
     maxPayload: 16 * 1024 * 1024,
   };
-  const socket = new WebSocket(`${spec.scheme}://${gateway.address}:${port}${spec.path ?? '/'}`, options);
+  return new WebSocket(`${spec.scheme}://${gateway.address}:${port}${spec.path ?? '/'}`, options);
+}
+
+/** Upgrades, echoes one text and one binary message, closes normally. */
+export function probeWebSocket(gateway: GatewayAddress, spec: WebSocketProbeSpec): Promise<Observation> {
+  const socket = openWebSocket(gateway, spec);
   const text = 'x'.repeat(spec.messageBytes ?? 16);
   const binary = Buffer.alloc(spec.messageBytes ?? 16, 7);
   return new Promise((resolve) => {

@@ -5,7 +5,7 @@ import { type EchoClient, type EchoReply, bidi, clientStream, createEchoClient, 
 import { type GatewayAddress, backendOf, errorCode } from '../clients/http-client.ts';
 import { timeouts } from '../timeouts.ts';
 import type { Observation } from './expectation.ts';
-import type { WebSocketProbeSpec } from './probes.ts';
+import { type WebSocketProbeSpec, openWebSocket } from './probes.ts';
 
 /**
  * Probes of streaming protocols in depth: WebSocket (large messages, ping/pong,
@@ -39,17 +39,8 @@ interface Opened {
  * end it with an observation of their own. The socket is always terminated.
  */
 function withWebSocket(gateway: GatewayAddress, target: WebSocketTarget, limitMs: number, onOpen: (opened: Opened) => void, signal?: AbortSignal): Promise<Observation> {
-  const port = target.scheme === 'wss' ? gateway.httpsPort : gateway.httpPort;
-  // ws hands `servername` to tls.connect (SNI), though its types do not list it.
-  const options: WebSocket.ClientOptions & { servername: string } = {
-    headers: { host: target.host, ...target.headers },
-    servername: target.host,
-    ca: gateway.ca,
-    handshakeTimeout: timeouts.requestMs,
-    maxPayload: 16 * 1024 * 1024,
-  };
   return new Promise((resolve) => {
-    const socket = new WebSocket(`${target.scheme}://${gateway.address}:${port}${target.path ?? '/'}`, options);
+    const socket = openWebSocket(gateway, target);
     let backend: string | null = null;
     let upgraded = false;
     let settled = false;

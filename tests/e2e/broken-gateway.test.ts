@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalEnvironmentOptions } from '../../harness/environments/local/local-environment.ts';
-import { breakConfig, failedCaseIds, runMeshgate, scratchDir, startLocal } from './meshgate-cli.ts';
+import { type Breakage, breakConfig, describeBreakages } from './meshgate-cli.ts';
 
 /**
  * Every suite must fail on a gateway that really misbehaves. Each row breaks the
  * local nginx (or its backends) in one realistic way, runs the suites through the
  * real CLI, and expects exit 1 with exactly the listed cases failing.
  */
-interface Breakage {
-  name: string;
-  /** Suites (and optionally `--case <regex>`) to run against the broken gateway. */
-  suites: string[];
-  options: Partial<LocalEnvironmentOptions>;
-  failing: string[];
-}
-
 const breakages: Breakage[] = [
   {
     name: 'one host routed to another tenant backend',
@@ -178,24 +168,4 @@ const breakages: Breakage[] = [
   },
 ];
 
-describe.each(breakages)('a gateway with $name', ({ suites, options, failing }) => {
-  let scratch: Awaited<ReturnType<typeof scratchDir>>;
-  let started: Awaited<ReturnType<typeof startLocal>>;
-
-  beforeAll(async () => {
-    scratch = await scratchDir();
-    started = await startLocal(scratch.dir, options);
-  });
-  afterAll(async () => {
-    await started?.environment.stop();
-    await scratch?.remove();
-  });
-
-  it(`fails the gate (exit 1) with exactly: ${failing.join(', ')}`, async () => {
-    // Failing cases wait out the convergence window; 3 s keeps the table fast and still needs 3 matches in a row to pass.
-    const result = await runMeshgate(['run', '--target', started.targetFile, '--reports', scratch.dir, '--json', ...suites], { MESHGATE_TIMEOUT_CONVERGENCE_MS: '3000' });
-    expect(result.exitCode, result.stderr).toBe(1);
-    expect(failedCaseIds(result.stdout)).toEqual(failing);
-    for (const id of failing) expect(result.stderr).toContain(id);
-  });
-});
+describeBreakages(breakages);
