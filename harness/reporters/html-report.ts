@@ -27,22 +27,22 @@ function groupLoads(report: RunReport): Map<string, LoadResult[]> {
   for (const record of report.cases) {
     const load = loadResultOf(record);
     if (!load) continue;
-    const target = record.subject.replace(/ c=\d+$/, '');
+    const target = record.subject.replace(/ [cr]=\d+$/, '');
     byTarget.set(target, [...(byTarget.get(target) ?? []), load]);
   }
   return byTarget;
 }
 
 function formatTarget(target: string, levels: LoadResult[]): string {
-  const sorted = [...levels].sort((a, b) => a.concurrency - b.concurrency);
-  const rows = sorted.map((load) => `<tr><td>c=${load.concurrency}</td><td>${Math.round(load.rps)}</td><td>${ms(load.p50Us)}</td><td>${ms(load.p95Us)}</td><td>${ms(load.p99Us)}</td><td>${(load.successRate * 100).toFixed(2)} %</td></tr>`);
-  const percentiles = chart('latency by concurrency (ms)', sorted.map((load) => String(load.concurrency)), [
+  const sorted = [...levels].sort((a, b) => (a.targetRate ?? 0) - (b.targetRate ?? 0) || a.concurrency - b.concurrency);
+  const rows = sorted.map((load) => `<tr><td>${level(load)}</td><td>${Math.round(load.rps)}</td><td>${ms(load.p50Us)}</td><td>${ms(load.p95Us)}</td><td>${ms(load.p99Us)}</td><td>${(load.successRate * 100).toFixed(2)} %</td></tr>`);
+  const percentiles = chart('latency by concurrency (ms)', sorted.map(level), [
     { name: 'p50', values: sorted.map((load) => load.p50Us / 1000) },
     { name: 'p95', values: sorted.map((load) => load.p95Us / 1000) },
     { name: 'p99', values: sorted.map((load) => load.p99Us / 1000) },
   ]);
   const longest = Math.max(...sorted.map((load) => load.windows.length));
-  const timeline = chart('p95 per second (ms)', Array.from({ length: longest }, (_, second) => `${second}s`), sorted.map((load) => ({ name: `c=${load.concurrency}`, values: load.windows.map((window) => window.p95Us / 1000) })));
+  const timeline = chart('p95 per second (ms)', Array.from({ length: longest }, (_, second) => `${second}s`), sorted.map((load) => ({ name: level(load), values: load.windows.map((window) => window.p95Us / 1000) })));
   return `<h2>${escape(target)}</h2>
 <table><tr><th>level</th><th>req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>success</th></tr>${rows.join('')}</table>
 ${percentiles}
@@ -69,6 +69,11 @@ function chart(title: string, labels: string[], series: Array<{ name: string; va
 <line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" stroke="#999"/><line x1="${pad}" y1="${pad}" x2="${pad}" y2="${height - pad}" stroke="#999"/>
 <text x="4" y="${pad + 4}">${max.toFixed(2)}</text><text x="4" y="${height - pad}">0</text>
 ${ticks.join('')}${lines.join('')}</svg>`;
+}
+
+/** A closed-model level by its connections, an open-model one by its rate. */
+function level(load: LoadResult): string {
+  return load.targetRate === undefined ? `c=${load.concurrency}` : `${load.targetRate}/s`;
 }
 
 function ms(micros: number): string {

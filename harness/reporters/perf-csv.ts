@@ -3,7 +3,7 @@ import type { LoadResult } from '../load/closed-loop.ts';
 import type { CaseRecord } from './case-record.ts';
 
 /** Columns of perf.csv; units are in the names so a spreadsheet needs no legend. */
-const columns = ['timestamp', 'service', 'concurrent_users', 'window_s', 'requests', 'errors', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'success_rate', 'rps'];
+const columns = ['timestamp', 'service', 'concurrent_users', 'target_rate_rps', 'window_s', 'requests', 'errors', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'success_rate', 'rps'];
 
 /** The load result a performance case left in its measurements, if any. */
 export function loadResultOf(record: CaseRecord): LoadResult | undefined {
@@ -21,11 +21,12 @@ export function formatPerfCsv(cases: CaseRecord[], startedAt: string): string {
   const rows = cases.flatMap((record) => {
     const load = loadResultOf(record);
     if (!load) return [];
-    const service = record.subject.replace(/ c=\d+$/, '');
+    const service = record.subject.replace(/ [cr]=\d+$/, '');
     return load.windows.map((window) => [
       new Date(Date.parse(load.startedAt || startedAt) + window.second * 1000).toISOString(),
       service,
       load.concurrency,
+      load.targetRate ?? '',
       window.second,
       window.requests,
       window.errors,

@@ -48,7 +48,7 @@ export interface ResolvedScenario {
   domain: string;
   tls: { enabled: boolean; wildcardSecret: string };
   apps: ResolvedApp[];
-  performance: { concurrency: number[]; durationSeconds: number; warmupSeconds: number; targets: string[] };
+  performance: { concurrency: number[]; rates: number[]; durationSeconds: number; warmupSeconds: number; targets: string[] };
 }
 
 const sizeUnits: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
@@ -76,6 +76,7 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
   const firstWeb = apps.find((app) => app.kind === 'web' && app.state === 'active' && app.hostOwner === app.id);
   const performance = {
     concurrency: scenario.performance?.concurrency ?? [1, 10, 50, 100],
+    rates: scenario.performance?.rates ?? [],
     durationSeconds: scenario.performance?.durationSeconds ?? 10,
     warmupSeconds: scenario.performance?.warmupSeconds ?? 2,
     targets: scenario.performance?.targets ?? (firstWeb ? [firstWeb.id] : []),

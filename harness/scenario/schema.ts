@@ -74,6 +74,8 @@ export const performanceSchema = z
   .object({
     /** Closed-model concurrency levels, each run against every load target. */
     concurrency: z.array(z.number().int().min(1).max(1000)).min(1).optional(),
+    /** Open-model arrival rates (requests per second), each run against every load target. */
+    rates: z.array(z.number().int().min(1).max(100_000)).optional(),
     /** Measured seconds per concurrency level, after the warm-up. */
     durationSeconds: z.number().positive().max(3600).optional(),
     /** Seconds of load at the start of each level that are not measured. */

@@ -1,7 +1,9 @@
 import { runClosedLoop } from '../../harness/load/closed-loop.ts';
+import { runOpenLoop } from '../../harness/load/open-loop.ts';
 import type { ResolvedApp } from '../../harness/scenario/resolve.ts';
 import { defineCase } from '../../harness/suite/gateway-case.ts';
 import { preferredScheme } from '../../harness/suite/subjects.ts';
+import type { LoadedTarget } from '../../harness/target.ts';
 
 /** The cutover's backstop: at least this share of requests must succeed under load. */
 const minimumSuccessRate = 0.999;
@@ -11,6 +13,18 @@ interface LoadSubject {
   concurrency: number;
 }
 
+interface RateSubject {
+  app: ResolvedApp;
+  rate: number;
+}
+
+function loadTargets(target: LoadedTarget): ResolvedApp[] {
+  return target.resolved.apps.filter((app) => target.resolved.performance.targets.includes(app.id));
+}
+
+/** Connections an open-model run may use: enough for the rate at a 100 ms latency. */
+const connectionsFor = (rate: number) => Math.max(10, Math.ceil(rate / 10));
+
 /** Load through the gateway: each performance target at each concurrency level of the scenario's profile. */
 export const performanceCases = [
   defineCase<LoadSubject>({
@@ -19,16 +33,28 @@ export const performanceCases = [
     features: ['load'],
     serial: true,
     convergence: { successes: 1, timeoutMs: 0 },
-    subjects: (target) => {
-      const { targets, concurrency } = target.resolved.performance;
-      const apps = target.resolved.apps.filter((app) => targets.includes(app.id));
-      return apps.flatMap((app) => concurrency.map((level) => ({ app, concurrency: level })));
-    },
+    subjects: (target) => loadTargets(target).flatMap((app) => target.resolved.performance.concurrency.map((level) => ({ app, concurrency: level }))),
     subjectName: ({ app, concurrency }) => `${app.id} c=${concurrency}`,
     expect: () => ({ details: { meetsSuccessRate: true } }),
     probe: async ({ app, concurrency }, { gateway, target, signal }, measurements) => {
       const { durationSeconds, warmupSeconds } = target.resolved.performance;
       const result = await runClosedLoop({ gateway, scheme: preferredScheme(app), host: app.host, concurrency, warmupMs: warmupSeconds * 1000, durationMs: durationSeconds * 1000, signal });
+      Object.assign(measurements, { load: result });
+      return { details: { meetsSuccessRate: result.requests > 0 && result.successRate >= minimumSuccessRate } };
+    },
+  }),
+  defineCase<RateSubject>({
+    id: 'http-open-loop',
+    description: `Open-model HTTPS load at each constant arrival rate of the profile; latency measured from the intended send time (no coordinated omission); success rate at least ${minimumSuccessRate * 100} %.`,
+    features: ['load'],
+    serial: true,
+    convergence: { successes: 1, timeoutMs: 0 },
+    subjects: (target) => loadTargets(target).flatMap((app) => target.resolved.performance.rates.map((rate) => ({ app, rate }))),
+    subjectName: ({ app, rate }) => `${app.id} r=${rate}`,
+    expect: () => ({ details: { meetsSuccessRate: true } }),
+    probe: async ({ app, rate }, { gateway, target, signal }, measurements) => {
+      const { durationSeconds, warmupSeconds } = target.resolved.performance;
+      const result = await runOpenLoop({ gateway, scheme: preferredScheme(app), host: app.host, rate, maxConnections: connectionsFor(rate), warmupMs: warmupSeconds * 1000, durationMs: durationSeconds * 1000, signal });
       Object.assign(measurements, { load: result });
       return { details: { meetsSuccessRate: result.requests > 0 && result.successRate >= minimumSuccessRate } };
     },

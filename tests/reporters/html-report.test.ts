@@ -40,8 +40,8 @@ describe('formatHtmlReport', () => {
 describe('formatPerfCsv', () => {
   it('writes one row per measured second with units in the header', () => {
     const lines = formatPerfCsv(cases, report.startedAt).trim().split('\n');
-    expect(lines[0]).toBe('timestamp,service,concurrent_users,window_s,requests,errors,p50_latency_ms,p95_latency_ms,p99_latency_ms,success_rate,rps');
+    expect(lines[0]).toBe('timestamp,service,concurrent_users,target_rate_rps,window_s,requests,errors,p50_latency_ms,p95_latency_ms,p99_latency_ms,success_rate,rps');
     expect(lines).toHaveLength(1 + 6);
-    expect(lines[3]).toBe('2026-01-01T12:00:02.000Z,ns-a/web,1,2,1000,1,0.4,0.8,1.6,0.999,1000');
+    expect(lines[3]).toBe('2026-01-01T12:00:02.000Z,ns-a/web,1,,2,1000,1,0.4,0.8,1.6,0.999,1000');
   });
 });

@@ -184,6 +184,7 @@ describe('default scenario', () => {
   it('defaults the performance target to the first served web app', () => {
     expect(loaded.resolved.performance).toEqual({
       concurrency: [1, 10, 50, 100],
+      rates: [500],
       durationSeconds: 3,
       warmupSeconds: 1,
       targets: ['ns-k8x2m9qa/hello-web'],

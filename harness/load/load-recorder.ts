@@ -1,0 +1,133 @@
+import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import { Pool } from 'undici';
+import type { GatewayAddress } from '../clients/http-client.ts';
+import { timeouts } from '../timeouts.ts';
+
+/** Where load goes: the gateway, the scheme, and the tenant host (Host header and SNI). */
+export interface LoadTarget {
+  gateway: GatewayAddress;
+  scheme: 'http' | 'https';
+  host: string;
+  path?: string;
+}
+
+/** One per-second window: what a time series of the run looks like. */
+export interface LoadWindow {
+  /** Seconds since the measured part started. */
+  second: number;
+  requests: number;
+  errors: number;
+  p50Us: number;
+  p95Us: number;
+  p99Us: number;
+}
+
+export interface LoadResult {
+  /** When the measured part began (ISO 8601), after the warm-up. */
+  startedAt: string;
+  /** Connections of a closed-model run; for an open-model run, its connection cap. */
+  concurrency: number;
+  /** Requests per second an open-model run was asked for; absent for closed-model runs. */
+  targetRate?: number;
+  durationMs: number;
+  requests: number;
+  /** Connection errors, timeouts and non-2xx answers. */
+  errors: number;
+  successRate: number;
+  rps: number;
+  p50Us: number;
+  p95Us: number;
+  p99Us: number;
+  maxUs: number;
+  windows: LoadWindow[];
+  /** The whole-run latency histogram (µs), HdrHistogram compressed base64: mergeable across runs. */
+  histogram: string;
+}
+
+/** Latencies from 1 µs to 60 s at 3 significant digits: sub-millisecond gateway overheads stay visible. */
+function newHistogram(): Histogram {
+  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+}
+
+/** A keep-alive pool to the gateway, one connection per allowed request in flight. */
+export function gatewayPool(target: LoadTarget, connections: number): Pool {
+  const port = target.scheme === 'https' ? target.gateway.httpsPort : target.gateway.httpPort;
+  return new Pool(`${target.scheme}://${target.gateway.address}:${port}`, {
+    connections,
+    pipelining: 1,
+    connect: { servername: target.host, ca: target.gateway.ca, timeout: timeouts.requestMs },
+    headersTimeout: timeouts.requestMs,
+    bodyTimeout: timeouts.requestMs,
+  });
+}
+
+/** One GET; true when it was answered 2xx. */
+export async function requestOnce(pool: Pool, target: LoadTarget): Promise<boolean> {
+  try {
+    const response = await pool.request({ path: target.path ?? '/', method: 'GET', headers: { host: target.host } });
+    await response.body.dump();
+    return response.statusCode >= 200 && response.statusCode < 300;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Records latencies (µs) into a whole-run and per-second HDR histograms,
+ * ignoring what completes during the warm-up.
+ */
+export class LoadRecorder {
+  private readonly whole = newHistogram();
+  private readonly windows: Array<{ histogram: Histogram; errors: number } | undefined> = [];
+  /** performance.now() at which measuring starts and ends. */
+  readonly measureFrom: number;
+  readonly end: number;
+  private readonly wallClockStart: number;
+
+  constructor(
+    warmupMs: number,
+    private readonly durationMs: number,
+  ) {
+    this.measureFrom = performance.now() + warmupMs;
+    this.end = this.measureFrom + durationMs;
+    this.wallClockStart = Date.now() + warmupMs;
+  }
+
+  record(latencyUs: number, ok: boolean, completedAt = performance.now()): void {
+    if (completedAt < this.measureFrom) return;
+    const index = Math.min(Math.floor((completedAt - this.measureFrom) / 1000), Math.ceil(this.durationMs / 1000) - 1);
+    const window = (this.windows[index] ??= { histogram: newHistogram(), errors: 0 });
+    const value = Math.max(1, Math.round(latencyUs));
+    this.whole.recordValue(value);
+    window.histogram.recordValue(value);
+    if (!ok) window.errors++;
+  }
+
+  result(concurrency: number, targetRate?: number): LoadResult {
+    const errors = this.windows.reduce((sum, window) => sum + (window?.errors ?? 0), 0);
+    const requests = this.whole.totalCount;
+    return {
+      startedAt: new Date(this.wallClockStart).toISOString(),
+      concurrency,
+      ...(targetRate === undefined ? {} : { targetRate }),
+      durationMs: this.durationMs,
+      requests,
+      errors,
+      successRate: requests === 0 ? 0 : (requests - errors) / requests,
+      rps: requests / (this.durationMs / 1000),
+      p50Us: this.whole.getValueAtPercentile(50),
+      p95Us: this.whole.getValueAtPercentile(95),
+      p99Us: this.whole.getValueAtPercentile(99),
+      maxUs: this.whole.maxValue,
+      windows: Array.from(this.windows, (window, second) => ({
+        second,
+        requests: window?.histogram.totalCount ?? 0,
+        errors: window?.errors ?? 0,
+        p50Us: window?.histogram.getValueAtPercentile(50) ?? 0,
+        p95Us: window?.histogram.getValueAtPercentile(95) ?? 0,
+        p99Us: window?.histogram.getValueAtPercentile(99) ?? 0,
+      })),
+      histogram: encodeIntoCompressedBase64(this.whole),
+    };
+  }
+}
