@@ -27,6 +27,8 @@ export const targetSchema = z
         httpPort: z.number().int().min(1).max(65535),
         httpsPort: z.number().int().min(1).max(65535),
         h2cPort: z.number().int().min(1).max(65535).nullable().optional(),
+        /** What serves the gateway, e.g. `nginx/1.22.1` or `istio/1.24`, recorded in reports. */
+        software: z.string().optional(),
       })
       .strict(),
     /** PEM bundle that verifies the gateway's certificates; null for a publicly trusted chain. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Baseline } from '../gate/baseline.ts';
 import { exitCodeFor, gateResults } from '../gate/verdict.ts';
@@ -7,8 +8,11 @@ import { type RunReport, writeRunReport } from '../reporters/run-report.ts';
 import { runSuites } from '../runner/run-suites.ts';
 import type { LoadedTarget } from '../target.ts';
 import { InterruptedError, MeshgateError } from '../errors.ts';
+import { describeMachine, sameMachineClass } from '../reporters/machine.ts';
 import { timeouts } from '../timeouts.ts';
 import { tcpConnects, waitUntil } from '../wait.ts';
+
+const packageVersion: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
 export interface SessionOptions {
   target: LoadedTarget;
@@ -44,6 +48,11 @@ export async function runSession(options: SessionOptions): Promise<number> {
   });
   const scenarioHash = hashScenario(options.target);
   const gate = gateResults(outcome.cases, options.baseline?.content);
+  const machine = describeMachine();
+  const recordedOn = options.baseline?.content.machine;
+  if (recordedOn && !sameMachineClass(recordedOn, machine) && outcome.cases.some((record) => record.suite === 'performance')) {
+    gate.notes.unshift({ subject: 'baseline', message: `recorded on another machine (${recordedOn.cores} x ${recordedOn.cpu}); performance comparisons are weaker` });
+  }
   if (options.baseline && options.baseline.content.scenarioHash !== scenarioHash) {
     gate.notes.unshift({ subject: 'baseline', message: `recorded with a different scenario (${options.baseline.content.scenario}); cases that differ are listed as not run` });
   }
@@ -55,6 +64,9 @@ export async function runSession(options: SessionOptions): Promise<number> {
     finishedAt: new Date().toISOString(),
     environment: options.target.environment,
     gateway: gatewayLabel(options.target),
+    gatewaySoftware: options.target.gateway.software ?? null,
+    machine,
+    meshgateVersion: packageVersion,
     scenario: options.target.resolved.name,
     scenarioHash,
     baseline: options.baseline

@@ -28,6 +28,9 @@ export const baselineSchema = z
     environment: z.string(),
     scenario: z.string(),
     scenarioHash: z.string(),
+    gatewaySoftware: z.string().nullable().optional(),
+    machine: z.object({ cpu: z.string(), cores: z.number(), memoryGiB: z.number(), os: z.string(), node: z.string() }).optional(),
+    meshgateVersion: z.string().optional(),
     cases: z.array(
       z
         .object({
@@ -55,6 +58,9 @@ export function baselineFromReport(report: RunReport, source: string): Baseline 
     environment: report.environment,
     scenario: report.scenario,
     scenarioHash: report.scenarioHash,
+    gatewaySoftware: report.gatewaySoftware,
+    machine: report.machine,
+    meshgateVersion: report.meshgateVersion,
     cases: report.cases.map(({ key, result, fingerprint, measurements }) => ({ key, result, fingerprint, measurements })),
   };
 }

@@ -4,6 +4,7 @@ import writeFileAtomic from 'write-file-atomic';
 import type { GateResult } from '../gate/verdict.ts';
 import { type CaseRecord, countResults } from './case-record.ts';
 import { formatHtmlReport } from './html-report.ts';
+import type { MachineInfo } from './machine.ts';
 import { formatPerfCsv } from './perf-csv.ts';
 import { formatSummaryMarkdown } from './summary-markdown.ts';
 
@@ -16,6 +17,10 @@ export interface RunReport {
   finishedAt: string;
   environment: string;
   gateway: string;
+  /** What served the gateway (from the target), e.g. nginx/1.22.1. */
+  gatewaySoftware: string | null;
+  machine: MachineInfo;
+  meshgateVersion: string;
   scenario: string;
   /** sha256 of the scenario as written: a baseline from another scenario is flagged. */
   scenarioHash: string;

@@ -30,7 +30,8 @@ function headline(status: RunReport['status'], gate: GateResult): string {
 function describeRun(report: RunReport): string[] {
   return [
     `- run: \`${report.runId}\` (${report.startedAt} to ${report.finishedAt})`,
-    `- environment: ${report.environment}, gateway ${report.gateway}`,
+    `- environment: ${report.environment}, gateway ${report.gateway}${report.gatewaySoftware ? ` (${report.gatewaySoftware})` : ''}`,
+    `- machine: ${report.machine.cores} x ${report.machine.cpu}, ${report.machine.memoryGiB} GiB, ${report.machine.os}, node ${report.machine.node}; meshgate ${report.meshgateVersion}`,
     `- scenario: ${report.scenario}`,
     `- baseline: ${report.baseline ? `\`${report.baseline.file}\` (run ${report.baseline.runId}, ${report.baseline.environment})` : 'none (every case must pass)'}`,
   ];

@@ -4,20 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Baseline, baselineFromReport, readBaseline, writeBaseline } from '../../harness/gate/baseline.ts';
 import { gateResults } from '../../harness/gate/verdict.ts';
 import { InputFileError, UsageError } from '../../harness/errors.ts';
-import { type CaseRecord, caseKey, countResults } from '../../harness/reporters/case-record.ts';
+import { type CaseRecord, caseKey } from '../../harness/reporters/case-record.ts';
 import type { RunReport } from '../../harness/reporters/run-report.ts';
 import type { CaseResult } from '../../harness/suite/gateway-case.ts';
 import { scratchDir } from '../e2e/meshgate-cli.ts';
+import { runReportOf } from '../reporters/run-report-fixture.ts';
 
 function record(caseId: string, result: CaseResult, fingerprint: CaseRecord['fingerprint'] = { status: 200 }): CaseRecord {
   return { key: caseKey('cors', caseId, 'ns-a/web'), suite: 'cors', caseId, subject: 'ns-a/web', description: '', result, reason: result === 'FAILED' ? 'status: expected 200, observed 404' : '', durationMs: 1, fingerprint };
 }
 
 function baselineOf(cases: CaseRecord[]): Baseline {
-  const report: RunReport = {
-    version: 1, runId: 'base', status: 'completed', startedAt: '', finishedAt: '', environment: 'local', gateway: '', scenario: 's', scenarioHash: 'h',
-    baseline: null, options: {}, gate: gateResults(cases), counts: countResults(cases), cases, harnessErrors: [],
-  };
+  const report = runReportOf(cases, { runId: 'base', scenario: 's', scenarioHash: 'h' });
   return baselineFromReport(report, 'results.json');
 }
 

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { gateResults } from '../../harness/gate/verdict.ts';
 import type { LoadResult } from '../../harness/load/closed-loop.ts';
-import { type CaseRecord, countResults } from '../../harness/reporters/case-record.ts';
+import type { CaseRecord } from '../../harness/reporters/case-record.ts';
 import { formatHtmlReport } from '../../harness/reporters/html-report.ts';
 import { formatPerfCsv } from '../../harness/reporters/perf-csv.ts';
-import type { RunReport } from '../../harness/reporters/run-report.ts';
+import { runReportOf } from './run-report-fixture.ts';
 
 function load(concurrency: number, p95Us: number): LoadResult {
   const windows = [0, 1, 2].map((second) => ({ second, requests: 1000, errors: second === 2 ? 1 : 0, p50Us: p95Us / 2, p95Us, p99Us: p95Us * 2 }));
@@ -18,10 +17,7 @@ function perfRecord(concurrency: number, p95Us: number): CaseRecord {
 
 const failed: CaseRecord = { key: 'cors/x[<script>]', suite: 'cors', caseId: 'x', subject: '<script>', description: '', result: 'FAILED', reason: 'header "a" <b>', durationMs: 1 };
 const cases = [perfRecord(1, 800), perfRecord(10, 1600), failed];
-const report: RunReport = {
-  version: 1, runId: 'r1', status: 'completed', startedAt: '2026-01-01T12:00:00.000Z', finishedAt: '', environment: 'local', gateway: '', scenario: 's', scenarioHash: 'h',
-  baseline: null, options: {}, gate: gateResults(cases), counts: countResults(cases), cases, harnessErrors: [],
-};
+const report = runReportOf(cases, { runId: 'r1', scenario: 's' });
 
 describe('formatHtmlReport', () => {
   const html = formatHtmlReport(report);

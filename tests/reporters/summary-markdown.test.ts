@@ -1,35 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { gateResults } from '../../harness/gate/verdict.ts';
-import { type CaseRecord, caseKey, countResults } from '../../harness/reporters/case-record.ts';
+import { type CaseRecord, caseKey } from '../../harness/reporters/case-record.ts';
 import type { RunReport } from '../../harness/reporters/run-report.ts';
 import { formatSummaryMarkdown } from '../../harness/reporters/summary-markdown.ts';
 import type { CaseResult } from '../../harness/suite/gateway-case.ts';
+import { runReportOf } from './run-report-fixture.ts';
 
 function record(suite: string, caseId: string, subject: string, result: CaseResult, reason = ''): CaseRecord {
   return { key: caseKey(suite, caseId, subject), suite, caseId, subject, description: `${caseId} on ${subject}`, result, reason, durationMs: 7 };
 }
 
-/** A completed run report of these cases, gated by gateResults, with fixed timestamps. */
-function report(cases: CaseRecord[], overrides: Partial<RunReport> = {}): RunReport {
-  return {
-    version: 1,
-    runId: '20260101-120000-abcd',
-    status: 'completed',
-    startedAt: '2026-01-01T12:00:00.000Z',
-    finishedAt: '2026-01-01T12:01:30.000Z',
-    environment: 'local',
-    gateway: 'nginx 1.22.1',
-    scenario: 'sealos-default',
-    scenarioHash: 'f'.repeat(64),
-    baseline: null,
-    options: {},
-    gate: gateResults(cases),
-    counts: countResults(cases),
-    cases,
-    harnessErrors: [],
-    ...overrides,
-  };
-}
 
 const routingPass = record('routing', 'host-routes', 'ns-a/web', 'PASSED');
 const routingPass2 = record('routing', 'host-routes', 'ns-a/api', 'PASSED');
@@ -41,11 +20,11 @@ const skippedLoad = record('load', 'throughput', 'ns-a/web', 'SKIPPED', 'exclude
 
 describe('formatSummaryMarkdown', () => {
   it.each<{ name: string; report: RunReport; headline: string }>([
-    { name: 'pass', report: report([routingPass, tlsPass]), headline: '# meshgate: ✅ PASS' },
-    { name: 'fail', report: report([routingPass, routingFail]), headline: '# meshgate: ❌ FAIL' },
-    { name: 'inconclusive', report: report([h2c]), headline: '# meshgate: ❔ INCONCLUSIVE' },
-    { name: 'interrupted (whatever the gate says)', report: report([routingPass], { status: 'interrupted' }), headline: '# meshgate: ⚠️ INTERRUPTED (no verdict)' },
-    { name: 'interrupted with failures', report: report([routingFail], { status: 'interrupted' }), headline: '# meshgate: ⚠️ INTERRUPTED (no verdict)' },
+    { name: 'pass', report: runReportOf([routingPass, tlsPass]), headline: '# meshgate: ✅ PASS' },
+    { name: 'fail', report: runReportOf([routingPass, routingFail]), headline: '# meshgate: ❌ FAIL' },
+    { name: 'inconclusive', report: runReportOf([h2c]), headline: '# meshgate: ❔ INCONCLUSIVE' },
+    { name: 'interrupted (whatever the gate says)', report: runReportOf([routingPass], { status: 'interrupted' }), headline: '# meshgate: ⚠️ INTERRUPTED (no verdict)' },
+    { name: 'interrupted with failures', report: runReportOf([routingFail], { status: 'interrupted' }), headline: '# meshgate: ⚠️ INTERRUPTED (no verdict)' },
   ])('puts the verdict on the first line: $name', ({ report: run, headline }) => {
     const text = formatSummaryMarkdown(run);
     expect(text.split('\n')[0]).toBe(headline);
@@ -59,32 +38,32 @@ describe('formatSummaryMarkdown', () => {
     { suite: 'protocols', row: '| protocols | 0 | 0 | 0 | 1 |' },
     { suite: 'load', row: '| load | 0 | 0 | 1 | 0 |' },
   ])('counts the $suite suite', ({ row }) => {
-    const text = formatSummaryMarkdown(report([routingPass, routingPass2, routingFail, tlsPass, corsFail, h2c, skippedLoad]));
+    const text = formatSummaryMarkdown(runReportOf([routingPass, routingPass2, routingFail, tlsPass, corsFail, h2c, skippedLoad]));
     expect(text.split('\n')).toContain(row);
   });
 
   it('lists suites in the order they first appear', () => {
-    const text = formatSummaryMarkdown(report([tlsPass, routingPass, tlsPass]));
+    const text = formatSummaryMarkdown(runReportOf([tlsPass, routingPass, tlsPass]));
     const rows = text.split('\n').filter((line) => /^\| (tls|routing) \|/.test(line));
     expect(rows).toEqual(['| tls | 2 | 0 | 0 | 0 |', '| routing | 1 | 0 | 0 | 0 |']);
   });
 
   it('explains a failure under "Why", naming each failed case', () => {
-    const text = formatSummaryMarkdown(report([routingPass, routingFail, corsFail]));
+    const text = formatSummaryMarkdown(runReportOf([routingPass, routingFail, corsFail]));
     const why = text.split('## Why\n\n')[1]!;
     expect(why).toContain('- `routing/squatter[ns-c/squatter]`: backend: expected ns-a/web, observed "ns-c/squatter"');
     expect(why).toContain('- `cors/preflight[ns-a/terminal]`: status: expected 204, observed 200');
   });
 
   it('has no Why, Notes or Not run here sections when everything passed', () => {
-    const text = formatSummaryMarkdown(report([routingPass, tlsPass]));
+    const text = formatSummaryMarkdown(runReportOf([routingPass, tlsPass]));
     expect(text).not.toContain('## Why');
     expect(text).not.toContain('## Notes');
     expect(text).not.toContain('## Not run here');
   });
 
   it('lists NOT_SUPPORTED and SKIPPED cases under "Not run here" without failing the gate', () => {
-    const run = report([routingPass, h2c, skippedLoad]);
+    const run = runReportOf([routingPass, h2c, skippedLoad]);
     expect(run.gate.verdict).toBe('pass');
     const text = formatSummaryMarkdown(run);
     const notRun = text.split('## Not run here\n\n')[1]!;
@@ -94,17 +73,18 @@ describe('formatSummaryMarkdown', () => {
   });
 
   it('prints gate notes', () => {
-    const run = report([routingPass], { gate: { verdict: 'pass', reasons: [], notes: [{ subject: 'load/p99', message: 'p99 up 4% on the baseline' }] } });
+    const run = runReportOf([routingPass], { gate: { verdict: 'pass', reasons: [], notes: [{ subject: 'load/p99', message: 'p99 up 4% on the baseline' }] } });
     expect(formatSummaryMarkdown(run)).toContain('## Notes\n\n- `load/p99`: p99 up 4% on the baseline');
   });
 
   it('renders a whole failing run', () => {
-    const run = report([routingPass, routingFail, tlsPass, corsFail, h2c, skippedLoad]);
+    const run = runReportOf([routingPass, routingFail, tlsPass, corsFail, h2c, skippedLoad]);
     expect(formatSummaryMarkdown(run)).toMatchInlineSnapshot(`
       "# meshgate: ❌ FAIL
 
       - run: \`20260101-120000-abcd\` (2026-01-01T12:00:00.000Z to 2026-01-01T12:01:30.000Z)
-      - environment: local, gateway nginx 1.22.1
+      - environment: local, gateway nginx 1.22.1 (nginx/1.22.1)
+      - machine: 2 x Test CPU, 24 GiB, linux 6.1, node 20.20.2; meshgate 0.1.0
       - scenario: sealos-default
       - baseline: none (every case must pass)
 

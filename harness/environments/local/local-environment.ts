@@ -10,7 +10,7 @@ import type { Environment, Feature, StartedEnvironment } from '../environment.ts
 import { writeGatewayCertificates } from './gateway-certificates.ts';
 import { type FixtureFaults, startFixtureProcesses } from './fixture-processes.ts';
 import { renderNginxConfig } from './nginx-config.ts';
-import { startNginx } from './nginx-process.ts';
+import { nginxVersion, startNginx } from './nginx-process.ts';
 
 export interface LocalEnvironmentOptions {
   scenario: LoadedScenario;
@@ -68,7 +68,7 @@ export class LocalEnvironment implements Environment {
       environment: 'local',
       runId: this.options.runId,
       createdAt: new Date().toISOString(),
-      gateway: { address: listenHost, httpPort, httpsPort, h2cPort: null },
+      gateway: { address: listenHost, httpPort, httpsPort, h2cPort: null, software: await nginxVersion() },
       caFile,
       features: localFeatures,
       scenario: scenario.input,

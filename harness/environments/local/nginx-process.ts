@@ -9,6 +9,12 @@ import { tcpConnects, waitUntil } from '../../wait.ts';
 /** The nginx binary: MESHGATE_NGINX, or `nginx` on PATH. */
 export const nginxBinary = process.env.MESHGATE_NGINX ?? 'nginx';
 
+/** `nginx/1.22.1`, as `nginx -v` reports it. */
+export async function nginxVersion(): Promise<string> {
+  const { stderr } = await execa(nginxBinary, ['-v']);
+  return /nginx\/\S+/.exec(stderr)?.[0] ?? 'nginx/unknown';
+}
+
 export interface NginxOptions {
   prefix: string;
   config: string;
