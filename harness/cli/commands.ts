@@ -19,6 +19,7 @@ interface SessionFlags {
   httpsPort?: number;
   target: string;
   baseline?: string;
+  compareTarget?: string;
 }
 
 /** What validate and run check before anything starts, so bad input costs nothing (exit 2). */
@@ -26,6 +27,7 @@ interface Prepared {
   runId: string;
   suites: string[];
   baseline: SessionOptions['baseline'];
+  compareTarget: SessionOptions['compareTarget'];
 }
 
 async function prepare(suites: string[], flags: SessionFlags): Promise<Prepared> {
@@ -33,6 +35,7 @@ async function prepare(suites: string[], flags: SessionFlags): Promise<Prepared>
     runId: checkRunId(flags.runId ?? newRunId()),
     suites: await selectSuites(suites),
     baseline: flags.baseline === undefined ? undefined : { file: flags.baseline, content: await readBaseline(flags.baseline) },
+    compareTarget: flags.compareTarget === undefined ? undefined : { file: flags.compareTarget, content: await readTarget(flags.compareTarget) },
   };
 }
 
@@ -40,6 +43,7 @@ function session(context: CommandContext, command: string, flags: SessionFlags, 
   return runSession({
     target,
     baseline: prepared.baseline,
+    compareTarget: prepared.compareTarget,
     suites: prepared.suites,
     casePattern: flags.case,
     reportsDir: flags.reports,
@@ -60,6 +64,7 @@ export function validateCommand(context: CommandContext): Command {
     .addOption(sharedOptions.scenario())
     .addOption(sharedOptions.casePattern())
     .addOption(sharedOptions.baseline())
+    .addOption(sharedOptions.compareTarget())
     .addOption(sharedOptions.reports())
     .addOption(sharedOptions.runId())
     .addOption(sharedOptions.httpPort())
@@ -87,6 +92,7 @@ export function runCommand(context: CommandContext): Command {
     .addOption(sharedOptions.target())
     .addOption(sharedOptions.casePattern())
     .addOption(sharedOptions.baseline())
+    .addOption(sharedOptions.compareTarget())
     .addOption(sharedOptions.reports())
     .addOption(sharedOptions.runId())
     .addOption(sharedOptions.json())

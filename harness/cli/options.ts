@@ -16,6 +16,8 @@ export const sharedOptions = {
   httpPort: () => new Option('--http-port <port>', 'local gateway HTTP port (default: a free one)').argParser(parsePort).env('MESHGATE_HTTP_PORT'),
   httpsPort: () => new Option('--https-port <port>', 'local gateway HTTPS port (default: a free one)').argParser(parsePort).env('MESHGATE_HTTPS_PORT'),
   baseline: () => new Option('-b, --baseline <file>', 'gate on parity with this baseline (`meshgate baseline save`) instead of "every case passes"').env('MESHGATE_BASELINE'),
+  compareTarget: () =>
+    new Option('--compare-target <file>', 'live A/B: alternate every load with this reference target (e.g. ingress-nginx beside Istio) and gate on the difference').env('MESHGATE_COMPARE_TARGET'),
   target: () => new Option('-t, --target <file>', 'target file written by `meshgate up` or by hand').default('.meshgate/target.json').env('MESHGATE_TARGET'),
 };
 

@@ -7,7 +7,7 @@ import { countResults } from '../reporters/case-record.ts';
 import { type RunReport, writeRunReport } from '../reporters/run-report.ts';
 import { runSuites } from '../runner/run-suites.ts';
 import type { LoadedTarget } from '../target.ts';
-import { InterruptedError, MeshgateError } from '../errors.ts';
+import { InputFileError, InterruptedError, MeshgateError } from '../errors.ts';
 import { describeMachine, sameMachineClass } from '../reporters/machine.ts';
 import { timeouts } from '../timeouts.ts';
 import { tcpConnects, waitUntil } from '../wait.ts';
@@ -17,6 +17,8 @@ const packageVersion: string = JSON.parse(readFileSync(new URL('../../package.js
 export interface SessionOptions {
   target: LoadedTarget;
   baseline?: { file: string; content: Baseline };
+  /** Live A/B reference (--compare-target): it must serve the same load targets. */
+  compareTarget?: { file: string; content: LoadedTarget };
   suites: string[];
   casePattern?: string;
   reportsDir: string;
@@ -37,9 +39,14 @@ export async function runSession(options: SessionOptions): Promise<number> {
   const startedAt = new Date().toISOString();
   const dir = join(options.reportsDir, options.runId);
   await assertReachable(options.target, options.signal);
+  if (options.compareTarget) {
+    assertSameLoadTargets(options.target, options.compareTarget);
+    await assertReachable(options.compareTarget.content, options.signal);
+  }
   options.log(`meshgate: running suites against ${options.target.environment} gateway ${gatewayLabel(options.target)}`);
   const outcome = await runSuites({
     target: options.target,
+    compareTarget: options.compareTarget?.content,
     suites: options.suites,
     casePattern: options.casePattern,
     junitFile: join(dir, 'junit.xml'),
@@ -72,6 +79,7 @@ export async function runSession(options: SessionOptions): Promise<number> {
     baseline: options.baseline
       ? { file: options.baseline.file, runId: options.baseline.content.runId, environment: options.baseline.content.environment }
       : null,
+    compareTarget: options.compareTarget ? { file: options.compareTarget.file, environment: options.compareTarget.content.environment, gateway: gatewayLabel(options.compareTarget.content) } : null,
     options: options.options,
     gate,
     counts: countResults(outcome.cases),
@@ -91,6 +99,14 @@ async function assertReachable(target: LoadedTarget, signal: AbortSignal): Promi
   for (const port of [httpPort, httpsPort]) {
     await waitUntil('the gateway to accept connections', `${address}:${port} from target ${target.runId}`, timeouts.gatewayReachableMs, tcpConnects(address, port), signal);
   }
+}
+
+/** A live A/B needs the reference to serve the hosts the load goes to. */
+function assertSameLoadTargets(target: LoadedTarget, compare: { file: string; content: LoadedTarget }): void {
+  const hosts = new Set(compare.content.resolved.apps.map((app) => app.host));
+  const loaded = target.resolved.apps.filter((app) => target.resolved.performance.targets.includes(app.id));
+  const missing = loaded.filter((app) => !hosts.has(app.host)).map((app) => app.host);
+  if (missing.length > 0) throw new InputFileError(compare.file, `the compare target does not serve ${missing.join(', ')}, which the load goes to`);
 }
 
 function hashScenario(target: LoadedTarget): string {

@@ -48,8 +48,10 @@ export function gateResults(cases: CaseRecord[], baseline?: Baseline): GateResul
       if (changes.length > 0) notes.push({ subject: record.key, message: `fingerprint changed: ${changes.join('; ')}` });
     }
   }
-  const performance = baseline ? gatePerformance(cases, baseline) : { failures: [], inconclusive: [], notes: [] };
-  if (baseline) notes.push(...missingFromRun(cases, baseline), ...performance.notes);
+  const performanceReference = baseline ?? liveReference(cases);
+  const performance = performanceReference ? gatePerformance(cases, performanceReference) : { failures: [], inconclusive: [], notes: [] };
+  if (baseline) notes.push(...missingFromRun(cases, baseline));
+  notes.push(...performance.notes);
   reasons.push(...performance.failures);
   if (reasons.length > 0) return { verdict: 'fail', reasons, notes: [...notes, ...performance.inconclusive] };
   if (performance.inconclusive.length > 0) return { verdict: 'inconclusive', reasons: performance.inconclusive, notes };
@@ -57,6 +59,22 @@ export function gateResults(cases: CaseRecord[], baseline?: Baseline): GateResul
     return { verdict: 'inconclusive', reasons: [{ subject: 'run', message: 'no case passed: nothing was verified' }], notes };
   }
   return { verdict: 'pass', reasons, notes };
+}
+
+/** A live A/B run (--compare-target) measured its reference beside each load case: gate on that. */
+function liveReference(cases: CaseRecord[]): Baseline | undefined {
+  const measured = cases.filter((record) => record.measurements?.reference);
+  if (measured.length === 0) return undefined;
+  return {
+    kind: 'meshgate-baseline',
+    version: 1,
+    createdAt: '',
+    runId: 'live reference',
+    environment: 'compare-target',
+    scenario: '',
+    scenarioHash: '',
+    cases: measured.map((record) => ({ key: record.key, result: 'PASSED' as const, measurements: { load: record.measurements?.reference } })),
+  };
 }
 
 /** Baseline cases of the suites that ran now, but which did not run (the scenario or catalogue changed). */

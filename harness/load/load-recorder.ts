@@ -1,4 +1,4 @@
-import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import { Pool } from 'undici';
 import type { GatewayAddress } from '../clients/http-client.ts';
 import { timeouts } from '../timeouts.ts';
@@ -130,4 +130,34 @@ export class LoadRecorder {
       histogram: encodeIntoCompressedBase64(this.whole),
     };
   }
+}
+
+/**
+ * One result from several runs of the same load (interleaved rounds, workers):
+ * histograms are merged exactly through their encoded form, windows follow one
+ * another in the order given.
+ */
+export function mergeLoadResults(results: LoadResult[]): LoadResult {
+  const first = results[0];
+  if (!first) throw new Error('nothing to merge');
+  const whole = newHistogram();
+  for (const result of results) whole.add(decodeFromCompressedBase64(result.histogram));
+  const windows = results.flatMap((result) => result.windows).map((window, second) => ({ ...window, second }));
+  const requests = results.reduce((sum, result) => sum + result.requests, 0);
+  const errors = results.reduce((sum, result) => sum + result.errors, 0);
+  const durationMs = results.reduce((sum, result) => sum + result.durationMs, 0);
+  return {
+    ...first,
+    durationMs,
+    requests,
+    errors,
+    successRate: requests === 0 ? 0 : (requests - errors) / requests,
+    rps: requests / (durationMs / 1000),
+    p50Us: whole.getValueAtPercentile(50),
+    p95Us: whole.getValueAtPercentile(95),
+    p99Us: whole.getValueAtPercentile(99),
+    maxUs: whole.maxValue,
+    windows,
+    histogram: encodeIntoCompressedBase64(whole),
+  };
 }

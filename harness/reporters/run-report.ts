@@ -26,6 +26,8 @@ export interface RunReport {
   scenarioHash: string;
   /** The baseline compared against, if any. */
   baseline: { file: string; runId: string; environment: string } | null;
+  /** The live A/B reference (--compare-target), if any. */
+  compareTarget: { file: string; environment: string; gateway: string } | null;
   /** The options in force (after defaults, file, environment variables and flags). */
   options: Record<string, unknown>;
   gate: GateResult;

@@ -33,6 +33,7 @@ function describeRun(report: RunReport): string[] {
     `- environment: ${report.environment}, gateway ${report.gateway}${report.gatewaySoftware ? ` (${report.gatewaySoftware})` : ''}`,
     `- machine: ${report.machine.cores} x ${report.machine.cpu}, ${report.machine.memoryGiB} GiB, ${report.machine.os}, node ${report.machine.node}; meshgate ${report.meshgateVersion}`,
     `- scenario: ${report.scenario}`,
+    ...(report.compareTarget ? [`- live A/B against: \`${report.compareTarget.file}\` (${report.compareTarget.environment}, ${report.compareTarget.gateway})`] : []),
     `- baseline: ${report.baseline ? `\`${report.baseline.file}\` (run ${report.baseline.runId}, ${report.baseline.environment})` : 'none (every case must pass)'}`,
   ];
 }

@@ -12,6 +12,8 @@ const suitesDir = fileURLToPath(new URL('../../suites/', import.meta.url));
 
 export interface SuiteRunOptions {
   target: LoadedTarget;
+  /** Reference target for live A/B load (--compare-target). */
+  compareTarget?: LoadedTarget;
   /** Suite names as returned by `selectSuites`. */
   suites: string[];
   /** Only cases whose id (or `id [subject]`) matches this regular expression. */
@@ -63,7 +65,7 @@ export async function runSuites(options: SuiteRunOptions): Promise<SuiteRunOutco
       watch: false,
       include: suites.map((name) => `suites/${name}/${name}.suite.ts`),
       reporters: [collector, new ProgressReporter(options.progress), ['junit', { outputFile: options.junitFile, suiteName: 'meshgate' }]],
-      provide: { target: options.target },
+      provide: { target: options.target, compareTarget: options.compareTarget ?? null },
       testNamePattern: options.casePattern === undefined ? undefined : caseNamePattern(options.casePattern),
       fileParallelism: false,
       maxConcurrency: 8,

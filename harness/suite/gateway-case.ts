@@ -11,6 +11,8 @@ export interface ProbeContext {
   gateway: GatewayAddress;
   /** Aborted when the run is cancelled (SIGINT) or the case times out: long probes stop early. */
   signal?: AbortSignal;
+  /** With --compare-target: the reference gateway that load alternates with (live A/B). */
+  reference?: GatewayAddress;
 }
 
 /** A measured case attaches its figures here; they travel to reports in task meta. */
@@ -73,5 +75,7 @@ declare module 'vitest' {
   interface ProvidedContext {
     /** The target under test, as read from its file. */
     target: LoadedTarget;
+    /** The reference target of a live A/B comparison (--compare-target), if any. */
+    compareTarget: LoadedTarget | null;
   }
 }

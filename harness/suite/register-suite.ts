@@ -12,7 +12,8 @@ import type { CaseMeta, GatewayCase, Measurements, ProbeContext } from './gatewa
  */
 export function registerSuite(suite: string, cases: Array<GatewayCase<any>>): void {
   const target = inject('target');
-  const context: ProbeContext = { target, gateway: gatewayOf(target) };
+  const compareTarget = inject('compareTarget');
+  const context: ProbeContext = { target, gateway: gatewayOf(target), ...(compareTarget ? { reference: gatewayOf(compareTarget) } : {}) };
   describe(suite, () => {
     for (const gatewayCase of cases) registerCase(suite, gatewayCase, context);
   });

@@ -1,3 +1,5 @@
+import type { GatewayAddress } from '../../harness/clients/http-client.ts';
+import { measureLoad } from '../../harness/load/alternate.ts';
 import { runClosedLoop } from '../../harness/load/closed-loop.ts';
 import { runOpenLoop } from '../../harness/load/open-loop.ts';
 import type { ResolvedApp } from '../../harness/scenario/resolve.ts';
@@ -36,10 +38,11 @@ export const performanceCases = [
     subjects: (target) => loadTargets(target).flatMap((app) => target.resolved.performance.concurrency.map((level) => ({ app, concurrency: level }))),
     subjectName: ({ app, concurrency }) => `${app.id} c=${concurrency}`,
     expect: () => ({ details: { meetsSuccessRate: true } }),
-    probe: async ({ app, concurrency }, { gateway, target, signal }, measurements) => {
+    probe: async ({ app, concurrency }, { gateway, reference, target, signal }, measurements) => {
       const { durationSeconds, warmupSeconds } = target.resolved.performance;
-      const result = await runClosedLoop({ gateway, scheme: preferredScheme(app), host: app.host, concurrency, warmupMs: warmupSeconds * 1000, durationMs: durationSeconds * 1000, signal });
-      Object.assign(measurements, { load: result });
+      const run = (at: GatewayAddress) =>
+        runClosedLoop({ gateway: at, scheme: preferredScheme(app), host: app.host, concurrency, warmupMs: warmupSeconds * 1000, durationMs: durationSeconds * 1000, signal });
+      const result = await measureLoad(run, gateway, reference, measurements, signal);
       return { details: { meetsSuccessRate: result.requests > 0 && result.successRate >= minimumSuccessRate } };
     },
   }),
@@ -52,10 +55,11 @@ export const performanceCases = [
     subjects: (target) => loadTargets(target).flatMap((app) => target.resolved.performance.rates.map((rate) => ({ app, rate }))),
     subjectName: ({ app, rate }) => `${app.id} r=${rate}`,
     expect: () => ({ details: { meetsSuccessRate: true } }),
-    probe: async ({ app, rate }, { gateway, target, signal }, measurements) => {
+    probe: async ({ app, rate }, { gateway, reference, target, signal }, measurements) => {
       const { durationSeconds, warmupSeconds } = target.resolved.performance;
-      const result = await runOpenLoop({ gateway, scheme: preferredScheme(app), host: app.host, rate, maxConnections: connectionsFor(rate), warmupMs: warmupSeconds * 1000, durationMs: durationSeconds * 1000, signal });
-      Object.assign(measurements, { load: result });
+      const run = (at: GatewayAddress) =>
+        runOpenLoop({ gateway: at, scheme: preferredScheme(app), host: app.host, rate, maxConnections: connectionsFor(rate), warmupMs: warmupSeconds * 1000, durationMs: durationSeconds * 1000, signal });
+      const result = await measureLoad(run, gateway, reference, measurements, signal);
       return { details: { meetsSuccessRate: result.requests > 0 && result.successRate >= minimumSuccessRate } };
     },
   }),

@@ -55,3 +55,16 @@ describe('open-loop load', () => {
     expect(open.p99Us).toBeGreaterThan(5 * closed.p99Us);
   });
 });
+
+describe('mergeLoadResults', () => {
+  it('adds counts, renumbers windows and merges histograms exactly', async () => {
+    const { mergeLoadResults } = await import('../../harness/load/load-recorder.ts');
+    const one = await runClosedLoop({ gateway: slow, scheme: 'http', host: 'a.test', concurrency: 1, warmupMs: 0, durationMs: 1000 });
+    const two = await runClosedLoop({ gateway: slow, scheme: 'http', host: 'a.test', concurrency: 1, warmupMs: 0, durationMs: 1000 });
+    const merged = mergeLoadResults([one, two]);
+    expect(merged.requests).toBe(one.requests + two.requests);
+    expect(merged.windows.map((window) => window.second)).toEqual([0, 1]);
+    expect(merged.durationMs).toBe(2000);
+    expect(merged.maxUs).toBe(Math.max(one.maxUs, two.maxUs));
+  });
+});

@@ -18,6 +18,7 @@ export function runReportOf(cases: CaseRecord[], overrides: Partial<RunReport> =
     scenario: 'sealos-default',
     scenarioHash: 'f'.repeat(64),
     baseline: null,
+    compareTarget: null,
     options: {},
     gate: gateResults(cases),
     counts: countResults(cases),
