@@ -13,7 +13,7 @@ const targets: Record<'reference' | 'same' | 'slower', string> = { reference: ''
 beforeAll(async () => {
   scratch = await scratchDir();
   for (const [name, latencyMs] of [['reference', 20], ['same', 20], ['slower', 30]] as const) {
-    const { environment } = await startLocal(join(scratch.dir), { faults: { latencyMs } });
+    const { environment } = await startLocal(scratch.dir, { faults: { latencyMs } });
     started.push(environment);
     const target = environment.target();
     // 4 rounds x 2 s per side: 8 per-second samples each, enough for the rank test.
