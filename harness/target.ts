@@ -29,6 +29,8 @@ export const targetSchema = z
         h2cPort: z.number().int().min(1).max(65535).nullable().optional(),
         /** What serves the gateway, e.g. `nginx/1.22.1` or `istio/1.24`, recorded in reports. */
         software: z.string().optional(),
+        /** Cores the gateway (and its backends) are pinned to, when they are; the load generator keeps off them. */
+        pinnedCpus: z.string().optional(),
       })
       .strict(),
     /** PEM bundle that verifies the gateway's certificates; null for a publicly trusted chain. */

@@ -56,5 +56,7 @@ function formatPerformanceTable(cases: CaseRecord[]): string[] {
     return [`| ${record.subject} | ${Math.round(load.rps)} | ${ms(load.p50Us)} | ${ms(load.p95Us)} | ${ms(load.p99Us)} | ${(load.successRate * 100).toFixed(2)} % |`];
   });
   if (rows.length === 0) return [];
-  return ['', '## Performance', '', '| target | req/s | p50 ms | p95 ms | p99 ms | success |', '|---|---:|---:|---:|---:|---:|', ...rows];
+  const pinning = cases.find((record) => loadResultOf(record))?.measurements?.pinning as { gateway: string; load: string } | null | undefined;
+  const pinned = pinning ? `CPU pinning in force: gateway and backends on cores ${pinning.gateway}, load generator on ${pinning.load}.` : 'CPU pinning not in force: figures carry more run-to-run noise.';
+  return ['', '## Performance', '', pinned, '', '| target | req/s | p50 ms | p95 ms | p99 ms | success |', '|---|---:|---:|---:|---:|---:|', ...rows];
 }

@@ -2,6 +2,7 @@ import type { GatewayAddress } from '../../harness/clients/http-client.ts';
 import { measureLoad } from '../../harness/load/alternate.ts';
 import { runClosedLoop } from '../../harness/load/closed-loop.ts';
 import { runOpenLoop } from '../../harness/load/open-loop.ts';
+import { cpuSplit, pinThisProcess } from '../../harness/process/cpu-pinning.ts';
 import type { ResolvedApp } from '../../harness/scenario/resolve.ts';
 import { defineCase } from '../../harness/suite/gateway-case.ts';
 import { preferredScheme } from '../../harness/suite/subjects.ts';
@@ -24,6 +25,16 @@ function loadTargets(target: LoadedTarget): ResolvedApp[] {
   return target.resolved.apps.filter((app) => target.resolved.performance.targets.includes(app.id));
 }
 
+/**
+ * Pins this worker (the load generator) away from the gateway's cores when the
+ * target says it is pinned; every load case records whether pinning was in force.
+ */
+function pinLoadGenerator(target: LoadedTarget): { gateway: string; load: string } | null {
+  const split = cpuSplit();
+  if (!target.gateway.pinnedCpus || !split || !pinThisProcess(split.load)) return null;
+  return { gateway: target.gateway.pinnedCpus, load: split.load };
+}
+
 /** Connections an open-model run may use: enough for the rate at a 100 ms latency. */
 const connectionsFor = (rate: number) => Math.max(10, Math.ceil(rate / 10));
 
@@ -42,6 +53,7 @@ export const performanceCases = [
       const { durationSeconds, warmupSeconds } = target.resolved.performance;
       const run = (at: GatewayAddress) =>
         runClosedLoop({ gateway: at, scheme: preferredScheme(app), host: app.host, concurrency, warmupMs: warmupSeconds * 1000, durationMs: durationSeconds * 1000, signal });
+      measurements.pinning = pinLoadGenerator(target);
       const result = await measureLoad(run, gateway, reference, measurements, signal);
       return { details: { meetsSuccessRate: result.requests > 0 && result.successRate >= minimumSuccessRate } };
     },
@@ -59,6 +71,7 @@ export const performanceCases = [
       const { durationSeconds, warmupSeconds } = target.resolved.performance;
       const run = (at: GatewayAddress) =>
         runOpenLoop({ gateway: at, scheme: preferredScheme(app), host: app.host, rate, maxConnections: connectionsFor(rate), warmupMs: warmupSeconds * 1000, durationMs: durationSeconds * 1000, signal });
+      measurements.pinning = pinLoadGenerator(target);
       const result = await measureLoad(run, gateway, reference, measurements, signal);
       return { details: { meetsSuccessRate: result.requests > 0 && result.successRate >= minimumSuccessRate } };
     },

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ResolvedApp } from '../../scenario/resolve.ts';
 import { type ChildProcess, startChildProcess } from '../../process/child-process.ts';
+import { pinnedCommand } from '../../process/cpu-pinning.ts';
 import { timeouts } from '../../timeouts.ts';
 
 const fixtureMain = fileURLToPath(new URL('../../fixture/main.ts', import.meta.url));
@@ -12,6 +13,9 @@ export interface FixtureBackend {
   httpPort: number;
   grpcPort: number;
 }
+
+/** Where fixtures run: cores to pin them to (with the gateway, away from the load generator). */
+export type FixtureSettings = FixtureFaults & { cpus?: string };
 
 /** Fault injection applied to every fixture: added latency (ms) and error rate (0..1). */
 export interface FixtureFaults {
@@ -27,7 +31,7 @@ export interface FixtureFaults {
 export async function startFixtureProcesses(
   apps: ResolvedApp[],
   runId: string,
-  faults: FixtureFaults,
+  faults: FixtureSettings,
   onStarted: (child: ChildProcess) => void,
 ): Promise<Map<string, FixtureBackend>> {
   // The instance id carries the run id, so a leftover process can be traced to its run.
@@ -35,11 +39,11 @@ export async function startFixtureProcesses(
   return new Map(started.map((backend, index) => [apps[index]!.id, backend]));
 }
 
-async function startFixture(app: ResolvedApp, instance: string, faults: FixtureFaults, onStarted: (child: ChildProcess) => void): Promise<FixtureBackend> {
+async function startFixture(app: ResolvedApp, instance: string, faults: FixtureSettings, onStarted: (child: ChildProcess) => void): Promise<FixtureBackend> {
   const args = ['--import', tsxLoader, fixtureMain, '--tenant', app.tenant, '--namespace', app.namespace, '--app', app.name, '--instance', instance];
   if (faults.latencyMs) args.push('--latency-ms', String(faults.latencyMs));
   if (faults.errorRate) args.push('--error-rate', String(faults.errorRate));
-  const child = startChildProcess(`fixture ${app.id}`, process.execPath, args);
+  const child = startChildProcess(`fixture ${app.id}`, ...pinnedCommand(faults.cpus, process.execPath, args));
   onStarted(child);
   const line = await child.waitForLine((text) => text.startsWith('{"ready":true'), timeouts.fixtureReadyMs);
   const ready = JSON.parse(line) as { httpPort: number; grpcPort: number };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { EnvironmentError } from '../../errors.ts';
 import { assertPortFree, freePort } from '../../net/ports.ts';
 import type { ChildProcess } from '../../process/child-process.ts';
+import { cpuSplit } from '../../process/cpu-pinning.ts';
 import type { LoadedScenario } from '../../scenario/load.ts';
 import type { Target } from '../../target.ts';
 import type { Environment, Feature, StartedEnvironment } from '../environment.ts';
@@ -22,6 +23,8 @@ export interface LocalEnvironmentOptions {
   /** nginx worker processes (default 1: leaves the other core to the load generator). */
   workerProcesses?: number;
   faults?: FixtureFaults;
+  /** Pin nginx and the fixtures to core 0 so the load generator can have the rest (default: where possible). */
+  pinCpus?: boolean;
   /** Rewrites the rendered nginx.conf before start. Tests use it to break the gateway on purpose. */
   configHook?: (config: string) => string;
 }
@@ -58,17 +61,19 @@ export class LocalEnvironment implements Environment {
     await chmod(prefix, 0o711);
     await Promise.all(['logs', 'tmp'].map((dir) => mkdir(join(prefix, dir))));
     signal?.throwIfAborted();
-    const backends = await startFixtureProcesses(scenario.resolved.apps, this.options.runId, this.options.faults ?? {}, (child) => resources.addProcess(child));
+    const split = this.options.pinCpus === false ? null : cpuSplit();
+    const fixtureOptions = { ...this.options.faults, ...(split ? { cpus: split.gateway } : {}) };
+    const backends = await startFixtureProcesses(scenario.resolved.apps, this.options.runId, fixtureOptions, (child) => resources.addProcess(child));
     signal?.throwIfAborted();
     const { caFile, tlsFiles } = await writeGatewayCertificates(prefix, scenario.resolved);
-    const { nginx, httpPort, httpsPort } = await this.startGateway(prefix, listenHost, backends, tlsFiles, signal);
+    const { nginx, httpPort, httpsPort } = await this.startGateway(prefix, listenHost, backends, tlsFiles, split?.gateway, signal);
     resources.addProcess(nginx);
     const target: Target = {
       version: 1,
       environment: 'local',
       runId: this.options.runId,
       createdAt: new Date().toISOString(),
-      gateway: { address: listenHost, httpPort, httpsPort, h2cPort: null, software: await nginxVersion() },
+      gateway: { address: listenHost, httpPort, httpsPort, h2cPort: null, software: await nginxVersion(), ...(split ? { pinnedCpus: split.gateway } : {}) },
       caFile,
       features: localFeatures,
       scenario: scenario.input,
@@ -81,6 +86,7 @@ export class LocalEnvironment implements Environment {
     listenHost: string,
     backends: Parameters<typeof renderNginxConfig>[0]['backends'],
     tlsFiles: Parameters<typeof renderNginxConfig>[0]['tlsFiles'],
+    cpus: string | undefined,
     signal?: AbortSignal,
   ): Promise<{ nginx: ChildProcess; httpPort: number; httpsPort: number }> {
     const fixed = Boolean(this.options.httpPort || this.options.httpsPort);
@@ -101,7 +107,7 @@ export class LocalEnvironment implements Environment {
       });
       const config = this.options.configHook ? this.options.configHook(rendered) : rendered;
       try {
-        return { nginx: await startNginx({ prefix, config, listenHost, httpPort }, signal), httpPort, httpsPort };
+        return { nginx: await startNginx({ prefix, config, listenHost, httpPort, cpus }, signal), httpPort, httpsPort };
       } catch (error) {
         // A free port can be taken between our probe and nginx's bind; pick new ones.
         const raced = error instanceof EnvironmentError && /Address already in use/.test(error.message);

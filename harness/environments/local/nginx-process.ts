@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { EnvironmentError } from '../../errors.ts';
 import { type ChildProcess, startChildProcess } from '../../process/child-process.ts';
+import { pinnedCommand } from '../../process/cpu-pinning.ts';
 import { timeouts } from '../../timeouts.ts';
 import { tcpConnects, waitUntil } from '../../wait.ts';
 
@@ -16,6 +17,8 @@ export async function nginxVersion(): Promise<string> {
 }
 
 export interface NginxOptions {
+  /** Cores to pin nginx to (taskset -c), or undefined. */
+  cpus?: string;
   prefix: string;
   config: string;
   listenHost: string;
@@ -36,7 +39,7 @@ export async function startNginx(options: NginxOptions, signal?: AbortSignal): P
   if (check.failed) {
     throw new EnvironmentError(`nginx rejected the rendered config ${configFile}: ${check.stderr.trim() || check.message}`);
   }
-  const nginx = startChildProcess('nginx', nginxBinary, [...args, '-g', 'daemon off; master_process on;']);
+  const nginx = startChildProcess('nginx', ...pinnedCommand(options.cpus, nginxBinary, [...args, '-g', 'daemon off; master_process on;']));
   try {
     const died = nginx.exited.then(async ({ stderr }) => {
       const log = await readFile(errorLog, 'utf8').catch(() => '');
