@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Test files run one after another: the end-to-end ones start gateways and
+    // measure load, and two of them at once on 2 cores make each other's figures noise.
+    fileParallelism: false,
     reporters: ['default', './tests/plain-summary-reporter.ts'],
   },
 });

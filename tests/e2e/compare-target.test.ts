@@ -36,9 +36,16 @@ describe('run --compare-target', () => {
   });
 
   it('fails a candidate 50 % slower than its reference, naming the metric', async () => {
+    // Per-second p95 on a busy 2-core machine can be too noisy to judge (the gate then says so);
+    // a 50 % slower backend regresses throughput by about a third, so at least one metric must fail.
     const result = await runMeshgate(['run', '--target', targets.slower, '--compare-target', targets.reference, '--reports', scratch.dir, '--json', 'performance']);
     expect(result.exitCode, result.stderr).toBe(1);
     const reasons: Array<{ subject: string; message: string }> = JSON.parse(result.stdout).reasons;
-    expect(reasons).toContainEqual(expect.objectContaining({ subject: 'performance/http-closed-loop[ns-k8x2m9qa/hello-web c=10] p95 latency', message: expect.stringMatching(/^regressed: /) }));
+    expect(reasons).toContainEqual(
+      expect.objectContaining({
+        subject: expect.stringMatching(/^performance\/http-closed-loop\[ns-k8x2m9qa\/hello-web c=10\] (p95 latency|throughput)$/),
+        message: expect.stringMatching(/^regressed: /),
+      }),
+    );
   });
 });
