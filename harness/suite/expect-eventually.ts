@@ -30,7 +30,9 @@ export interface ConvergenceOptions {
 /**
  * Probes until the expectation holds `successes` times in a row, within a bounded
  * time (gateways converge: a route may take a moment to program). Never a bare sleep:
- * each attempt is a real observation. Fails with the last mismatch.
+ * each attempt is a real observation. Fails with the last mismatch. A streak begun
+ * before the deadline may complete after it, so the bound is the time plus
+ * `successes - 1` attempts.
  */
 export async function expectEventually(
   probe: () => Promise<Observation>,
@@ -47,7 +49,9 @@ export async function expectEventually(
     last = { observation, mismatches };
     streak = mismatches.length === 0 ? streak + 1 : 0;
     if (streak >= successes) return { observation, attempts: attempt };
-    if (Date.now() >= deadline) break;
+    // Past the deadline a streak that is still growing may finish (at most successes - 1
+    // more attempts): a slow probe, such as a streamed response, must not fail for its own length.
+    if (Date.now() >= deadline && streak === 0) break;
     if (mismatches.length > 0) await sleep(pollMs);
   }
   const detail = !last ? 'no observation' : last.mismatches.length ? formatMismatches(last.mismatches) : 'it matched, but not enough times in a row';
