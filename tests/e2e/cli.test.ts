@@ -95,28 +95,31 @@ describe('interruption', () => {
     { moment: 'while cases run', marker: ' ✓ ', runId: 'e2e-sigint-cases' },
   ])('SIGINT $moment stops every process, removes every temp dir and reports "interrupted"', async ({ marker, runId }) => {
     const tmp = await scratchDir();
-    const child = execa(process.execPath, [join(import.meta.dirname, '../../bin/meshgate.js'), 'validate', '--run-id', runId, '--reports', scratch.dir], {
-      reject: false,
-      env: { TMPDIR: tmp.dir },
-      timeout: 120_000,
-    });
-    let stderr = '';
-    await new Promise<void>((resolve) => {
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (stderr.includes(marker)) resolve();
+    try {
+      const child = execa(process.execPath, [join(import.meta.dirname, '../../bin/meshgate.js'), 'validate', '--run-id', runId, '--reports', scratch.dir], {
+        reject: false,
+        env: { TMPDIR: tmp.dir },
+        timeout: 120_000,
       });
-    });
-    child.kill('SIGINT');
-    const result = await child;
-    expect(result.exitCode, result.stderr).toBe(2);
-    expect(result.stderr).toContain('INTERRUPTED');
-    const report = JSON.parse(await readFile(join(scratch.dir, runId, 'results.json'), 'utf8'));
-    expect(report.status).toBe('interrupted');
-    expect((await readdir(tmp.dir)).filter((name) => name.startsWith('meshgate-'))).toEqual([]);
-    expect(await processesMentioning(runId)).toBe('');
-    expect(await processesMentioning(tmp.dir)).toBe('');
-    await tmp.remove();
+      let stderr = '';
+      await new Promise<void>((resolve) => {
+        child.stderr?.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes(marker)) resolve();
+        });
+      });
+      child.kill('SIGINT');
+      const result = await child;
+      expect(result.exitCode, result.stderr).toBe(2);
+      expect(result.stderr).toContain('INTERRUPTED');
+      const report = JSON.parse(await readFile(join(scratch.dir, runId, 'results.json'), 'utf8'));
+      expect(report.status).toBe('interrupted');
+      expect((await readdir(tmp.dir)).filter((name) => name.startsWith('meshgate-'))).toEqual([]);
+      expect(await processesMentioning(runId)).toBe('');
+      expect(await processesMentioning(tmp.dir)).toBe('');
+    } finally {
+      await tmp.remove();
+    }
   });
 });
 
