@@ -11,7 +11,7 @@ export function interruptSignal(log: (line: string) => void): { signal: AbortSig
       log(`meshgate: ${name} again; still stopping what was started`);
       return;
     }
-    log(`meshgate: ${name} received, stopping (reports will say "interrupted")`);
+    log(`meshgate: ${name} received, stopping what was started`);
     controller.abort(name);
   };
   process.on('SIGINT', onSignal);

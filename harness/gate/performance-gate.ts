@@ -1,7 +1,6 @@
 import { median, sampleStandardDeviation, mean } from 'simple-statistics';
-import { loadResultOf } from '../reporters/perf-csv.ts';
+import { type LoadResult, loadResultOf } from '../load/load-recorder.ts';
 import type { CaseRecord } from '../reporters/case-record.ts';
-import type { LoadResult } from '../load/closed-loop.ts';
 import type { Baseline } from './baseline.ts';
 import { mannWhitneyGreater } from './mann-whitney.ts';
 import type { GateFinding } from './verdict.ts';
@@ -54,8 +53,9 @@ export function gatePerformance(cases: CaseRecord[], baseline: Baseline, budget:
   const reference = new Map(baseline.cases.map((record) => [record.key, record]));
   for (const record of cases) {
     const after = loadResultOf(record);
-    const before = reference.get(record.key)?.measurements?.load as LoadResult | undefined;
-    if (!after || !before?.windows) continue;
+    const stored = reference.get(record.key);
+    const before = stored && loadResultOf(stored);
+    if (!after || !before) continue;
     for (const metric of metrics(budget)) judge(record.key, metric, metric.worse(before), metric.worse(after), budget, findings);
   }
   return findings;

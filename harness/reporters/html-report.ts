@@ -1,5 +1,5 @@
 import type { LoadResult } from '../load/closed-loop.ts';
-import { loadResultOf } from './perf-csv.ts';
+import { loadResultOf } from '../load/load-recorder.ts';
 import type { RunReport } from './run-report.ts';
 
 /**

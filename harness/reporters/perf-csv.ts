@@ -1,15 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
-import type { LoadResult } from '../load/closed-loop.ts';
+import { loadResultOf } from '../load/load-recorder.ts';
 import type { CaseRecord } from './case-record.ts';
 
 /** Columns of perf.csv; units are in the names so a spreadsheet needs no legend. */
 const columns = ['timestamp', 'service', 'concurrent_users', 'target_rate_rps', 'window_s', 'requests', 'errors', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'success_rate', 'rps'];
-
-/** The load result a performance case left in its measurements, if any. */
-export function loadResultOf(record: CaseRecord): LoadResult | undefined {
-  const load = record.measurements?.load as LoadResult | undefined;
-  return load && Array.isArray(load.windows) ? load : undefined;
-}
 
 const ms = (micros: number) => Number((micros / 1000).toFixed(3));
 

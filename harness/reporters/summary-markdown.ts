@@ -1,6 +1,6 @@
 import type { GateResult } from '../gate/verdict.ts';
 import { type CaseRecord, countResults } from './case-record.ts';
-import { loadResultOf } from './perf-csv.ts';
+import { loadResultOf } from '../load/load-recorder.ts';
 import type { RunReport } from './run-report.ts';
 
 const icons = { PASSED: '✅', FAILED: '❌', SKIPPED: '⏭️', NOT_SUPPORTED: '➖' } as const;

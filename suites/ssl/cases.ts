@@ -19,8 +19,8 @@ const daysLeft = {
 const minimumDaysLeft = daysLeft.fail;
 
 
-function tlsProbe(context: ProbeContext, servername: string, versions: Pick<Parameters<typeof probeTls>[0], 'minVersion' | 'maxVersion'> = {}): Promise<TlsProbeResult> {
-  return probeTls({ host: context.gateway.address, port: context.gateway.httpsPort, servername, ca: context.gateway.ca, alpn: ['h2', 'http/1.1'], ...versions });
+function tlsProbe(context: ProbeContext, servername: string, overrides: Pick<Parameters<typeof probeTls>[0], 'minVersion' | 'maxVersion' | 'alpn'> = {}): Promise<TlsProbeResult> {
+  return probeTls({ host: context.gateway.address, port: context.gateway.httpsPort, servername, ca: context.gateway.ca, alpn: ['h2', 'http/1.1'], ...overrides });
 }
 
 function handshake(result: TlsProbeResult): Observation {
@@ -88,7 +88,7 @@ export const sslCases = [
     subjects: tlsApps,
     expect: () => ({ error: null, details: { alpn: 'http/1.1' } }),
     probe: async (app, context) => {
-      const result = await probeTls({ host: context.gateway.address, port: context.gateway.httpsPort, servername: app.host, ca: context.gateway.ca, alpn: ['http/1.1'] });
+      const result = await tlsProbe(context, app.host, { alpn: ['http/1.1'] });
       return result.ok ? { error: null, details: { alpn: result.alpn || null } } : { error: result.error };
     },
   }),
