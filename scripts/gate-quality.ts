@@ -8,6 +8,7 @@ import { LocalEnvironment } from '../harness/environments/local/local-environmen
 import type { StartedEnvironment } from '../harness/environments/environment.ts';
 import { gatePerformance } from '../harness/gate/performance-gate.ts';
 import { type LoadResult, runClosedLoop } from '../harness/load/closed-loop.ts';
+import { httpDriver } from '../harness/load/load-driver.ts';
 import type { CaseRecord } from '../harness/reporters/case-record.ts';
 import { parseScenario } from '../harness/scenario/load.ts';
 
@@ -27,7 +28,8 @@ const host = 'abcdefghijkl.bench.meshgate.test';
 
 async function measure(environment: StartedEnvironment): Promise<LoadResult> {
   const { address, httpPort, httpsPort } = environment.target().gateway;
-  return runClosedLoop({ gateway: { address, httpPort, httpsPort }, scheme: 'http', host, concurrency: 10, warmupMs: 1000, durationMs: seconds * 1000 });
+  const driver = httpDriver({ gateway: { address, httpPort, httpsPort }, scheme: 'http', host });
+  return runClosedLoop({ driver, concurrency: 10, warmupMs: 1000, durationMs: seconds * 1000 });
 }
 
 function asRecord(load: LoadResult): CaseRecord {

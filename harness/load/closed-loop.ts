@@ -1,9 +1,12 @@
-import { LoadRecorder, type LoadResult, type LoadTarget, gatewayPool, requestOnce } from './load-recorder.ts';
+import type { LoadDriver, LoadSession } from './load-driver.ts';
+import { LoadRecorder, type LoadResult } from './load-recorder.ts';
 
 export type { LoadResult, LoadWindow } from './load-recorder.ts';
 
-export interface ClosedLoopOptions extends LoadTarget {
-  /** Connections, each with one request in flight (closed model: the next request waits for the answer). */
+export interface ClosedLoopOptions {
+  /** The protocol's client; the run closes it when done. */
+  driver: LoadDriver;
+  /** Sessions, each with one exchange in flight (closed model: the next waits for the answer). */
   concurrency: number;
   warmupMs: number;
   durationMs: number;
@@ -11,24 +14,27 @@ export interface ClosedLoopOptions extends LoadTarget {
 }
 
 /**
- * Closed-model load: `concurrency` loops, each sending its next request when the
- * previous one is answered, for warm-up then the measured duration. Latency is
- * taken per response with process.hrtime (µs), not from a millisecond-floored tool.
+ * Closed-model load: `concurrency` sessions, each starting its next exchange when
+ * the previous one is answered, for warm-up then the measured duration. Latency is
+ * taken per answer with performance.now() (sub-µs), not from a millisecond-floored tool.
  */
 export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoadResult> {
-  const pool = gatewayPool(options, options.concurrency);
+  const { driver, concurrency, signal } = options;
   const recorder = new LoadRecorder(options.warmupMs, options.durationMs);
-  const loop = async () => {
-    while (performance.now() < recorder.end && !options.signal?.aborted) {
-      const sent = process.hrtime.bigint();
-      const ok = await requestOnce(pool, options);
-      recorder.record(Number(process.hrtime.bigint() - sent) / 1000, ok);
+  const sessions = Array.from({ length: concurrency }, () => driver.session());
+  const loop = async (session: LoadSession) => {
+    while (performance.now() < recorder.end && !signal?.aborted) {
+      const sent = performance.now();
+      const outcome = await session.exchange();
+      const done = performance.now();
+      recorder.record((done - sent) * 1000, outcome, done);
     }
   };
   try {
-    await Promise.all(Array.from({ length: options.concurrency }, loop));
+    await Promise.all(sessions.map(loop));
   } finally {
-    await pool.destroy();
+    for (const session of sessions) session.close();
+    driver.close();
   }
-  return recorder.result(options.concurrency);
+  return recorder.result(driver.protocol, concurrency);
 }

@@ -1,15 +1,8 @@
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
-import { Pool } from 'undici';
-import type { GatewayAddress } from '../clients/http-client.ts';
-import { timeouts } from '../timeouts.ts';
+import type { LoadDriver, Outcome } from './load-driver.ts';
 
-/** Where load goes: the gateway, the scheme, and the tenant host (Host header and SNI). */
-export interface LoadTarget {
-  gateway: GatewayAddress;
-  scheme: 'http' | 'https';
-  host: string;
-  path?: string;
-}
+/** Failed exchanges by kind (every Outcome but 'ok'). */
+export type Failures = Record<Exclude<Outcome, 'ok'>, number>;
 
 /** One per-second window: what a time series of the run looks like. */
 export interface LoadWindow {
@@ -23,6 +16,7 @@ export interface LoadWindow {
 }
 
 export interface LoadResult {
+  protocol: LoadDriver['protocol'];
   /** When the measured part began (ISO 8601), after the warm-up. */
   startedAt: string;
   /** Connections of a closed-model run; for an open-model run, its connection cap. */
@@ -31,8 +25,9 @@ export interface LoadResult {
   targetRate?: number;
   durationMs: number;
   requests: number;
-  /** Connection errors, timeouts and non-2xx answers. */
+  /** Failed exchanges: connection errors, timeouts, non-success statuses and mismatched answers. */
   errors: number;
+  failures: Failures;
   successRate: number;
   rps: number;
   p50Us: number;
@@ -55,35 +50,12 @@ function newHistogram(): Histogram {
   return build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
 }
 
-/** A keep-alive pool to the gateway, one connection per allowed request in flight. */
-export function gatewayPool(target: LoadTarget, connections: number): Pool {
-  const port = target.scheme === 'https' ? target.gateway.httpsPort : target.gateway.httpPort;
-  return new Pool(`${target.scheme}://${target.gateway.address}:${port}`, {
-    connections,
-    pipelining: 1,
-    connect: { servername: target.host, ca: target.gateway.ca, timeout: timeouts.requestMs },
-    headersTimeout: timeouts.requestMs,
-    bodyTimeout: timeouts.requestMs,
-  });
-}
-
-/** One GET; true when it was answered 2xx. */
-export async function requestOnce(pool: Pool, target: LoadTarget): Promise<boolean> {
-  try {
-    const response = await pool.request({ path: target.path ?? '/', method: 'GET', headers: { host: target.host } });
-    await response.body.dump();
-    return response.statusCode >= 200 && response.statusCode < 300;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Records latencies (µs) into a whole-run and per-second HDR histograms,
  * ignoring what completes during the warm-up.
  */
 export class LoadRecorder {
-  private readonly whole = newHistogram();
+  private readonly failures: Failures = { error: 0, timeout: 0, status: 0, mismatch: 0 };
   private readonly windows: Array<{ histogram: Histogram; errors: number } | undefined> = [];
   /** performance.now() at which measuring starts and ends. */
   readonly measureFrom: number;
@@ -99,32 +71,38 @@ export class LoadRecorder {
     this.wallClockStart = Date.now() + warmupMs;
   }
 
-  record(latencyUs: number, ok: boolean, completedAt = performance.now()): void {
+  record(latencyUs: number, outcome: Outcome, completedAt = performance.now()): void {
     if (completedAt < this.measureFrom) return;
     const index = Math.min(Math.floor((completedAt - this.measureFrom) / 1000), Math.ceil(this.durationMs / 1000) - 1);
     const window = (this.windows[index] ??= { histogram: newHistogram(), errors: 0 });
-    const value = Math.max(1, Math.round(latencyUs));
-    this.whole.recordValue(value);
-    window.histogram.recordValue(value);
-    if (!ok) window.errors++;
+    // Windows only; the whole-run histogram is their sum, made once in result().
+    window.histogram.recordValue(Math.max(1, Math.round(latencyUs)));
+    if (outcome !== 'ok') {
+      window.errors++;
+      this.failures[outcome]++;
+    }
   }
 
-  result(concurrency: number, targetRate?: number): LoadResult {
+  result(protocol: LoadDriver['protocol'], concurrency: number, targetRate?: number): LoadResult {
+    const whole = newHistogram();
+    for (const window of this.windows) if (window) whole.add(window.histogram);
     const errors = this.windows.reduce((sum, window) => sum + (window?.errors ?? 0), 0);
-    const requests = this.whole.totalCount;
+    const requests = whole.totalCount;
     return {
+      protocol,
       startedAt: new Date(this.wallClockStart).toISOString(),
       concurrency,
       ...(targetRate === undefined ? {} : { targetRate }),
       durationMs: this.durationMs,
       requests,
       errors,
+      failures: { ...this.failures },
       successRate: requests === 0 ? 0 : (requests - errors) / requests,
       rps: requests / (this.durationMs / 1000),
-      p50Us: this.whole.getValueAtPercentile(50),
-      p95Us: this.whole.getValueAtPercentile(95),
-      p99Us: this.whole.getValueAtPercentile(99),
-      maxUs: this.whole.maxValue,
+      p50Us: whole.getValueAtPercentile(50),
+      p95Us: whole.getValueAtPercentile(95),
+      p99Us: whole.getValueAtPercentile(99),
+      maxUs: whole.maxValue,
       windows: Array.from(this.windows, (window, second) => ({
         second,
         requests: window?.histogram.totalCount ?? 0,
@@ -133,7 +111,7 @@ export class LoadRecorder {
         p95Us: window?.histogram.getValueAtPercentile(95) ?? 0,
         p99Us: window?.histogram.getValueAtPercentile(99) ?? 0,
       })),
-      histogram: encodeIntoCompressedBase64(this.whole),
+      histogram: encodeIntoCompressedBase64(whole),
     };
   }
 }
@@ -151,12 +129,15 @@ export function mergeLoadResults(results: LoadResult[]): LoadResult {
   const windows = results.flatMap((result) => result.windows).map((window, second) => ({ ...window, second }));
   const requests = results.reduce((sum, result) => sum + result.requests, 0);
   const errors = results.reduce((sum, result) => sum + result.errors, 0);
+  const failures = { ...first.failures };
+  for (const result of results.slice(1)) for (const kind of Object.keys(failures) as Array<keyof Failures>) failures[kind] += result.failures[kind];
   const durationMs = results.reduce((sum, result) => sum + result.durationMs, 0);
   return {
     ...first,
     durationMs,
     requests,
     errors,
+    failures,
     successRate: requests === 0 ? 0 : (requests - errors) / requests,
     rps: requests / (durationMs / 1000),
     p50Us: whole.getValueAtPercentile(50),

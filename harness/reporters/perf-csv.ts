@@ -3,7 +3,7 @@ import { loadResultOf } from '../load/load-recorder.ts';
 import type { CaseRecord } from './case-record.ts';
 
 /** Columns of perf.csv; units are in the names so a spreadsheet needs no legend. */
-const columns = ['timestamp', 'service', 'concurrent_users', 'target_rate_rps', 'window_s', 'requests', 'errors', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'success_rate', 'rps'];
+const columns = ['timestamp', 'service', 'protocol', 'concurrent_users', 'target_rate_rps', 'window_s', 'requests', 'errors', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'success_rate', 'rps'];
 
 const ms = (micros: number) => Number((micros / 1000).toFixed(3));
 
@@ -19,6 +19,7 @@ export function formatPerfCsv(cases: CaseRecord[], startedAt: string): string {
     return load.windows.map((window) => [
       new Date(Date.parse(load.startedAt || startedAt) + window.second * 1000).toISOString(),
       service,
+      load.protocol,
       load.concurrency,
       load.targetRate ?? '',
       window.second,

@@ -53,10 +53,11 @@ function formatPerformanceTable(cases: CaseRecord[]): string[] {
     const load = loadResultOf(record);
     if (!load) return [];
     const ms = (micros: number) => (micros / 1000).toFixed(2);
-    return [`| ${record.subject} | ${Math.round(load.rps)} | ${ms(load.p50Us)} | ${ms(load.p95Us)} | ${ms(load.p99Us)} | ${(load.successRate * 100).toFixed(2)} % |`];
+    const failed = Object.entries(load.failures).filter(([, count]) => count > 0).map(([kind, count]) => `${count} ${kind}`);
+    return [`| ${record.subject} | ${load.protocol} | ${Math.round(load.rps)} | ${ms(load.p50Us)} | ${ms(load.p95Us)} | ${ms(load.p99Us)} | ${(load.successRate * 100).toFixed(2)} % | ${failed.join(', ') || 'none'} |`];
   });
   if (rows.length === 0) return [];
   const pinning = cases.find((record) => loadResultOf(record))?.measurements?.pinning as { gateway: string; load: string } | null | undefined;
   const pinned = pinning ? `CPU pinning in force: gateway and backends on cores ${pinning.gateway}, load generator on ${pinning.load}.` : 'CPU pinning not in force: figures carry more run-to-run noise.';
-  return ['', '## Performance', '', pinned, '', '| target | req/s | p50 ms | p95 ms | p99 ms | success |', '|---|---:|---:|---:|---:|---:|', ...rows];
+  return ['', '## Performance', '', pinned, '', '| target | protocol | req/s | p50 ms | p95 ms | p99 ms | success | failures |', '|---|---|---:|---:|---:|---:|---:|---|', ...rows];
 }

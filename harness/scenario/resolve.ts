@@ -73,13 +73,15 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
       return { ...resolved, hostOwner: owner ?? resolved.id };
     }),
   );
-  const firstWeb = apps.find((app) => app.kind === 'web' && app.state === 'active' && app.hostOwner === app.id);
+  // By default, load the first served app of each protocol (plain web, gRPC, WebSocket).
+  const firstOf = (protocol: ResolvedApp['backendProtocol'], kind: AppKind) =>
+    apps.find((app) => app.backendProtocol === protocol && app.kind === kind && app.state === 'active' && app.hostOwner === app.id)?.id ?? [];
   const performance = {
     concurrency: scenario.performance?.concurrency ?? [1, 10, 50, 100],
     rates: scenario.performance?.rates ?? [],
     durationSeconds: scenario.performance?.durationSeconds ?? 10,
     warmupSeconds: scenario.performance?.warmupSeconds ?? 2,
-    targets: scenario.performance?.targets ?? (firstWeb ? [firstWeb.id] : []),
+    targets: scenario.performance?.targets ?? [firstOf('HTTP', 'web'), firstOf('GRPC', 'grpc'), firstOf('WS', 'ws')].flat(),
   };
   return { name: scenario.name, domain: scenario.domain, tls, apps, performance };
 }

@@ -80,7 +80,7 @@ export const performanceSchema = z
     durationSeconds: z.number().positive().max(3600).optional(),
     /** Seconds of load at the start of each level that are not measured. */
     warmupSeconds: z.number().nonnegative().max(600).optional(),
-    /** App ids (`ns-<user>/<app>`) to load; by default the first web app. */
+    /** App ids (`ns-<user>/<app>`) to load, each in its own protocol; by default the first web, gRPC and WebSocket apps. */
     targets: z.array(z.string()).optional(),
   })
   .strict();

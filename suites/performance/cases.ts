@@ -1,28 +1,41 @@
 import type { GatewayAddress } from '../../harness/clients/http-client.ts';
+import type { Feature } from '../../harness/environments/environment.ts';
 import { measureLoad } from '../../harness/load/alternate.ts';
 import { runClosedLoop } from '../../harness/load/closed-loop.ts';
+import { type LoadDriver, type LoadTarget, grpcUnaryDriver, httpDriver, websocketDriver } from '../../harness/load/load-driver.ts';
+import type { LoadResult } from '../../harness/load/load-recorder.ts';
 import { runOpenLoop } from '../../harness/load/open-loop.ts';
 import { cpuSplit, pinThisProcess } from '../../harness/process/cpu-pinning.ts';
 import type { ResolvedApp } from '../../harness/scenario/resolve.ts';
-import { defineCase } from '../../harness/suite/gateway-case.ts';
+import { type ProbeContext, defineCase } from '../../harness/suite/gateway-case.ts';
 import { preferredScheme } from '../../harness/suite/subjects.ts';
 import type { LoadedTarget } from '../../harness/target.ts';
 
-/** The cutover's backstop: at least this share of requests must succeed under load. */
+/** The cutover's backstop: at least this share of exchanges must succeed under load. */
 const minimumSuccessRate = 0.999;
 
 interface LoadSubject {
   app: ResolvedApp;
-  concurrency: number;
+  /** Concurrency of a closed-model run, or arrival rate (per second) of an open-model run. */
+  level: number;
 }
 
-interface RateSubject {
-  app: ResolvedApp;
-  rate: number;
+/** Which load targets a protocol applies to, and its client. */
+interface LoadProtocol {
+  features: Feature[];
+  applies: (app: ResolvedApp) => boolean;
+  driver: (target: LoadTarget) => LoadDriver;
 }
 
-function loadTargets(target: LoadedTarget): ResolvedApp[] {
-  return target.resolved.apps.filter((app) => target.resolved.performance.targets.includes(app.id));
+const protocols = {
+  http: { features: ['load'], applies: (app) => app.backendProtocol === 'HTTP', driver: httpDriver },
+  // gRPC through ingress-nginx needs TLS at the edge (it has no h2c listener).
+  grpc: { features: ['load', 'grpc'], applies: (app) => app.backendProtocol === 'GRPC' && app.tls !== null, driver: grpcUnaryDriver },
+  websocket: { features: ['load', 'websocket'], applies: (app) => app.backendProtocol === 'WS', driver: websocketDriver },
+} satisfies Record<string, LoadProtocol>;
+
+function loadTargets(target: LoadedTarget, protocol: LoadProtocol): ResolvedApp[] {
+  return target.resolved.apps.filter((app) => target.resolved.performance.targets.includes(app.id) && protocol.applies(app));
 }
 
 /**
@@ -35,45 +48,45 @@ function pinLoadGenerator(target: LoadedTarget): { gateway: string; load: string
   return { gateway: target.gateway.pinnedCpus, load: split.load };
 }
 
-/** Connections an open-model run may use: enough for the rate at a 100 ms latency. */
-const connectionsFor = (rate: number) => Math.max(10, Math.ceil(rate / 10));
+/** Sessions an open-model run may use: enough for the rate at a 100 ms latency. */
+const sessionsFor = (rate: number) => Math.max(10, Math.ceil(rate / 10));
 
-/** Load through the gateway: each performance target at each concurrency level of the scenario's profile. */
+type LoadRun = (driver: LoadDriver, level: number, timing: { warmupMs: number; durationMs: number; signal?: AbortSignal }) => Promise<LoadResult>;
+
+const closedLoop: LoadRun = (driver, concurrency, timing) => runClosedLoop({ driver, concurrency, ...timing });
+const openLoop: LoadRun = (driver, rate, timing) => runOpenLoop({ driver, rate, maxSessions: sessionsFor(rate), ...timing });
+
+/**
+ * A load case: every target of `protocol` at every level of the scenario's
+ * profile (`levels`), alternated with the reference gateway when there is one.
+ */
+function loadCase(id: string, description: string, protocol: LoadProtocol, levels: 'concurrency' | 'rates', run: LoadRun) {
+  const levelName = levels === 'concurrency' ? 'c' : 'r';
+  return defineCase<LoadSubject>({
+    id,
+    description: `${description}; success rate at least ${minimumSuccessRate * 100} %, every answer from the app's own backend.`,
+    features: protocol.features,
+    serial: true,
+    convergence: { successes: 1, timeoutMs: 0 },
+    subjects: (target) => loadTargets(target, protocol).flatMap((app) => target.resolved.performance[levels].map((level) => ({ app, level }))),
+    subjectName: ({ app, level }) => `${app.id} ${levelName}=${level}`,
+    expect: () => ({ details: { meetsSuccessRate: true } }),
+    probe: async ({ app, level }, context: ProbeContext, measurements) => {
+      const { durationSeconds, warmupSeconds } = context.target.resolved.performance;
+      const timing = { warmupMs: warmupSeconds * 1000, durationMs: durationSeconds * 1000, signal: context.signal };
+      const load = (gateway: GatewayAddress) =>
+        run(protocol.driver({ gateway, scheme: preferredScheme(app), host: app.host, expectBackend: app.id }), level, timing);
+      measurements.pinning = pinLoadGenerator(context.target);
+      const result = await measureLoad(load, context.gateway, context.reference, measurements, context.signal);
+      return { details: { meetsSuccessRate: result.requests > 0 && result.successRate >= minimumSuccessRate } };
+    },
+  });
+}
+
+/** Load through the gateway: each performance target in its own protocol, at each level of the scenario's profile. */
 export const performanceCases = [
-  defineCase<LoadSubject>({
-    id: 'http-closed-loop',
-    description: `Closed-model HTTPS load per target and concurrency level; latency recorded at microsecond resolution; success rate at least ${minimumSuccessRate * 100} %.`,
-    features: ['load'],
-    serial: true,
-    convergence: { successes: 1, timeoutMs: 0 },
-    subjects: (target) => loadTargets(target).flatMap((app) => target.resolved.performance.concurrency.map((level) => ({ app, concurrency: level }))),
-    subjectName: ({ app, concurrency }) => `${app.id} c=${concurrency}`,
-    expect: () => ({ details: { meetsSuccessRate: true } }),
-    probe: async ({ app, concurrency }, { gateway, reference, target, signal }, measurements) => {
-      const { durationSeconds, warmupSeconds } = target.resolved.performance;
-      const run = (at: GatewayAddress) =>
-        runClosedLoop({ gateway: at, scheme: preferredScheme(app), host: app.host, concurrency, warmupMs: warmupSeconds * 1000, durationMs: durationSeconds * 1000, signal });
-      measurements.pinning = pinLoadGenerator(target);
-      const result = await measureLoad(run, gateway, reference, measurements, signal);
-      return { details: { meetsSuccessRate: result.requests > 0 && result.successRate >= minimumSuccessRate } };
-    },
-  }),
-  defineCase<RateSubject>({
-    id: 'http-open-loop',
-    description: `Open-model HTTPS load at each constant arrival rate of the profile; latency measured from the intended send time (no coordinated omission); success rate at least ${minimumSuccessRate * 100} %.`,
-    features: ['load'],
-    serial: true,
-    convergence: { successes: 1, timeoutMs: 0 },
-    subjects: (target) => loadTargets(target).flatMap((app) => target.resolved.performance.rates.map((rate) => ({ app, rate }))),
-    subjectName: ({ app, rate }) => `${app.id} r=${rate}`,
-    expect: () => ({ details: { meetsSuccessRate: true } }),
-    probe: async ({ app, rate }, { gateway, reference, target, signal }, measurements) => {
-      const { durationSeconds, warmupSeconds } = target.resolved.performance;
-      const run = (at: GatewayAddress) =>
-        runOpenLoop({ gateway: at, scheme: preferredScheme(app), host: app.host, rate, maxConnections: connectionsFor(rate), warmupMs: warmupSeconds * 1000, durationMs: durationSeconds * 1000, signal });
-      measurements.pinning = pinLoadGenerator(target);
-      const result = await measureLoad(run, gateway, reference, measurements, signal);
-      return { details: { meetsSuccessRate: result.requests > 0 && result.successRate >= minimumSuccessRate } };
-    },
-  }),
+  loadCase('http-closed-loop', 'Closed-model HTTPS GETs per target and concurrency; latency at microsecond resolution', protocols.http, 'concurrency', closedLoop),
+  loadCase('http-open-loop', 'Open-model HTTPS GETs at each constant arrival rate; latency from the intended send time (no coordinated omission)', protocols.http, 'rates', openLoop),
+  loadCase('grpc-unary-closed-loop', 'Closed-model gRPC unary calls over one HTTP/2 channel per target and concurrency', protocols.grpc, 'concurrency', closedLoop),
+  loadCase('websocket-roundtrip-closed-loop', 'Closed-model WebSocket message round trips, one socket per concurrent session', protocols.websocket, 'concurrency', closedLoop),
 ];

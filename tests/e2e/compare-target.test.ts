@@ -17,7 +17,7 @@ beforeAll(async () => {
     started.push(environment);
     const target = environment.target();
     // 4 rounds x 2 s per side: 8 per-second samples each, enough for the rank test.
-    const scenario = { ...target.scenario, performance: { concurrency: [10], rates: [], durationSeconds: 2, warmupSeconds: 0.5 } };
+    const scenario = { ...target.scenario, performance: { concurrency: [10], rates: [], durationSeconds: 2, warmupSeconds: 0.5, targets: ['ns-k8x2m9qa/hello-web'] } };
     targets[name] = join(scratch.dir, `${name}.json`);
     await writeTarget(targets[name], { ...target, scenario });
   }

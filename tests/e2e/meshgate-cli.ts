@@ -47,6 +47,15 @@ export function breakConfig(pattern: RegExp, replacement: string | ((match: stri
   };
 }
 
+/** Points upstream `from` (e.g. `ns-a_web_http`) at the server of upstream `to`: traffic for one tenant reaches another's backend. */
+export function routeUpstream(from: string, to: string): (config: string) => string {
+  return (config) => {
+    const server = new RegExp(`upstream ${to} \\{ server ([0-9.:]+);`).exec(config)?.[1];
+    if (!server) throw new Error(`no upstream ${to} in the rendered nginx.conf`);
+    return breakConfig(new RegExp(`(upstream ${from} \\{ server )[0-9.:]+`), `$1${server}`)(config);
+  };
+}
+
 /** The distinct case ids that failed in a `--json` run summary. */
 export function failedCaseIds(stdout: string): string[] {
   const summary = JSON.parse(stdout) as { reasons: Array<{ subject: string }> };

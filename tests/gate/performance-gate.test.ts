@@ -16,7 +16,7 @@ function series(center: number, spread: number, count: number, seed = 1): number
 
 function load(p95Us: number[], requests: number[]): LoadResult {
   const windows = p95Us.map((p95, second) => ({ second, requests: Math.round(requests[second]!), errors: 0, p50Us: p95 / 2, p95Us: p95, p99Us: p95 * 2 }));
-  return { startedAt: '', concurrency: 10, durationMs: windows.length * 1000, requests: 0, errors: 0, successRate: 1, rps: 0, p50Us: 0, p95Us: 0, p99Us: 0, maxUs: 0, windows, histogram: '' };
+  return { protocol: 'http', failures: { error: 0, timeout: 0, status: 0, mismatch: 0 }, startedAt: '', concurrency: 10, durationMs: windows.length * 1000, requests: 0, errors: 0, successRate: 1, rps: 0, p50Us: 0, p95Us: 0, p99Us: 0, maxUs: 0, windows, histogram: '' };
 }
 
 const key = 'performance/http-closed-loop[ns-a/web c=10]';

@@ -7,7 +7,7 @@ import { runReportOf } from './run-report-fixture.ts';
 
 function load(concurrency: number, p95Us: number): LoadResult {
   const windows = [0, 1, 2].map((second) => ({ second, requests: 1000, errors: second === 2 ? 1 : 0, p50Us: p95Us / 2, p95Us, p99Us: p95Us * 2 }));
-  return { startedAt: '2026-01-01T12:00:00.000Z', concurrency, durationMs: 3000, requests: 3000, errors: 1, successRate: 2999 / 3000, rps: 1000, p50Us: p95Us / 2, p95Us, p99Us: p95Us * 2, maxUs: p95Us * 3, windows, histogram: '' };
+  return { protocol: 'http', failures: { error: 0, timeout: 0, status: 0, mismatch: 0 }, startedAt: '2026-01-01T12:00:00.000Z', concurrency, durationMs: 3000, requests: 3000, errors: 1, successRate: 2999 / 3000, rps: 1000, p50Us: p95Us / 2, p95Us, p99Us: p95Us * 2, maxUs: p95Us * 3, windows, histogram: '' };
 }
 
 function perfRecord(concurrency: number, p95Us: number): CaseRecord {
@@ -36,8 +36,8 @@ describe('formatHtmlReport', () => {
 describe('formatPerfCsv', () => {
   it('writes one row per measured second with units in the header', () => {
     const lines = formatPerfCsv(cases, report.startedAt).trim().split('\n');
-    expect(lines[0]).toBe('timestamp,service,concurrent_users,target_rate_rps,window_s,requests,errors,p50_latency_ms,p95_latency_ms,p99_latency_ms,success_rate,rps');
+    expect(lines[0]).toBe('timestamp,service,protocol,concurrent_users,target_rate_rps,window_s,requests,errors,p50_latency_ms,p95_latency_ms,p99_latency_ms,success_rate,rps');
     expect(lines).toHaveLength(1 + 6);
-    expect(lines[3]).toBe('2026-01-01T12:00:02.000Z,ns-a/web,1,,2,1000,1,0.4,0.8,1.6,0.999,1000');
+    expect(lines[3]).toBe('2026-01-01T12:00:02.000Z,ns-a/web,http,1,,2,1000,1,0.4,0.8,1.6,0.999,1000');
   });
 });

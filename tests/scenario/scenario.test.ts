@@ -181,13 +181,13 @@ describe('default scenario', () => {
     }
   });
 
-  it('defaults the performance target to the first served web app', () => {
+  it('defaults the performance targets to the first served web, gRPC and WebSocket apps', () => {
     expect(loaded.resolved.performance).toEqual({
       concurrency: [1, 10, 50, 100],
       rates: [500],
       durationSeconds: 3,
       warmupSeconds: 1,
-      targets: ['ns-k8x2m9qa/hello-web'],
+      targets: ['ns-k8x2m9qa/hello-web', 'ns-k8x2m9qa/echo-grpc', 'ns-k8x2m9qa/chat-ws'],
     });
   });
 });

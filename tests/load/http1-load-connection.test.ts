@@ -1,0 +1,75 @@
+import { type Server, createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Http1LoadConnection } from '../../harness/load/http1-load-connection.ts';
+
+// The raw load client against hand-written answers: framing a general client
+// would hide (split heads, chunk trailers, Connection: close, silence).
+let server: Server | undefined;
+afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+/** A TCP server that answers each request (one per data event) with the next of `answers`, split in two writes. */
+async function answering(answers: string[]): Promise<number> {
+  let next = 0;
+  server = createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.on('data', () => {
+      const answer = answers[next++ % answers.length]!;
+      if (answer === '') return; // silence
+      const middle = Math.floor(answer.length / 2);
+      socket.write(answer.slice(0, middle));
+      setTimeout(() => socket.write(answer.slice(middle), () => answer.includes('Connection: close') && socket.end()), 5);
+    });
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+const connectionTo = (port: number, timeoutMs = 5000) =>
+  new Http1LoadConnection({ gateway: { address: '127.0.0.1', httpPort: port, httpsPort: 0 }, scheme: 'http', host: 'a.test', expectBackend: 'ns-a/web' }, timeoutMs);
+
+const backend = 'x-echo-backend: ns-a/web/i1\r\n';
+
+describe('Http1LoadConnection', () => {
+  it.each([
+    { name: 'sized body split across reads', answer: `HTTP/1.1 200 OK\r\n${backend}Content-Length: 10\r\n\r\n0123456789`, outcome: 'ok' },
+    { name: 'chunked body with a trailer', answer: `HTTP/1.1 200 OK\r\n${backend}Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nx-t: 1\r\n\r\n`, outcome: 'ok' },
+    { name: 'no backend header', answer: 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n', outcome: 'mismatch' },
+    { name: 'another backend', answer: 'HTTP/1.1 200 OK\r\nx-echo-backend: ns-b/web/i1\r\nContent-Length: 0\r\n\r\n', outcome: 'mismatch' },
+    { name: 'a 503', answer: `HTTP/1.1 503 Service Unavailable\r\n${backend}Content-Length: 2\r\n\r\nno`, outcome: 'status' },
+  ])('$name: $outcome, three times on one connection', async ({ answer, outcome }) => {
+    const connection = connectionTo(await answering([answer]));
+    try {
+      for (let i = 0; i < 3; i++) expect(await connection.exchange()).toBe(outcome);
+    } finally {
+      connection.close();
+    }
+  });
+
+  it('reconnects after Connection: close and reads a body that ends with the connection', async () => {
+    const closing = `HTTP/1.1 200 OK\r\n${backend}Connection: close\r\n\r\nuntil the end`;
+    const connection = connectionTo(await answering([closing, `HTTP/1.1 200 OK\r\n${backend}Content-Length: 0\r\n\r\n`]));
+    try {
+      expect(await connection.exchange()).toBe('ok');
+      expect(await connection.exchange()).toBe('ok');
+    } finally {
+      connection.close();
+    }
+  });
+
+  it('gives up on a silent server after the timeout and on unreadable framing', async () => {
+    const silent = connectionTo(await answering(['']), 300);
+    try {
+      expect(await silent.exchange()).toBe('timeout');
+    } finally {
+      silent.close();
+    }
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    const garbled = connectionTo(await answering([`HTTP/1.1 200 OK\r\n${backend}Transfer-Encoding: chunked\r\n\r\nzz\r\n`]));
+    try {
+      expect(await garbled.exchange()).toBe('error');
+    } finally {
+      garbled.close();
+    }
+  });
+});
