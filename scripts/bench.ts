@@ -1,7 +1,9 @@
-// npm run bench [-- seconds=5 concurrency=50]
-// meshgate's load engine against wrk and hey on the same local nginx, in the same
-// run, at the same concurrency: req/s, p50 and p99 of each, and the ratios to wrk.
-// nginx is pinned to core 0 and every load tool to core 1 (see shared/design/performance.md).
+// npm run bench [-- seconds=5 concurrency=50 rounds=3]
+// meshgate's load engine against wrk, hey and autocannon on the same local nginx,
+// in the same run, at the same concurrency: req/s, p50 and p99 of each, and the
+// ratios to wrk. nginx is pinned to core 0 and every load tool to core 1; the
+// tools take turns for `rounds` rounds (order rotated) and the medians are
+// printed, so machine drift hits all alike (see shared/design/performance.md).
 import { mkdtemp, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +12,10 @@ import { execa } from 'execa';
 import { startNginx } from '../harness/environments/local/nginx-process.ts';
 import { freePort } from '../harness/net/ports.ts';
 
-const [seconds = 5, concurrency = 50] = process.argv.slice(2).map(Number);
+const [seconds = 5, concurrency = 50, rounds = 3] = process.argv.slice(2).map(Number);
 const engine = fileURLToPath(new URL('./bench-engine.ts', import.meta.url));
 const tsx = import.meta.resolve('tsx');
+const autocannonCli = fileURLToPath(import.meta.resolve('autocannon/autocannon.js'));
 
 interface Figures {
   tool: string;
@@ -48,10 +51,21 @@ async function hey(url: string): Promise<Figures> {
   return { tool: 'hey 0.1.4', rps: Number(/^\s+Requests\/sec:\s+([0-9.]+)/m.exec(stdout)?.[1]), p50Ms: percentile('50'), p99Ms: percentile('99'), method: 'raw' };
 }
 
+async function autocannon(url: string): Promise<Figures> {
+  const [file, args] = pinned(1, [process.execPath, autocannonCli, '-c', String(concurrency), '-d', String(seconds), '--json', url]);
+  const result = JSON.parse((await execa(file, args)).stdout);
+  return { tool: 'autocannon 9 (1 process)', rps: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, method: 'raw, 1 ms floor' };
+}
+
 async function meshgate(url: string): Promise<Figures> {
   const [file, args] = pinned(1, [process.execPath, '--import', tsx, engine, url, String(concurrency), String(seconds)]);
   const result = JSON.parse((await execa(file, args)).stdout);
   return { tool: 'meshgate (1 process)', rps: result.rps, p50Ms: result.p50Us / 1000, p99Ms: result.p99Us / 1000, method: 'raw, µs HDR' };
+}
+
+/** The run with the median req/s, figures kept together (a median of each column would mix runs). */
+function medianOf(figures: Figures[]): Figures {
+  return [...figures].sort((a, b) => a.rps - b.rps)[Math.floor(figures.length / 2)]!;
 }
 
 const prefix = await mkdtemp(join(tmpdir(), 'meshgate-bench-'));
@@ -67,13 +81,18 @@ http { access_log off; client_body_temp_path ${prefix}/tmp; keepalive_requests 1
   try {
     const url = `http://127.0.0.1:${port}/`;
     console.error(`bench: nginx on ${url} (core 0), each tool on core 1, concurrency ${concurrency}, ${seconds} s`);
-    const results: Figures[] = [];
-    for (const run of [wrk, hey, meshgate]) {
-      results.push(await run(url));
-      console.error(`bench: ${results.at(-1)!.tool} done`);
+    const tools = [wrk, hey, autocannon, meshgate];
+    const runs = new Map<string, Figures[]>();
+    for (let round = 0; round < rounds; round++) {
+      for (let turn = 0; turn < tools.length; turn++) {
+        const figures = await tools[(turn + round) % tools.length]!(url);
+        runs.set(figures.tool, [...(runs.get(figures.tool) ?? []), figures]);
+        console.error(`bench: round ${round + 1}/${rounds} ${figures.tool}: ${Math.round(figures.rps)} req/s`);
+      }
     }
-    const base = results[0]!;
-    console.log('| tool | req/s | vs wrk | p50 ms | p99 ms | latency method |');
+    const results = [...runs.values()].map(medianOf);
+    const base = runs.get('wrk 4.1') ? medianOf(runs.get('wrk 4.1')!) : results[0]!;
+    console.log(`| tool | req/s (median of ${rounds}) | vs wrk | p50 ms | p99 ms | latency method |`);
     console.log('|---|---:|---:|---:|---:|---|');
     for (const r of results) console.log(`| ${r.tool} | ${Math.round(r.rps)} | ${(r.rps / base.rps).toFixed(2)} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} | ${r.method} |`);
   } finally {
