@@ -24,6 +24,12 @@ const defaults = {
   gatewayReachableMs: 5_000,
   /** `meshgate up` waits this long for its background environment to be ready. */
   upReadyMs: 60_000,
+  /** `kind create cluster` (node image pulled, control plane ready). */
+  clusterCreateMs: 600_000,
+  /** One install step: istioctl install, a Helm release with --wait, a `kind load docker-image`. */
+  installStepMs: 600_000,
+  /** A short cluster command: kind get clusters, istioctl version, docker info. */
+  clusterCommandMs: 60_000,
 };
 
 export type TimeoutName = keyof typeof defaults;

@@ -8,6 +8,7 @@ import { cpuSplit } from '../../process/cpu-pinning.ts';
 import type { LoadedScenario } from '../../scenario/load.ts';
 import type { Target } from '../../target.ts';
 import type { Environment, Feature, StartedEnvironment } from '../environment.ts';
+import { Resources } from '../resources.ts';
 import { writeGatewayCertificates } from './gateway-certificates.ts';
 import { type FixtureFaults, startFixtureProcesses } from './fixture-processes.ts';
 import { renderNginxConfig } from './nginx-config.ts';
@@ -133,32 +134,5 @@ class StartedLocalEnvironment implements StartedEnvironment {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
-  }
-}
-
-/**
- * Everything started, released in reverse order: nginx before its backends,
- * processes before the directory they write to. Registered as soon as created.
- */
-class Resources {
-  private readonly releases: Array<() => Promise<unknown>> = [];
-  private released: Promise<void> | undefined;
-
-  add(release: () => Promise<unknown>): void {
-    this.releases.push(release);
-  }
-
-  addProcess(child: ChildProcess): void {
-    this.add(() => child.stop());
-  }
-
-  release(): Promise<void> {
-    this.released ??= (async () => {
-      // Processes registered together (the fixtures) stop together; the rest in reverse order.
-      const processes = this.releases.splice(1);
-      await Promise.all(processes.reverse().map((release) => release().catch(() => undefined)));
-      await Promise.all(this.releases.map((release) => release()));
-    })();
-    return this.released;
   }
 }
