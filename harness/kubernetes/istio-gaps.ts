@@ -1,0 +1,67 @@
+import type { ResolvedApp } from '../scenario/resolve.ts';
+import { ingressClass, nginxAnnotation, sealosBufferAnnotations, sealosHeaderBufferSnippet } from './ingress-annotations.ts';
+
+/**
+ * A setting of an app's Ingress that the Istio objects do not reproduce faithfully.
+ * The run's report lists these beside the results, so a difference the suites find
+ * (or cannot find) is explained rather than discovered.
+ */
+export interface UntranslatedItem {
+  /** `ns-<user>/<app>`. */
+  appId: string;
+  /** The Ingress setting as Sealos writes it, e.g. `nginx.ingress.kubernetes.io/proxy-body-size: 32m`. */
+  setting: string;
+  /** What the Istio gateway does instead, as a client would notice it. */
+  effect: string;
+}
+
+/** The settings of `app` that mode `istio` leaves out or approximates. */
+export function istioUntranslated(app: ResolvedApp): UntranslatedItem[] {
+  const item = (setting: string, effect: string): UntranslatedItem => ({ appId: app.id, setting, effect });
+  if (app.state !== 'active') {
+    return [
+      item(
+        `kubernetes.io/ingress.class: ${ingressClass(app)}`,
+        'a VirtualService answers 503 for the host; ingress-nginx serves no such host (404 from its default server, its default certificate on HTTPS)',
+      ),
+    ];
+  }
+  const { sendSeconds, readSeconds } = app.timeouts;
+  return [
+    item(
+      `${nginxAnnotation('proxy-body-size')}: ${app.bodySize}`,
+      `no request body limit at the gateway: a body over ${app.bodySize} reaches the backend instead of being refused with 413`,
+    ),
+    item(
+      `${nginxAnnotation('proxy-read-timeout')}: "${readSeconds}"`,
+      `approximated by the route timeout ${readSeconds}s, which bounds the whole response: a response that keeps streaming longer is cut, where ingress-nginx only limits the wait between two reads`,
+    ),
+    item(
+      `${nginxAnnotation('proxy-send-timeout')}: "${sendSeconds}"`,
+      'no per-write upstream timeout in Istio: a backend that stops reading the request body is not timed out by it',
+    ),
+    ...Object.entries(sealosBufferAnnotations).map(([annotation, size]) =>
+      item(`${annotation}: ${size}`, 'no per-route buffer size in Istio; Envoy buffers by its own limits (no visible effect expected)'),
+    ),
+    item(
+      `${nginxAnnotation('server-snippet')}: ${sealosHeaderBufferSnippet.trim().replace(/\n/g, ' ')}`,
+      "Envoy's request header limit is per listener (60 KiB by default), not per host: headers between that and 4 x 128k are refused with 431",
+    ),
+    ...(app.cors
+      ? [
+          item(
+            `${nginxAnnotation('enable-cors')}: "true"`,
+            'Envoy answers a preflight with 200 (ingress-nginx: 204) and only when Access-Control-Request-Method is present; it sends Access-Control-Allow-Methods, -Allow-Headers and -Max-Age on preflights only, not on every response',
+          ),
+        ]
+      : []),
+    ...(app.webSocketGuard
+      ? [
+          item(
+            `${nginxAnnotation('configuration-snippet')}: Sec-Fetch-Site WebSocket guard`,
+            'translated as a 403 route; an upgrade without Sec-Fetch-Site is refused only by Istio releases whose withoutHeaders treats a missing header as empty (istio/istio#49537), older ones pass it to the backend',
+          ),
+        ]
+      : []),
+  ];
+}

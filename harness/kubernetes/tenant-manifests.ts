@@ -1,0 +1,45 @@
+import type { ResolvedScenario } from '../scenario/resolve.ts';
+import { buildIngressRouting } from './ingress-routing.ts';
+import type { UntranslatedItem } from './istio-gaps.ts';
+import { type IstioGatewayOptions, buildIstioRouting } from './istio-routing.ts';
+import type { KubeObject } from './objects.ts';
+import { type FixtureImageOptions, type TlsKeyPair, buildNamespaces, buildWorkload } from './tenant-workloads.ts';
+
+/** How a scenario's tenants become Kubernetes objects. */
+export interface TenantManifestOptions {
+  /** `ingress`: Ingress objects for ingress-nginx; `istio`: Gateway, VirtualService and DestinationRule. */
+  mode: 'ingress' | 'istio';
+  fixture: FixtureImageOptions;
+  /** Certificate and key per TLS secret, keyed by `tlsSecretKey`: `issueGatewayCertificates(...).secrets` fits. */
+  certificates: ReadonlyMap<string, TlsKeyPair>;
+  /** Mode `istio` only: the ingress gateway to bind to. */
+  gateway?: IstioGatewayOptions;
+  /** Kubernetes cluster domain. Default `cluster.local`. */
+  clusterDomain?: string;
+}
+
+/** The objects to apply, in apply order, and what mode `istio` could not translate. */
+export interface TenantManifests {
+  objects: KubeObject[];
+  /** Empty in mode `ingress`, which is the reference the translation is measured against. */
+  untranslated: UntranslatedItem[];
+}
+
+/**
+ * The scenario's tenants as Kubernetes objects, every one labelled with `runId`:
+ * a Namespace per tenant, the echo fixture's Deployment and Service per app, then
+ * the routing of the chosen mode. Pure; check the result with `validateObjects`
+ * before applying it.
+ */
+export function buildTenantManifests(scenario: ResolvedScenario, runId: string, options: TenantManifestOptions): TenantManifests {
+  const common: KubeObject[] = [
+    ...buildNamespaces(scenario, runId),
+    ...scenario.apps.flatMap((app) => buildWorkload(app, runId, options.fixture)),
+  ];
+  if (options.mode === 'ingress') {
+    return { objects: [...common, ...buildIngressRouting(scenario, runId, options.certificates)], untranslated: [] };
+  }
+  const clusterDomain = options.clusterDomain ?? 'cluster.local';
+  const istio = buildIstioRouting(scenario, runId, options.certificates, { ...options.gateway, clusterDomain });
+  return { objects: [...common, ...istio.objects], untranslated: istio.untranslated };
+}

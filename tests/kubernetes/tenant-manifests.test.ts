@@ -1,0 +1,167 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Ingress } from '../../harness/kubernetes/core-objects.ts';
+import type { VirtualService } from '../../harness/kubernetes/istio-objects.ts';
+import { type KubeObject, RUN_ID_LABEL } from '../../harness/kubernetes/objects.ts';
+import { renderManifests } from '../../harness/kubernetes/render-yaml.ts';
+import { validateObjects } from '../../harness/kubernetes/validate-objects.ts';
+import type { ResolvedScenario } from '../../harness/scenario/resolve.ts';
+import { defaultScenario, manifests, runId } from './fixtures.ts';
+
+let scenario: ResolvedScenario;
+
+beforeAll(async () => {
+  scenario = await defaultScenario();
+});
+
+function find<K extends KubeObject['kind']>(objects: KubeObject[], kind: K, namespace: string, name: string): Extract<KubeObject, { kind: K }> | undefined {
+  return objects.find(
+    (object): object is Extract<KubeObject, { kind: K }> =>
+      object.kind === kind && object.metadata.name === name && (!('namespace' in object.metadata) || object.metadata.namespace === namespace),
+  );
+}
+
+describe('golden manifests of the default scenario', () => {
+  // Rewrite with `npx vitest run tests/kubernetes -u` after an intended change, and review the diff.
+  it.each(['ingress', 'istio'] as const)('mode %s matches tests/kubernetes/golden/default-%s.yaml', async (mode) => {
+    const { objects } = manifests(scenario, mode);
+    await expect(renderManifests(objects)).toMatchFileSnapshot(`./golden/default-${mode}.yaml`);
+  });
+
+  it.each(['ingress', 'istio'] as const)('mode %s passes validation, every object labelled with the run id', (mode) => {
+    const { objects } = manifests(scenario, mode);
+    expect(validateObjects(objects, runId)).toEqual(objects);
+    for (const object of objects) expect(object.metadata.labels[RUN_ID_LABEL]).toBe(runId);
+  });
+});
+
+describe('objects common to both modes', () => {
+  it('creates a Namespace per tenant and a Deployment and Service per app, squatting and paused ones included', () => {
+    const { objects } = manifests(scenario, 'ingress');
+    const namespaces = objects.filter((object) => object.kind === 'Namespace').map((object) => object.metadata.name);
+    expect(namespaces).toEqual(['ns-k8x2m9qa', 'ns-r4n7v1pz', 'ns-c9w3e5ty', 'ns-s0u5p3nd']);
+    for (const app of scenario.apps) {
+      expect(find(objects, 'Deployment', app.namespace, app.name), app.id).toBeDefined();
+      expect(find(objects, 'Service', app.namespace, app.name), app.id).toBeDefined();
+    }
+  });
+
+  it('runs the echo fixture with its identity and both ports, ready on HTTP', () => {
+    const deployment = find(manifests(scenario, 'istio').objects, 'Deployment', 'ns-k8x2m9qa', 'terminal')!;
+    const [container] = deployment.spec.template.spec.containers;
+    expect(container!.args).toEqual([
+      '--tenant', 'k8x2m9qa', '--namespace', 'ns-k8x2m9qa', '--app', 'terminal', '--instance', '$(POD_NAME)', '--http-port', '8080', '--grpc-port', '9090',
+    ]);
+    expect(container!.readinessProbe.httpGet).toEqual({ path: '/', port: 'http' });
+    expect(deployment.spec.template.metadata.labels[RUN_ID_LABEL]).toBe(runId);
+  });
+
+  it('names Service ports by protocol, with appProtocol for Istio', () => {
+    const service = find(manifests(scenario, 'istio').objects, 'Service', 'ns-k8x2m9qa', 'echo-grpc')!;
+    expect(service.spec.ports.map(({ name, port, appProtocol }) => ({ name, port, appProtocol }))).toEqual([
+      { name: 'http', port: 8080, appProtocol: 'http' },
+      { name: 'grpc', port: 9090, appProtocol: 'grpc' },
+    ]);
+  });
+
+  it('refuses to build a Secret whose certificate the caller did not give', () => {
+    expect(() => manifests(scenario, 'ingress', { certificates: new Map() })).toThrow(/no certificate given for TLS secret wildcard-cert/);
+  });
+});
+
+describe('mode ingress', () => {
+  const ingress = (name: string, namespace: string): Ingress | undefined => find(manifests(scenario, 'ingress').objects, 'Ingress', namespace, name);
+
+  it.each([
+    ['ns-k8x2m9qa', 'hello-web', 'nginx'],
+    ['ns-r4n7v1pz', 'blog', 'pause'],
+    ['ns-s0u5p3nd', 'site', 'disable'],
+  ])('%s/%s has ingress class %s, as an annotation only', (namespace, name, ingressClass) => {
+    const object = ingress(name, namespace)!;
+    expect(object.metadata.annotations!['kubernetes.io/ingress.class']).toBe(ingressClass);
+    expect(object.spec).not.toHaveProperty('ingressClassName');
+  });
+
+  it('gives the squatting app no Ingress: the host stays its first owner', () => {
+    expect(ingress('squatter', 'ns-c9w3e5ty')).toBeUndefined();
+  });
+
+  it('sends gRPC apps to the gRPC port with backend-protocol GRPC', () => {
+    const object = ingress('echo-grpc', 'ns-k8x2m9qa')!;
+    expect(object.metadata.annotations!['nginx.ingress.kubernetes.io/backend-protocol']).toBe('GRPC');
+    expect(object.spec.rules[0]!.http.paths[0]!.backend.service.port.number).toBe(9090);
+  });
+
+  it('copies the wildcard certificate into each namespace whose Ingresses use it', () => {
+    const secrets = manifests(scenario, 'ingress').objects.filter((object) => object.kind === 'Secret');
+    expect(secrets.map((secret) => `${secret.metadata.namespace}/${secret.metadata.name}`).sort()).toEqual(
+      ['ns-c9w3e5ty/wildcard-cert', 'ns-k8x2m9qa/wildcard-cert', 'ns-r4n7v1pz/shop-tls', 'ns-r4n7v1pz/wildcard-cert', 'ns-s0u5p3nd/wildcard-cert'],
+    );
+  });
+});
+
+describe('mode istio', () => {
+  const virtualService = (name: string, namespace: string): VirtualService | undefined => find(manifests(scenario, 'istio').objects, 'VirtualService', namespace, name);
+
+  it('binds every owned host on the Gateway to its owner namespace, and none for the squatter', () => {
+    const gateway = find(manifests(scenario, 'istio').objects, 'Gateway', 'istio-system', 'meshgate')!;
+    expect(gateway.spec.servers[0]!.hosts).toContain('ns-k8x2m9qa/pqxtwzmbavke.cloud.sealos.test');
+    expect(gateway.spec.servers.flatMap((server) => server.hosts).filter((host) => host.startsWith('ns-c9w3e5ty/pqxtwzmbavke'))).toEqual([]);
+    expect(virtualService('squatter', 'ns-c9w3e5ty')).toBeUndefined();
+  });
+
+  it('terminates TLS per certificate, each from a prefixed Secret in the gateway namespace', () => {
+    const gateway = find(manifests(scenario, 'istio').objects, 'Gateway', 'istio-system', 'meshgate')!;
+    expect(gateway.spec.servers.slice(1).map((server) => [server.tls?.credentialName, server.hosts.length])).toEqual([
+      ['meshgate.wildcard-cert', 9],
+      ['meshgate.ns-r4n7v1pz.shop-tls', 1],
+    ]);
+  });
+
+  it.each([
+    ['ns-r4n7v1pz', 'blog', 'paused'],
+    ['ns-s0u5p3nd', 'site', 'suspended'],
+  ])('%s/%s (%s) answers 503 without a backend', (namespace, name, state) => {
+    expect(virtualService(name, namespace)!.spec.http).toEqual([{ name: state, directResponse: { status: 503 } }]);
+  });
+
+  it('redirects the terminal to HTTPS with 308, then refuses cross-site WebSocket upgrades, then proxies', () => {
+    const routes = virtualService('terminal', 'ns-k8x2m9qa')!.spec.http;
+    expect(routes.map((route) => route.name)).toEqual(['ssl-redirect', 'websocket-guard', 'backend']);
+    expect(routes[0]).toMatchObject({ match: [{ port: 80 }], redirect: { scheme: 'https', redirectCode: 308 } });
+    expect(routes[1]).toMatchObject({
+      match: [{ headers: { upgrade: { regex: '(?i)websocket' } }, withoutHeaders: { 'sec-fetch-site': { regex: 'same-origin|same-site' } } }],
+      directResponse: { status: 403 },
+    });
+    expect(routes[2]!.headers!.request).toEqual({ set: { 'X-SEALOS-tk2x9qm4p': '1' }, remove: ['Authorization'] });
+  });
+
+  it('sends HSTS only on the HTTPS port when plain HTTP is served too', () => {
+    const routes = virtualService('shop', 'ns-r4n7v1pz')!.spec.http;
+    expect(routes.map((route) => [route.name, route.match?.[0]?.port, route.headers?.response?.set])).toEqual([
+      ['backend-https', 443, { 'Strict-Transport-Security': 'max-age=31536000' }],
+      ['backend', undefined, undefined],
+    ]);
+  });
+
+  it('follows the gateway options and the cluster domain', () => {
+    const gateway = { namespace: 'gw', name: 'edge', selector: { app: 'edge' }, httpPort: 8080, httpsPort: 8443 };
+    const { objects } = manifests(scenario, 'istio', { gateway, clusterDomain: 'k8s.test' });
+    expect(find(objects, 'Gateway', 'gw', 'edge')!.spec.selector).toEqual({ app: 'edge' });
+    const terminal = find(objects, 'VirtualService', 'ns-k8x2m9qa', 'terminal')!;
+    expect(terminal.spec.gateways).toEqual(['gw/edge']);
+    expect(terminal.spec.http[0]!.match).toEqual([{ port: 8080 }]);
+    expect(terminal.spec.http[2]!.route![0]!.destination.host).toBe('terminal.ns-k8x2m9qa.svc.k8s.test');
+    expect(objects.filter((object) => object.kind === 'Secret').every((secret) => secret.metadata.namespace === 'gw')).toBe(true);
+    expect(validateObjects(objects, runId)).toHaveLength(objects.length);
+  });
+});
+
+describe('a scenario with TLS off', () => {
+  it.each(['ingress', 'istio'] as const)('mode %s has no Secret, no TLS and no redirect', (mode) => {
+    const plain: ResolvedScenario = { ...scenario, tls: { ...scenario.tls, enabled: false }, apps: scenario.apps.map((app) => ({ ...app, tls: null, sslRedirect: false })) };
+    const { objects } = manifests(plain, mode, { certificates: new Map() });
+    expect(objects.filter((object) => object.kind === 'Secret')).toEqual([]);
+    const yaml = renderManifests(validateObjects(objects, runId));
+    expect(yaml).not.toMatch(/tls:|ssl-redirect: "true"|scheme: https|Strict-Transport-Security/);
+  });
+});
