@@ -11,7 +11,7 @@ const readinessPeriodSeconds = 2;
 
 /** How the fixture's pods are made. */
 export interface FixtureImageOptions {
-  /** Image of the echo fixture, e.g. `meshgate/echo-fixture:dev` (`kind load`-ed or pullable). */
+  /** Image of the echo fixture, e.g. `meshgate-echo:0.1.0` (harness/fixture/Dockerfile) (`kind load`-ed or pullable). */
   image: string;
   /** Default `IfNotPresent`, so an image loaded into kind is used even when tagged `latest`. */
   pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
@@ -49,7 +49,8 @@ function fixtureArgs(app: ResolvedApp): string[] {
     ...['--tenant', app.tenant, '--namespace', app.namespace, '--app', app.name],
     // Kubernetes expands $(POD_NAME) from the container's environment.
     ...['--instance', '$(POD_NAME)'],
-    ...['--http-port', String(FIXTURE_HTTP_PORT), '--grpc-port', String(FIXTURE_GRPC_PORT)],
+    // All addresses: the gateway and the kubelet's probe reach the pod on its IP.
+    ...['--host', '0.0.0.0', '--http-port', String(FIXTURE_HTTP_PORT), '--grpc-port', String(FIXTURE_GRPC_PORT)],
   ];
 }
 

@@ -20,7 +20,7 @@ export async function defaultScenario(): Promise<ResolvedScenario> {
 
 /** The default scenario's manifests in `mode`, with the golden run id and certificates. */
 export function manifests(scenario: ResolvedScenario, mode: TenantManifestOptions['mode'], extra: Partial<TenantManifestOptions> = {}): TenantManifests {
-  return buildTenantManifests(scenario, runId, { mode, fixture: { image: 'meshgate/echo-fixture:dev' }, certificates, ...extra });
+  return buildTenantManifests(scenario, runId, { mode, fixture: { image: 'meshgate-echo:0.1.0' }, certificates, ...extra });
 }
 
 export function app(scenario: ResolvedScenario, id: string): ResolvedApp {

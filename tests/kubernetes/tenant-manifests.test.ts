@@ -49,7 +49,8 @@ describe('objects common to both modes', () => {
     const deployment = find(manifests(scenario, 'istio').objects, 'Deployment', 'ns-k8x2m9qa', 'terminal')!;
     const [container] = deployment.spec.template.spec.containers;
     expect(container!.args).toEqual([
-      '--tenant', 'k8x2m9qa', '--namespace', 'ns-k8x2m9qa', '--app', 'terminal', '--instance', '$(POD_NAME)', '--http-port', '8080', '--grpc-port', '9090',
+      '--tenant', 'k8x2m9qa', '--namespace', 'ns-k8x2m9qa', '--app', 'terminal', '--instance', '$(POD_NAME)',
+      '--host', '0.0.0.0', '--http-port', '8080', '--grpc-port', '9090',
     ]);
     expect(container!.readinessProbe.httpGet).toEqual({ path: '/', port: 'http' });
     expect(deployment.spec.template.metadata.labels[RUN_ID_LABEL]).toBe(runId);
