@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { execa } from 'execa';
 import { nginxBinary } from '../environments/local/nginx-process.ts';
 import type { CommandContext } from './command-context.ts';
@@ -13,18 +13,26 @@ interface Check {
 
 const nodeMinimum = [20, 19] as const;
 
-const checks: Check[] = [
-  {
-    name: 'node',
-    required: true,
-    probe: async () => {
-      const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-      const ok = major > nodeMinimum[0] || (major === nodeMinimum[0] && minor >= nodeMinimum[1]);
-      if (!ok) throw new Error(`${process.versions.node} is older than ${nodeMinimum.join('.')}`);
-      return process.versions.node;
-    },
-    advice: 'install Node.js 20.19 or newer',
+/** The first match of `pattern` in what `file args` prints (stdout, then stderr); throws when it cannot run. */
+async function versionOf(file: string, args: string[], pattern: RegExp): Promise<string> {
+  const result = await execa(file, args, { timeout: 30_000 });
+  return pattern.exec(`${result.stdout}\n${result.stderr}`)?.[1] ?? 'present';
+}
+
+const node: Check = {
+  name: 'node',
+  required: true,
+  probe: async () => {
+    const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+    const ok = major > nodeMinimum[0] || (major === nodeMinimum[0] && minor >= nodeMinimum[1]);
+    if (!ok) throw new Error(`${process.versions.node} is older than ${nodeMinimum.join('.')}`);
+    return process.versions.node;
   },
+  advice: 'install Node.js 20.19 or newer',
+};
+
+const localChecks: Check[] = [
+  node,
   {
     name: 'nginx',
     required: true,
@@ -37,43 +45,85 @@ const checks: Check[] = [
     },
     advice: 'run ./scripts/setup.sh, or `apt-get install nginx-light` (any nginx with ssl and http_v2); MESHGATE_NGINX points at another binary',
   },
-  {
-    name: 'wrk',
-    required: false,
-    probe: async () => /wrk (\S+)/.exec((await execa('wrk', ['--version'], { reject: false })).stdout)?.[1] ?? 'present',
-    advice: 'only for `npm run bench`: apt-get install wrk',
-  },
-  {
-    name: 'hey',
-    required: false,
-    probe: async () => {
-      await execa('which', ['hey']);
-      return 'present';
-    },
-    advice: 'only for `npm run bench`: apt-get install hey',
-  },
+  { name: 'wrk', required: false, probe: () => versionOf('wrk', ['--version'], /wrk (\S+)/).catch(presentIfExit1('wrk')), advice: 'only for `npm run bench`: apt-get install wrk' },
+  { name: 'hey', required: false, probe: () => versionOf('which', ['hey'], /(\S+)/), advice: 'only for `npm run bench`: apt-get install hey' },
 ];
 
-/** `doctor`: checks prerequisites with versions and says what to do about each missing one. */
+/** `wrk --version` prints its version and exits 1: running at all is what counts. */
+function presentIfExit1(name: string) {
+  return (error: { exitCode?: number; stdout?: string }) => {
+    if (error.exitCode !== 1) throw error;
+    return new RegExp(`${name} (\\S+)`).exec(error.stdout ?? '')?.[1] ?? 'present';
+  };
+}
+
+/** The Docker engine, not only the client: `docker info` fails without a reachable daemon. */
+const dockerEngine: Check = {
+  name: 'docker',
+  required: true,
+  probe: async () => {
+    const result = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 30_000, reject: false });
+    if ((result as { code?: string }).code === 'ENOENT') throw Object.assign(new Error('not found'), { code: 'ENOENT' });
+    const version = result.stdout.trim();
+    if (result.exitCode !== 0 || version === '') throw new Error(`client present, engine not reachable (${String(result.stderr).trim().split('\n').at(-1) ?? 'docker info failed'})`);
+    return `engine ${version}`;
+  },
+  advice: 'start the Docker engine (or install Docker Engine / Docker Desktop); kind and k3s run their nodes as containers',
+};
+
+function clusterChecks(env: 'kind' | 'k3s' | 'existing', options: { mode: string; istioInstaller: string }): Check[] {
+  const needsIstio = options.mode !== 'ingress';
+  const kubectl: Check = { name: 'kubectl', required: false, probe: () => versionOf('kubectl', ['version', '--client'], /Client Version: (\S+)/), advice: 'optional, for looking around the cluster yourself: https://kubernetes.io/docs/tasks/tools/' };
+  if (env === 'existing') return [node, kubectl];
+  const checks: Check[] = [node, dockerEngine];
+  if (env === 'kind') checks.push({ name: 'kind', required: true, probe: () => versionOf('kind', ['version'], /kind (v\S+)/), advice: 'install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation' });
+  checks.push(kubectl);
+  checks.push({
+    name: 'istioctl',
+    required: needsIstio && options.istioInstaller === 'istioctl',
+    probe: () => versionOf('istioctl', ['version', '--remote=false'], /(\d+\.\d+\.\d+\S*)/),
+    advice: 'install istioctl (https://istio.io/latest/docs/setup/getting-started/#download), or use --istio-installer helm',
+  });
+  checks.push({
+    name: 'helm',
+    required: options.mode !== 'istio' || options.istioInstaller === 'helm',
+    probe: () => versionOf('helm', ['version', '--short'], /(v\S+)/),
+    advice: 'install Helm 3 (https://helm.sh/docs/intro/install/): it installs ingress-nginx, and Istio with --istio-installer helm',
+  });
+  return checks;
+}
+
+interface DoctorFlags {
+  env: 'local' | 'kind' | 'k3s' | 'existing';
+  mode: string;
+  istioInstaller: string;
+  json?: boolean;
+}
+
+/** `doctor`: checks an environment's prerequisites with versions and says what to do about each missing one. */
 export function doctorCommand(context: CommandContext): Command {
   return new Command('doctor')
-    .description('check the prerequisites of the local environment and benchmarks, with versions and advice')
+    .description('check the prerequisites of an environment (and of the benchmarks), with versions and what to do about anything missing')
+    .addOption(new Option('-e, --env <name>', 'environment to check').choices(['local', 'kind', 'k3s', 'existing']).default('local'))
+    .addOption(new Option('--mode <mode>', 'gateways the cluster environment would install').choices(['ingress', 'istio', 'dual']).default('istio'))
+    .addOption(new Option('--istio-installer <tool>', 'how Istio would be installed').choices(['istioctl', 'helm']).default('istioctl'))
     .option('--json', 'print the checks as JSON on stdout')
-    .action(async (flags: { json?: boolean }) => {
+    .action(async (flags: DoctorFlags) => {
+      const checks = flags.env === 'local' ? localChecks : clusterChecks(flags.env, flags);
       const results = await Promise.all(
         checks.map(async (check) => {
           try {
             return { name: check.name, required: check.required, ok: true, version: await check.probe(), advice: '' };
           } catch (error) {
-            const reason = (error as { code?: string }).code === 'ENOENT' ? 'not found' : (error as Error).message;
+            const reason = (error as { code?: string }).code === 'ENOENT' ? 'not found' : (error as Error).message.split('\n')[0]!;
             return { name: check.name, required: check.required, ok: false, version: reason, advice: check.advice };
           }
         }),
       );
-      for (const r of results) context.log(`${r.ok ? '✓' : r.required ? '✗' : '○'} ${r.name.padEnd(6)} ${r.version}${r.ok ? '' : ` — ${r.advice}`}`);
+      for (const r of results) context.log(`${r.ok ? '✓' : r.required ? '✗' : '○'} ${r.name.padEnd(8)} ${r.version}${r.ok ? '' : ` — ${r.advice}`}`);
       if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       const missing = results.filter((r) => r.required && !r.ok);
       context.exitCode = missing.length > 0 ? 2 : 0;
-      context.log(missing.length > 0 ? `meshgate: missing ${missing.map((r) => r.name).join(', ')}` : 'meshgate: ready for the local environment');
+      context.log(missing.length > 0 ? `meshgate: missing for --env ${flags.env}: ${missing.map((r) => r.name).join(', ')}` : `meshgate: ready for the ${flags.env} environment`);
     });
 }

@@ -202,6 +202,18 @@ describe('help and doctor', () => {
     expect(missing.stderr).toMatch(/✗ nginx\s+not found — run \.\/scripts\/setup\.sh/);
   });
 
+  it('doctor --env kind on a machine without a Docker engine or kind says exactly what is missing', async () => {
+    // This machine kind has at most the docker client, never an engine, and no kind.
+    const result = await runMeshgate(['doctor', '--env', 'kind', '--json']);
+    expect(result.exitCode).toBe(2);
+    const checks = JSON.parse(result.stdout) as Array<{ name: string; ok: boolean; required: boolean; version: string; advice: string }>;
+    const docker = checks.find((check) => check.name === 'docker')!;
+    expect(docker).toMatchObject({ ok: false, required: true });
+    expect(docker.version).toMatch(/^(not found|client present, engine not reachable)/);
+    expect(checks.find((check) => check.name === 'kind')).toMatchObject({ ok: false, required: true, version: 'not found' });
+    expect(result.stderr).toMatch(/missing for --env kind: docker, kind/);
+  });
+
   it('fixture runs one echo backend and prints its ready line', async () => {
     const child = execa(process.execPath, [join(import.meta.dirname, '../../bin/meshgate.js'), 'fixture', '--tenant', 'alice', '--namespace', 'ns-alice', '--app', 'web'], { reject: false, timeout: 30_000 });
     const line = await new Promise<string>((resolve) => child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString())));
