@@ -38,6 +38,10 @@ export const targetSchema = z
     features: z.array(z.enum(features)),
     /** The scenario as written (resolved on read by the same rules as everywhere). */
     scenario: scenarioSchema,
+    /** Cluster environments: how in-cluster cases (east-west) reach the API; the kubeconfig file lives as long as the environment. */
+    cluster: z.object({ kubeconfig: z.string().nullable(), context: z.string().nullable() }).strict().optional(),
+    /** Scenario settings this gateway's configuration cannot express (e.g. Istio has no body-size limit), shown in reports. */
+    untranslated: z.array(z.object({ appId: z.string(), setting: z.string(), effect: z.string() }).strict()).optional(),
     /** The process that holds the environment open, for `meshgate down`. */
     ownerPid: z.number().int().positive().optional(),
   })

@@ -24,10 +24,16 @@ const defaults = {
   gatewayReachableMs: 5_000,
   /** `meshgate up` waits this long for its background environment to be ready. */
   upReadyMs: 60_000,
+  /** The same for a cluster environment: create, build, load, install, apply, roll out. */
+  clusterUpMs: 1_800_000,
   /** One request to the Kubernetes API server, from connect to the last byte of the answer. */
   kubeRequestMs: 30_000,
   /** Pause between two polls of a cluster wait (rollouts, endpoints, probe pods). */
   kubePollMs: 1_000,
+  /** Every tenant Deployment rolled out and every Service with ready endpoints. */
+  rolloutMs: 300_000,
+  /** Every served app answering through a cluster gateway (routes programmed, certificates loaded). */
+  routesReadyMs: 120_000,
   /** `kind create cluster` (node image pulled, control plane ready). */
   clusterCreateMs: 600_000,
   /** One install step: istioctl install, a Helm release with --wait, a `kind load docker-image`. */

@@ -3,20 +3,17 @@ import { resolveScenario } from '../scenario/resolve.ts';
 import { selectSuites } from '../runner/run-suites.ts';
 import type { CommandContext } from './command-context.ts';
 import { type LoadedTarget, readTarget } from '../target.ts';
-import { checkRunId, newRunId, sharedOptions } from './options.ts';
+import { checkRunId, addClusterOptions, newRunId, sharedOptions } from './options.ts';
 import { readBaseline } from '../gate/baseline.ts';
 import { type SessionOptions, runSession } from './run-session.ts';
-import { startEnvironment } from './start-environment.ts';
+import { type EnvironmentFlags, startEnvironment } from './start-environment.ts';
+import { join } from 'node:path';
 
-interface SessionFlags {
-  scenario?: string;
+interface SessionFlags extends EnvironmentFlags {
   reports: string;
   runId?: string;
   case?: string;
   json?: boolean;
-  env: string;
-  httpPort?: number;
-  httpsPort?: number;
   target: string;
   baseline?: string;
   compareTarget?: string;
@@ -57,7 +54,7 @@ function session(context: CommandContext, command: string, flags: SessionFlags, 
 
 /** `validate`: up, run every (or the chosen) suite, gate, down. The cutover script's call. */
 export function validateCommand(context: CommandContext): Command {
-  return new Command('validate')
+  return addClusterOptions(new Command('validate'))
     .description('start an environment, run the suites through its gateway, gate the results, stop everything')
     .argument('[suites...]', 'suites to run (default: all): multi-tenant, protocols, ssl, cors, performance')
     .addOption(sharedOptions.env())
@@ -73,10 +70,14 @@ export function validateCommand(context: CommandContext): Command {
     .addHelpText('after', '\nExit codes: 0 pass, 1 the gate failed (or could not decide), 2 meshgate could not do its job (bad input, environment would not start, interrupted).')
     .action(async (suites: string[], flags: SessionFlags) => {
       const prepared = await prepare(suites, flags);
-      const environment = await startEnvironment({ ...flags, runId: prepared.runId, signal: context.signal, log: context.log });
+      const logsDir = join(flags.reports, prepared.runId, 'cluster-logs');
+      const environment = await startEnvironment({ ...flags, runId: prepared.runId, logsDir, signal: context.signal, log: context.log });
       try {
         const target = environment.target();
-        context.exitCode = await session(context, 'validate', flags, prepared, { ...target, resolved: resolveScenario(target.scenario) });
+        // Dual mode: ingress-nginx beside Istio is the live reference, unless one was given.
+        const reference = environment.referenceTarget?.();
+        const compareTarget = prepared.compareTarget ?? (reference && { file: `${reference.gateway.software} in the same cluster`, content: { ...reference, resolved: resolveScenario(reference.scenario) } });
+        context.exitCode = await session(context, 'validate', flags, { ...prepared, compareTarget }, { ...target, resolved: resolveScenario(target.scenario) });
       } finally {
         context.log('meshgate: stopping the environment');
         await environment.stop();

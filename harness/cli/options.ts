@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 
 /**
@@ -12,7 +12,11 @@ export const sharedOptions = {
   runId: () => new Option('--run-id <id>', 'name of this run (reports folder, labels); default: timestamp and random suffix').env('MESHGATE_RUN_ID'),
   casePattern: () => new Option('-c, --case <pattern>', 'run only cases whose id matches this regular expression (e.g. "^cors-preflight")'),
   json: () => new Option('--json', 'print the run summary as JSON on stdout (progress stays on stderr)'),
-  env: () => new Option('-e, --env <name>', 'environment to start').choices(['local']).default('local').env('MESHGATE_ENV'),
+  env: () =>
+    new Option('-e, --env <name>', 'environment to start: local (nginx on loopback, no Docker), kind or k3s (a cluster with Docker), existing (the kubeconfig context)')
+      .choices(['local', 'kind', 'k3s', 'existing'])
+      .default('local')
+      .env('MESHGATE_ENV'),
   httpPort: () => new Option('--http-port <port>', 'local gateway HTTP port (default: a free one)').argParser(parsePort).env('MESHGATE_HTTP_PORT'),
   httpsPort: () => new Option('--https-port <port>', 'local gateway HTTPS port (default: a free one)').argParser(parsePort).env('MESHGATE_HTTPS_PORT'),
   baseline: () => new Option('-b, --baseline <file>', 'gate on parity with this baseline (`meshgate baseline save`) instead of "every case passes"').env('MESHGATE_BASELINE'),
@@ -20,6 +24,45 @@ export const sharedOptions = {
     new Option('--compare-target <file>', 'live A/B: alternate every load with this reference target (e.g. ingress-nginx beside Istio) and gate on the difference').env('MESHGATE_COMPARE_TARGET'),
   target: () => new Option('-t, --target <file>', 'target file written by `meshgate up` or by hand').default('.meshgate/target.json').env('MESHGATE_TARGET'),
 };
+
+const clusterGroup = 'Cluster environments (--env kind, k3s, existing):';
+const cluster = (flags: string, description: string) => new Option(flags, description).helpGroup(clusterGroup);
+
+/** Adds the cluster environments' options to `command`; the local environment ignores them. */
+export function addClusterOptions(command: Command): Command {
+  for (const option of clusterOptions()) command.addOption(option);
+  return command;
+}
+
+const clusterOptions = () => [
+  cluster('--mode <mode>', 'gateways serving the tenants: ingress (ingress-nginx Ingress), istio (Gateway + VirtualService), dual (both; Istio gated live against ingress-nginx)')
+    .choices(['ingress', 'istio', 'dual'])
+    .default('istio')
+    .env('MESHGATE_MODE'),
+  cluster('--cluster-name <name>', 'kind cluster name').default('meshgate').env('MESHGATE_CLUSTER_NAME'),
+  cluster('--reuse', 'kind: use the cluster of that name if it exists (tenants are still this run\'s own)'),
+  cluster('--keep', 'leave the cluster (kind) and the tenant namespaces in place after the run'),
+  cluster('--node-image <image>', 'kind node image, e.g. kindest/node:v1.31.2 (default: kind\'s own)'),
+  cluster('--k3s-image <image>', 'k3s image').default('rancher/k3s:v1.31.2-k3s1'),
+  cluster('--istio-installer <tool>', 'how Istio is installed on a created cluster').choices(['istioctl', 'helm']).default('istioctl'),
+  cluster('--istio-profile <profile>', 'istioctl profile').default('default'),
+  cluster('--istio-version <version>', 'Istio Helm chart version (--istio-installer helm; istioctl installs its own)').default('1.24.2'),
+  cluster('--ingress-nginx-version <version>', 'ingress-nginx Helm chart version').default('4.12.3'),
+  cluster('--fixture-image <image>', 'echo fixture image; kind and k3s build it, an existing cluster pulls it (push it to a registry it can reach)').env('MESHGATE_FIXTURE_IMAGE'),
+  cluster('--kubeconfig <file>', 'existing: kubeconfig file (default $KUBECONFIG or ~/.kube/config)'),
+  cluster('--context <name>', 'existing: kubeconfig context (default the current one)').env('MESHGATE_CONTEXT'),
+  cluster('--istio-gateway <address[:http:https]>', 'existing: where this machine reaches the Istio ingress gateway (ports default 80 and 443)').argParser(parseGatewayEndpoint),
+  cluster('--ingress-gateway <address[:http:https]>', 'existing: where this machine reaches ingress-nginx (ports default 80 and 443)').argParser(parseGatewayEndpoint),
+];
+
+/** `203.0.113.7` or `gw.example.test:8080:8443`: a gateway's address with its HTTP and HTTPS ports. */
+export function parseGatewayEndpoint(value: string): { address: string; httpPort: number; httpsPort: number } {
+  const [address = '', http, https, ...rest] = value.split(':');
+  if (address === '' || rest.length > 0 || (http === undefined) !== (https === undefined)) {
+    throw new UsageError(`not a gateway endpoint: ${value} (expected ADDRESS or ADDRESS:HTTP_PORT:HTTPS_PORT)`);
+  }
+  return { address, httpPort: http === undefined ? 80 : parsePort(http), httpsPort: https === undefined ? 443 : parsePort(https) };
+}
 
 export function parsePort(value: string): number {
   const port = Number(value);

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Baseline } from '../gate/baseline.ts';
 import { exitCodeFor, gateResults } from '../gate/verdict.ts';
@@ -9,10 +8,10 @@ import { runSuites } from '../runner/run-suites.ts';
 import type { LoadedTarget } from '../target.ts';
 import { InputFileError, InterruptedError, MeshgateError } from '../errors.ts';
 import { describeMachine, sameMachineClass } from '../reporters/machine.ts';
+import { meshgateVersion } from '../version.ts';
 import { timeouts } from '../timeouts.ts';
 import { tcpConnects, waitUntil } from '../wait.ts';
 
-const packageVersion: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
 export interface SessionOptions {
   target: LoadedTarget;
@@ -73,7 +72,7 @@ export async function runSession(options: SessionOptions): Promise<number> {
     gateway: gatewayLabel(options.target),
     gatewaySoftware: options.target.gateway.software ?? null,
     machine,
-    meshgateVersion: packageVersion,
+    meshgateVersion,
     scenario: options.target.resolved.name,
     scenarioHash,
     baseline: options.baseline

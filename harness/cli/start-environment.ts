@@ -1,25 +1,96 @@
-import type { StartedEnvironment } from '../environments/environment.ts';
+import { ClusterEnvironment, type ClusterProvider } from '../environments/cluster/cluster-environment.ts';
+import { execaRunner } from '../environments/cluster/command-runner.ts';
+import { existingProvider } from '../environments/cluster/existing-provider.ts';
+import { defaultFixtureImage } from '../environments/cluster/fixture-image.ts';
+import type { GatewayMode, IstioInstaller } from '../environments/cluster/gateway-install.ts';
+import { k3sProvider } from '../environments/cluster/k3s-provider.ts';
+import { kindProvider } from '../environments/cluster/kind-provider.ts';
+import type { Environment, StartedEnvironment } from '../environments/environment.ts';
 import { LocalEnvironment } from '../environments/local/local-environment.ts';
-import { loadScenario } from '../scenario/load.ts';
+import { UsageError } from '../errors.ts';
+import { type LoadedScenario, loadScenario } from '../scenario/load.ts';
+import { meshgateVersion } from '../version.ts';
 
-export interface StartOptions {
+type Endpoint = { address: string; httpPort: number; httpsPort: number };
+
+/** The flags that choose and shape an environment (see options.ts). */
+export interface EnvironmentFlags {
   env: string;
   scenario?: string;
-  runId: string;
   httpPort?: number;
   httpsPort?: number;
+  mode: GatewayMode;
+  clusterName: string;
+  reuse?: boolean;
+  keep?: boolean;
+  nodeImage?: string;
+  k3sImage: string;
+  istioInstaller: IstioInstaller;
+  istioProfile: string;
+  istioVersion: string;
+  ingressNginxVersion: string;
+  fixtureImage?: string;
+  kubeconfig?: string;
+  context?: string;
+  istioGateway?: Endpoint;
+  ingressGateway?: Endpoint;
+}
+
+export interface StartOptions extends EnvironmentFlags {
+  runId: string;
+  /** Where a failed cluster start leaves the node logs. */
+  logsDir?: string;
   signal: AbortSignal;
   log: (line: string) => void;
 }
 
+/** Loopback ports a new kind cluster publishes its gateways on (fixed, so --reuse finds them again). */
+const kindHostPorts = { istio: { http: 18080, https: 18443 }, ingressNginx: { http: 19080, https: 19443 } };
+
 /** Loads the scenario and starts the chosen environment, saying what it does and how long it took. */
 export async function startEnvironment(options: StartOptions): Promise<StartedEnvironment> {
   const scenario = await loadScenario(options.scenario);
+  const environment = chooseEnvironment(options, scenario);
   const started = Date.now();
-  options.log(`meshgate: starting ${options.env} environment: ${scenario.resolved.apps.length} fixture backends and an nginx gateway (scenario ${scenario.resolved.name} from ${scenario.file})`);
-  const environment = new LocalEnvironment({ scenario, runId: options.runId, httpPort: options.httpPort, httpsPort: options.httpsPort });
+  options.log(`meshgate: starting the ${options.env} environment: ${scenario.resolved.apps.length} tenant apps (scenario ${scenario.resolved.name} from ${scenario.file})`);
   const running = await environment.start(options.signal);
   const { gateway } = running.target();
-  options.log(`meshgate: gateway ready on ${gateway.address} (http ${gateway.httpPort}, https ${gateway.httpsPort}) in ${Date.now() - started} ms`);
+  options.log(`meshgate: gateway ${gateway.software ?? ''} ready on ${gateway.address} (http ${gateway.httpPort}, https ${gateway.httpsPort}) in ${Date.now() - started} ms`);
   return running;
+}
+
+/** The environment the flags ask for; contradictory flags are usage errors before anything starts. */
+export function chooseEnvironment(options: StartOptions, scenario: LoadedScenario): Environment {
+  if (options.env === 'local') return new LocalEnvironment({ scenario, runId: options.runId, httpPort: options.httpPort, httpsPort: options.httpsPort });
+  return new ClusterEnvironment({
+    scenario,
+    runId: options.runId,
+    mode: options.mode,
+    provider: clusterProvider(options),
+    install: { istioInstaller: options.istioInstaller, istioProfile: options.istioProfile, istioVersion: options.istioVersion, ingressNginxChartVersion: options.ingressNginxVersion },
+    fixtureImage: options.fixtureImage ?? defaultFixtureImage(meshgateVersion),
+    keep: Boolean(options.keep),
+    logsDir: options.logsDir,
+    log: options.log,
+    runner: execaRunner,
+  });
+}
+
+function clusterProvider(options: StartOptions): ClusterProvider {
+  switch (options.env) {
+    case 'kind':
+      return kindProvider({ clusterName: options.clusterName, runId: options.runId, reuse: Boolean(options.reuse), keep: Boolean(options.keep), nodeImage: options.nodeImage, hostPorts: kindHostPorts, runner: execaRunner });
+    case 'k3s':
+      if (options.reuse || options.keep) throw new UsageError('--env k3s cannot --reuse or --keep: testcontainers removes its container when the run ends (use --env kind)');
+      return k3sProvider({ image: options.k3sImage, runner: execaRunner });
+    case 'existing': {
+      const needed = { istio: options.mode !== 'ingress', ingress: options.mode !== 'istio' };
+      if (needed.istio && !options.istioGateway) throw new UsageError(`--env existing --mode ${options.mode} needs --istio-gateway ADDRESS[:HTTP:HTTPS]`);
+      if (needed.ingress && !options.ingressGateway) throw new UsageError(`--env existing --mode ${options.mode} needs --ingress-gateway ADDRESS[:HTTP:HTTPS]`);
+      if (!options.fixtureImage) throw new UsageError('--env existing needs --fixture-image: an image of harness/fixture/Dockerfile in a registry the cluster can pull from');
+      return existingProvider({ kubeconfig: options.kubeconfig, context: options.context, gateways: { istio: options.istioGateway, ingressNginx: options.ingressGateway } });
+    }
+    default:
+      throw new UsageError(`unknown environment ${options.env}: local, kind, k3s or existing`);
+  }
 }

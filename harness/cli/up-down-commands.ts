@@ -8,24 +8,20 @@ import { EnvironmentError, InputFileError, WaitTimeoutError } from '../errors.ts
 import { readTarget, writeTarget } from '../target.ts';
 import { timeouts } from '../timeouts.ts';
 import type { CommandContext } from './command-context.ts';
-import { checkRunId, newRunId, sharedOptions } from './options.ts';
-import { startEnvironment } from './start-environment.ts';
+import { addClusterOptions, checkRunId, newRunId, sharedOptions } from './options.ts';
+import { type EnvironmentFlags, startEnvironment } from './start-environment.ts';
 
 const binary = fileURLToPath(new URL('../../bin/meshgate.js', import.meta.url));
 
-interface UpFlags {
-  env: string;
-  scenario?: string;
+interface UpFlags extends EnvironmentFlags {
   runId?: string;
-  httpPort?: number;
-  httpsPort?: number;
   target: string;
   foreground?: boolean;
 }
 
 /** `up`: start an environment, write its target file, leave it running until `down`. */
 export function upCommand(context: CommandContext): Command {
-  return new Command('up')
+  return addClusterOptions(new Command('up'))
     .description('start an environment and leave it running; writes a target file for `meshgate run` and prints its path')
     .addOption(sharedOptions.env())
     .addOption(sharedOptions.scenario())
@@ -47,6 +43,11 @@ async function holdEnvironment(flags: UpFlags, context: CommandContext): Promise
   const environment = await startEnvironment({ ...flags, runId, signal: context.signal, log: context.log });
   try {
     await writeTarget(flags.target, { ...environment.target(), ownerPid: process.pid });
+    const reference = environment.referenceTarget?.();
+    if (reference) {
+      await writeTarget(referenceFile(flags.target), reference);
+      context.log(`meshgate: live reference (${reference.gateway.software}) in ${referenceFile(flags.target)}: pass it to \`meshgate run --compare-target\``);
+    }
     process.send?.({ ready: flags.target });
     process.stdout.write(`${flags.target}\n`);
     context.log(`meshgate: environment up; \`meshgate down --target ${flags.target}\` stops it`);
@@ -54,7 +55,13 @@ async function holdEnvironment(flags: UpFlags, context: CommandContext): Promise
   } finally {
     await environment.stop();
     await rm(flags.target, { force: true });
+    await rm(referenceFile(flags.target), { force: true });
   }
+}
+
+/** Where `up` writes the reference gateway's target in dual mode: beside the main one. */
+function referenceFile(target: string): string {
+  return target.replace(/(\.json)?$/, '.reference.json');
 }
 
 /** Starts `up --foreground` as a detached child and returns once its target file is written. */
@@ -62,14 +69,11 @@ async function startDetached(flags: UpFlags, context: CommandContext): Promise<v
   await mkdir(dirname(flags.target), { recursive: true });
   const logFile = `${flags.target}.log`;
   const log = await open(logFile, 'w');
-  const args = [binary, 'up', '--foreground', '--target', flags.target, '--env', flags.env];
-  if (flags.scenario) args.push('--scenario', flags.scenario);
-  if (flags.runId) args.push('--run-id', flags.runId);
-  if (flags.httpPort) args.push('--http-port', String(flags.httpPort));
-  if (flags.httpsPort) args.push('--https-port', String(flags.httpsPort));
+  // The child gets this command's own arguments (the last --target wins: the resolved one).
+  const args = [binary, 'up', ...process.argv.slice(process.argv.indexOf('up') + 1), '--foreground', '--target', flags.target];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'ignore', log.fd, 'ipc'] });
   try {
-    await waitForReady(child, logFile);
+    await waitForReady(child, logFile, flags.env === 'local' ? timeouts.upReadyMs : timeouts.clusterUpMs);
   } finally {
     await log.close();
   }
@@ -79,12 +83,12 @@ async function startDetached(flags: UpFlags, context: CommandContext): Promise<v
   context.log(`meshgate: environment up (pid ${child.pid}, log ${logFile}); \`meshgate down --target ${flags.target}\` stops it`);
 }
 
-function waitForReady(child: ChildProcess, logFile: string): Promise<void> {
+function waitForReady(child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
   return new Promise((ready, fail) => {
     const timer = setTimeout(() => {
       child.kill('SIGTERM');
-      fail(new WaitTimeoutError('the environment to start', `meshgate up (log ${logFile})`, timeouts.upReadyMs));
-    }, timeouts.upReadyMs);
+      fail(new WaitTimeoutError('the environment to start', `meshgate up (log ${logFile})`, timeoutMs));
+    }, timeoutMs);
     child.once('message', () => {
       clearTimeout(timer);
       ready();

@@ -12,6 +12,8 @@ export interface Environment {
 export interface StartedEnvironment extends AsyncDisposable {
   /** What the suites need to reach the gateway (written to the target file). */
   target(): Target;
+  /** The live reference gateway serving the same tenants, where the environment has one (dual mode: ingress-nginx beside Istio). */
+  referenceTarget?(): Target | undefined;
   /** Stops every process and removes every file this environment created. Idempotent. */
   stop(): Promise<void>;
 }

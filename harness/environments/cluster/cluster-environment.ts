@@ -1,0 +1,197 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EnvironmentError } from '../../errors.ts';
+import { objectRef } from '../../kubernetes/objects.ts';
+import { buildTenantManifests } from '../../kubernetes/tenant-manifests.ts';
+import type { UntranslatedItem } from '../../kubernetes/istio-gaps.ts';
+import { validateObjects } from '../../kubernetes/validate-objects.ts';
+import type { LoadedScenario } from '../../scenario/load.ts';
+import type { ResolvedScenario } from '../../scenario/resolve.ts';
+import type { Target } from '../../target.ts';
+import { timeouts } from '../../timeouts.ts';
+import type { Environment, Feature, StartedEnvironment } from '../environment.ts';
+import { issueGatewayCertificates } from '../local/gateway-certificates.ts';
+import { Resources } from '../resources.ts';
+import type { CommandRunner } from './command-runner.ts';
+import { buildFixtureImage } from './fixture-image.ts';
+import { type GatewayInstallOptions, type GatewayMode, gatewayNamespaces, installGateways, installedSoftware, istioGatewaySelector } from './gateway-install.ts';
+import { type ClusterObject, type KubeApi, connectKube } from './kube-api.ts';
+import { routesAnswering } from './routes-answering.ts';
+import { deploymentsRolledOut, endpointsReady } from './wait-strategies.ts';
+
+/** Where a gateway of the cluster is reached from this machine. */
+export interface GatewayEndpoint {
+  address: string;
+  httpPort: number;
+  httpsPort: number;
+}
+
+/** A cluster ready for tenants: how to reach its API and its gateways. */
+export interface ProvisionedCluster {
+  kubeconfig?: string;
+  context?: string;
+  /** The gateways' entry points on this machine; only those the mode uses are read. */
+  gateways: { istio?: GatewayEndpoint; ingressNginx?: GatewayEndpoint };
+  /** What runs the cluster, for messages, e.g. `kind cluster meshgate (reused)`. */
+  description: string;
+  /**
+   * Puts a locally built image on the nodes (kind load, k3s import). Present on the
+   * clusters meshgate creates, which then get the fixture image built and the mode's
+   * gateways installed; an existing cluster pulls the image and has its gateways.
+   */
+  loadImage?(image: string): Promise<void>;
+  /** What serves the gateways of an existing cluster, when known. */
+  software?: GatewaySoftware;
+  /** Saves node logs for a failed run's report, where the cluster kind can. */
+  exportLogs?(dir: string): Promise<void>;
+}
+
+/** What serves each gateway, for reports, e.g. `istio/1.24.2`. */
+export interface GatewaySoftware {
+  istio?: string;
+  ingressNginx?: string;
+}
+
+/** How a cluster comes to be: created by kind or k3s, or one that already exists. */
+export interface ClusterProvider {
+  readonly name: 'kind' | 'k3s' | 'existing';
+  /** Creates or attaches, registering its own teardown in `resources` (unless it must be kept). */
+  provision(workDir: string, resources: Resources, signal?: AbortSignal): Promise<ProvisionedCluster>;
+}
+
+export interface ClusterEnvironmentOptions {
+  scenario: LoadedScenario;
+  runId: string;
+  mode: GatewayMode;
+  provider: ClusterProvider;
+  /** How created clusters get their gateways (ignored for an existing cluster). */
+  install: Pick<GatewayInstallOptions, 'istioInstaller' | 'istioVersion' | 'istioProfile' | 'ingressNginxChartVersion'>;
+  /** Image of the echo fixture, e.g. meshgate-echo:0.1.0 (built and loaded by kind/k3s; pulled by an existing cluster). */
+  fixtureImage: string;
+  /** Leave the tenants (and a created cluster) in place after the run, for a look around. */
+  keep: boolean;
+  /** Where node logs go when start fails (the run's report folder). */
+  logsDir?: string;
+  log: (line: string) => void;
+  runner: CommandRunner;
+}
+
+/** What a cluster can test: everything, in-cluster traffic included; h2c only where a gateway listens for it (none here). */
+export const clusterFeatures: Feature[] = ['http1', 'http2', 'websocket', 'grpc', 'tls', 'cors', 'east-west', 'load'];
+
+/**
+ * The scenario's tenants in a Kubernetes cluster behind ingress-nginx, Istio, or
+ * both (dual: Istio is the candidate, ingress-nginx the live reference). Every
+ * object carries the run id; cleanup is registered before the first write.
+ */
+export class ClusterEnvironment implements Environment {
+  constructor(private readonly options: ClusterEnvironmentOptions) {}
+
+  async start(signal?: AbortSignal): Promise<StartedEnvironment> {
+    const resources = new Resources();
+    const workDir = await mkdtemp(join(tmpdir(), 'meshgate-cluster-'));
+    resources.add(() => rm(workDir, { recursive: true, force: true }));
+    let cluster: ProvisionedCluster | undefined;
+    try {
+      cluster = await this.options.provider.provision(workDir, resources, signal);
+      return await this.deploy(cluster, workDir, resources, signal);
+    } catch (error) {
+      if (cluster?.exportLogs && this.options.logsDir) {
+        this.options.log(`meshgate: saving the cluster's logs to ${this.options.logsDir}`);
+        await cluster.exportLogs(this.options.logsDir).catch(() => undefined);
+      }
+      await resources.release().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async deploy(cluster: ProvisionedCluster, workDir: string, resources: Resources, signal?: AbortSignal): Promise<StartedEnvironment> {
+    const { scenario, runId, mode, log } = this.options;
+    const software = await this.prepare(cluster, workDir, signal);
+    const kube = connectKube({ kubeconfig: cluster.kubeconfig, context: cluster.context });
+    const certificates = await issueGatewayCertificates(scenario.resolved);
+    const { objects, untranslated } = tenantObjects(scenario.resolved, runId, mode, this.options.fixtureImage, certificates?.secrets ?? new Map());
+    if (!this.options.keep) resources.add(() => removeTenants(kube, objects, runId));
+    log(`meshgate: applying ${objects.length} objects (${mode} mode) to ${kube.server}`);
+    await kube.apply(objects, runId);
+    await waitForTenants(kube, objects, signal);
+    const caFile = certificates ? join(workDir, 'ca.crt') : null;
+    if (caFile && certificates) await writeFile(caFile, certificates.ca.certPem);
+    const base = { version: 1 as const, environment: this.options.provider.name, runId, createdAt: new Date().toISOString(), caFile, features: clusterFeatures, scenario: scenario.input };
+    const clusterAccess = { kubeconfig: cluster.kubeconfig ?? null, context: cluster.context ?? null };
+    const targetOf = (gateway: 'istio' | 'ingressNginx', gaps: UntranslatedItem[]): Target => {
+      const endpoint = cluster.gateways[gateway];
+      if (!endpoint) throw new EnvironmentError(`the ${this.options.provider.name} cluster exposes no ${gateway} gateway (mode ${mode})`);
+      return { ...base, gateway: { ...endpoint, h2cPort: null, software: software[gateway] ?? gateway }, cluster: clusterAccess, untranslated: gaps };
+    };
+    const candidate = mode === 'ingress' ? targetOf('ingressNginx', []) : targetOf('istio', untranslated);
+    const reference = mode === 'dual' ? targetOf('ingressNginx', []) : undefined;
+    for (const target of [candidate, reference]) {
+      if (target) await routesAnswering(scenario.resolved, { ...target.gateway, ca: certificates?.ca.certPem }).wait({ timeoutMs: timeouts.routesReadyMs, signal });
+    }
+    log(`meshgate: ${cluster.description}: tenants answering through ${[candidate, reference].map((target) => target?.gateway.software).filter(Boolean).join(' and ')}`);
+    return new StartedClusterEnvironment(candidate, reference, resources);
+  }
+
+  /** A cluster meshgate created gets the fixture image and the mode's gateways; an existing one has both. */
+  private async prepare(cluster: ProvisionedCluster, workDir: string, signal?: AbortSignal): Promise<GatewaySoftware> {
+    if (!cluster.loadImage) return cluster.software ?? {};
+    const { runner, fixtureImage, mode, log } = this.options;
+    log(`meshgate: building ${fixtureImage} and loading it into the ${cluster.description}`);
+    await buildFixtureImage(runner, fixtureImage, signal);
+    await cluster.loadImage(fixtureImage);
+    const install: GatewayInstallOptions = { ...this.options.install, mode, kubeconfig: cluster.kubeconfig ?? '', workDir, runner, signal };
+    log(`meshgate: installing ${mode === 'dual' ? 'Istio and ingress-nginx' : mode === 'istio' ? 'Istio' : 'ingress-nginx'}`);
+    await installGateways(install);
+    return installedSoftware(install);
+  }
+}
+
+/** The objects of `mode`; dual mode is both routings over one set of namespaces and workloads. */
+function tenantObjects(scenario: ResolvedScenario, runId: string, mode: GatewayMode, image: string, certificates: Parameters<typeof buildTenantManifests>[2]['certificates']) {
+  const build = (routing: 'ingress' | 'istio') =>
+    buildTenantManifests(scenario, runId, { mode: routing, fixture: { image }, certificates, gateway: { namespace: gatewayNamespaces.istio, selector: { ...istioGatewaySelector } } });
+  const parts = mode === 'dual' ? [build('ingress'), build('istio')] : [build(mode)];
+  const unique = new Map(parts.flatMap((part) => part.objects).map((object) => [objectRef(object), object]));
+  const objects = validateObjects([...unique.values()], runId) as ClusterObject[];
+  return { objects, untranslated: parts.flatMap((part) => part.untranslated) };
+}
+
+/** Namespaced objects outside the run's own namespaces (the Istio Gateway and its Secrets) go first, then the namespaces. */
+async function removeTenants(kube: KubeApi, objects: readonly ClusterObject[], runId: string): Promise<void> {
+  const runNamespaces = new Set(objects.filter((object) => object.kind === 'Namespace').map((object) => object.metadata.name));
+  await kube.deleteObjects(objects.filter((object) => object.metadata.namespace && !runNamespaces.has(object.metadata.namespace)), runId);
+  await kube.deleteRunNamespaces(runId);
+}
+
+async function waitForTenants(kube: KubeApi, objects: readonly ClusterObject[], signal?: AbortSignal): Promise<void> {
+  const namespaces = objects.filter((object) => object.kind === 'Namespace').map((object) => object.metadata.name);
+  const services = objects.filter((object) => object.kind === 'Service').map((object) => ({ namespace: object.metadata.namespace ?? '', name: object.metadata.name }));
+  await deploymentsRolledOut(namespaces).wait(kube, { timeoutMs: timeouts.rolloutMs, signal });
+  await endpointsReady(services).wait(kube, { timeoutMs: timeouts.rolloutMs, signal });
+}
+
+class StartedClusterEnvironment implements StartedEnvironment {
+  constructor(
+    private readonly candidate: Target,
+    private readonly reference: Target | undefined,
+    private readonly resources: Resources,
+  ) {}
+
+  target(): Target {
+    return this.candidate;
+  }
+
+  referenceTarget(): Target | undefined {
+    return this.reference;
+  }
+
+  stop(): Promise<void> {
+    return this.resources.release();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+}

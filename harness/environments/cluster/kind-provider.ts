@@ -1,0 +1,57 @@
+import type { Resources } from '../resources.ts';
+import type { ClusterProvider, GatewayEndpoint, ProvisionedCluster } from './cluster-environment.ts';
+import type { CommandRunner } from './command-runner.ts';
+import { nodePorts } from './gateway-install.ts';
+import { type PortMapping, createOrReuseKindCluster, deleteKindCluster, exportLogs, loadImage, publishedPorts } from './kind-cluster.ts';
+
+/** Loopback ports of this machine that a new kind cluster publishes its gateways on. */
+export interface GatewayHostPorts {
+  istio: { http: number; https: number };
+  ingressNginx: { http: number; https: number };
+}
+
+export interface KindProviderOptions {
+  clusterName: string;
+  runId: string;
+  /** Take the cluster of that name if it exists (its published ports are read back from docker). */
+  reuse: boolean;
+  /** Leave a cluster this run created in place afterwards. A reused cluster is never deleted. */
+  keep: boolean;
+  nodeImage?: string;
+  hostPorts: GatewayHostPorts;
+  runner: CommandRunner;
+}
+
+/**
+ * A kind cluster, created (or reused) with the gateways' NodePorts published on
+ * loopback; images reach its nodes by `kind load docker-image`.
+ */
+export function kindProvider(options: KindProviderOptions): ClusterProvider {
+  const { runner } = options;
+  return {
+    name: 'kind',
+    async provision(workDir: string, resources: Resources, signal?: AbortSignal): Promise<ProvisionedCluster> {
+      const ports: PortMapping[] = [
+        { nodePort: nodePorts.istio.http, hostPort: options.hostPorts.istio.http },
+        { nodePort: nodePorts.istio.https, hostPort: options.hostPorts.istio.https },
+        { nodePort: nodePorts.ingressNginx.http, hostPort: options.hostPorts.ingressNginx.http },
+        { nodePort: nodePorts.ingressNginx.https, hostPort: options.hostPorts.ingressNginx.https },
+      ];
+      const cluster = await createOrReuseKindCluster({ name: options.clusterName, runId: options.runId, ports, nodeImage: options.nodeImage, workDir, runner, signal }, options.reuse);
+      if (!cluster.reused && !options.keep) resources.add(() => deleteKindCluster(runner, cluster));
+      const published = await publishedPorts(runner, cluster, signal);
+      const endpoint = (gateway: { http: number; https: number }): GatewayEndpoint | undefined => {
+        const httpPort = published.find((port) => port.nodePort === gateway.http)?.hostPort;
+        const httpsPort = published.find((port) => port.nodePort === gateway.https)?.hostPort;
+        return httpPort && httpsPort ? { address: '127.0.0.1', httpPort, httpsPort } : undefined;
+      };
+      return {
+        kubeconfig: cluster.kubeconfig,
+        gateways: { istio: endpoint(nodePorts.istio), ingressNginx: endpoint(nodePorts.ingressNginx) },
+        description: `kind cluster ${cluster.name}${cluster.reused ? ' (reused)' : ''}`,
+        exportLogs: (dir) => exportLogs(runner, cluster, dir),
+        loadImage: (image) => loadImage(runner, cluster, image, signal),
+      };
+    },
+  };
+}
