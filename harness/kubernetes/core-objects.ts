@@ -93,6 +93,21 @@ export const serviceSchema = z.strictObject({
 });
 export type Service = z.infer<typeof serviceSchema>;
 
+const namespaceNameSelector = z.strictObject({ namespaceSelector: z.strictObject({ matchLabels: z.strictObject({ 'kubernetes.io/metadata.name': dns1123Label }) }) });
+
+/** Ingress rules only: which pods (this namespace's) and namespaces (by their automatic name label) may connect. */
+export const networkPolicySchema = z.strictObject({
+  apiVersion: z.literal('networking.k8s.io/v1'),
+  kind: z.literal('NetworkPolicy'),
+  metadata: namespacedMetadata(dns1123Subdomain),
+  spec: z.strictObject({
+    podSelector: z.strictObject({}),
+    policyTypes: z.tuple([z.literal('Ingress')]),
+    ingress: z.array(z.strictObject({ from: z.array(z.union([z.strictObject({ podSelector: z.strictObject({}) }), namespaceNameSelector])).min(1) })).min(1),
+  }),
+});
+export type NetworkPolicy = z.infer<typeof networkPolicySchema>;
+
 const ingressPathSchema = z.strictObject({
   path: z.string().startsWith('/'),
   pathType: z.enum(['Exact', 'Prefix', 'ImplementationSpecific']),

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { deploymentSchema, ingressSchema, namespaceSchema, secretSchema, serviceSchema } from './core-objects.ts';
+import { deploymentSchema, ingressSchema, namespaceSchema, networkPolicySchema, secretSchema, serviceSchema } from './core-objects.ts';
 import { destinationRuleSchema, gatewaySchema, virtualServiceSchema } from './istio-objects.ts';
 
 /** Any object meshgate applies, told apart by `kind`. */
 export const kubeObjectSchema = z.discriminatedUnion('kind', [
   namespaceSchema,
+  networkPolicySchema,
   secretSchema,
   deploymentSchema,
   serviceSchema,

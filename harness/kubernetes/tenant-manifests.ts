@@ -3,7 +3,7 @@ import { buildIngressRouting } from './ingress-routing.ts';
 import type { UntranslatedItem } from './istio-gaps.ts';
 import { type IstioGatewayOptions, buildIstioRouting } from './istio-routing.ts';
 import type { KubeObject } from './objects.ts';
-import { type FixtureImageOptions, type TlsKeyPair, buildNamespaces, buildWorkload } from './tenant-workloads.ts';
+import { type FixtureImageOptions, type TlsKeyPair, buildNamespaces, buildTenantIsolation, buildWorkload } from './tenant-workloads.ts';
 
 /** How a scenario's tenants become Kubernetes objects. */
 export interface TenantManifestOptions {
@@ -16,6 +16,8 @@ export interface TenantManifestOptions {
   gateway?: IstioGatewayOptions;
   /** Kubernetes cluster domain. Default `cluster.local`. */
   clusterDomain?: string;
+  /** Namespaces of the gateways, allowed through each tenant's isolation policy. Default istio-system and ingress-nginx. */
+  gatewayNamespaces?: readonly string[];
 }
 
 /** The objects to apply, in apply order, and what mode `istio` could not translate. */
@@ -27,13 +29,17 @@ export interface TenantManifests {
 
 /**
  * The scenario's tenants as Kubernetes objects, every one labelled with `runId`:
- * a Namespace per tenant, the echo fixture's Deployment and Service per app, then
+ * a Namespace per tenant with its isolation policy, the echo fixture's Deployment
+ * and Service per app, then
  * the routing of the chosen mode. Pure; check the result with `validateObjects`
  * before applying it.
  */
 export function buildTenantManifests(scenario: ResolvedScenario, runId: string, options: TenantManifestOptions): TenantManifests {
+  const namespaces = buildNamespaces(scenario, runId);
+  const gatewayNamespaces = options.gatewayNamespaces ?? ['istio-system', 'ingress-nginx'];
   const common: KubeObject[] = [
-    ...buildNamespaces(scenario, runId),
+    ...namespaces,
+    ...namespaces.map((namespace) => buildTenantIsolation(namespace.metadata.name, runId, gatewayNamespaces)),
     ...scenario.apps.flatMap((app) => buildWorkload(app, runId, options.fixture)),
   ];
   if (options.mode === 'ingress') {

@@ -1,5 +1,5 @@
 import type { ResolvedApp, ResolvedScenario } from '../scenario/resolve.ts';
-import type { Deployment, Namespace, Secret, Service } from './core-objects.ts';
+import type { Deployment, Namespace, NetworkPolicy, Secret, Service } from './core-objects.ts';
 import { objectMeta, runLabels } from './objects.ts';
 
 /** Port the echo fixture serves HTTP and WebSocket on inside its pod. */
@@ -31,6 +31,24 @@ export interface TlsKeyPair {
 export function buildNamespaces(scenario: ResolvedScenario, runId: string): Namespace[] {
   const namespaces = [...new Set(scenario.apps.map((app) => app.namespace))];
   return namespaces.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: runLabels(runId) } }));
+}
+
+/**
+ * Tenant isolation as Sealos proposed it (a policy allowing only same-namespace
+ * ingress), plus the gateways' namespaces so they can still reach the backends:
+ * what the east-west case checks from another tenant's namespace.
+ */
+export function buildTenantIsolation(namespace: string, runId: string, gatewayNamespaces: readonly string[]): NetworkPolicy {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: objectMeta('same-namespace-and-gateways', namespace, runId),
+    spec: {
+      podSelector: {},
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: {} }, ...gatewayNamespaces.map((name) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } }))] }],
+    },
+  };
 }
 
 /** The Service port a gateway forwards an app's traffic to: gRPC apps to the h2c port, the others to HTTP. */

@@ -47,6 +47,7 @@ const types = [
   { groupVersion: 'v1', name: 'pods', kind: 'Pod', namespaced: true },
   { groupVersion: 'apps/v1', name: 'deployments', kind: 'Deployment', namespaced: true },
   { groupVersion: 'networking.k8s.io/v1', name: 'ingresses', kind: 'Ingress', namespaced: true },
+  { groupVersion: 'networking.k8s.io/v1', name: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true },
   { groupVersion: 'discovery.k8s.io/v1', name: 'endpointslices', kind: 'EndpointSlice', namespaced: true },
   { groupVersion: 'networking.istio.io/v1', name: 'gateways', kind: 'Gateway', namespaced: true },
   { groupVersion: 'networking.istio.io/v1', name: 'virtualservices', kind: 'VirtualService', namespaced: true },

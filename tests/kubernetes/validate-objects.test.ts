@@ -122,7 +122,7 @@ const cases: BreakCase[] = [
     mode: 'ingress',
     breakIt: (objects) => (named(objects, 'Ingress', 'shop').kind = 'Ingres'),
     message: 'Ingres ns-r4n7v1pz/shop: kind',
-    reason: /unknown kind "Ingres" \(expected Namespace, Secret/,
+    reason: /unknown kind "Ingres" \(expected Namespace, NetworkPolicy, Secret/,
   },
   {
     name: 'an outdated apiVersion',

@@ -151,7 +151,13 @@ export class ClusterEnvironment implements Environment {
 /** The objects of `mode`; dual mode is both routings over one set of namespaces and workloads. */
 function tenantObjects(scenario: ResolvedScenario, runId: string, mode: GatewayMode, image: string, certificates: Parameters<typeof buildTenantManifests>[2]['certificates']) {
   const build = (routing: 'ingress' | 'istio') =>
-    buildTenantManifests(scenario, runId, { mode: routing, fixture: { image }, certificates, gateway: { namespace: gatewayNamespaces.istio, selector: { ...istioGatewaySelector } } });
+    buildTenantManifests(scenario, runId, {
+      mode: routing,
+      fixture: { image },
+      certificates,
+      gateway: { namespace: gatewayNamespaces.istio, selector: { ...istioGatewaySelector } },
+      gatewayNamespaces: Object.values(gatewayNamespaces),
+    });
   const parts = mode === 'dual' ? [build('ingress'), build('istio')] : [build(mode)];
   const unique = new Map(parts.flatMap((part) => part.objects).map((object) => [objectRef(object), object]));
   const objects = validateObjects([...unique.values()], runId) as ClusterObject[];
