@@ -34,6 +34,8 @@ const defaults = {
   rolloutMs: 300_000,
   /** Every served app answering through a cluster gateway (routes programmed, certificates loaded). */
   routesReadyMs: 120_000,
+  /** A probe pod (east-west): scheduled, image pulled, run to its end. */
+  probePodMs: 120_000,
   /** `kind create cluster` (node image pulled, control plane ready). */
   clusterCreateMs: 600_000,
   /** One install step: istioctl install, a Helm release with --wait, a `kind load docker-image`. */

@@ -22,9 +22,17 @@ export interface FakeKubeOptions {
   /** EndpointSlice lists show a ready address from this list request on. */
   endpointsAfterPolls?: number;
   /** How probe pods end, from their `afterPolls`-th read on; without it they stay Pending. */
-  podOutcome?: { afterPolls: number; phase: 'Succeeded' | 'Failed'; exitCode: number; log: string };
+  podOutcome?: PodOutcome | ((pod: { namespace: string; name: string; command: string[] }) => PodOutcome);
   /** Lists everything whatever the label selector, like a proxy that drops query parameters. */
   ignoreLabelSelectors?: boolean;
+}
+
+/** How a probe pod ends: its phase, exit code and log, from its `afterPolls`-th read on. */
+export interface PodOutcome {
+  afterPolls: number;
+  phase: 'Succeeded' | 'Failed';
+  exitCode: number;
+  log: string;
 }
 
 export interface FakeKube {
@@ -105,6 +113,13 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
   const keyOf = (type: ResourceType, namespace: string | undefined, name: string) => `${type.groupVersion}/${type.name}/${namespace ?? ''}/${name}`;
   const namespaceType = types[0] as ResourceType;
 
+  function podOutcomeOf(pod: Stored): PodOutcome | undefined {
+    const outcome = options.podOutcome;
+    if (typeof outcome !== 'function') return outcome;
+    const command = (pod.spec as { containers?: Array<{ command?: string[] }> } | undefined)?.containers?.[0]?.command ?? [];
+    return outcome({ namespace: pod.metadata.namespace ?? '', name: pod.metadata.name, command });
+  }
+
   /** Fills in what controllers would have written by now: rollout status, pod phase. */
   function withStatus(type: ResourceType, object: Stored): Stored {
     if (type.name === 'deployments') {
@@ -114,7 +129,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       return { ...object, status: { observedGeneration: 1, replicas, updatedReplicas: updated, availableReplicas: done ? replicas : 0 } };
     }
     if (type.name === 'pods') {
-      const outcome = options.podOutcome;
+      const outcome = podOutcomeOf(object);
       const seen = polls.pods.get(object.metadata.name) ?? 0;
       if (!outcome || seen < outcome.afterPolls) return { ...object, status: { phase: 'Pending' } };
       const containerStatuses = [{ name: 'probe', state: { terminated: { exitCode: outcome.exitCode } } }];
@@ -204,7 +219,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     if (request.method === 'GET') {
       const object = objects.get(key);
       if (!object) return send(response, 404, statusBody(404, 'NotFound', `${named.type.name} "${named.name}" not found`));
-      if (named.subresource === 'log') return send(response, 200, options.podOutcome?.log ?? '');
+      if (named.subresource === 'log') return send(response, 200, podOutcomeOf(object)?.log ?? '');
       if (named.type.name === 'pods') polls.pods.set(named.name, (polls.pods.get(named.name) ?? 0) + 1);
       return send(response, 200, withStatus(named.type, object));
     }
