@@ -79,6 +79,7 @@ export async function runSession(options: SessionOptions): Promise<number> {
       ? { file: options.baseline.file, runId: options.baseline.content.runId, environment: options.baseline.content.environment }
       : null,
     compareTarget: options.compareTarget ? { file: options.compareTarget.file, environment: options.compareTarget.content.environment, gateway: gatewayLabel(options.compareTarget.content) } : null,
+    untranslated: options.target.untranslated ?? [],
     options: options.options,
     gate,
     counts: countResults(outcome.cases),

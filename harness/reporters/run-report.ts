@@ -28,6 +28,8 @@ export interface RunReport {
   baseline: { file: string; runId: string; environment: string } | null;
   /** The live A/B reference (--compare-target), if any. */
   compareTarget: { file: string; environment: string; gateway: string } | null;
+  /** Scenario settings the gateway's configuration could not express (from the target), so a difference is explained, not discovered. */
+  untranslated: Array<{ appId: string; setting: string; effect: string }>;
   /** The options in force (after defaults, file, environment variables and flags). */
   options: Record<string, unknown>;
   gate: GateResult;

@@ -15,6 +15,10 @@ export function formatSummaryMarkdown(report: RunReport): string {
   if (report.gate.notes.length > 0) {
     lines.push('', '## Notes', '', ...report.gate.notes.map((finding) => `- \`${finding.subject}\`: ${finding.message}`));
   }
+  if (report.untranslated.length > 0) {
+    lines.push('', `## Not translated to ${report.gatewaySoftware ?? 'this gateway'}`, '', '| app | setting | what the gateway does instead |', '|---|---|---|');
+    lines.push(...report.untranslated.map((item) => `| ${item.appId} | \`${item.setting}\` | ${item.effect.replace(/\|/g, '\\|')} |`));
+  }
   const unsupported = report.cases.filter((record) => record.result === 'NOT_SUPPORTED' || record.result === 'SKIPPED');
   if (unsupported.length > 0) {
     lines.push('', '## Not run here', '', ...unsupported.map((record) => `- ${icons[record.result]} \`${record.key}\`: ${record.reason}`));

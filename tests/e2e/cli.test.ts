@@ -81,6 +81,30 @@ describe('bad input exits 2 with a message naming what is wrong', () => {
     expect(result.stderr).toContain(`127.0.0.1:${takenPort} (--http-port) is already in use`);
   });
 
+  it.each([
+    { args: ['--env', 'existing', '--mode', 'dual', '--fixture-image', 'r.example/echo:1'], message: '--env existing --mode dual needs --istio-gateway ADDRESS[:HTTP:HTTPS]' },
+    { args: ['--env', 'existing', '--istio-gateway', '127.0.0.9'], message: '--env existing needs --fixture-image' },
+    { args: ['--env', 'existing', '--istio-gateway', '127.0.0.9:80'], message: 'not a gateway endpoint: 127.0.0.9:80' },
+    { args: ['--env', 'k3s', '--keep'], message: '--env k3s cannot --reuse or --keep' },
+    { args: ['--env', 'kind', '--mode', 'mesh'], message: "argument 'mesh' is invalid" },
+  ])('cluster flags that contradict each other: $message', async ({ args, message }) => {
+    const result = await runMeshgate(['validate', ...args]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('--env kind without kind on the machine: exit 2 naming the missing tool, nothing left behind', async () => {
+    const tmp = await scratchDir();
+    try {
+      const result = await runMeshgate(['validate', '--env', 'kind', '--reports', tmp.dir], { TMPDIR: tmp.dir, PATH: '/usr/bin:/bin' });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toMatch(/kind create cluster .*: kind not found \(meshgate doctor --env kind says what to install\)/);
+      expect((await readdir(tmp.dir)).filter((entry) => entry.startsWith('meshgate-'))).toEqual([]);
+    } finally {
+      await tmp.remove();
+    }
+  });
+
   it('a malformed flag and a malformed timeout override', async () => {
     expect((await runMeshgate(['validate', '--http-port', '0x50'])).exitCode).toBe(2);
     const result = await runMeshgate(['doctor'], { MESHGATE_TIMEOUT_CONVERGENCE_MS: 'soon' });

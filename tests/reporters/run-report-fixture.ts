@@ -19,6 +19,7 @@ export function runReportOf(cases: CaseRecord[], overrides: Partial<RunReport> =
     scenarioHash: 'f'.repeat(64),
     baseline: null,
     compareTarget: null,
+    untranslated: [],
     options: {},
     gate: gateResults(cases),
     counts: countResults(cases),

@@ -72,6 +72,13 @@ describe('formatSummaryMarkdown', () => {
     expect(text).not.toContain('## Why');
   });
 
+  it('lists what the gateway could not express, so a parity difference comes with its explanation', () => {
+    const untranslated = [{ appId: 'ns-a/web', setting: 'nginx.ingress.kubernetes.io/proxy-body-size: 32m', effect: 'no body limit | reaches the backend' }];
+    const text = formatSummaryMarkdown(runReportOf([routingPass], { gatewaySoftware: 'istio/1.24.2', untranslated }));
+    expect(text).toContain('## Not translated to istio/1.24.2\n\n| app | setting | what the gateway does instead |\n|---|---|---|\n| ns-a/web | `nginx.ingress.kubernetes.io/proxy-body-size: 32m` | no body limit \\| reaches the backend |');
+    expect(formatSummaryMarkdown(runReportOf([routingPass]))).not.toContain('Not translated');
+  });
+
   it('prints gate notes', () => {
     const run = runReportOf([routingPass], { gate: { verdict: 'pass', reasons: [], notes: [{ subject: 'load/p99', message: 'p99 up 4% on the baseline' }] } });
     expect(formatSummaryMarkdown(run)).toContain('## Notes\n\n- `load/p99`: p99 up 4% on the baseline');
