@@ -22,14 +22,20 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoadRes
   const { driver, concurrency, signal } = options;
   const recorder = new LoadRecorder(options.warmupMs, options.durationMs);
   const sessions = Array.from({ length: concurrency }, () => driver.session());
-  const loop = async (session: LoadSession) => {
-    while (performance.now() < recorder.end && !signal?.aborted) {
-      const sent = performance.now();
-      const outcome = await session.exchange();
-      const done = performance.now();
-      recorder.record((done - sent) * 1000, outcome, done);
-    }
-  };
+  const loop = (session: LoadSession) =>
+    new Promise<void>((finished) => {
+      const next = () => {
+        if (signal?.aborted) return finished();
+        const sent = performance.now();
+        if (sent >= recorder.end) return finished();
+        session.exchange((outcome) => {
+          const done = performance.now();
+          recorder.record((done - sent) * 1000, outcome, done);
+          next();
+        });
+      };
+      next();
+    });
   try {
     await Promise.all(sessions.map(loop));
   } finally {

@@ -2,18 +2,13 @@ import { type Socket, connect as connectTcp } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import type { LoadTarget, Outcome } from './load-driver.ts';
 
-/** Where the response being read is. */
-type ReadState =
-  | { at: 'head' }
-  | { at: 'body'; remaining: number }
-  | { at: 'chunk-size' }
-  | { at: 'chunk-data'; remaining: number }
-  | { at: 'trailers' }
-  | { at: 'until-close' };
+/** Where the response being read is; `body` and `chunk-data` count down `remaining` bytes. */
+type ReadPhase = 'head' | 'body' | 'chunk-size' | 'chunk-data' | 'trailers' | 'until-close';
 
 const headEnd = Buffer.from('\r\n\r\n');
-/** How often a connection checks its request against the timeout, ms. */
-const watchdogMs = 1000;
+
+/** How often a connection checks its request against the timeout, ms: timeouts fire up to one tick late. */
+const watchdogMs = 250;
 /** Every plain connection reads into this: reads are handled before the next one can land. */
 const readBuffer = Buffer.alloc(64 * 1024);
 const lineEnd = Buffer.from('\r\n');
@@ -29,13 +24,14 @@ export class Http1LoadConnection {
   private readonly request: Buffer;
   private socket: Socket | undefined;
   private pending: ((outcome: Outcome) => void) | undefined;
+  /** Exchanges begun on this connection: the watchdog sees whether the one in flight is still the same. */
+  private begun = 0;
   private buffered: Buffer | undefined;
-  private state: ReadState = { at: 'head' };
+  private phase: ReadPhase = 'head';
+  private remaining = 0;
   private status = 0;
   private backendMatches = true;
   private closeAfter = false;
-  /** performance.now() when the request in flight was written. */
-  private sentAt = 0;
   private timedOut = false;
   private watchdog: NodeJS.Timeout | undefined;
 
@@ -46,14 +42,13 @@ export class Http1LoadConnection {
     this.request = Buffer.from(`GET ${target.path ?? '/'} HTTP/1.1\r\nHost: ${target.host}\r\nUser-Agent: meshgate-load\r\n\r\n`, 'latin1');
   }
 
-  /** Sends the GET (connecting first when needed) and resolves with the outcome of its answer. */
-  exchange(): Promise<Outcome> {
-    return new Promise((resolve) => {
-      this.pending = resolve;
-      this.state = { at: 'head' };
-      this.sentAt = performance.now();
-      (this.socket ??= this.connect()).write(this.request);
-    });
+  /** Sends the GET (connecting first when needed); `done` gets the outcome of its answer, never synchronously. */
+  exchange(done: (outcome: Outcome) => void): void {
+    this.pending = done;
+    this.phase = 'head';
+    this.begun++;
+    // Written after this round of reads, all together, as wrk does: the gateway then finds a batch per wakeup.
+    writeSoon(this.socket ??= this.connect(), this.request);
   }
 
   close(): void {
@@ -81,12 +76,7 @@ export class Http1LoadConnection {
             },
           });
     socket.setNoDelay(true);
-    // One coarse check a second instead of a timer re-armed on every read and write (which costs at this rate).
-    this.watchdog ??= setInterval(() => {
-      if (!this.pending || performance.now() - this.sentAt < this.timeoutMs || !this.socket) return;
-      this.timedOut = true;
-      this.socket.destroy();
-    }, watchdogMs).unref();
+    this.watch();
     socket.on('data', (chunk: Buffer) => {
       if (this.socket === socket) this.read(chunk, false);
     });
@@ -96,7 +86,7 @@ export class Http1LoadConnection {
       if (this.socket !== socket) return;
       this.socket = undefined;
       this.buffered = undefined;
-      if (this.state.at === 'until-close' && !this.timedOut) this.finish();
+      if (this.phase === 'until-close' && !this.timedOut) this.finish();
       else this.settle(this.timedOut ? 'timeout' : 'error');
       this.timedOut = false;
     });
@@ -104,6 +94,21 @@ export class Http1LoadConnection {
   }
 
   /** Reads what arrived; `shared` data lives in the reused buffer, so a partial head or line is copied out. */
+  /**
+   * A coarse check each tick instead of a timer (or a clock read) per request, which
+   * costs at this rate: the same exchange still in flight for timeoutMs worth of ticks has timed out.
+   */
+  private watch(): void {
+    if (this.watchdog) return;
+    let watched = { exchange: -1, ticks: 0 };
+    this.watchdog = setInterval(() => {
+      watched = this.pending && watched.exchange === this.begun ? { ...watched, ticks: watched.ticks + 1 } : { exchange: this.begun, ticks: 0 };
+      if (!this.pending || !this.socket || watched.ticks * watchdogMs < this.timeoutMs) return;
+      this.timedOut = true;
+      this.socket.destroy();
+    }, watchdogMs).unref();
+  }
+
   private read(chunk: Buffer, shared: boolean): void {
     let data = this.buffered ? Buffer.concat([this.buffered, chunk]) : chunk;
     this.buffered = undefined;
@@ -121,8 +126,7 @@ export class Http1LoadConnection {
 
   /** Consumes what the current state can from `data`: bytes used, or -1 when more must arrive. */
   private step(data: Buffer): number {
-    const state = this.state;
-    switch (state.at) {
+    switch (this.phase) {
       case 'head': {
         const end = data.indexOf(headEnd);
         if (end < 0) return -1;
@@ -131,11 +135,11 @@ export class Http1LoadConnection {
       }
       case 'body':
       case 'chunk-data': {
-        const used = Math.min(state.remaining, data.length);
-        state.remaining -= used;
-        if (state.remaining === 0) {
-          if (state.at === 'body') this.finish();
-          else this.state = { at: 'chunk-size' };
+        const used = Math.min(this.remaining, data.length);
+        this.remaining -= used;
+        if (this.remaining === 0) {
+          if (this.phase === 'body') this.finish();
+          else this.phase = 'chunk-size';
         }
         return used;
       }
@@ -144,7 +148,8 @@ export class Http1LoadConnection {
         if (end < 0) return -1;
         const size = Number.parseInt(data.toString('latin1', 0, end), 16);
         if (Number.isNaN(size)) return this.fail();
-        this.state = size === 0 ? { at: 'trailers' } : { at: 'chunk-data', remaining: size + lineEnd.length };
+        if (size === 0) this.phase = 'trailers';
+        else this.expect('chunk-data', size + lineEnd.length);
         return end + lineEnd.length;
       }
       case 'trailers': {
@@ -160,15 +165,22 @@ export class Http1LoadConnection {
 
   private readHead(head: string): void {
     this.status = head.startsWith('HTTP/1.') ? Number(head.slice(9, 12)) : 0;
+    // Header names are case-insensitive; one lower-casing and native searches beat a regex per header here.
+    const lower = head.toLowerCase();
+    const length = headerValue(lower, 'content-length');
     const { expectBackend } = this.target;
-    this.backendMatches = expectBackend === undefined || backendOf(head)?.startsWith(`${expectBackend}/`) === true;
-    this.closeAfter = /\r\nconnection:[ \t]*close/i.test(head);
-    const length = /\r\ncontent-length:[ \t]*(\d+)/i.exec(head);
-    if (/\r\ntransfer-encoding:[^\r]*chunked/i.test(head)) this.state = { at: 'chunk-size' };
-    else if (length) this.state = { at: 'body', remaining: Number(length[1]) };
-    else if (this.status === 204 || this.status === 304) this.state = { at: 'body', remaining: 0 };
-    else this.state = { at: 'until-close' };
-    if (this.state.at === 'body' && this.state.remaining === 0) this.finish();
+    this.backendMatches = expectBackend === undefined || headerValue(lower, 'x-echo-backend')?.startsWith(`${expectBackend}/`) === true;
+    this.closeAfter = headerValue(lower, 'connection')?.includes('close') === true;
+    if (headerValue(lower, 'transfer-encoding')?.includes('chunked')) this.phase = 'chunk-size';
+    else if (length !== undefined) this.expect('body', Number(length));
+    else if (this.status === 204 || this.status === 304) this.expect('body', 0);
+    else this.phase = 'until-close';
+    if (this.phase === 'body' && this.remaining === 0) this.finish();
+  }
+
+  private expect(phase: 'body' | 'chunk-data', bytes: number): void {
+    this.phase = phase;
+    this.remaining = bytes;
   }
 
   private finish(): void {
@@ -187,12 +199,38 @@ export class Http1LoadConnection {
   private settle(outcome: Outcome): void {
     const pending = this.pending;
     this.pending = undefined;
-    this.state = { at: 'head' };
+    this.phase = 'head';
     pending?.(outcome);
   }
 }
 
-/** The echo fixture's `x-echo-backend: <namespace>/<app>/<instance>` header, if present. */
-function backendOf(head: string): string | undefined {
-  return /\r\nx-echo-backend:[ \t]*([^\r]*)/i.exec(head)?.[1];
+/**
+ * The value of header `name` (lower case) in a lower-cased response head, trimmed;
+ * undefined when absent. The echo fixture names its backend in
+ * `x-echo-backend: <namespace>/<app>/<instance>`.
+ */
+function headerValue(lowerHead: string, name: HeaderName): string | undefined {
+  const line = headerLineStarts[name];
+  const at = lowerHead.indexOf(line);
+  if (at < 0) return undefined;
+  const end = lowerHead.indexOf('\r\n', at + 2);
+  return lowerHead.slice(at + line.length, end < 0 ? undefined : end).trim();
+}
+
+const headerLineStarts = {
+  'content-length': '\r\ncontent-length:',
+  'transfer-encoding': '\r\ntransfer-encoding:',
+  connection: '\r\nconnection:',
+  'x-echo-backend': '\r\nx-echo-backend:',
+} as const;
+type HeaderName = keyof typeof headerLineStarts;
+
+const queuedWrites: Array<[Socket, Buffer]> = [];
+
+function writeSoon(socket: Socket, request: Buffer): void {
+  if (queuedWrites.push([socket, request]) === 1) setImmediate(flushWrites);
+}
+
+function flushWrites(): void {
+  for (const [socket, request] of queuedWrites.splice(0)) if (!socket.destroyed) socket.write(request);
 }

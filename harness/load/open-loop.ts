@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { timeouts } from '../timeouts.ts';
-import type { LoadDriver, LoadSession } from './load-driver.ts';
+import type { LoadDriver, LoadSession, Outcome } from './load-driver.ts';
 import { LoadRecorder, type LoadResult } from './load-recorder.ts';
 
 export interface OpenLoopOptions {
@@ -36,7 +36,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult>
       const now = performance.now();
       for (; next < total && start + (next * 1000) / rate <= now; next++) {
         const intended = start + (next * 1000) / rate;
-        const exchange = sessions.run((session) => session.exchange()).then((outcome) => {
+        const exchange = sessions.run((session) => new Promise<Outcome>((resolve) => session.exchange(resolve))).then((outcome) => {
           const done = performance.now();
           recorder.record((done - intended) * 1000, outcome, done);
         });

@@ -1,6 +1,7 @@
 import { type Server, createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Http1LoadConnection } from '../../harness/load/http1-load-connection.ts';
+import type { Outcome } from '../../harness/load/load-driver.ts';
 
 // The raw load client against hand-written answers: framing a general client
 // would hide (split heads, chunk trailers, Connection: close, silence).
@@ -29,6 +30,7 @@ const connectionTo = (port: number, timeoutMs = 5000) =>
   new Http1LoadConnection({ gateway: { address: '127.0.0.1', httpPort: port, httpsPort: 0 }, scheme: 'http', host: 'a.test', expectBackend: 'ns-a/web' }, timeoutMs);
 
 const backend = 'x-echo-backend: ns-a/web/i1\r\n';
+const exchange = (connection: Http1LoadConnection) => new Promise<Outcome>((resolve) => connection.exchange(resolve));
 
 describe('Http1LoadConnection', () => {
   it.each([
@@ -40,7 +42,7 @@ describe('Http1LoadConnection', () => {
   ])('$name: $outcome, three times on one connection', async ({ answer, outcome }) => {
     const connection = connectionTo(await answering([answer]));
     try {
-      for (let i = 0; i < 3; i++) expect(await connection.exchange()).toBe(outcome);
+      for (let i = 0; i < 3; i++) expect(await exchange(connection)).toBe(outcome);
     } finally {
       connection.close();
     }
@@ -50,8 +52,8 @@ describe('Http1LoadConnection', () => {
     const closing = `HTTP/1.1 200 OK\r\n${backend}Connection: close\r\n\r\nuntil the end`;
     const connection = connectionTo(await answering([closing, `HTTP/1.1 200 OK\r\n${backend}Content-Length: 0\r\n\r\n`]));
     try {
-      expect(await connection.exchange()).toBe('ok');
-      expect(await connection.exchange()).toBe('ok');
+      expect(await exchange(connection)).toBe('ok');
+      expect(await exchange(connection)).toBe('ok');
     } finally {
       connection.close();
     }
@@ -60,14 +62,14 @@ describe('Http1LoadConnection', () => {
   it('gives up on a silent server after the timeout and on unreadable framing', async () => {
     const silent = connectionTo(await answering(['']), 300);
     try {
-      expect(await silent.exchange()).toBe('timeout');
+      expect(await exchange(silent)).toBe('timeout');
     } finally {
       silent.close();
     }
     await new Promise<void>((resolve) => server!.close(() => resolve()));
     const garbled = connectionTo(await answering([`HTTP/1.1 200 OK\r\n${backend}Transfer-Encoding: chunked\r\n\r\nzz\r\n`]));
     try {
-      expect(await garbled.exchange()).toBe('error');
+      expect(await exchange(garbled)).toBe('error');
     } finally {
       garbled.close();
     }
