@@ -78,6 +78,10 @@ export function validateCommand(context: CommandContext): Command {
         const reference = environment.referenceTarget?.();
         const compareTarget = prepared.compareTarget ?? (reference && { file: `${reference.gateway.software} in the same cluster`, content: { ...reference, resolved: resolveScenario(reference.scenario) } });
         context.exitCode = await session(context, 'validate', flags, { ...prepared, compareTarget }, { ...target, resolved: resolveScenario(target.scenario) });
+        if (context.exitCode !== 0 && environment.exportLogs) {
+          context.log(`meshgate: saving the cluster's logs to ${logsDir}`);
+          await environment.exportLogs(logsDir).catch((error: unknown) => context.log(`meshgate: could not save the cluster's logs: ${String(error)}`));
+        }
       } finally {
         context.log('meshgate: stopping the environment');
         await environment.stop();

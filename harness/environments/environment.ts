@@ -14,6 +14,8 @@ export interface StartedEnvironment extends AsyncDisposable {
   target(): Target;
   /** The live reference gateway serving the same tenants, where the environment has one (dual mode: ingress-nginx beside Istio). */
   referenceTarget?(): Target | undefined;
+  /** Saves what the environment logged (a cluster's node and pod logs) into `dir`, for a failed run's report. */
+  exportLogs?(dir: string): Promise<void>;
   /** Stops every process and removes every file this environment created. Idempotent. */
   stop(): Promise<void>;
 }

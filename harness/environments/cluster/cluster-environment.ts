@@ -131,7 +131,7 @@ export class ClusterEnvironment implements Environment {
       if (target) await routesAnswering(scenario.resolved, { ...target.gateway, ca: certificates?.ca.certPem }).wait({ timeoutMs: timeouts.routesReadyMs, signal });
     }
     log(`meshgate: ${cluster.description}: tenants answering through ${[candidate, reference].map((target) => target?.gateway.software).filter(Boolean).join(' and ')}`);
-    return new StartedClusterEnvironment(candidate, reference, resources);
+    return new StartedClusterEnvironment(candidate, reference, resources, cluster.exportLogs);
   }
 
   /** A cluster meshgate created gets the fixture image and the mode's gateways; an existing one has both. */
@@ -183,6 +183,7 @@ class StartedClusterEnvironment implements StartedEnvironment {
     private readonly candidate: Target,
     private readonly reference: Target | undefined,
     private readonly resources: Resources,
+    readonly exportLogs: ((dir: string) => Promise<void>) | undefined,
   ) {}
 
   target(): Target {
