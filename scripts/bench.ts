@@ -91,7 +91,7 @@ http { access_log off; client_body_temp_path ${prefix}/tmp; keepalive_requests 1
       }
     }
     const results = [...runs.values()].map(medianOf);
-    const base = runs.get('wrk 4.1') ? medianOf(runs.get('wrk 4.1')!) : results[0]!;
+    const base = medianOf(runs.get('wrk 4.1')!);
     console.log(`| tool | req/s (median of ${rounds}) | vs wrk | p50 ms | p99 ms | latency method |`);
     console.log('|---|---:|---:|---:|---:|---|');
     for (const r of results) console.log(`| ${r.tool} | ${Math.round(r.rps)} | ${(r.rps / base.rps).toFixed(2)} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} | ${r.method} |`);

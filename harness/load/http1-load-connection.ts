@@ -185,8 +185,9 @@ export class Http1LoadConnection {
 
   private finish(): void {
     const ok = this.status >= 200 && this.status < 300;
-    this.settle(!ok ? 'status' : this.backendMatches ? 'ok' : 'mismatch');
+    // Closed first: the caller may start its next exchange inside settle(), and it must get a new connection.
     if (this.closeAfter) this.close();
+    this.settle(!ok ? 'status' : this.backendMatches ? 'ok' : 'mismatch');
   }
 
   /** Unreadable framing: the request failed and the connection cannot be reused. */

@@ -19,7 +19,7 @@ async function processesMentioning(marker: string): Promise<string> {
 
 describe('meshgate validate on the embedded local environment', () => {
   it('exits 0 with every case PASSED or NOT_SUPPORTED and writes the three reports', async () => {
-    const result = await runMeshgate(['validate', '--reports', scratch.dir, '--run-id', 'e2e-clean', '--json']);
+    const result = await runMeshgate(['validate', '--reports', scratch.dir, '--run-id', 'e2e-clean', '--json'], {}, 170_000);
     expect(result.exitCode, result.stderr).toBe(0);
     const report = JSON.parse(await readFile(join(scratch.dir, 'e2e-clean', 'results.json'), 'utf8'));
     expect(report.status).toBe('completed');
@@ -29,7 +29,7 @@ describe('meshgate validate on the embedded local environment', () => {
     for (const record of report.cases) expect(['PASSED', 'NOT_SUPPORTED'], record.key).toContain(record.result);
     expect(await readdir(join(scratch.dir, 'e2e-clean'))).toEqual(expect.arrayContaining(['results.json', 'junit.xml', 'summary.md']));
     expect(await processesMentioning('e2e-clean')).toBe('');
-  });
+  }, 180_000);
 
   it('runs a single case selected by id', async () => {
     const result = await runMeshgate(['validate', 'cors', '--case', '^no-policy-no-cors-headers', '--reports', scratch.dir, '--json']);
@@ -123,7 +123,7 @@ describe('interruption', () => {
       const child = execa(process.execPath, [join(import.meta.dirname, '../../bin/meshgate.js'), 'validate', '--run-id', runId, '--reports', scratch.dir], {
         reject: false,
         env: { TMPDIR: tmp.dir },
-        timeout: 120_000,
+        timeout: 170_000,
       });
       let stderr = '';
       await new Promise<void>((resolve) => {
@@ -144,7 +144,7 @@ describe('interruption', () => {
     } finally {
       await tmp.remove();
     }
-  });
+  }, 180_000);
 });
 
 describe('up, run, down', () => {

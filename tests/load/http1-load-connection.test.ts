@@ -59,6 +59,21 @@ describe('Http1LoadConnection', () => {
     }
   });
 
+  it('after Connection: close, an exchange started from the callback (as the load loops do) goes out on a new connection', async () => {
+    const closing = `HTTP/1.1 200 OK\r\n${backend}Content-Length: 0\r\nConnection: close\r\n\r\n`;
+    const connection = connectionTo(await answering([closing]));
+    try {
+      const outcomes = await new Promise<Outcome[]>((resolve) => {
+        const seen: Outcome[] = [];
+        const next = () => connection.exchange((outcome) => (seen.push(outcome) === 3 ? resolve(seen) : next()));
+        next();
+      });
+      expect(outcomes).toEqual(['ok', 'ok', 'ok']);
+    } finally {
+      connection.close();
+    }
+  }, 10_000);
+
   it('gives up on a silent server after the timeout and on unreadable framing', async () => {
     const silent = connectionTo(await answering(['']), 300);
     try {
