@@ -31,7 +31,11 @@ describe('tool configuration', () => {
     expect(operator).toMatchObject({ apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', spec: { profile: 'default' } });
     const gateway = operator.spec.components.ingressGateways[0];
     expect(gateway).toMatchObject({ name: 'istio-ingressgateway', enabled: true, k8s: { service: { type: 'NodePort' } } });
-    expect(gateway.k8s.service.ports.map((port: { nodePort: number }) => port.nodePort)).toEqual([nodePorts.istio.http, nodePorts.istio.https]);
+    expect(gateway.k8s.service.ports.map((port: { name: string; nodePort?: number }) => [port.name, port.nodePort])).toEqual([
+      ['status-port', undefined],
+      ['http2', nodePorts.istio.http],
+      ['https', nodePorts.istio.https],
+    ]);
     const values = parse(istioGatewayValues());
     // Helm replaces lists whole: the status port must still be there.
     expect(values.service.ports.map((port: { name: string }) => port.name)).toEqual(['status-port', 'http2', 'https']);

@@ -69,7 +69,9 @@ export function istioOperator(profile: string): string {
             k8s: {
               service: {
                 type: 'NodePort',
+                // The profile's list is replaced whole, so its status port is given again.
                 ports: [
+                  { name: 'status-port', port: 15021, targetPort: 15021 },
                   { name: 'http2', port: 80, targetPort: 8080, nodePort: nodePorts.istio.http },
                   { name: 'https', port: 443, targetPort: 8443, nodePort: nodePorts.istio.https },
                 ],
