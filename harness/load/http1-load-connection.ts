@@ -93,7 +93,6 @@ export class Http1LoadConnection {
     return socket;
   }
 
-  /** Reads what arrived; `shared` data lives in the reused buffer, so a partial head or line is copied out. */
   /**
    * A coarse check each tick instead of a timer (or a clock read) per request, which
    * costs at this rate: the same exchange still in flight for timeoutMs worth of ticks has timed out.
@@ -109,6 +108,7 @@ export class Http1LoadConnection {
     }, watchdogMs).unref();
   }
 
+  /** Reads what arrived; `shared` data lives in the reused buffer, so a partial head or line is copied out. */
   private read(chunk: Buffer, shared: boolean): void {
     let data = this.buffered ? Buffer.concat([this.buffered, chunk]) : chunk;
     this.buffered = undefined;

@@ -123,6 +123,9 @@ describe('kind environment', () => {
     await environment.stop();
     const lines = runner.lines();
     expect(lines.slice(0, 3)).toEqual(['kind get clusters', 'kind get kubeconfig --name meshgate', 'docker port meshgate-control-plane']);
+    expect(lines).toContain(
+      'helm upgrade --install istio-base base --repo https://istio-release.storage.googleapis.com/charts --version 1.24.2 --namespace istio-system --create-namespace --kubeconfig WORK/kubeconfig --values WORK/istio-base-values.yaml --wait --timeout 10m',
+    );
     expect(lines).toContain('helm upgrade --install istiod istiod --repo https://istio-release.storage.googleapis.com/charts --version 1.24.2 --namespace istio-system --create-namespace --kubeconfig WORK/kubeconfig --wait --timeout 10m');
     expect(lines).toContain(
       'helm upgrade --install istio-ingressgateway gateway --repo https://istio-release.storage.googleapis.com/charts --version 1.24.2 --namespace istio-system --create-namespace --kubeconfig WORK/kubeconfig --values WORK/istio-ingressgateway-values.yaml --wait --timeout 10m',

@@ -5,6 +5,7 @@ import { EnvironmentError } from '../../errors.ts';
 import { objectRef } from '../../kubernetes/objects.ts';
 import { buildTenantManifests } from '../../kubernetes/tenant-manifests.ts';
 import type { UntranslatedItem } from '../../kubernetes/istio-gaps.ts';
+import type { TlsKeyPair } from '../../kubernetes/tenant-workloads.ts';
 import { validateObjects } from '../../kubernetes/validate-objects.ts';
 import type { LoadedScenario } from '../../scenario/load.ts';
 import type { ResolvedScenario } from '../../scenario/resolve.ts';
@@ -149,7 +150,7 @@ export class ClusterEnvironment implements Environment {
 }
 
 /** The objects of `mode`; dual mode is both routings over one set of namespaces and workloads. */
-function tenantObjects(scenario: ResolvedScenario, runId: string, mode: GatewayMode, image: string, certificates: Parameters<typeof buildTenantManifests>[2]['certificates']) {
+function tenantObjects(scenario: ResolvedScenario, runId: string, mode: GatewayMode, image: string, certificates: ReadonlyMap<string, TlsKeyPair>) {
   const build = (routing: 'ingress' | 'istio') =>
     buildTenantManifests(scenario, runId, {
       mode: routing,

@@ -126,21 +126,21 @@ export function ingressNginxValues(): string {
   });
 }
 
-/** `helm upgrade --install` of one chart from its repository, with a values file from the work folder; waits for readiness. */
-async function helmInstall(options: GatewayInstallOptions, release: { name: string; chart: string; repo: string; version: string; namespace: string; values?: string; set?: string[] }): Promise<void> {
-  const valuesFile = release.values === undefined ? [] : ['--values', join(options.workDir, `${release.name}-values.yaml`)];
-  if (release.values !== undefined) await writeFile(valuesFile[1]!, release.values);
-  await options.runner.run(
-    'helm',
-    ['upgrade', '--install', release.name, release.chart, '--repo', release.repo, '--version', release.version, '--namespace', release.namespace, '--create-namespace', '--kubeconfig', options.kubeconfig, ...valuesFile, ...(release.set ?? []), '--wait', '--timeout', '10m'],
-    { timeoutMs: timeouts.installStepMs, signal: options.signal },
-  );
+/** `helm upgrade --install` of one chart from its repository, with its values as a file in the work folder; waits for readiness. */
+async function helmInstall(options: GatewayInstallOptions, release: { name: string; chart: string; repo: string; version: string; namespace: string; values?: string }): Promise<void> {
+  const args = ['upgrade', '--install', release.name, release.chart, '--repo', release.repo, '--version', release.version, '--namespace', release.namespace, '--create-namespace', '--kubeconfig', options.kubeconfig];
+  if (release.values !== undefined) {
+    const file = join(options.workDir, `${release.name}-values.yaml`);
+    await writeFile(file, release.values);
+    args.push('--values', file);
+  }
+  await options.runner.run('helm', [...args, '--wait', '--timeout', '10m'], { timeoutMs: timeouts.installStepMs, signal: options.signal });
 }
 
 /** Istio's documented Helm sequence: base (CRDs), istiod, then the ingress gateway, all in istio-system. */
 async function installIstioWithHelm(options: GatewayInstallOptions): Promise<void> {
   const chart = { repo: istioCharts, version: options.istioVersion, namespace: gatewayNamespaces.istio };
-  await helmInstall(options, { ...chart, name: 'istio-base', chart: 'base', set: ['--set', 'defaultRevision=default'] });
+  await helmInstall(options, { ...chart, name: 'istio-base', chart: 'base', values: stringify({ defaultRevision: 'default' }) });
   await helmInstall(options, { ...chart, name: 'istiod', chart: 'istiod' });
   await helmInstall(options, { ...chart, name: 'istio-ingressgateway', chart: 'gateway', values: istioGatewayValues() });
 }
