@@ -41,11 +41,15 @@ export class EnvironmentError extends MeshgateError {
   }
 }
 
-/** A named wait ran out of time; the message says what was awaited, on what, for how long. */
+/**
+ * A named wait ran out of time; the message says what was awaited, on what, for
+ * how long, and which environment variable raises the limit (when there is one).
+ */
 export class WaitTimeoutError extends MeshgateError {
-  constructor(what: string, resource: string, timeoutMs: number, lastError?: unknown) {
+  constructor(what: string, resource: string, timeoutMs: number, lastError?: unknown, raiseWith?: string) {
     const last = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
-    super('E_WAIT_TIMEOUT', `timed out after ${timeoutMs} ms waiting for ${what} (${resource})${last}`, {
+    const raise = raiseWith ? `; on a slow or busy machine raise it with ${raiseWith}=<ms>` : '';
+    super('E_WAIT_TIMEOUT', `timed out after ${timeoutMs} ms waiting for ${what} (${resource})${last}${raise}`, {
       cause: lastError,
     });
   }

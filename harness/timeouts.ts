@@ -12,6 +12,8 @@ const defaults = {
   fixtureReadyMs: 15_000,
   /** nginx writes its pid file and answers on its HTTP port. */
   nginxReadyMs: 10_000,
+  /** After SIGINT or SIGTERM, running cases get this long to return before their workers are closed. */
+  cancelGraceMs: 1_500,
   /** A process asked to stop (SIGTERM) must exit before it is killed (SIGKILL). */
   processStopMs: 5_000,
   /** One request or connection attempt made by a case. */

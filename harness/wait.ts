@@ -1,19 +1,21 @@
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WaitTimeoutError } from './errors.ts';
-import { timeouts } from './timeouts.ts';
+import { type TimeoutName, timeoutVariable, timeouts } from './timeouts.ts';
 
 /**
- * A named wait: polls `probe` until it succeeds, within `timeoutMs`. The error
- * says what was awaited, on which resource, for how long, and the last failure.
+ * A named wait: polls `probe` until it succeeds, within the named timeout. The
+ * error says what was awaited, on which resource, for how long, the last failure
+ * and the variable that raises the limit.
  */
 export async function waitUntil(
   what: string,
   resource: string,
-  timeoutMs: number,
+  timeout: TimeoutName,
   probe: () => Promise<void>,
   signal?: AbortSignal,
 ): Promise<void> {
+  const timeoutMs = timeouts[timeout];
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (let attempt = 0; attempt < 10_000 && Date.now() < deadline; attempt++) {
@@ -26,7 +28,7 @@ export async function waitUntil(
     }
     await sleep(timeouts.convergencePollMs, undefined, { signal });
   }
-  throw new WaitTimeoutError(what, resource, timeoutMs, lastError);
+  throw new WaitTimeoutError(what, resource, timeoutMs, lastError, timeoutVariable(timeout));
 }
 
 /** Succeeds once a TCP connection to host:port is accepted. */

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { MeshgateError, errorMessage } from '../errors.ts';
+import { InterruptedError, MeshgateError, errorMessage } from '../errors.ts';
 import type { CommandContext } from './command-context.ts';
 import { baselineCommand } from './baseline-command.ts';
 import { runCommand, validateCommand } from './commands.ts';
@@ -30,7 +30,9 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return context.exitCode;
   } catch (error) {
-    return exitCodeOf(error);
+    // Whatever a signal broke on its way out (an aborted wait, a fixture killed by the
+    // same Ctrl-C), the cause is the interruption, and that is what the user is told.
+    return exitCodeOf(interrupt.signal.aborted ? new InterruptedError(interrupt.signal.reason as NodeJS.Signals) : error);
   } finally {
     interrupt.dispose();
   }

@@ -9,7 +9,6 @@ import type { LoadedTarget } from '../target.ts';
 import { InputFileError, InterruptedError, MeshgateError } from '../errors.ts';
 import { describeMachine, sameMachineClass } from '../reporters/machine.ts';
 import { meshgateVersion } from '../version.ts';
-import { timeouts } from '../timeouts.ts';
 import { tcpConnects, waitUntil } from '../wait.ts';
 
 
@@ -97,7 +96,7 @@ export async function runSession(options: SessionOptions): Promise<number> {
 async function assertReachable(target: LoadedTarget, signal: AbortSignal): Promise<void> {
   const { address, httpPort, httpsPort } = target.gateway;
   for (const port of [httpPort, httpsPort]) {
-    await waitUntil('the gateway to accept connections', `${address}:${port} from target ${target.runId}`, timeouts.gatewayReachableMs, tcpConnects(address, port), signal);
+    await waitUntil('the gateway to accept connections', `${address}:${port} from target ${target.runId}`, 'gatewayReachableMs', tcpConnects(address, port), signal);
   }
 }
 

@@ -1,15 +1,20 @@
 import { createInterface } from 'node:readline';
 import { type ResultPromise, execa } from 'execa';
 import { EnvironmentError, WaitTimeoutError } from '../errors.ts';
-import { timeouts } from '../timeouts.ts';
+import { type TimeoutName, timeoutVariable, timeouts } from '../timeouts.ts';
 
 /** A process the harness started and must stop. */
 export interface ChildProcess {
   /** What it is, for messages: "nginx", "fixture ns-a/web". */
   readonly name: string;
   readonly pid: number | undefined;
-  /** Resolves with the first stdout line that `accept` takes; fails if the process exits or time runs out. */
-  waitForLine(accept: (line: string) => boolean, timeoutMs: number): Promise<string>;
+  /**
+   * Reads stdout lines until `take` returns true for one. The wait is on progress,
+   * not on a fixed total: every line `take` accepts (returns false or true for)
+   * restarts the named timeout, so a busy machine slows the wait down without
+   * failing it. Fails at once, with the process's stderr, if it exits first.
+   */
+  waitForLines(take: (line: string) => boolean, idleTimeout: TimeoutName, awaited: string): Promise<void>;
   /** SIGTERM, then SIGKILL after `timeouts.processStopMs`; resolves once the process is gone. Idempotent. */
   stop(): Promise<void>;
   /** Resolves when the process has exited, for whatever reason. */
@@ -40,7 +45,7 @@ export function startChildProcess(name: string, file: string, args: string[], en
     name,
     pid: subprocess.pid,
     exited,
-    waitForLine: (accept, timeoutMs) => waitForLine(name, subprocess, exited, accept, timeoutMs),
+    waitForLines: (take, idleTimeout, awaited) => waitForLines(name, subprocess, exited, take, idleTimeout, awaited),
     stop() {
       stopping ??= (async () => {
         subprocess.kill('SIGTERM');
@@ -51,25 +56,41 @@ export function startChildProcess(name: string, file: string, args: string[], en
   };
 }
 
-function waitForLine(
+function waitForLines(
   name: string,
   subprocess: ResultPromise,
   exited: ChildProcess['exited'],
-  accept: (line: string) => boolean,
-  timeoutMs: number,
-): Promise<string> {
+  take: (line: string) => boolean,
+  idleTimeout: TimeoutName,
+  awaited: string,
+): Promise<void> {
   if (!subprocess.stdout) return Promise.reject(new EnvironmentError(`${name}: no stdout to read`));
   const lines = createInterface({ input: subprocess.stdout });
-  return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => finish(new WaitTimeoutError('its ready line on stdout', name, timeoutMs)), timeoutMs);
-    const finish = (outcome: string | Error) => {
+  const idleMs = timeouts[idleTimeout];
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (error?: Error): void => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       lines.removeAllListeners('line');
-      if (typeof outcome === 'string') resolve(outcome);
-      else reject(outcome);
+      lines.close();
+      if (error) reject(error);
+      else resolve();
     };
+    const restartTimer = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => finish(new WaitTimeoutError(`${awaited} (no progress for that long)`, name, idleMs, undefined, timeoutVariable(idleTimeout))), idleMs);
+    };
+    restartTimer();
     lines.on('line', (line) => {
-      if (accept(line)) finish(line);
+      try {
+        if (take(line)) finish();
+        else restartTimer();
+      } catch (error) {
+        finish(error as Error);
+      }
     });
     void exited.then(({ exitCode, signal, stderr }) =>
       finish(new EnvironmentError(`${name} exited (${signal ?? `code ${exitCode}`}) before it was ready: ${stderr.trim() || 'no output'}`)),

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createVitest } from 'vitest/node';
 import { UsageError } from '../errors.ts';
+import { timeouts } from '../timeouts.ts';
 import type { CaseRecord } from '../reporters/case-record.ts';
 import { ProgressReporter } from '../reporters/progress-reporter.ts';
 import { ResultsCollector } from '../reporters/results-collector.ts';
@@ -74,10 +75,18 @@ export async function runSuites(options: SuiteRunOptions): Promise<SuiteRunOutco
     {},
     { stdout: process.stderr, stderr: process.stderr },
   ));
-  const cancel = () => void vitest.cancelCurrentRun('keyboard-input');
+  // On a signal, running cases see their test signal abort and stop at their next
+  // attempt; what has not returned within the grace is cut off by closing the pool.
+  let cancel = (): void => undefined;
+  const cancelled = new Promise<void>((resolve) => {
+    cancel = () => {
+      void vitest.cancelCurrentRun('keyboard-input');
+      setTimeout(resolve, timeouts.cancelGraceMs).unref();
+    };
+  });
   options.signal?.addEventListener('abort', cancel, { once: true });
   try {
-    if (!options.signal?.aborted) await vitest.start();
+    if (!options.signal?.aborted) await Promise.race([vitest.start(), cancelled]);
   } finally {
     options.signal?.removeEventListener('abort', cancel);
     await vitest.close();

@@ -25,6 +25,8 @@ export interface ConvergenceOptions {
   /** Total time allowed, ms. */
   timeoutMs?: number;
   pollMs?: number;
+  /** Stops the attempts (the run was cancelled): the check fails with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -39,11 +41,12 @@ export async function expectEventually(
   expected: Expectation,
   options: ConvergenceOptions = {},
 ): Promise<Converged> {
-  const { successes = convergenceSuccesses, timeoutMs = timeouts.convergenceMs, pollMs = timeouts.convergencePollMs } = options;
+  const { successes = convergenceSuccesses, timeoutMs = timeouts.convergenceMs, pollMs = timeouts.convergencePollMs, signal } = options;
   const deadline = Date.now() + timeoutMs;
   let streak = 0;
   let last: { observation: Observation; mismatches: Mismatch[] } | undefined;
   for (let attempt = 1; attempt <= 10_000; attempt++) {
+    signal?.throwIfAborted();
     const observation = await probe();
     const mismatches = compare(expected, observation);
     last = { observation, mismatches };
@@ -52,7 +55,7 @@ export async function expectEventually(
     // Past the deadline a streak that is still growing may finish (at most successes - 1
     // more attempts): a slow probe, such as a streamed response, must not fail for its own length.
     if (Date.now() >= deadline && streak === 0) break;
-    if (mismatches.length > 0) await sleep(pollMs);
+    if (mismatches.length > 0) await sleep(pollMs, undefined, { signal });
   }
   const detail = !last ? 'no observation' : last.mismatches.length ? formatMismatches(last.mismatches) : 'it matched, but not enough times in a row';
   throw new ExpectationError(`did not converge within ${timeoutMs} ms (${successes} consecutive matches needed): ${detail}`, last?.mismatches ?? [], last?.observation ?? {});

@@ -46,7 +46,7 @@ function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>,
       const measurements: Measurements = {};
       Object.assign(meta, { expected, measurements });
       try {
-        const converged = await expectEventually(() => gatewayCase.probe(subject, probeContext, measurements), expected, gatewayCase.convergence);
+        const converged = await expectEventually(() => gatewayCase.probe(subject, probeContext, measurements), expected, { ...gatewayCase.convergence, signal: ctx.signal });
         Object.assign(meta, { fingerprint: fingerprint(expected, converged.observation), attempts: converged.attempts });
       } catch (error) {
         if (error instanceof ExpectationError) meta.fingerprint = fingerprint(expected, error.observation);

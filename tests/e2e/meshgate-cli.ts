@@ -23,6 +23,12 @@ export async function runMeshgate(args: string[], env: NodeJS.ProcessEnv = {}, t
   return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Processes whose command line mentions `marker` (a run id or a private temp dir). */
+export async function processesMentioning(marker: string): Promise<string> {
+  const result = await execa('pgrep', ['-af', marker], { reject: false });
+  return result.stdout.split('\n').filter((line) => line && !line.includes('pgrep')).join('\n');
+}
+
 /** A scratch folder removed by the returned function. */
 export async function scratchDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'meshgate-test-'));

@@ -1,15 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import type { ResolvedApp } from '../../scenario/resolve.ts';
 import { type ChildProcess, startChildProcess } from '../../process/child-process.ts';
 import { pinnedCommand } from '../../process/cpu-pinning.ts';
-import { timeouts } from '../../timeouts.ts';
+import { fixtureNodeArgs } from '../../fixture/fixture-script.ts';
+import { EnvironmentError } from '../../errors.ts';
 
-const fixtureMain = fileURLToPath(new URL('../../fixture/main.ts', import.meta.url));
-// Resolved here, not from the working directory, so meshgate runs from anywhere.
-const tsxLoader = import.meta.resolve('tsx');
-
+/** Where an app's fixture listens on loopback. */
 export interface FixtureBackend {
-  process: ChildProcess;
   httpPort: number;
   grpcPort: number;
 }
@@ -24,28 +20,54 @@ export interface FixtureFaults {
 }
 
 /**
- * Starts one echo fixture process per app (a squatting or paused app gets one too:
- * if the gateway wrongly routes to it, its identity shows). Ports are chosen by
- * the fixtures themselves (port 0) and read from their ready line, so they cannot race.
+ * Apps one fixture process hosts. A process costs about 60 MB and a Node start;
+ * an app costs two listeners. 100 apps keep the default scenario in one process
+ * and a 1,000-app scenario in ten, started side by side.
+ */
+export const appsPerFixtureProcess = 100;
+
+/**
+ * Starts the echo fixtures of every app (a squatting or paused app gets one too:
+ * if the gateway wrongly routes to it, its identity shows) in a small pool of
+ * processes, each hosting up to `appsPerFixtureProcess` apps on their own ports.
+ * Ports are chosen by the fixtures themselves (port 0) and read from their ready
+ * lines, so they cannot race. The wait is on progress: each app's ready line
+ * restarts it, so a busy machine slows the start down without failing it.
  */
 export async function startFixtureProcesses(
   apps: ResolvedApp[],
   runId: string,
   faults: FixtureSettings,
   onStarted: (child: ChildProcess) => void,
+  signal?: AbortSignal,
 ): Promise<Map<string, FixtureBackend>> {
-  // The instance id carries the run id, so a leftover process can be traced to its run.
-  const started = await Promise.all(apps.map((app, index) => startFixture(app, `${index}-${runId}`.slice(0, 63), faults, onStarted)));
-  return new Map(started.map((backend, index) => [apps[index]!.id, backend]));
-}
-
-async function startFixture(app: ResolvedApp, instance: string, faults: FixtureSettings, onStarted: (child: ChildProcess) => void): Promise<FixtureBackend> {
-  const args = ['--import', tsxLoader, fixtureMain, '--tenant', app.tenant, '--namespace', app.namespace, '--app', app.name, '--instance', instance];
-  if (faults.latencyMs) args.push('--latency-ms', String(faults.latencyMs));
-  if (faults.errorRate) args.push('--error-rate', String(faults.errorRate));
-  const child = startChildProcess(`fixture ${app.id}`, ...pinnedCommand(faults.cpus, process.execPath, args));
-  onStarted(child);
-  const line = await child.waitForLine((text) => text.startsWith('{"ready":true'), timeouts.fixtureReadyMs);
-  const ready = JSON.parse(line) as { httpPort: number; grpcPort: number };
-  return { process: child, httpPort: ready.httpPort, grpcPort: ready.grpcPort };
+  const nodeArgs = await fixtureNodeArgs();
+  const backends = new Map<string, FixtureBackend>();
+  const processes = Math.ceil(apps.length / appsPerFixtureProcess);
+  // One process after another: they share the gateway's core, and side by side each
+  // one's first line (after Node has loaded its modules) would come only at the end.
+  for (let index = 0; index < processes; index++) {
+    signal?.throwIfAborted();
+    const first = index * appsPerFixtureProcess;
+    const group = apps.slice(first, first + appsPerFixtureProcess);
+    // The instance id carries the run id, so a leftover process can be traced to its run.
+    const identities = group.map((app, offset) => ({ tenant: app.tenant, namespace: app.namespace, app: app.name, instance: `${first + offset}-${runId}`.slice(0, 63) }));
+    const args = [...nodeArgs, '--apps', JSON.stringify(identities)];
+    if (faults.latencyMs) args.push('--latency-ms', String(faults.latencyMs));
+    if (faults.errorRate) args.push('--error-rate', String(faults.errorRate));
+    const name = `fixture process ${index + 1}/${processes} (${group.length} apps from ${group[0]!.id})`;
+    const child = startChildProcess(name, ...pinnedCommand(faults.cpus, process.execPath, args));
+    onStarted(child);
+    let ready = 0;
+    const takeReadyLine = (line: string): boolean => {
+      if (!line.startsWith('{"ready":true')) return false;
+      const { httpPort, grpcPort, identity } = JSON.parse(line) as { httpPort: number; grpcPort: number; identity: { namespace: string; app: string } };
+      const app = group[ready];
+      if (app === undefined || `${identity.namespace}/${identity.app}` !== app.id) throw new EnvironmentError(`${name} reported ${identity.namespace}/${identity.app} out of order`);
+      backends.set(app.id, { httpPort, grpcPort });
+      return ++ready === group.length;
+    };
+    await child.waitForLines(takeReadyLine, 'fixtureReadyMs', `a ready line from each of its ${group.length} apps`);
+  }
+  return backends;
 }

@@ -56,6 +56,10 @@ export class LocalEnvironment implements Environment {
 
   private async startWith(resources: Resources, signal?: AbortSignal): Promise<StartedEnvironment> {
     const { scenario, listenHost = '127.0.0.1' } = this.options;
+    // The cheap checks first: a missing nginx or a taken port fails before any process starts.
+    const software = await nginxVersion();
+    if (this.options.httpPort) await assertPortFree(listenHost, this.options.httpPort, '--http-port');
+    if (this.options.httpsPort) await assertPortFree(listenHost, this.options.httpsPort, '--https-port');
     const prefix = await mkdtemp(join(tmpdir(), 'meshgate-'));
     resources.add(() => rm(prefix, { recursive: true, force: true }));
     // nginx workers run unprivileged when we are root: they must traverse the prefix to their temp paths.
@@ -64,7 +68,7 @@ export class LocalEnvironment implements Environment {
     signal?.throwIfAborted();
     const split = this.options.pinCpus === false ? null : cpuSplit();
     const fixtureOptions = { ...this.options.faults, ...(split ? { cpus: split.gateway } : {}) };
-    const backends = await startFixtureProcesses(scenario.resolved.apps, this.options.runId, fixtureOptions, (child) => resources.addProcess(child));
+    const backends = await startFixtureProcesses(scenario.resolved.apps, this.options.runId, fixtureOptions, (child) => resources.addProcess(child), signal);
     signal?.throwIfAborted();
     const { caFile, tlsFiles } = await writeGatewayCertificates(prefix, scenario.resolved);
     const { nginx, httpPort, httpsPort } = await this.startGateway(prefix, listenHost, backends, tlsFiles, split?.gateway, signal);
@@ -74,7 +78,7 @@ export class LocalEnvironment implements Environment {
       environment: 'local',
       runId: this.options.runId,
       createdAt: new Date().toISOString(),
-      gateway: { address: listenHost, httpPort, httpsPort, h2cPort: null, software: await nginxVersion(), ...(split ? { pinnedCpus: split.gateway } : {}) },
+      gateway: { address: listenHost, httpPort, httpsPort, h2cPort: null, software, ...(split ? { pinnedCpus: split.gateway } : {}) },
       caFile,
       features: localFeatures,
       scenario: scenario.input,
@@ -94,8 +98,6 @@ export class LocalEnvironment implements Environment {
     for (let attempt = 1; ; attempt++) {
       const httpPort = this.options.httpPort || (await freePort(listenHost));
       const httpsPort = this.options.httpsPort || (await freePort(listenHost));
-      if (this.options.httpPort) await assertPortFree(listenHost, httpPort, '--http-port');
-      if (this.options.httpsPort) await assertPortFree(listenHost, httpsPort, '--https-port');
       const rendered = renderNginxConfig({
         scenario: this.options.scenario.resolved,
         prefix,

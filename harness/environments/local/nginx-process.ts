@@ -4,16 +4,16 @@ import { execa } from 'execa';
 import { EnvironmentError } from '../../errors.ts';
 import { type ChildProcess, startChildProcess } from '../../process/child-process.ts';
 import { pinnedCommand } from '../../process/cpu-pinning.ts';
-import { timeouts } from '../../timeouts.ts';
 import { tcpConnects, waitUntil } from '../../wait.ts';
 
 /** The nginx binary: MESHGATE_NGINX, or `nginx` on PATH. */
 export const nginxBinary = process.env.MESHGATE_NGINX ?? 'nginx';
 
-/** `nginx/1.22.1`, as `nginx -v` reports it. */
+/** `nginx/1.22.1`, as `nginx -v` reports it; fails (exit 2) naming what to do when nginx cannot be run. */
 export async function nginxVersion(): Promise<string> {
-  const { stderr } = await execa(nginxBinary, ['-v']);
-  return /nginx\/\S+/.exec(stderr)?.[0] ?? 'nginx/unknown';
+  const result = await execa(nginxBinary, ['-v'], { reject: false });
+  if (result.failed) throw new EnvironmentError(`${nginxBinary} cannot be run (${result.code ?? result.shortMessage}); install nginx (./scripts/setup.sh) or set MESHGATE_NGINX`);
+  return /nginx\/\S+/.exec(result.stderr)?.[0] ?? 'nginx/unknown';
 }
 
 export interface NginxOptions {
@@ -48,7 +48,7 @@ export async function startNginx(options: NginxOptions, signal?: AbortSignal): P
     // nginx writes its pid file only after it has bound every listen address, so a
     // port taken by someone else cannot pass for a ready nginx.
     const pidFile = join(options.prefix, 'nginx.pid');
-    const ready = waitUntil('nginx to write its pid file and accept connections', `${options.listenHost}:${options.httpPort}`, timeouts.nginxReadyMs, async () => {
+    const ready = waitUntil('nginx to write its pid file and accept connections', `${options.listenHost}:${options.httpPort}`, 'nginxReadyMs', async () => {
       const pid = Number((await readFile(pidFile, 'utf8')).trim());
       if (pid !== nginx.pid) throw new Error(`pid file says ${pid}, nginx is ${nginx.pid}`);
       await tcpConnects(options.listenHost, options.httpPort)();
