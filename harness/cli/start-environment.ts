@@ -1,10 +1,6 @@
-import { ClusterEnvironment, type ClusterProvider } from '../environments/cluster/cluster-environment.ts';
-import { execaRunner } from '../environments/cluster/command-runner.ts';
-import { existingProvider } from '../environments/cluster/existing-provider.ts';
-import { defaultFixtureImage } from '../environments/cluster/fixture-image.ts';
+import type { ClusterProvider } from '../environments/cluster/cluster-environment.ts';
+import type { CommandRunner } from '../environments/cluster/command-runner.ts';
 import type { GatewayMode, IstioInstaller } from '../environments/cluster/gateway-install.ts';
-import { k3sProvider } from '../environments/cluster/k3s-provider.ts';
-import { kindProvider } from '../environments/cluster/kind-provider.ts';
 import type { Environment, StartedEnvironment } from '../environments/environment.ts';
 import { LocalEnvironment } from '../environments/local/local-environment.ts';
 import { UsageError } from '../errors.ts';
@@ -50,7 +46,7 @@ const kindHostPorts = { istio: { http: 18080, https: 18443 }, ingressNginx: { ht
 /** Loads the scenario and starts the chosen environment, saying what it does and how long it took. */
 export async function startEnvironment(options: StartOptions): Promise<StartedEnvironment> {
   const scenario = await loadScenario(options.scenario);
-  const environment = chooseEnvironment(options, scenario);
+  const environment = await chooseEnvironment(options, scenario);
   const started = Date.now();
   options.log(`meshgate: starting the ${options.env} environment: ${scenario.resolved.apps.length} tenant apps (scenario ${scenario.resolved.name} from ${scenario.file})`);
   const running = await environment.start(options.signal);
@@ -59,14 +55,23 @@ export async function startEnvironment(options: StartOptions): Promise<StartedEn
   return running;
 }
 
-/** The environment the flags ask for; contradictory flags are usage errors before anything starts. */
-export function chooseEnvironment(options: StartOptions, scenario: LoadedScenario): Environment {
+/**
+ * The environment the flags ask for; contradictory flags are usage errors before
+ * anything starts. The cluster code (Kubernetes client, testcontainers: about a
+ * second of CPU to load) is imported only when a cluster is asked for.
+ */
+export async function chooseEnvironment(options: StartOptions, scenario: LoadedScenario): Promise<Environment> {
   if (options.env === 'local') return new LocalEnvironment({ scenario, runId: options.runId, httpPort: options.httpPort, httpsPort: options.httpsPort });
+  const [{ ClusterEnvironment }, { execaRunner }, { defaultFixtureImage }] = await Promise.all([
+    import('../environments/cluster/cluster-environment.ts'),
+    import('../environments/cluster/command-runner.ts'),
+    import('../environments/cluster/fixture-image.ts'),
+  ]);
   return new ClusterEnvironment({
     scenario,
     runId: options.runId,
     mode: options.mode,
-    provider: clusterProvider(options),
+    provider: await clusterProvider(options, execaRunner),
     install: { istioInstaller: options.istioInstaller, istioProfile: options.istioProfile, istioVersion: options.istioVersion, ingressNginxChartVersion: options.ingressNginxVersion },
     fixtureImage: options.fixtureImage ?? defaultFixtureImage(meshgateVersion),
     keep: Boolean(options.keep),
@@ -76,18 +81,23 @@ export function chooseEnvironment(options: StartOptions, scenario: LoadedScenari
   });
 }
 
-function clusterProvider(options: StartOptions): ClusterProvider {
+async function clusterProvider(options: StartOptions, execaRunner: CommandRunner): Promise<ClusterProvider> {
   switch (options.env) {
-    case 'kind':
+    case 'kind': {
+      const { kindProvider } = await import('../environments/cluster/kind-provider.ts');
       return kindProvider({ clusterName: options.clusterName, runId: options.runId, reuse: Boolean(options.reuse), keep: Boolean(options.keep), nodeImage: options.nodeImage, hostPorts: kindHostPorts, runner: execaRunner });
-    case 'k3s':
+    }
+    case 'k3s': {
       if (options.reuse || options.keep) throw new UsageError('--env k3s cannot --reuse or --keep: testcontainers removes its container when the run ends (use --env kind)');
+      const { k3sProvider } = await import('../environments/cluster/k3s-provider.ts');
       return k3sProvider({ image: options.k3sImage, runner: execaRunner });
+    }
     case 'existing': {
       const needed = { istio: options.mode !== 'ingress', ingress: options.mode !== 'istio' };
       if (needed.istio && !options.istioGateway) throw new UsageError(`--env existing --mode ${options.mode} needs --istio-gateway ADDRESS[:HTTP:HTTPS]`);
       if (needed.ingress && !options.ingressGateway) throw new UsageError(`--env existing --mode ${options.mode} needs --ingress-gateway ADDRESS[:HTTP:HTTPS]`);
       if (!options.fixtureImage) throw new UsageError('--env existing needs --fixture-image: an image of harness/fixture/Dockerfile in a registry the cluster can pull from');
+      const { existingProvider } = await import('../environments/cluster/existing-provider.ts');
       return existingProvider({ kubeconfig: options.kubeconfig, context: options.context, gateways: { istio: options.istioGateway, ingressNginx: options.ingressGateway } });
     }
     default:

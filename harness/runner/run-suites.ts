@@ -1,6 +1,5 @@
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { createVitest } from 'vitest/node';
 import { UsageError } from '../errors.ts';
 import { timeouts } from '../timeouts.ts';
 import type { CaseRecord } from '../reporters/case-record.ts';
@@ -58,6 +57,8 @@ export async function selectSuites(requested: string[]): Promise<string[]> {
 export async function runSuites(options: SuiteRunOptions): Promise<SuiteRunOutcome> {
   const { suites } = options;
   const collector = new ResultsCollector();
+  // Loaded here, not at start-up: commands that run no suite need not pay for it.
+  const { createVitest } = await import('vitest/node');
   const vitest = await withoutSignalHandlers(() => createVitest(
     'test',
     {
