@@ -1,8 +1,8 @@
-import { createEchoClient, unary } from '../clients/grpc-echo-client.ts';
 import type { GatewayAddress } from '../clients/http-client.ts';
 import type WebSocket from 'ws';
 import { openWebSocket } from '../suite/probes.ts';
 import { timeouts } from '../timeouts.ts';
+import { GrpcCallSlot, GrpcLoadChannel } from './grpc-load-driver.ts';
 import { Http1LoadConnection } from './http1-load-connection.ts';
 
 /** Where load goes: the gateway, the scheme, and the tenant host (Host header or :authority, and SNI). */
@@ -98,32 +98,13 @@ class WebSocketSession implements LoadSession {
   }
 }
 
-const grpcDeadlineExceeded = 4;
-const grpcUnavailable = 14;
-
 /**
- * gRPC unary calls over one shared HTTP/2 channel, as gRPC clients (and ghz by
+ * gRPC unary calls over one shared HTTP/2 connection, as gRPC clients (and ghz by
  * default) multiplex: each session is one call in flight on it.
  */
 export function grpcUnaryDriver(target: LoadTarget): LoadDriver {
-  const { gateway, scheme, host } = target;
-  const client =
-    scheme === 'https'
-      ? createEchoClient({ address: `${gateway.address}:${gateway.httpsPort}`, tls: { ca: gateway.ca ?? '', servername: host } })
-      : createEchoClient({ address: `${gateway.address}:${gateway.httpPort}`, authority: host });
-  const message = 'm'.repeat(messageBytes);
-  const call = async (): Promise<Outcome> => {
-    try {
-      const { reply } = await unary(client, { message });
-      const backend = `${reply.backend?.namespace}/${reply.backend?.app}`;
-      return reply.message === message && (target.expectBackend === undefined || backend === target.expectBackend) ? 'ok' : 'mismatch';
-    } catch (error) {
-      const code = (error as { code?: number }).code;
-      return code === grpcDeadlineExceeded ? 'timeout' : code === grpcUnavailable ? 'error' : 'status';
-    }
-  };
-  const exchange = (done: (outcome: Outcome) => void) => void call().then(done);
-  return { protocol: 'grpc', session: () => ({ exchange, close: () => undefined }), close: () => client.close() };
+  const channel = new GrpcLoadChannel(target, 'm'.repeat(messageBytes));
+  return { protocol: 'grpc', session: () => new GrpcCallSlot(channel), close: () => channel.close() };
 }
 
 /** Resolves with what `start` settles on, or 'timeout' after the request bound; `start` returns its cleanup. */
