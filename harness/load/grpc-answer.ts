@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http2';
 import { loadEchoService } from '../fixture/echo-proto.ts';
 import type { Outcome } from './load-driver.ts';
 
@@ -33,26 +32,25 @@ export class GrpcAnswer {
 
   constructor(private readonly expected: ExpectedAnswer) {}
 
-  onHeaders(headers: IncomingHttpHeaders): void {
-    this.status = Number(headers[':status']);
-    this.grpcContent = String(headers['content-type']).startsWith('application/grpc');
-    this.headerBackend = String(headers['x-echo-backend'] ?? '');
-    this.onTrailers(headers);
+  /** A header block: the response headers (with `:status`), then the trailers. Names arrive lower-case (RFC 9113 §8.2.1). */
+  onHeaders(fields: Array<[string, string]>): void {
+    for (const [name, value] of fields) {
+      if (name === ':status') this.status = Number(value);
+      else if (name === 'content-type') this.grpcContent = value.startsWith('application/grpc');
+      else if (name === 'x-echo-backend') this.headerBackend = value;
+      else if (name === 'grpc-status') this.grpcStatus = value;
+    }
   }
 
+  /** DATA as it arrives; copied, since it may be a view into a buffer that the next read reuses. */
   onData(chunk: Buffer): void {
     this.bytes += chunk.length;
-    if (this.bytes <= maxReplyBytes) this.chunks.push(chunk);
+    if (this.bytes <= maxReplyBytes) this.chunks.push(Buffer.from(chunk));
   }
 
-  onTrailers(trailers: IncomingHttpHeaders): void {
-    const status = trailers['grpc-status'];
-    if (typeof status === 'string') this.grpcStatus = status;
-  }
-
-  /** The outcome once the stream has closed: `ended` when it closed cleanly, not reset or cut. */
-  outcome(ended: boolean): Outcome {
-    if (!ended || this.status === 0) return 'error';
+  /** The outcome once the stream has ended cleanly (END_STREAM; a reset one is an error without asking). */
+  outcome(): Outcome {
+    if (this.status === 0) return 'error';
     if (this.status !== 200 || !this.grpcContent || this.grpcStatus === undefined) return 'status';
     if (this.grpcStatus === grpcDeadlineExceeded) return 'timeout';
     if (this.grpcStatus === grpcUnavailable) return 'error';
