@@ -1,7 +1,10 @@
 import { type Socket, connect as connectTcp } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import HPACK from 'hpack';
-import { type Frame, FrameReader, cancelCode, defaultWindow, flag, frame, frameType, maxWindow, preface, setting, settings, unpadded, windowUpdate } from './h2-frames.ts';
+import {
+  type Frame, FrameReader, cancelCode, defaultHeaderTableSize, defaultWindow, flag, frame, frameType, type headerBlocks, maxWindow, preface,
+  requestFrames, setting, settings, tableSizeUpdate, unpadded, windowUpdate,
+} from './h2-frames.ts';
 import type { LoadTarget } from './load-driver.ts';
 
 /** How a call's stream ended: cleanly (END_STREAM), reset or cut with its connection, or refused unprocessed (GOAWAY). */
@@ -14,6 +17,12 @@ export interface H2Call {
   /** DATA payload, a view into the read data: valid until the next read. */
   onData(payload: Buffer): void;
   onEnd(how: StreamEnd): void;
+}
+
+/** One call's request: its headers as header blocks, and the gRPC message that is its DATA. */
+export interface GrpcRequest {
+  blocks: ReturnType<typeof headerBlocks>;
+  body: Buffer;
 }
 
 /** Streams in flight before the server's SETTINGS say how many it allows. */
@@ -40,16 +49,19 @@ export class GrpcH2Connection {
   private block: { streamId: number; parts: Buffer[]; endStream: boolean } | undefined;
   private out: Buffer[] = [];
   private retired = false;
-
   /**
-   * @param request HEADERS (END_HEADERS) then DATA (END_STREAM) frames with stream id 0, patched per call
-   * @param dataOffset where the DATA frame starts in `request`
-   * @param onRetire called once when this connection takes no new calls (GOAWAY, closed, stream ids used up)
+   * Which header block the next request carries: plain until the server's SETTINGS
+   * show room in its table, then once the indexing one, then the one-byte indexes.
    */
+  private headerMode: 'plain' | 'indexing' | 'indexed' = 'plain';
+  private tableSize = defaultHeaderTableSize;
+  private sizeUpdate: number | undefined;
+  private settingsSeen = false;
+
+  /** @param onRetire called once when this connection takes no new calls (GOAWAY, closed, stream ids used up) */
   constructor(
     target: LoadTarget,
-    private readonly request: Buffer,
-    private readonly dataOffset: number,
+    private readonly request: GrpcRequest,
     private readonly onRetire: () => void,
   ) {
     const { gateway, scheme, host } = target;
@@ -81,7 +93,7 @@ export class GrpcH2Connection {
   }
 
   private get dataBytes(): number {
-    return this.request.length - this.dataOffset - 9;
+    return this.request.body.length;
   }
 
   private open(call: H2Call): void {
@@ -89,10 +101,14 @@ export class GrpcH2Connection {
     this.nextStreamId += 2;
     this.streams.set(id, call);
     this.sendWindow -= this.dataBytes;
-    const request = Buffer.from(this.request);
-    request.writeUInt32BE(id, 5);
-    request.writeUInt32BE(id, this.dataOffset + 5);
-    this.send(request);
+    const { blocks } = this.request;
+    let block = this.headerMode === 'indexed' ? blocks.indexed : this.headerMode === 'indexing' ? blocks.indexing : blocks.plain;
+    if (this.headerMode === 'indexing') this.headerMode = 'indexed';
+    if (this.sizeUpdate !== undefined) {
+      block = Buffer.concat([tableSizeUpdate(this.sizeUpdate), block]);
+      this.sizeUpdate = undefined;
+    }
+    this.send(requestFrames(id, block, this.request.body));
     if (this.nextStreamId > maxWindow) this.retire();
   }
 
@@ -176,10 +192,21 @@ export class GrpcH2Connection {
 
   private onSettings(payload: Buffer): void {
     for (let at = 0; at + 6 <= payload.length; at += 6) {
-      if (payload.readUInt16BE(at) === setting.maxConcurrentStreams) this.streamLimit = payload.readUInt32BE(at + 2);
+      const [id, value] = [payload.readUInt16BE(at), payload.readUInt32BE(at + 2)];
+      if (id === setting.maxConcurrentStreams) this.streamLimit = value;
+      if (id === setting.headerTableSize && value < this.tableSize) this.shrinkTable(value);
     }
+    if (!this.settingsSeen && this.headerMode === 'plain' && this.tableSize >= this.request.blocks.tableBytes) this.headerMode = 'indexing';
+    this.settingsSeen = true;
     this.send(frame(frameType.settings, flag.ack, 0));
     this.startWaiting();
+  }
+
+  /** The server's table got smaller: say so in the next block (RFC 7541 §4.2); plain blocks if ours no longer fit. */
+  private shrinkTable(bytes: number): void {
+    this.tableSize = bytes;
+    this.sizeUpdate = bytes;
+    if (bytes < this.request.blocks.tableBytes) this.headerMode = 'plain';
   }
 
   /** Streams above `lastStreamId` were not processed: refused, to be retried elsewhere. */

@@ -2,22 +2,22 @@ import { loadEchoService } from '../fixture/echo-proto.ts';
 import { timeouts } from '../timeouts.ts';
 import { ExchangeWatchdog } from './exchange-watchdog.ts';
 import { type ExpectedAnswer, GrpcAnswer } from './grpc-answer.ts';
-import { GrpcH2Connection, type H2Call, type StreamEnd } from './grpc-h2-connection.ts';
-import { flag, frame, frameType, literalHeaderBlock } from './h2-frames.ts';
+import { GrpcH2Connection, type GrpcRequest, type H2Call, type StreamEnd } from './grpc-h2-connection.ts';
+import { headerBlocks } from './h2-frames.ts';
 import type { LoadSession, LoadTarget, Outcome } from './load-driver.ts';
 
 /**
  * gRPC unary calls to the echo service on one HTTP/2 connection shared by every
- * call slot, as gRPC clients multiplex. The request is built once: HEADERS and
- * a DATA frame holding one length-prefixed message (grpc/doc/PROTOCOL-HTTP2.md,
+ * call slot, as gRPC clients multiplex. The request is built once: its header
+ * blocks (indexed after the first calls, as HPACK encoders do) and a DATA frame
+ * holding one length-prefixed message (grpc/doc/PROTOCOL-HTTP2.md,
  * "Length-Prefixed-Message"); every answer is still checked in full (GrpcAnswer).
  * grpc-js, and node:http2 under it, spend several times the CPU per call.
  * A new connection replaces the current one once it takes no new calls (GOAWAY, closed).
  */
 export class GrpcLoadChannel {
   private connection: GrpcH2Connection | undefined;
-  private readonly request: Buffer;
-  private readonly dataOffset: number;
+  private readonly request: GrpcRequest;
   readonly expected: ExpectedAnswer;
 
   /** `message` is echoed by every call; a call unanswered for `timeoutMs` is cancelled. */
@@ -32,26 +32,23 @@ export class GrpcLoadChannel {
     const grpcMessage = Buffer.alloc(5 + body.length); // byte 0: not compressed; bytes 1-4: length, big-endian
     grpcMessage.writeUInt32BE(body.length, 1);
     body.copy(grpcMessage, 5);
-    const headers = literalHeaderBlock({
+    const blocks = headerBlocks({
       ':method': 'POST',
       ':scheme': target.scheme,
       ':path': method.path,
       ':authority': target.host,
       'content-type': 'application/grpc',
       te: 'trailers',
-      // The server bounds the call too (PROTOCOL-HTTP2.md: TimeoutValue TimeoutUnit, "m" = milliseconds).
-      'grpc-timeout': `${timeoutMs}m`,
+      // No grpc-timeout: a deadline timer per call would load the backend measured; the watchdog bounds the call here.
       'user-agent': 'meshgate-load',
     });
-    const headersFrame = frame(frameType.headers, flag.endHeaders, 0, headers);
-    this.request = Buffer.concat([headersFrame, frame(frameType.data, flag.endStream, 0, grpcMessage)]);
-    this.dataOffset = headersFrame.length;
+    this.request = { blocks, body: grpcMessage };
   }
 
   /** Starts `call` on the current connection (opened on first use); returns what cancels it. */
   start(call: H2Call): () => void {
     if (!this.connection) {
-      const connection = new GrpcH2Connection(this.target, this.request, this.dataOffset, () => {
+      const connection = new GrpcH2Connection(this.target, this.request, () => {
         if (this.connection === connection) this.connection = undefined;
       });
       this.connection = connection;

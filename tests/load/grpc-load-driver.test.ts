@@ -1,9 +1,11 @@
-import { type Http2Server, type ServerHttp2Stream, createServer } from 'node:http2';
+import { type Http2Server, type ServerHttp2Stream, type Settings, createServer } from 'node:http2';
+import HPACK from 'hpack';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedEchoFixture, startEchoFixture } from '../../harness/fixture/echo-fixture.ts';
 import { loadEchoService } from '../../harness/fixture/echo-proto.ts';
 import { runClosedLoop } from '../../harness/load/closed-loop.ts';
 import { GrpcCallSlot, GrpcLoadChannel } from '../../harness/load/grpc-load-driver.ts';
+import { headerBlocks } from '../../harness/load/h2-frames.ts';
 import { type LoadTarget, type Outcome, grpcUnaryDriver } from '../../harness/load/load-driver.ts';
 
 // The raw gRPC load client against the real echo fixture (h2c on loopback), and
@@ -32,9 +34,9 @@ function replyFrame(message: string, app = 'grpc'): Buffer {
 }
 
 /** An h2c server that answers every call with `answer`, after reading the request. */
-async function answering(answer: (stream: ServerHttp2Stream, calls: number) => void): Promise<number> {
+async function answering(answer: (stream: ServerHttp2Stream, calls: number) => void, settings: Settings = {}): Promise<number> {
   let calls = 0;
-  server = createServer();
+  server = createServer({ settings });
   server.on('stream', (stream) => {
     stream.on('error', () => undefined);
     stream.resume();
@@ -101,6 +103,28 @@ describe('raw gRPC unary load', () => {
     const result = await run(target(port), 600);
     expect(result.requests).toBeGreaterThan(40);
     expect(result.successRate).toBe(1);
+  });
+
+  it.each([{ headerTableSize: 0 }, { headerTableSize: 100 }, { headerTableSize: 65_536 }])(
+    'sends headers the server can decode whatever its HPACK table size (%o), checking each one arrived',
+    async (settings) => {
+      const port = await answering((stream) => ok(stream), settings);
+      const seen = new Set<string>();
+      server!.on('stream', (_stream, headers) => seen.add(`${headers[':path']} ${headers[':authority']} ${headers['content-type']} ${headers.te}`));
+      const result = await run(target(port), 300);
+      expect(result.requests).toBeGreaterThan(10);
+      expect(result.successRate).toBe(1);
+      expect([...seen]).toEqual(['/meshgate.echo.v1.Echo/Unary a.test application/grpc trailers']);
+    },
+  );
+
+  it('header blocks: plain, then indexing, then one byte per header naming the same fields', () => {
+    const headers = { ':method': 'POST', ':path': '/p', 'x-long': 'v'.repeat(300) };
+    const blocks = headerBlocks(headers);
+    const decoder = new HPACK();
+    for (const block of [blocks.plain, blocks.indexing, blocks.indexed, blocks.indexed]) expect(decoder.decode(block)).toEqual(Object.entries(headers));
+    expect(blocks.indexed.length).toBe(3);
+    expect(blocks.tableBytes).toBe(7 + 4 + 5 + 2 + 6 + 300 + 3 * 32);
   });
 
   it('cancels a call nobody answers after the timeout', async () => {
