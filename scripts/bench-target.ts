@@ -11,7 +11,6 @@ import { startNginx } from '../harness/environments/local/nginx-process.ts';
 import { freePort } from '../harness/net/ports.ts';
 import { type ChildProcess, startChildProcess } from '../harness/process/child-process.ts';
 import { pinnedCommand } from '../harness/process/cpu-pinning.ts';
-import { timeouts } from '../harness/timeouts.ts';
 
 /** The core of the gateway and its backend; the tools get `toolCore`. */
 export const targetCore = '0';
@@ -45,7 +44,12 @@ export async function startBenchTarget(): Promise<BenchTarget> {
     const args = ['--import', import.meta.resolve('tsx'), fixtureMain, '--tenant', 'bench', '--namespace', namespace, '--app', app, '--instance', 'i1'];
     const fixture = startChildProcess('bench fixture', ...pinnedCommand(targetCore, process.execPath, args));
     children.push(fixture);
-    const ready = JSON.parse(await fixture.waitForLine((line) => line.startsWith('{"ready":true'), timeouts.fixtureReadyMs)) as { httpPort: number; grpcPort: number };
+    let ready = { httpPort: 0, grpcPort: 0 };
+    await fixture.waitForLines(
+      (line) => line.startsWith('{"ready":true') && Boolean((ready = JSON.parse(line) as typeof ready)),
+      'fixtureReadyMs',
+      'its ready line',
+    );
     const [httpPort, httpsPort] = [await freePort(), await freePort()];
     const config = nginxConfig(prefix, { httpPort, httpsPort, ...files, fixtureHttp: ready.httpPort, fixtureGrpc: ready.grpcPort });
     children.push(await startNginx({ prefix, config, listenHost: '127.0.0.1', httpPort, cpus: targetCore }));
