@@ -4,8 +4,8 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { GatewayAddress } from '../harness/clients/http-client.ts';
+import { fixtureNodeArgs } from '../harness/fixture/fixture-script.ts';
 import { createCertificateAuthority, issueServerCertificate, writeTlsFiles } from '../harness/environments/local/certificates.ts';
 import { startNginx } from '../harness/environments/local/nginx-process.ts';
 import { freePort } from '../harness/net/ports.ts';
@@ -26,8 +26,6 @@ export interface BenchTarget {
   stop(): Promise<void>;
 }
 
-const fixtureMain = fileURLToPath(new URL('../harness/fixture/main.ts', import.meta.url));
-
 /** Starts the fixture and nginx (both on `targetCore`); `stop()` ends both and removes the temp directory. */
 export async function startBenchTarget(): Promise<BenchTarget> {
   const prefix = await mkdtemp(join(tmpdir(), 'meshgate-bench-'));
@@ -41,7 +39,8 @@ export async function startBenchTarget(): Promise<BenchTarget> {
     const ca = await createCertificateAuthority({ commonName: 'meshgate bench CA', validityDays: 2 });
     const files = await writeTlsFiles(join(prefix, 'tls'), 'bench', await issueServerCertificate(ca, { hosts: [benchHost], validityDays: 2 }));
     const [namespace, app] = benchBackend.split('/') as [string, string];
-    const args = ['--import', import.meta.resolve('tsx'), fixtureMain, '--tenant', 'bench', '--namespace', namespace, '--app', app, '--instance', 'i1'];
+    // The compiled fixture, as the local environment starts it: no transpile on the target's core.
+    const args = [...(await fixtureNodeArgs()), '--apps', JSON.stringify([{ tenant: 'bench', namespace, app, instance: 'i1' }])];
     const fixture = startChildProcess('bench fixture', ...pinnedCommand(targetCore, process.execPath, args));
     children.push(fixture);
     let ready = { httpPort: 0, grpcPort: 0 };

@@ -13,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { ChildProcess } from '../harness/process/child-process.ts';
 import { grpcTools } from './bench-grpc.ts';
 import { httpTools } from './bench-http.ts';
 import { type BenchTarget, startBenchTarget, targetCore, toolCore } from './bench-target.ts';
@@ -74,7 +75,7 @@ function toolCoreList(raw: string | undefined): string {
 const settings = options();
 toolCores.cpus = settings.toolCores;
 const scratch = await mkdtemp(join(tmpdir(), 'meshgate-bench-data-'));
-const neighbours = settings.neighbour ? startNeighbour([targetCore, toolCore]) : [];
+let neighbours: ChildProcess[] = [];
 let target: BenchTarget | undefined;
 const stopAll = async () => {
   await Promise.all([target?.stop(), ...neighbours.map((neighbour) => neighbour.stop())]);
@@ -84,6 +85,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 
 try {
   target = await startBenchTarget();
+  // Started once the target is up: the neighbour loads what is measured, not the start.
+  if (settings.neighbour) neighbours = startNeighbour([targetCore, toolCore]);
   const condition = settings.neighbour ? 'with a CPU-burning neighbour on each core' : 'no neighbour started by the bench';
   console.log(`bench: target on core ${targetCore}, tools on core(s) ${settings.toolCores}, ${settings.seconds} s per run, ${settings.rounds} rounds, ${condition}`);
   for (const protocol of settings.protocols) {
