@@ -1,15 +1,18 @@
-// Runs meshgate's load engine once against a URL and prints the LoadResult as JSON.
-// Used by scripts/bench.ts so the engine can be pinned to a core like wrk and hey.
-//   tsx scripts/bench-engine.ts <http://127.0.0.1:port/> <concurrency> <seconds>
+// Runs meshgate's load engine once and prints the LoadResult as JSON (without
+// windows and histogram). Used by the bench so the engine runs pinned like the other tools.
+//   tsx scripts/bench-engine.ts <http|grpc|websocket> '<{"gateway":…,"host":…,"expectBackend":…}>' <concurrency> <seconds>
 import { runClosedLoop } from '../harness/load/closed-loop.ts';
-import { httpDriver } from '../harness/load/load-driver.ts';
+import { type LoadDriver, type LoadTarget, grpcUnaryDriver, httpDriver, websocketDriver } from '../harness/load/load-driver.ts';
 
-const [url = '', concurrency = '50', seconds = '5'] = process.argv.slice(2);
-const target = new URL(url);
-const result = await runClosedLoop({
-  driver: httpDriver({ gateway: { address: target.hostname, httpPort: Number(target.port), httpsPort: 0 }, scheme: 'http', host: 'bench.meshgate.test' }),
-  concurrency: Number(concurrency),
-  warmupMs: 1000,
-  durationMs: Number(seconds) * 1000,
-});
+const [protocol = '', json = '{}', concurrency = '50', seconds = '5'] = process.argv.slice(2);
+const { gateway, host, expectBackend } = JSON.parse(json) as Pick<LoadTarget, 'gateway' | 'host' | 'expectBackend'>;
+const drivers: Record<string, () => LoadDriver> = {
+  http: () => httpDriver({ gateway, scheme: 'http', host, expectBackend }),
+  // gRPC as the suites load it: TLS at the edge, HTTP/2 by ALPN.
+  grpc: () => grpcUnaryDriver({ gateway, scheme: 'https', host, expectBackend }),
+  websocket: () => websocketDriver({ gateway, scheme: 'http', host, path: '/ws', expectBackend }),
+};
+const driver = drivers[protocol];
+if (!driver) throw new Error(`bench-engine: unknown protocol '${protocol}' (http, grpc, websocket)`);
+const result = await runClosedLoop({ driver: driver(), concurrency: Number(concurrency), warmupMs: 1000, durationMs: Number(seconds) * 1000 });
 process.stdout.write(`${JSON.stringify({ ...result, windows: undefined, histogram: undefined })}\n`);

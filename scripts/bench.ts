@@ -1,103 +1,101 @@
-// npm run bench [-- seconds=5 concurrency=50 rounds=3]
-// meshgate's load engine against wrk, hey and autocannon on the same local nginx,
-// in the same run, at the same concurrency: req/s, p50 and p99 of each, and the
-// ratios to wrk. nginx is pinned to core 0 and every load tool to core 1; the
-// tools take turns for `rounds` rounds (order rotated) and the medians are
-// printed, so machine drift hits all alike (see shared/design/performance.md).
-import { mkdtemp, rm, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// npm run bench [-- --protocols http,grpc,websocket --concurrency 1,50 --seconds 5 --rounds 3 --neighbour
+//                   --engine-processes 1 --tool-cores 1]
+// meshgate's load engine beside reference tools on one target (bench-target.ts:
+// nginx and the echo fixture on core 0, every tool on core 1), in the same run:
+// HTTP/1.1 (wrk, hey, autocannon), gRPC unary over TLS (h2load), WebSocket
+// round trips (a minimal ws loop). Tools take turns, order rotated each round;
+// the median run of each and its ratio to the reference are printed as tables.
+// --neighbour adds a CPU-burning process on each core for the whole bench;
+// --engine-processes and --tool-cores show how the engine scales over processes and cores.
+// See shared/design/performance.md: with other jobs on the machine only the
+// ratios of one run mean anything.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
-import { startNginx } from '../harness/environments/local/nginx-process.ts';
-import { freePort } from '../harness/net/ports.ts';
+import { parseArgs } from 'node:util';
+import type { ChildProcess } from '../harness/process/child-process.ts';
+import { grpcTools } from './bench-grpc.ts';
+import { httpTools } from './bench-http.ts';
+import { type BenchTarget, startBenchTarget, targetCore, toolCore } from './bench-target.ts';
+import { type Load, type Tool, compare, startNeighbour, toolCores } from './bench-tools.ts';
+import { websocketTools } from './bench-websocket.ts';
 
-const [seconds = 5, concurrency = 50, rounds = 3] = process.argv.slice(2).map(Number);
-const engine = fileURLToPath(new URL('./bench-engine.ts', import.meta.url));
-const tsx = import.meta.resolve('tsx');
-const autocannonCli = fileURLToPath(import.meta.resolve('autocannon/autocannon.js'));
+const protocols = ['http', 'grpc', 'websocket'] as const;
+type Protocol = (typeof protocols)[number];
+/** Concurrencies each protocol is compared at unless --concurrency says otherwise. */
+const defaultConcurrency: Record<Protocol, number[]> = { http: [50], grpc: [1, 50], websocket: [1, 50] };
 
-interface Figures {
-  tool: string;
-  rps: number;
-  p50Ms: number;
-  p99Ms: number;
-  method: string;
+function usage(problem: string): never {
+  console.error(`bench: ${problem}\nusage: npm run bench -- [--protocols http,grpc,websocket] [--concurrency 1,50] [--seconds 5] [--rounds 3] [--neighbour] [--engine-processes 1] [--tool-cores 1]`);
+  process.exit(2);
 }
 
-const pinned = (core: number, command: string[]) => ['taskset', ['-c', String(core), ...command]] as const;
-
-async function wrk(url: string): Promise<Figures> {
-  const [file, args] = pinned(1, ['wrk', '-t1', `-c${concurrency}`, `-d${seconds}s`, '--latency', url]);
-  const { stdout } = await execa(file, args);
-  const unit = (value: string, suffix: string) => Number(value) * ({ us: 0.001, ms: 1, s: 1000 }[suffix] ?? NaN);
-  const percentile = (p: string) => {
-    const match = new RegExp(`^\\s+${p}%\\s+([0-9.]+)(us|ms|s)$`, 'm').exec(stdout);
-    if (!match) throw new Error(`wrk printed no ${p}% latency:\n${stdout}`);
-    return unit(match[1]!, match[2]!);
-  };
-  return { tool: 'wrk 4.1', rps: Number(/^Requests\/sec:\s+([0-9.]+)/m.exec(stdout)?.[1]), p50Ms: percentile('50'), p99Ms: percentile('99'), method: 'wrk --latency (corrected tail)' };
-}
-
-async function hey(url: string): Promise<Figures> {
-  const [file, args] = pinned(1, ['hey', '-c', String(concurrency), '-z', `${seconds}s`, url]);
-  const { stdout } = await execa(file, args);
-  // "  50%% in 0.0012 secs": read the number after "in", never the word itself.
-  const percentile = (p: string) => {
-    const match = new RegExp(`^\\s+${p}%+ in ([0-9.]+) secs$`, 'm').exec(stdout);
-    if (!match) throw new Error(`hey printed no ${p}% latency:\n${stdout}`);
-    return Number(match[1]) * 1000;
-  };
-  return { tool: 'hey 0.1.4', rps: Number(/^\s+Requests\/sec:\s+([0-9.]+)/m.exec(stdout)?.[1]), p50Ms: percentile('50'), p99Ms: percentile('99'), method: 'raw' };
-}
-
-async function autocannon(url: string): Promise<Figures> {
-  const [file, args] = pinned(1, [process.execPath, autocannonCli, '-c', String(concurrency), '-d', String(seconds), '--json', url]);
-  const result = JSON.parse((await execa(file, args)).stdout);
-  return { tool: 'autocannon 9 (1 process)', rps: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, method: 'raw, 1 ms floor' };
-}
-
-async function meshgate(url: string): Promise<Figures> {
-  const [file, args] = pinned(1, [process.execPath, '--import', tsx, engine, url, String(concurrency), String(seconds)]);
-  const result = JSON.parse((await execa(file, args)).stdout);
-  return { tool: 'meshgate (1 process)', rps: result.rps, p50Ms: result.p50Us / 1000, p99Ms: result.p99Us / 1000, method: 'raw, µs HDR' };
-}
-
-/** The run with the median req/s, figures kept together (a median of each column would mix runs). */
-function medianOf(figures: Figures[]): Figures {
-  return [...figures].sort((a, b) => a.rps - b.rps)[Math.floor(figures.length / 2)]!;
-}
-
-const prefix = await mkdtemp(join(tmpdir(), 'meshgate-bench-'));
-try {
-  await Promise.all(['logs', 'tmp'].map((dir) => mkdir(join(prefix, dir))));
-  const port = await freePort();
-  const config = `worker_processes 1; worker_cpu_affinity 01; pid ${prefix}/nginx.pid; error_log ${prefix}/logs/error.log warn;
-events { worker_connections 4096; }
-http { access_log off; client_body_temp_path ${prefix}/tmp; keepalive_requests 1000000;
-  server { listen 127.0.0.1:${port}; location / { return 200 "ok"; } } }
-`;
-  const nginx = await startNginx({ prefix, config, listenHost: '127.0.0.1', httpPort: port });
+function options() {
+  let values;
   try {
-    const url = `http://127.0.0.1:${port}/`;
-    console.error(`bench: nginx on ${url} (core 0), each tool on core 1, concurrency ${concurrency}, ${seconds} s`);
-    const tools = [wrk, hey, autocannon, meshgate];
-    const runs = new Map<string, Figures[]>();
-    for (let round = 0; round < rounds; round++) {
-      for (let turn = 0; turn < tools.length; turn++) {
-        const figures = await tools[(turn + round) % tools.length]!(url);
-        runs.set(figures.tool, [...(runs.get(figures.tool) ?? []), figures]);
-        console.error(`bench: round ${round + 1}/${rounds} ${figures.tool}: ${Math.round(figures.rps)} req/s`);
-      }
+    ({ values } = parseArgs({
+      options: { protocols: { type: 'string' }, concurrency: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, neighbour: { type: 'boolean' },
+        'engine-processes': { type: 'string' }, 'tool-cores': { type: 'string' } },
+      strict: true,
+    }));
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  const integer = (name: string, raw: string | undefined, fallback: number, max: number) => {
+    const value = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(value) || value < 1 || value > max) usage(`--${name} must be a whole number from 1 to ${max}, got '${raw}'`);
+    return value;
+  };
+  const chosen = (values.protocols?.split(',') ?? protocols).map((name) => name.trim());
+  const unknown = chosen.filter((name) => !(protocols as readonly string[]).includes(name));
+  if (unknown.length > 0) usage(`--protocols: unknown ${unknown.join(', ')} (known: ${protocols.join(', ')})`);
+  const concurrency = values.concurrency?.split(',').map((level) => integer('concurrency', level, 1, 1000));
+  return {
+    protocols: chosen as Protocol[],
+    concurrency,
+    seconds: integer('seconds', values.seconds, 5, 600),
+    rounds: integer('rounds', values.rounds, 3, 50),
+    neighbour: values.neighbour === true,
+    engineProcesses: integer('engine-processes', values['engine-processes'], 1, 16),
+    toolCores: toolCoreList(values['tool-cores']),
+  };
+}
+
+/** A taskset core list such as `1` or `0-1`, within the cores this machine has. */
+function toolCoreList(raw: string | undefined): string {
+  if (raw === undefined) return toolCore;
+  const cores = raw.split(',').flatMap((part) => {
+    const [from, to = from] = part.split('-').map(Number);
+    return Number.isInteger(from) && Number.isInteger(to) && from! <= to! ? Array.from({ length: to! - from! + 1 }, (_, i) => from! + i) : [NaN];
+  });
+  if (cores.some((core) => !Number.isInteger(core) || core < 0 || core >= availableParallelism())) usage(`--tool-cores: '${raw}' is not a list of cores 0-${availableParallelism() - 1}`);
+  return raw;
+}
+
+const settings = options();
+toolCores.cpus = settings.toolCores;
+const scratch = await mkdtemp(join(tmpdir(), 'meshgate-bench-data-'));
+let neighbours: ChildProcess[] = [];
+let target: BenchTarget | undefined;
+const stopAll = async () => {
+  await Promise.all([target?.stop(), ...neighbours.map((neighbour) => neighbour.stop())]);
+  await rm(scratch, { recursive: true, force: true });
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll().finally(() => process.exit(2)));
+
+try {
+  target = await startBenchTarget();
+  // Started once the target is up: the neighbour loads what is measured, not the start.
+  if (settings.neighbour) neighbours = startNeighbour([targetCore, toolCore]);
+  const condition = settings.neighbour ? 'with a CPU-burning neighbour on each core' : 'no neighbour started by the bench';
+  console.log(`bench: target on core ${targetCore}, tools on core(s) ${settings.toolCores}, ${settings.seconds} s per run, ${settings.rounds} rounds, ${condition}`);
+  for (const protocol of settings.protocols) {
+    for (const concurrency of settings.concurrency ?? defaultConcurrency[protocol]) {
+      const load: Load = { gateway: target.gateway, concurrency, seconds: settings.seconds, engineProcesses: settings.engineProcesses };
+      const tools: Tool[] = protocol === 'http' ? httpTools(load) : protocol === 'grpc' ? await grpcTools(load, scratch) : websocketTools(load);
+      await compare(`${protocol}, concurrency ${concurrency}`, tools, settings.rounds);
     }
-    const results = [...runs.values()].map(medianOf);
-    const base = medianOf(runs.get('wrk 4.1')!);
-    console.log(`| tool | req/s (median of ${rounds}) | vs wrk | p50 ms | p99 ms | latency method |`);
-    console.log('|---|---:|---:|---:|---:|---|');
-    for (const r of results) console.log(`| ${r.tool} | ${Math.round(r.rps)} | ${(r.rps / base.rps).toFixed(2)} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} | ${r.method} |`);
-  } finally {
-    await nginx.stop();
   }
 } finally {
-  await rm(prefix, { recursive: true, force: true });
+  await stopAll();
 }

@@ -1,5 +1,6 @@
 import { type Socket, connect as connectTcp } from 'node:net';
 import { connect as connectTls } from 'node:tls';
+import { ExchangeWatchdog } from './exchange-watchdog.ts';
 import type { LoadTarget, Outcome } from './load-driver.ts';
 
 /** Where the response being read is; `body` and `chunk-data` count down `remaining` bytes. */
@@ -7,8 +8,6 @@ type ReadPhase = 'head' | 'body' | 'chunk-size' | 'chunk-data' | 'trailers' | 'u
 
 const headEnd = Buffer.from('\r\n\r\n');
 
-/** How often a connection checks its request against the timeout, ms: timeouts fire up to one tick late. */
-const watchdogMs = 250;
 /** Every plain connection reads into this: reads are handled before the next one can land. */
 const readBuffer = Buffer.alloc(64 * 1024);
 const lineEnd = Buffer.from('\r\n');
@@ -24,8 +23,6 @@ export class Http1LoadConnection {
   private readonly request: Buffer;
   private socket: Socket | undefined;
   private pending: ((outcome: Outcome) => void) | undefined;
-  /** Exchanges begun on this connection: the watchdog sees whether the one in flight is still the same. */
-  private begun = 0;
   private buffered: Buffer | undefined;
   private phase: ReadPhase = 'head';
   private remaining = 0;
@@ -33,12 +30,17 @@ export class Http1LoadConnection {
   private backendMatches = true;
   private closeAfter = false;
   private timedOut = false;
-  private watchdog: NodeJS.Timeout | undefined;
+  private readonly watchdog: ExchangeWatchdog;
 
   constructor(
     private readonly target: LoadTarget,
-    private readonly timeoutMs: number,
+    timeoutMs: number,
   ) {
+    this.watchdog = new ExchangeWatchdog(timeoutMs, () => {
+      if (!this.socket) return;
+      this.timedOut = true;
+      this.socket.destroy();
+    });
     this.request = Buffer.from(`GET ${target.path ?? '/'} HTTP/1.1\r\nHost: ${target.host}\r\nUser-Agent: meshgate-load\r\n\r\n`, 'latin1');
   }
 
@@ -46,7 +48,7 @@ export class Http1LoadConnection {
   exchange(done: (outcome: Outcome) => void): void {
     this.pending = done;
     this.phase = 'head';
-    this.begun++;
+    this.watchdog.begin();
     // Written after this round of reads, all together, as wrk does: the gateway then finds a batch per wakeup.
     writeSoon(this.socket ??= this.connect(), this.request);
   }
@@ -54,8 +56,7 @@ export class Http1LoadConnection {
   close(): void {
     this.socket?.destroy();
     this.socket = undefined;
-    clearInterval(this.watchdog);
-    this.watchdog = undefined;
+    this.watchdog.stop();
   }
 
   private connect(): Socket {
@@ -76,7 +77,6 @@ export class Http1LoadConnection {
             },
           });
     socket.setNoDelay(true);
-    this.watch();
     socket.on('data', (chunk: Buffer) => {
       if (this.socket === socket) this.read(chunk, false);
     });
@@ -91,21 +91,6 @@ export class Http1LoadConnection {
       this.timedOut = false;
     });
     return socket;
-  }
-
-  /**
-   * A coarse check each tick instead of a timer (or a clock read) per request, which
-   * costs at this rate: the same exchange still in flight for timeoutMs worth of ticks has timed out.
-   */
-  private watch(): void {
-    if (this.watchdog) return;
-    let watched = { exchange: -1, ticks: 0 };
-    this.watchdog = setInterval(() => {
-      watched = this.pending && watched.exchange === this.begun ? { ...watched, ticks: watched.ticks + 1 } : { exchange: this.begun, ticks: 0 };
-      if (!this.pending || !this.socket || watched.ticks * watchdogMs < this.timeoutMs) return;
-      this.timedOut = true;
-      this.socket.destroy();
-    }, watchdogMs).unref();
   }
 
   /** Reads what arrived; `shared` data lives in the reused buffer, so a partial head or line is copied out. */
@@ -201,6 +186,7 @@ export class Http1LoadConnection {
     const pending = this.pending;
     this.pending = undefined;
     this.phase = 'head';
+    this.watchdog.end();
     pending?.(outcome);
   }
 }

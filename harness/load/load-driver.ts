@@ -1,9 +1,8 @@
-import { createEchoClient, unary } from '../clients/grpc-echo-client.ts';
 import type { GatewayAddress } from '../clients/http-client.ts';
-import type WebSocket from 'ws';
-import { openWebSocket } from '../suite/probes.ts';
 import { timeouts } from '../timeouts.ts';
+import { GrpcCallSlot, GrpcLoadChannel } from './grpc-load-driver.ts';
 import { Http1LoadConnection } from './http1-load-connection.ts';
+import { WebSocketLoadSession } from './websocket-load-session.ts';
 
 /** Where load goes: the gateway, the scheme, and the tenant host (Host header or :authority, and SNI). */
 export interface LoadTarget {
@@ -48,93 +47,14 @@ const messageBytes = 64;
 
 /** WebSocket message round trips: each session holds one WebSocket and waits for the echo of every message. */
 export function websocketDriver(target: LoadTarget): LoadDriver {
-  return { protocol: 'websocket', session: () => new WebSocketSession(target), close: () => undefined };
+  return { protocol: 'websocket', session: () => new WebSocketLoadSession(target, Buffer.alloc(messageBytes, 'm'), timeouts.requestMs), close: () => undefined };
 }
-
-class WebSocketSession implements LoadSession {
-  private readonly socket: WebSocket;
-  private readonly opened: Promise<boolean>;
-  /** The upgrade answer names the backend; every message on a socket to the wrong one is a mismatch. */
-  private rightBackend: boolean;
-  private readonly message = Buffer.alloc(messageBytes, 'm');
-
-  constructor(target: LoadTarget) {
-    this.socket = openWebSocket(target.gateway, { scheme: target.scheme === 'https' ? 'wss' : 'ws', host: target.host, path: target.path });
-    this.socket.on('error', () => undefined);
-    this.rightBackend = target.expectBackend === undefined;
-    this.socket.once('upgrade', (response) => {
-      this.rightBackend ||= String(response.headers['x-echo-backend'] ?? '').startsWith(`${target.expectBackend}/`);
-    });
-    this.opened = new Promise<boolean>((resolve) => {
-      this.socket.once('open', () => resolve(true));
-      this.socket.once('close', () => resolve(false));
-    });
-  }
-
-  exchange(done: (outcome: Outcome) => void): void {
-    // A closed socket fails at once; the pause keeps a session without a socket from spinning.
-    void this.roundTrip().then((outcome) => (outcome === 'error' ? setImmediate(done, outcome) : done(outcome)));
-  }
-
-  close(): void {
-    this.socket.terminate();
-  }
-
-  private async roundTrip(): Promise<Outcome> {
-    const { socket, message } = this;
-    if (!(await this.opened) || socket.readyState !== socket.OPEN) return 'error';
-    if (!this.rightBackend) return 'mismatch';
-    return withTimeout<Outcome>((resolve) => {
-      const onMessage = (data: Buffer) => resolve(Buffer.isBuffer(data) && data.equals(message) ? 'ok' : 'mismatch');
-      const onClose = () => resolve('error');
-      socket.once('message', onMessage);
-      socket.once('close', onClose);
-      socket.send(message);
-      return () => {
-        socket.off('message', onMessage);
-        socket.off('close', onClose);
-      };
-    });
-  }
-}
-
-const grpcDeadlineExceeded = 4;
-const grpcUnavailable = 14;
 
 /**
- * gRPC unary calls over one shared HTTP/2 channel, as gRPC clients (and ghz by
+ * gRPC unary calls over one shared HTTP/2 connection, as gRPC clients (and ghz by
  * default) multiplex: each session is one call in flight on it.
  */
 export function grpcUnaryDriver(target: LoadTarget): LoadDriver {
-  const { gateway, scheme, host } = target;
-  const client =
-    scheme === 'https'
-      ? createEchoClient({ address: `${gateway.address}:${gateway.httpsPort}`, tls: { ca: gateway.ca ?? '', servername: host } })
-      : createEchoClient({ address: `${gateway.address}:${gateway.httpPort}`, authority: host });
-  const message = 'm'.repeat(messageBytes);
-  const call = async (): Promise<Outcome> => {
-    try {
-      const { reply } = await unary(client, { message });
-      const backend = `${reply.backend?.namespace}/${reply.backend?.app}`;
-      return reply.message === message && (target.expectBackend === undefined || backend === target.expectBackend) ? 'ok' : 'mismatch';
-    } catch (error) {
-      const code = (error as { code?: number }).code;
-      return code === grpcDeadlineExceeded ? 'timeout' : code === grpcUnavailable ? 'error' : 'status';
-    }
-  };
-  const exchange = (done: (outcome: Outcome) => void) => void call().then(done);
-  return { protocol: 'grpc', session: () => ({ exchange, close: () => undefined }), close: () => client.close() };
-}
-
-/** Resolves with what `start` settles on, or 'timeout' after the request bound; `start` returns its cleanup. */
-function withTimeout<T>(start: (resolve: (value: T) => void) => () => void): Promise<T | 'timeout'> {
-  return new Promise((resolve) => {
-    const finish = (value: T | 'timeout') => {
-      clearTimeout(timer);
-      cleanup();
-      resolve(value);
-    };
-    const timer = setTimeout(() => finish('timeout'), timeouts.requestMs);
-    const cleanup = start(finish);
-  });
+  const channel = new GrpcLoadChannel(target, 'm'.repeat(messageBytes));
+  return { protocol: 'grpc', session: () => new GrpcCallSlot(channel), close: () => channel.close() };
 }
