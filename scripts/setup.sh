@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sets up meshgate on a Debian/Ubuntu machine: nginx (the local gateway), wrk and
-# hey (benchmarks only) from the system packages, then the npm dependencies.
+# Sets up meshgate on a Debian/Ubuntu machine: nginx (the local gateway), wrk,
+# hey and h2load (benchmarks only) from the system packages, then the npm dependencies.
 # Installs system packages only when it can (root, or sudo without a password)
 # and says plainly what it could not do.
 set -euo pipefail
@@ -26,6 +26,7 @@ wanted=()
 command -v nginx >/dev/null 2>&1 || wanted+=(nginx-light)
 command -v wrk >/dev/null 2>&1 || wanted+=(wrk)
 command -v hey >/dev/null 2>&1 || wanted+=(hey)
+command -v h2load >/dev/null 2>&1 || wanted+=(nghttp2-client)
 if [ ${#wanted[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] || [ ${#as_root[@]} -gt 0 ]; then
     say "installing ${wanted[*]} from the system packages"
