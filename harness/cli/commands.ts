@@ -8,8 +8,9 @@ import { readBaseline } from '../gate/baseline.ts';
 import { type SessionOptions, runSession } from './run-session.ts';
 import { type EnvironmentFlags, startEnvironment } from './start-environment.ts';
 import { join } from 'node:path';
+import { type NotifyFlags, addNotifyOptions, notify } from './notify-options.ts';
 
-interface SessionFlags extends EnvironmentFlags {
+interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags> {
   reports: string;
   runId?: string;
   case?: string;
@@ -49,12 +50,17 @@ function session(context: CommandContext, command: string, flags: SessionFlags, 
     options: { command, ...flags, suites: prepared.suites, runId: prepared.runId },
     signal: context.signal,
     log: context.log,
+    onReport: (report, exitCode) => {
+      const verdict = report.status === 'interrupted' ? 'interrupted' : report.gate.verdict;
+      const lines = [...report.gate.reasons.slice(0, 20).map((reason) => `${reason.subject}: ${reason.message.split('\n')[0]}`), `reports: ${join(flags.reports, report.runId)}`];
+      return notify(context, { notifyWebhook: flags.notifyWebhook, notifyFormat: flags.notifyFormat ?? 'slack' }, { command, verdict, exitCode, lines });
+    },
   });
 }
 
 /** `validate`: up, run every (or the chosen) suite, gate, down. The cutover script's call. */
 export function validateCommand(context: CommandContext): Command {
-  return addClusterOptions(new Command('validate'))
+  return addNotifyOptions(addClusterOptions(new Command('validate')))
     .description('start an environment, run the suites through its gateway, gate the results, stop everything')
     .argument('[suites...]', 'suites to run (default: all): multi-tenant, protocols, ssl, cors, performance')
     .addOption(sharedOptions.env())

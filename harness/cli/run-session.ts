@@ -26,6 +26,8 @@ export interface SessionOptions {
   options: Record<string, unknown>;
   signal: AbortSignal;
   log: (line: string) => void;
+  /** Called with the written report and its exit code (2 when interrupted or the suites could not run), e.g. to notify. */
+  onReport?: (report: RunReport, exitCode: number) => Promise<void>;
 }
 
 /**
@@ -87,6 +89,8 @@ export async function runSession(options: SessionOptions): Promise<number> {
   };
   await writeRunReport(dir, report);
   printVerdict(report, dir, options);
+  const harnessFailed = outcome.interrupted || outcome.harnessErrors.length > 0;
+  await options.onReport?.(report, harnessFailed ? 2 : exitCodeFor(gate.verdict));
   if (outcome.interrupted) throw new InterruptedError((options.signal.reason as NodeJS.Signals | undefined) ?? 'SIGINT');
   if (outcome.harnessErrors.length > 0) throw new MeshgateError('E_SUITE', `suites could not run: ${outcome.harnessErrors.join('; ')}`);
   return exitCodeFor(gate.verdict);

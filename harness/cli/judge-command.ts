@@ -1,0 +1,34 @@
+import { Command, Option } from 'commander';
+import { UsageError } from '../errors.ts';
+import { exitCodeFor } from '../gate/verdict.ts';
+import type { CommandContext } from './command-context.ts';
+import { type JudgeFlags, addJudgeOptions, judgeFromFlags } from './judge-options.ts';
+import { type NotifyFlags, addNotifyOptions, notify } from './notify-options.ts';
+import { sharedOptions } from './options.ts';
+import { parseDuration } from './watch-command.ts';
+
+function parseTime(value: string): Date {
+  const at = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at.getTime())) throw new UsageError(`not a time: ${value} (ISO 8601, e.g. 2026-11-30T06:00:00Z)`);
+  return at;
+}
+
+type Flags = JudgeFlags & NotifyFlags & { prometheus: URL; window: number; at?: Date; json?: boolean };
+
+/** `judge`: the Istio gateway's real traffic against ingress-nginx's, from Prometheus. */
+export function judgeCommand(context: CommandContext): Command {
+  const command = new Command('judge')
+    .description('judge the Istio gateway\'s real traffic against ingress-nginx\'s from Prometheus: 5xx ratio, p95/p99 latency, traffic that vanished')
+    .addOption(new Option('-w, --window <time>', 'length of the judged window (e.g. 10m)').argParser(parseDuration).default(600_000, '10m'))
+    .addOption(new Option('--at <time>', 'end of the window (ISO 8601; default now)').argParser(parseTime));
+  addJudgeOptions(command, parseDuration, true);
+  return addNotifyOptions(command.addOption(sharedOptions.json()))
+    .addHelpText('after', '\nExit codes: 0 pass, 1 fail or inconclusive (too little traffic), 2 meshgate could not judge (bad input, Prometheus unreachable or refusing a query).')
+    .action(async (flags: Flags) => {
+      const judgement = await judgeFromFlags(context, flags, flags.window, flags.at);
+      context.exitCode = exitCodeFor(judgement.verdict);
+      if (flags.json) process.stdout.write(`${JSON.stringify(judgement, null, 2)}\n`);
+      const lines = judgement.reasons.map((reason) => `${reason.subject}: ${reason.message}`);
+      await notify(context, flags, { command: 'judge', verdict: judgement.verdict, exitCode: context.exitCode, lines });
+    });
+}

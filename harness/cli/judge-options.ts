@@ -1,0 +1,57 @@
+import { type Command, Option } from 'commander';
+import { UsageError } from '../errors.ts';
+import { type JudgeSettings, type TrafficJudgement, defaultJudgeSettings } from '../judge/judge-traffic.ts';
+import { formatJudgement } from '../judge/format-judgement.ts';
+import { parsePrometheusUrl } from '../judge/prometheus-client.ts';
+import { loadQueries } from '../judge/queries.ts';
+import { runJudgement } from '../judge/run-judgement.ts';
+import type { CommandContext } from './command-context.ts';
+
+/** Flags of the real-traffic judgement (judge, and watch with --prometheus). */
+export interface JudgeFlags {
+  prometheus?: URL;
+  queries?: string;
+  minRequests: number;
+  maxErrorRatio: number;
+  maxP95Ms: number;
+  latencyBudget: number;
+  referenceOffset: number;
+}
+
+const number = (what: string, min: number, max: number) => (value: string) => {
+  const parsed = Number(value);
+  if (!/^[0-9.]+$/.test(value) || !(parsed >= min && parsed <= max)) throw new UsageError(`not ${what}: ${value} (${min} to ${max})`);
+  return parsed;
+};
+
+/** `0`, or a duration as parseDuration takes it, in ms. */
+export function parseOffset(parseDuration: (value: string) => number): (value: string) => number {
+  return (value) => (value === '0' ? 0 : parseDuration(value));
+}
+
+/** Adds the judgement's flags; `required` makes --prometheus mandatory (judge) rather than optional (watch). */
+export function addJudgeOptions(command: Command, parseDuration: (value: string) => number, required: boolean): Command {
+  const d = defaultJudgeSettings;
+  const prometheus = new Option('--prometheus <url>', `Prometheus that scrapes both gateways${required ? '' : ': judge their real traffic over the watch too'}`).argParser(parsePrometheusUrl).env('MESHGATE_PROMETHEUS');
+  return command
+    .addOption(required ? prometheus.makeOptionMandatory() : prometheus)
+    .addOption(new Option('--queries <file>', 'named PromQL queries for your label set (default: harness/judge/queries.yaml)').env('MESHGATE_QUERIES'))
+    .addOption(new Option('--reference-offset <time>', 'the reference (ingress-nginx) window ends this long before the candidate\'s; 0: the same window').argParser(parseOffset(parseDuration)).default(0, '0'))
+    .addOption(new Option('--min-requests <n>', 'requests per side below which a key is not judged (too little traffic)').argParser(number('a request count', 1, 1e12)).default(d.minRequests))
+    .addOption(new Option('--max-error-ratio <ratio>', '5xx ratio ceiling for the candidate').argParser(number('a ratio', 0, 1)).default(d.maxErrorRatio))
+    .addOption(new Option('--max-p95-ms <ms>', 'p95 ceiling for the candidate, ms').argParser(number('milliseconds', 0.001, 3_600_000)).default(d.maxP95Ms))
+    .addOption(new Option('--latency-budget <share>', 'latency the candidate may add to the reference\'s p95/p99 (0.15: 15 %)').argParser(number('a share', 0, 10)).default(d.latencyBudget));
+}
+
+/**
+ * Judges the window ending now (or `at`) and logs it; returns the judgement. `signal`
+ * defaults to the interrupt's; watch passes none, as a signal only ends its traffic.
+ */
+export async function judgeFromFlags(context: CommandContext, flags: JudgeFlags & { prometheus: URL }, windowMs: number, at = new Date(), signal: AbortSignal | undefined = context.signal): Promise<TrafficJudgement> {
+  const queries = await loadQueries(flags.queries);
+  const settings: JudgeSettings = { ...defaultJudgeSettings, minRequests: flags.minRequests, maxErrorRatio: flags.maxErrorRatio, maxP95Ms: flags.maxP95Ms, latencyBudget: flags.latencyBudget };
+  context.log(`meshgate: judging ${queries.candidate.name} against ${queries.reference.name} over ${Math.ceil(windowMs / 1000)} s ending ${at.toISOString()} (${flags.prometheus.origin})`);
+  const judgement = await runJudgement({ prometheus: flags.prometheus, queries, windowMs, at, referenceOffsetMs: flags.referenceOffset, settings, signal });
+  for (const line of formatJudgement(judgement, { candidate: queries.candidate.name, reference: queries.reference.name })) context.log(`meshgate: ${line}`);
+  return judgement;
+}

@@ -1,0 +1,34 @@
+import { type Command, Option } from 'commander';
+import { UsageError } from '../errors.ts';
+import { type VerdictNotice, type WebhookFormat, postNotice } from '../notify/webhook.ts';
+import type { CommandContext } from './command-context.ts';
+
+/** Flags of a command that notifies. */
+export interface NotifyFlags {
+  notifyWebhook?: string;
+  notifyFormat: WebhookFormat;
+}
+
+function parseWebhookUrl(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol)) throw new UsageError(`not a webhook URL: ${value} (http or https)`);
+  return value;
+}
+
+/** Adds --notify-webhook and --notify-format to `command`. */
+export function addNotifyOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--notify-webhook <url>', 'POST the verdict to this webhook (Slack-compatible JSON, or DingTalk); its failure never changes the verdict').argParser(parseWebhookUrl).env('MESHGATE_NOTIFY_WEBHOOK'))
+    .addOption(new Option('--notify-format <format>', 'webhook body: slack ({"text"}) or dingtalk ({"msgtype": "markdown"})').choices(['slack', 'dingtalk']).default('slack').env('MESHGATE_NOTIFY_FORMAT'));
+}
+
+/** Posts the notice when a webhook was given; logs, never throws. */
+export async function notify(context: CommandContext, flags: NotifyFlags, notice: VerdictNotice): Promise<void> {
+  if (flags.notifyWebhook === undefined) return;
+  if (await postNotice(flags.notifyWebhook, flags.notifyFormat, notice, context.log)) context.log('meshgate: verdict posted to the notification webhook');
+}

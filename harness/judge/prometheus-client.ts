@@ -1,0 +1,61 @@
+import { request } from 'undici';
+import { MeshgateError, UsageError, errorMessage } from '../errors.ts';
+import { timeouts } from '../timeouts.ts';
+
+/** Prometheus did not answer a query, or answered with an error: meshgate could not judge (exit 2). */
+export class PrometheusError extends MeshgateError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_PROMETHEUS', message, options);
+  }
+}
+
+/** One series of an instant vector: its labels and its value at the evaluation time. */
+export interface Sample {
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** A Prometheus server's base URL, checked: http(s), no query string. */
+export function parsePrometheusUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`not a Prometheus URL: ${value} (e.g. http://prometheus.monitoring:9090)`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.search !== '') throw new UsageError(`not a Prometheus URL: ${value} (http or https, no query string)`);
+  return url;
+}
+
+/**
+ * An instant query over the HTTP API (prometheus.io/docs/prometheus/latest/querying/api/,
+ * "Instant queries": GET /api/v1/query with `query` and `time` in Unix seconds; the answer is
+ * `{status, data: {resultType: "vector", result: [{metric, value: [time, "value"]}]}}`).
+ */
+export async function instantQuery(base: URL, query: string, at: Date, signal?: AbortSignal): Promise<Sample[]> {
+  const url = new URL('api/v1/query', base.href.endsWith('/') ? base : `${base.href}/`);
+  url.searchParams.set('query', query);
+  url.searchParams.set('time', (at.getTime() / 1000).toFixed(3));
+  let status: number;
+  let body: unknown;
+  try {
+    const signals = [AbortSignal.timeout(timeouts.prometheusQueryMs), ...(signal ? [signal] : [])];
+    const response = await request(url, { method: 'GET', signal: AbortSignal.any(signals) });
+    status = response.statusCode;
+    body = await response.body.json().catch(() => undefined);
+  } catch (error) {
+    throw new PrometheusError(`${url.origin}: no answer to ${JSON.stringify(query)}: ${errorMessage(error)}`, { cause: error });
+  }
+  return vectorOf(body, status, query);
+}
+
+function vectorOf(body: unknown, status: number, query: string): Sample[] {
+  const answer = body as { status?: string; error?: string; data?: { resultType?: string; result?: Array<{ metric: Record<string, string>; value: [number, string] }> } } | undefined;
+  if (status !== 200 || answer?.status !== 'success') {
+    throw new PrometheusError(`query ${JSON.stringify(query)} failed (HTTP ${status}): ${answer?.error ?? 'not a Prometheus API answer'}`);
+  }
+  if (answer.data?.resultType !== 'vector' || !Array.isArray(answer.data.result)) {
+    throw new PrometheusError(`query ${JSON.stringify(query)} returned ${answer.data?.resultType ?? 'nothing'}, not an instant vector`);
+  }
+  return answer.data.result.map((series) => ({ labels: series.metric, value: Number(series.value[1]) }));
+}

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMeshgate } from '../e2e/meshgate-cli.ts';
+import { startReceiver } from '../notify/webhook-receiver.ts';
+import { type RunningPrometheus, startPrometheus } from './prometheus-fixture.ts';
+import { type Scenario, type ServiceTraffic, openMetrics, scenarioEnd } from './traffic-data.ts';
+
+const service = (namespace: string, name: string, change: Partial<ServiceTraffic> = {}): ServiceTraffic => ({ namespace, service: name, rps: 2, errorShare: 0.002, medianMs: 20, ...change });
+const healthy = [service('ns-a', 'web'), service('ns-b', 'api'), service('ns-c', 'shop')];
+
+/** One stretch of time each, in this order; the judge picks one with --at. */
+const scenarios: Scenario[] = [
+  { name: 'healthy', reference: healthy, candidate: healthy },
+  { name: '5xx spike', reference: healthy, candidate: [service('ns-a', 'web', { errorShare: 0.1 }), healthy[1]!, healthy[2]!] },
+  { name: 'latency rise', reference: healthy, candidate: [healthy[0]!, service('ns-b', 'api', { medianMs: 80 }), healthy[2]!] },
+  { name: 'vanished host', reference: healthy, candidate: healthy.slice(0, 2) },
+  { name: 'too little traffic', reference: healthy.map((s) => ({ ...s, rps: 0.01 })), candidate: healthy.map((s) => ({ ...s, rps: 0.01 })) },
+];
+
+// Four hours back: inside the TSDB's retention, outside its head block.
+const start = Math.floor(Date.now() / 3_600_000) * 3600 - 4 * 3600;
+let prometheus: RunningPrometheus;
+
+beforeAll(async () => {
+  prometheus = await startPrometheus(openMetrics(scenarios, start));
+}, 120_000);
+
+afterAll(async () => {
+  await prometheus?.stop();
+});
+
+interface JudgeJson {
+  verdict: string;
+  reasons: Array<{ subject: string; message: string }>;
+  keys: Array<{ key: string; candidate: { requests: number }; reference: { requests: number } }>;
+}
+
+async function judge(index: number, extra: string[] = []) {
+  const at = scenarioEnd(start, index).toISOString();
+  const result = await runMeshgate(['judge', '--prometheus', prometheus.url, '--window', '10m', '--at', at, '--json', ...extra]);
+  return { ...result, json: result.exitCode === 2 ? undefined : (JSON.parse(result.stdout) as JudgeJson) };
+}
+
+describe('meshgate judge against a real Prometheus', () => {
+  it('passes a healthy window, judging every Service by its real metric names', async () => {
+    const { exitCode, json, stderr } = await judge(0);
+    expect(json?.reasons, stderr).toEqual([]);
+    expect(json?.verdict).toBe('pass');
+    expect(exitCode).toBe(0);
+    expect(json?.keys.map((key) => key.key)).toEqual(['(total)', 'ns-a/web', 'ns-b/api', 'ns-c/shop']);
+    // 2 req/s over 10 minutes, as increase() extrapolates it.
+    for (const key of json!.keys.slice(1)) expect(key.candidate.requests).toBeGreaterThan(1100);
+  });
+
+  it('fails a 5xx spike on one Service', async () => {
+    const { exitCode, json } = await judge(1);
+    expect(exitCode).toBe(1);
+    expect(json?.verdict).toBe('fail');
+    expect(json?.reasons.filter((reason) => reason.subject === 'ns-a/web').map((reason) => reason.message)).toEqual([
+      expect.stringMatching(/^5xx ratio 10\.00 % over the 5\.00 % ceiling/),
+      expect.stringMatching(/^5xx ratio 10\.00 % vs 0\.20 % on the reference \(two-proportion z-test/),
+    ]);
+    expect(json?.reasons.some((reason) => reason.subject === 'ns-b/api' || reason.subject === 'ns-c/shop')).toBe(false);
+  });
+
+  it('fails a latency rise on one Service', async () => {
+    const { exitCode, json } = await judge(2);
+    expect(exitCode).toBe(1);
+    const api = json?.reasons.filter((reason) => reason.subject === 'ns-b/api').map((reason) => reason.message) ?? [];
+    expect(api.some((message) => /^p95 .* vs .* on the reference \(budget/.test(message))).toBe(true);
+    expect(json?.reasons.some((reason) => reason.subject === 'ns-a/web' || reason.subject === 'ns-c/shop')).toBe(false);
+  });
+
+  it('fails when a host\'s traffic vanished behind the candidate', async () => {
+    const { exitCode, json } = await judge(3);
+    expect(exitCode).toBe(1);
+    expect(json?.reasons).toContainEqual({ subject: 'ns-c/shop', message: expect.stringMatching(/^traffic vanished: \d+ requests on the reference, none on the candidate$/) });
+  });
+
+  it('is inconclusive on too little traffic', async () => {
+    const { exitCode, json } = await judge(4);
+    expect(exitCode).toBe(1);
+    expect(json?.verdict).toBe('inconclusive');
+    expect(json?.reasons[0]?.message).toMatch(/^too little traffic to judge/);
+  });
+
+  it('exits 2 naming the problem when Prometheus refuses a query of an overridden queries file', async () => {
+    const { exitCode, stderr } = await judge(0, ['--queries', 'tests/judge/broken-queries.yaml']);
+    expect(exitCode).toBe(2);
+    expect(stderr).toMatch(/E_PROMETHEUS.*failed \(HTTP 400\)/);
+  });
+});
+
+describe('meshgate judge --notify-webhook', () => {
+  it('posts the verdict to the receiver (Slack JSON)', async () => {
+    const receiver = await startReceiver();
+    try {
+      const { exitCode } = await judge(1, ['--notify-webhook', receiver.url]);
+      expect(exitCode).toBe(1);
+      expect(receiver.bodies).toEqual([{ text: expect.stringMatching(/^\*meshgate judge: FAIL \(exit 1\)\*\n• ns-a\/web: 5xx ratio/) }]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it.each([
+    ['passes', 0, 0],
+    ['fails', 1, 1],
+  ])('%s with the same exit code when the receiver answers 500', async (_name, index, expected) => {
+    const receiver = await startReceiver(500);
+    try {
+      const { exitCode, stderr } = await judge(index, ['--notify-webhook', receiver.url, '--notify-format', 'dingtalk']);
+      expect(exitCode).toBe(expected);
+      expect(stderr).toMatch(/notification to http:\/\/127\.0\.0\.1:\d+\/… refused \(HTTP 500\); the verdict stands/);
+      expect(receiver.bodies).toEqual([{ msgtype: 'markdown', markdown: expect.objectContaining({ title: expect.stringMatching(/^meshgate judge/) }) }]);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
