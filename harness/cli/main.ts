@@ -8,6 +8,7 @@ import { fixtureCommand } from './fixture-command.ts';
 import { checkTimeoutOverrides } from '../timeouts.ts';
 import { interruptSignal } from './interrupt.ts';
 import { judgeCommand } from './judge-command.ts';
+import { manifestsCommand } from './manifests-command.ts';
 import { downCommand, upCommand } from './up-down-commands.ts';
 import { watchCommand } from './watch-command.ts';
 
@@ -23,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nStart with `meshgate validate`: the embedded local environment (nginx on loopback), all suites, a verdict.\nExit codes: 0 pass, 1 gate failed, 2 meshgate could not do its job.');
-  for (const command of [validateCommand, upCommand, runCommand, downCommand, watchCommand, judgeCommand, baselineCommand, fixtureCommand, doctorCommand]) {
+  for (const command of [validateCommand, upCommand, runCommand, downCommand, watchCommand, judgeCommand, baselineCommand, fixtureCommand, doctorCommand, manifestsCommand]) {
     program.addCommand(command(context).exitOverride());
   }
   try {

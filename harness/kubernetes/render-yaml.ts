@@ -1,5 +1,4 @@
 import { stringify } from 'yaml';
-import type { KubeObject } from './objects.ts';
 
 /**
  * Objects as one multi-document YAML stream, in the given order, as
@@ -7,6 +6,6 @@ import type { KubeObject } from './objects.ts';
  * reads (and diffs) as one line; multi-line snippets become literal blocks; a value
  * shared by two routes is written out twice rather than as a YAML alias.
  */
-export function renderManifests(objects: readonly KubeObject[]): string {
+export function renderManifests(objects: readonly object[]): string {
   return objects.map((object) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
 }

@@ -21,7 +21,8 @@ export function validateObjects(objects: readonly unknown[], runId: string): Kub
   return parsed;
 }
 
-function issueError(object: unknown, index: number, issue: z.core.$ZodIssue): ManifestError {
+/** A zod issue of object number `index` as a ManifestError naming the object and the field. */
+export function issueError(object: unknown, index: number, issue: z.core.$ZodIssue, expectedKinds: readonly string[] = kinds): ManifestError {
   const path = [...issue.path];
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
@@ -31,7 +32,7 @@ function issueError(object: unknown, index: number, issue: z.core.$ZodIssue): Ma
     // A record key (a label key, a header name) is the bad field; its own issue says why.
     message = `${issue.issues[0]?.message ?? message} (a key)`;
   } else if (path.length === 1 && path[0] === 'kind') {
-    message = `unknown kind ${JSON.stringify(field(object, 'kind'))} (expected ${kinds.join(', ')})`;
+    message = `unknown kind ${JSON.stringify(field(object, 'kind'))} (expected ${expectedKinds.join(', ')})`;
   }
   return new ManifestError(describeRaw(object, index), fieldPath(path), message);
 }
