@@ -44,6 +44,8 @@ const defaults = {
   installStepMs: 600_000,
   /** A short cluster command: kind get clusters, istioctl version, docker info. */
   clusterCommandMs: 60_000,
+  /** Every local load worker process up and ready for its spec (a busy machine starts them slowly). */
+  loadWorkersStartMs: 120_000,
   /** One Prometheus HTTP API query (`meshgate judge`), from connect to the last byte of the answer. */
   prometheusQueryMs: 30_000,
   /** One notification POST (--notify-webhook); a slow receiver never holds the verdict longer. */

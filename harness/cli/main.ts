@@ -9,6 +9,7 @@ import { checkTimeoutOverrides } from '../timeouts.ts';
 import { interruptSignal } from './interrupt.ts';
 import { judgeCommand } from './judge-command.ts';
 import { manifestsCommand } from './manifests-command.ts';
+import { loadWorkerCommand } from './load-worker-command.ts';
 import { downCommand, upCommand } from './up-down-commands.ts';
 import { watchCommand } from './watch-command.ts';
 
@@ -24,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nStart with `meshgate validate`: the embedded local environment (nginx on loopback), all suites, a verdict.\nExit codes: 0 pass, 1 gate failed, 2 meshgate could not do its job.');
-  for (const command of [validateCommand, upCommand, runCommand, downCommand, watchCommand, judgeCommand, baselineCommand, fixtureCommand, doctorCommand, manifestsCommand]) {
+  for (const command of [validateCommand, upCommand, runCommand, downCommand, watchCommand, judgeCommand, baselineCommand, fixtureCommand, doctorCommand, manifestsCommand, loadWorkerCommand]) {
     program.addCommand(command(context).exitOverride());
   }
   try {

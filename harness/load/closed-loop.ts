@@ -11,6 +11,8 @@ export interface ClosedLoopOptions {
   warmupMs: number;
   durationMs: number;
   signal?: AbortSignal;
+  /** Keep each window's histogram in the result (load workers send them back to be merged). */
+  keepWindowHistograms?: boolean;
 }
 
 /**
@@ -42,5 +44,5 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoadRes
     for (const session of sessions) session.close();
     driver.close();
   }
-  return recorder.result(driver.protocol, concurrency);
+  return recorder.result(driver.protocol, concurrency, undefined, options.keepWindowHistograms);
 }

@@ -37,6 +37,8 @@ export interface LoadResult {
   windows: LoadWindow[];
   /** The whole-run latency histogram (µs), HdrHistogram compressed base64: mergeable across runs. */
   histogram: string;
+  /** Each window's histogram, encoded alike, when asked for: load workers send them so windows merge exactly. */
+  windowHistograms?: string[];
 }
 
 /** The load result a performance case (or a baseline's copy of it) left in its measurements, if any. */
@@ -46,7 +48,7 @@ export function loadResultOf(holder: { measurements?: Record<string, unknown> })
 }
 
 /** Latencies from 1 µs to 60 s at 3 significant digits: sub-millisecond gateway overheads stay visible. */
-function newHistogram(): Histogram {
+export function newHistogram(): Histogram {
   return build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
 }
 
@@ -83,7 +85,8 @@ export class LoadRecorder {
     }
   }
 
-  result(protocol: LoadDriver['protocol'], concurrency: number, targetRate?: number): LoadResult {
+  /** The run's result; `keepWindowHistograms` adds every window's encoded histogram (load workers). */
+  result(protocol: LoadDriver['protocol'], concurrency: number, targetRate?: number, keepWindowHistograms = false): LoadResult {
     const whole = newHistogram();
     for (const window of this.windows) if (window) whole.add(window.histogram);
     const errors = this.windows.reduce((sum, window) => sum + (window?.errors ?? 0), 0);
@@ -112,6 +115,7 @@ export class LoadRecorder {
         p99Us: window?.histogram.getValueAtPercentile(99) ?? 0,
       })),
       histogram: encodeIntoCompressedBase64(whole),
+      ...(keepWindowHistograms ? { windowHistograms: Array.from(this.windows, (window) => encodeIntoCompressedBase64(window?.histogram ?? newHistogram())) } : {}),
     };
   }
 }

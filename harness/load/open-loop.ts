@@ -13,6 +13,8 @@ export interface OpenLoopOptions {
   warmupMs: number;
   durationMs: number;
   signal?: AbortSignal;
+  /** Keep each window's histogram in the result (load workers send them back to be merged). */
+  keepWindowHistograms?: boolean;
 }
 
 /** Scheduler tick: exchanges due within it are started together, ms. */
@@ -51,7 +53,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult>
     sessions.close();
     driver.close();
   }
-  return recorder.result(driver.protocol, options.maxSessions, rate);
+  return recorder.result(driver.protocol, options.maxSessions, rate, options.keepWindowHistograms);
 }
 
 /** Up to `max` sessions made on demand; callers beyond them wait in order for a free one. */
