@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { resolveScenario } from '../scenario/resolve.ts';
 import { selectSuites } from '../runner/run-suites.ts';
 import type { CommandContext } from './command-context.ts';
@@ -9,6 +9,7 @@ import { type SessionOptions, runSession } from './run-session.ts';
 import { type EnvironmentFlags, startEnvironment } from './start-environment.ts';
 import { join } from 'node:path';
 import { type NotifyFlags, addNotifyOptions, notify } from './notify-options.ts';
+import { LOAD_WORKERS_VARIABLE, parseLoadWorkers } from '../load/workers/worker-count.ts';
 
 interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags> {
   reports: string;
@@ -18,6 +19,7 @@ interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags> {
   target: string;
   baseline?: string;
   compareTarget?: string;
+  loadWorkers?: number;
 }
 
 /** What validate and run check before anything starts, so bad input costs nothing (exit 2). */
@@ -28,7 +30,11 @@ interface Prepared {
   compareTarget: SessionOptions['compareTarget'];
 }
 
+/** --load-workers: spread each load over N local processes (they reach the suites' processes by environment). */
+const loadWorkersOption = () => new Option('--load-workers <n>', 'run each load as N worker processes that start together; their histograms merge exactly').argParser(parseLoadWorkers).env(LOAD_WORKERS_VARIABLE);
+
 async function prepare(suites: string[], flags: SessionFlags): Promise<Prepared> {
+  if (flags.loadWorkers !== undefined) process.env[LOAD_WORKERS_VARIABLE] = String(flags.loadWorkers);
   return {
     runId: checkRunId(flags.runId ?? newRunId()),
     suites: await selectSuites(suites),
@@ -73,6 +79,7 @@ export function validateCommand(context: CommandContext): Command {
     .addOption(sharedOptions.httpPort())
     .addOption(sharedOptions.httpsPort())
     .addOption(sharedOptions.json())
+    .addOption(loadWorkersOption())
     .addHelpText('after', '\nExit codes: 0 pass, 1 the gate failed (or could not decide), 2 meshgate could not do its job (bad input, environment would not start, interrupted).')
     .action(async (suites: string[], flags: SessionFlags) => {
       const prepared = await prepare(suites, flags);
@@ -107,6 +114,7 @@ export function runCommand(context: CommandContext): Command {
     .addOption(sharedOptions.reports())
     .addOption(sharedOptions.runId())
     .addOption(sharedOptions.json())
+    .addOption(loadWorkersOption())
     .action(async (suites: string[], flags: SessionFlags) => {
       const prepared = await prepare(suites, flags);
       context.exitCode = await session(context, 'run', flags, prepared, await readTarget(flags.target));

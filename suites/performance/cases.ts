@@ -5,6 +5,8 @@ import { runClosedLoop } from '../../harness/load/closed-loop.ts';
 import { type LoadDriver, type LoadTarget, grpcUnaryDriver, httpDriver, websocketDriver } from '../../harness/load/load-driver.ts';
 import type { LoadResult } from '../../harness/load/load-recorder.ts';
 import { runOpenLoop } from '../../harness/load/open-loop.ts';
+import { runLocalWorkers } from '../../harness/load/workers/local-workers.ts';
+import { loadWorkersInForce } from '../../harness/load/workers/worker-count.ts';
 import { cpuSplit, pinThisProcess } from '../../harness/process/cpu-pinning.ts';
 import type { ResolvedApp } from '../../harness/scenario/resolve.ts';
 import { type ProbeContext, defineCase } from '../../harness/suite/gateway-case.ts';
@@ -22,16 +24,17 @@ interface LoadSubject {
 
 /** Which load targets a protocol applies to, and its client. */
 interface LoadProtocol {
+  name: 'http' | 'grpc' | 'websocket';
   features: Feature[];
   applies: (app: ResolvedApp) => boolean;
   driver: (target: LoadTarget) => LoadDriver;
 }
 
 const protocols = {
-  http: { features: ['load'], applies: (app) => app.backendProtocol === 'HTTP', driver: httpDriver },
+  http: { name: 'http', features: ['load'], applies: (app) => app.backendProtocol === 'HTTP', driver: httpDriver },
   // gRPC through ingress-nginx needs TLS at the edge (it has no h2c listener).
-  grpc: { features: ['load', 'grpc'], applies: (app) => app.backendProtocol === 'GRPC' && app.tls !== null, driver: grpcUnaryDriver },
-  websocket: { features: ['load', 'websocket'], applies: (app) => app.backendProtocol === 'WS', driver: websocketDriver },
+  grpc: { name: 'grpc', features: ['load', 'grpc'], applies: (app) => app.backendProtocol === 'GRPC' && app.tls !== null, driver: grpcUnaryDriver },
+  websocket: { name: 'websocket', features: ['load', 'websocket'], applies: (app) => app.backendProtocol === 'WS', driver: websocketDriver },
 } satisfies Record<string, LoadProtocol>;
 
 function loadTargets(target: LoadedTarget, protocol: LoadProtocol): ResolvedApp[] {
@@ -74,8 +77,12 @@ function loadCase(id: string, description: string, protocol: LoadProtocol, level
     probe: async ({ app, level }, context: ProbeContext, measurements) => {
       const { durationSeconds, warmupSeconds } = context.target.resolved.performance;
       const timing = { warmupMs: warmupSeconds * 1000, durationMs: durationSeconds * 1000, signal: context.signal };
-      const load = (gateway: GatewayAddress) =>
-        run(protocol.driver({ gateway, scheme: preferredScheme(app), host: app.host, expectBackend: app.id }), level, timing);
+      const loadTarget = (gateway: GatewayAddress): LoadTarget => ({ gateway, scheme: preferredScheme(app), host: app.host, expectBackend: app.id });
+      // --load-workers N: N processes share the level (a closed load at most one session each) and their results merge exactly.
+      const workers = levels === 'concurrency' ? Math.min(loadWorkersInForce(), level) : loadWorkersInForce();
+      const model: 'closed' | 'open' = levels === 'concurrency' ? 'closed' : 'open';
+      const spec = (gateway: GatewayAddress) => ({ version: 1 as const, protocol: protocol.name, model, level, maxSessions: sessionsFor(level), workers, target: loadTarget(gateway), warmupMs: timing.warmupMs, durationMs: timing.durationMs });
+      const load = (gateway: GatewayAddress) => (workers > 1 ? runLocalWorkers(spec(gateway), context.signal) : run(protocol.driver(loadTarget(gateway)), level, timing));
       measurements.pinning = pinLoadGenerator(context.target);
       const result = await measureLoad(load, context.gateway, context.reference, measurements, context.signal);
       return { details: { meetsSuccessRate: result.requests > 0 && result.successRate >= minimumSuccessRate } };

@@ -1,0 +1,20 @@
+import { UsageError } from '../../errors.ts';
+
+/** Environment variable carrying --load-workers to the suites' worker processes. */
+export const LOAD_WORKERS_VARIABLE = 'MESHGATE_LOAD_WORKERS';
+
+/** Most load workers one load may be spread over. */
+export const maxLoadWorkers = 64;
+
+/** `--load-workers N`: 1 (one engine in the suite's process, the default) to maxLoadWorkers. */
+export function parseLoadWorkers(value: string): number {
+  const count = Number(value);
+  if (!/^[0-9]+$/.test(value) || count < 1 || count > maxLoadWorkers) throw new UsageError(`not a worker count: ${value} (1-${maxLoadWorkers})`);
+  return count;
+}
+
+/** The worker count in force for this process (set by the CLI for the suites it runs). */
+export function loadWorkersInForce(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env[LOAD_WORKERS_VARIABLE];
+  return value === undefined ? 1 : parseLoadWorkers(value);
+}
