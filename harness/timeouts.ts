@@ -46,6 +46,8 @@ const defaults = {
   clusterCommandMs: 60_000,
   /** Every local load worker process up and ready for its spec (a busy machine starts them slowly). */
   loadWorkersStartMs: 120_000,
+  /** Lead before the load workers' Indexed Job starts measuring: every pod scheduled, its image pulled, running. */
+  loadJobStartMs: 120_000,
   /** One Prometheus HTTP API query (`meshgate judge`), from connect to the last byte of the answer. */
   prometheusQueryMs: 30_000,
   /** One notification POST (--notify-webhook); a slow receiver never holds the verdict longer. */

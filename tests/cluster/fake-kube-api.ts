@@ -25,6 +25,12 @@ export interface FakeKubeOptions {
   podOutcome?: PodOutcome | ((pod: { namespace: string; name: string; command: string[] }) => PodOutcome);
   /** Lists everything whatever the label selector, like a proxy that drops query parameters. */
   ignoreLabelSelectors?: boolean;
+  /**
+   * What the Job controller and kubelet would do with a created Job: run its pods (one per
+   * completion index) and say how each ended. The fake then stores those pods, with the Job
+   * controller's label and index annotation, their logs, and the Job's status.
+   */
+  runJob?: (job: Stored, configMaps: (name: string) => Stored | undefined) => Promise<Array<{ index: number; exitCode: number; log: string }>>;
 }
 
 /** How a probe pod ends: its phase, exit code and log, from its `afterPolls`-th read on. */
@@ -53,6 +59,8 @@ const types = [
   { groupVersion: 'v1', name: 'services', kind: 'Service', namespaced: true },
   { groupVersion: 'v1', name: 'secrets', kind: 'Secret', namespaced: true },
   { groupVersion: 'v1', name: 'pods', kind: 'Pod', namespaced: true },
+  { groupVersion: 'v1', name: 'configmaps', kind: 'ConfigMap', namespaced: true },
+  { groupVersion: 'batch/v1', name: 'jobs', kind: 'Job', namespaced: true },
   { groupVersion: 'apps/v1', name: 'deployments', kind: 'Deployment', namespaced: true },
   { groupVersion: 'networking.k8s.io/v1', name: 'ingresses', kind: 'Ingress', namespaced: true },
   { groupVersion: 'networking.k8s.io/v1', name: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true },
@@ -128,6 +136,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       const updated = done ? replicas : Math.max(0, replicas - 1);
       return { ...object, status: { observedGeneration: 1, replicas, updatedReplicas: updated, availableReplicas: done ? replicas : 0 } };
     }
+    if (type.name === 'pods' && object.status) return object;
     if (type.name === 'pods') {
       const outcome = podOutcomeOf(object);
       const seen = polls.pods.get(object.metadata.name) ?? 0;
@@ -177,7 +186,32 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     }
     const existed = objects.has(key);
     objects.set(key, { ...body, metadata: { ...body.metadata, generation: 1 } });
+    if (!existed && target.type.name === 'jobs') startJob(objects.get(key)!);
     send(response, existed ? 200 : 201, objects.get(key));
+  }
+
+  const podLogs = new Map<string, string>();
+
+  function startJob(job: Stored): void {
+    const namespace = job.metadata.namespace ?? '';
+    const configMap = (name: string) => objects.get(`v1/configmaps/${namespace}/${name}`);
+    void options.runJob?.(job, configMap).then((pods) => {
+      const jobKey = `batch/v1/jobs/${namespace}/${job.metadata.name}`;
+      if (!objects.has(jobKey)) return;
+      const template = (job.spec as { template: { metadata: { labels: Record<string, string> } } }).template;
+      for (const pod of pods) {
+        const name = `${job.metadata.name}-${pod.index}-x7k2p`;
+        const labels = { ...template.metadata.labels, 'batch.kubernetes.io/job-name': job.metadata.name, 'job-name': job.metadata.name };
+        const phase = pod.exitCode === 0 ? 'Succeeded' : 'Failed';
+        objects.set(`v1/pods/${namespace}/${name}`, {
+          apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels, annotations: { 'batch.kubernetes.io/job-completion-index': String(pod.index) } } as Stored['metadata'],
+          status: { phase, containerStatuses: [{ name: 'load-worker', state: { terminated: { exitCode: pod.exitCode } } }] },
+        });
+        podLogs.set(`${namespace}/${name}`, pod.log);
+      }
+      const succeeded = pods.filter((pod) => pod.exitCode === 0).length;
+      objects.set(jobKey, { ...objects.get(jobKey)!, status: { succeeded, failed: pods.length - succeeded } });
+    });
   }
 
   function remove(target: Route & { type: ResourceType; name: string }, response: ServerResponse): void {
@@ -219,7 +253,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     if (request.method === 'GET') {
       const object = objects.get(key);
       if (!object) return send(response, 404, statusBody(404, 'NotFound', `${named.type.name} "${named.name}" not found`));
-      if (named.subresource === 'log') return send(response, 200, podOutcomeOf(object)?.log ?? '');
+      if (named.subresource === 'log') return send(response, 200, podLogs.get(`${named.namespace}/${named.name}`) ?? podOutcomeOf(object)?.log ?? '');
       if (named.type.name === 'pods') polls.pods.set(named.name, (polls.pods.get(named.name) ?? 0) + 1);
       return send(response, 200, withStatus(named.type, object));
     }

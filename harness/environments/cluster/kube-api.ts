@@ -1,4 +1,4 @@
-import { ApiException, AppsV1Api, CoreV1Api, createConfiguration, DiscoveryV1Api, KubeConfig } from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, BatchV1Api, CoreV1Api, createConfiguration, DiscoveryV1Api, KubeConfig } from '@kubernetes/client-node';
 import { KubernetesObjectApi, PatchStrategy, ServerConfiguration, VersionApi } from '@kubernetes/client-node';
 import type { Configuration, KubernetesObject, Middleware, V1ObjectMeta } from '@kubernetes/client-node';
 import { EnvironmentError, errorMessage, InputFileError, MeshgateError, UsageError } from '../../errors.ts';
@@ -28,6 +28,8 @@ export interface KubeApi {
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
   readonly discovery: DiscoveryV1Api;
+  /** Jobs (the load workers' Indexed Job). */
+  readonly batch: BatchV1Api;
   /**
    * Server-side applies `objects` in order (field manager `meshgate`, force). Before the
    * first write it refuses, naming each one, objects that exist without this run's label,
@@ -158,6 +160,7 @@ class ClusterKubeApi implements KubeApi {
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
   readonly discovery: DiscoveryV1Api;
+  readonly batch: BatchV1Api;
   private readonly objects: KubernetesObjectApi;
   private readonly version: VersionApi;
 
@@ -168,6 +171,7 @@ class ClusterKubeApi implements KubeApi {
     this.core = new CoreV1Api(configuration);
     this.apps = new AppsV1Api(configuration);
     this.discovery = new DiscoveryV1Api(configuration);
+    this.batch = new BatchV1Api(configuration);
     this.objects = new KubernetesObjectApi(configuration);
     this.version = new VersionApi(configuration);
   }
