@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { freePort } from '../../harness/net/ports.ts';
 import { startChildProcess } from '../../harness/process/child-process.ts';
-import { waitUntil } from '../../harness/wait.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface RunningPrometheus {
   url: string;
@@ -18,6 +18,19 @@ const readyMs = 60_000;
 async function requireTool(tool: string): Promise<void> {
   const found = await execa('sh', ['-c', `command -v ${tool}`], { reject: false });
   if (found.exitCode !== 0) throw new Error(`${tool} is not installed: apt-get install -y prometheus (.ci/run installs it)`);
+}
+
+/** Polls Prometheus' readiness endpoint (prometheus.io/docs/prometheus/latest/management_api/) within readyMs. */
+async function untilReady(url: string): Promise<void> {
+  const deadline = Date.now() + readyMs;
+  let last = 'no answer';
+  for (let attempt = 0; attempt < 1000 && Date.now() < deadline; attempt++) {
+    const status = await fetch(url).then((response) => response.status, (error: unknown) => String(error));
+    if (status === 200) return;
+    last = String(status);
+    await sleep(100);
+  }
+  throw new Error(`Prometheus not ready at ${url} within ${readyMs} ms (last: ${last})`);
 }
 
 /**
@@ -46,10 +59,7 @@ export async function startPrometheus(openMetrics: string): Promise<RunningProme
       await rm(dir, { recursive: true, force: true });
     };
     try {
-      await waitUntil('Prometheus to be ready', `${url}/-/ready`, readyMs, async () => {
-        const response = await fetch(`${url}/-/ready`);
-        if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
-      });
+      await untilReady(`${url}/-/ready`);
     } catch (error) {
       await stop();
       throw error;
