@@ -3,13 +3,14 @@ import { resolveScenario } from '../scenario/resolve.ts';
 import { selectSuites } from '../runner/run-suites.ts';
 import type { CommandContext } from './command-context.ts';
 import { type LoadedTarget, readTarget } from '../target.ts';
-import { checkRunId, addClusterOptions, newRunId, sharedOptions } from './options.ts';
+import { checkRunId, addClusterOptions, newRunId, parseGatewayEndpoint, sharedOptions } from './options.ts';
 import { readBaseline } from '../gate/baseline.ts';
 import { type SessionOptions, runSession } from './run-session.ts';
 import { type EnvironmentFlags, startEnvironment } from './start-environment.ts';
 import { join } from 'node:path';
 import { type NotifyFlags, addNotifyOptions, notify } from './notify-options.ts';
 import { LOAD_WORKERS_VARIABLE, parseLoadWorkers } from '../load/workers/worker-count.ts';
+import { loadWorkerVariables } from '../load/workers/spread-load.ts';
 
 interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags> {
   reports: string;
@@ -20,6 +21,9 @@ interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags> {
   baseline?: string;
   compareTarget?: string;
   loadWorkers?: number;
+  loadWorkerImage?: string;
+  loadGateway?: ReturnType<typeof parseGatewayEndpoint>;
+  loadReferenceGateway?: ReturnType<typeof parseGatewayEndpoint>;
 }
 
 /** What validate and run check before anything starts, so bad input costs nothing (exit 2). */
@@ -31,10 +35,21 @@ interface Prepared {
 }
 
 /** --load-workers: spread each load over N local processes (they reach the suites' processes by environment). */
-const loadWorkersOption = () => new Option('--load-workers <n>', 'run each load as N worker processes that start together; their histograms merge exactly').argParser(parseLoadWorkers).env(LOAD_WORKERS_VARIABLE);
+const addLoadWorkersOptions = (command: Command): Command => loadWorkersOptions().reduce((into, option) => into.addOption(option), command);
+const loadWorkersOptions = () => [
+  new Option('--load-workers <n>', 'run each load as N workers that start together (local processes; in a cluster an Indexed Job of meshgate pods); their histograms merge exactly').argParser(parseLoadWorkers).env(LOAD_WORKERS_VARIABLE),
+  new Option('--load-worker-image <image>', 'cluster: meshgate\'s image (the repository\'s Dockerfile) for the load pods').env(loadWorkerVariables.image),
+  new Option('--load-gateway <address[:http:https]>', 'cluster: where the load pods reach the gateway under test, e.g. istio-ingressgateway.istio-system.svc').argParser(parseGatewayEndpoint).env(loadWorkerVariables.gateway),
+  new Option('--load-reference-gateway <address[:http:https]>', 'cluster: where the load pods reach the live A/B reference').argParser(parseGatewayEndpoint).env(loadWorkerVariables.referenceGateway),
+];
 
 async function prepare(suites: string[], flags: SessionFlags): Promise<Prepared> {
+  // The suites run in worker processes: --load-workers and its cluster settings reach them by environment.
   if (flags.loadWorkers !== undefined) process.env[LOAD_WORKERS_VARIABLE] = String(flags.loadWorkers);
+  if (flags.loadWorkerImage !== undefined) process.env[loadWorkerVariables.image] = flags.loadWorkerImage;
+  for (const [flag, variable] of [[flags.loadGateway, loadWorkerVariables.gateway], [flags.loadReferenceGateway, loadWorkerVariables.referenceGateway]] as const) {
+    if (flag !== undefined) process.env[variable] = `${flag.address}:${flag.httpPort}:${flag.httpsPort}`;
+  }
   return {
     runId: checkRunId(flags.runId ?? newRunId()),
     suites: await selectSuites(suites),
@@ -66,7 +81,7 @@ function session(context: CommandContext, command: string, flags: SessionFlags, 
 
 /** `validate`: up, run every (or the chosen) suite, gate, down. The cutover script's call. */
 export function validateCommand(context: CommandContext): Command {
-  return addNotifyOptions(addClusterOptions(new Command('validate')))
+  return addLoadWorkersOptions(addNotifyOptions(addClusterOptions(new Command('validate'))))
     .description('start an environment, run the suites through its gateway, gate the results, stop everything')
     .argument('[suites...]', 'suites to run (default: all): multi-tenant, protocols, ssl, cors, performance')
     .addOption(sharedOptions.env())
@@ -79,7 +94,6 @@ export function validateCommand(context: CommandContext): Command {
     .addOption(sharedOptions.httpPort())
     .addOption(sharedOptions.httpsPort())
     .addOption(sharedOptions.json())
-    .addOption(loadWorkersOption())
     .addHelpText('after', '\nExit codes: 0 pass, 1 the gate failed (or could not decide), 2 meshgate could not do its job (bad input, environment would not start, interrupted).')
     .action(async (suites: string[], flags: SessionFlags) => {
       const prepared = await prepare(suites, flags);
@@ -104,7 +118,7 @@ export function validateCommand(context: CommandContext): Command {
 
 /** `run`: the suites against any gateway a target file describes, whoever started it. */
 export function runCommand(context: CommandContext): Command {
-  return new Command('run')
+  return addLoadWorkersOptions(new Command('run'))
     .description('run suites against the gateway a target file describes (from `meshgate up`, or written by hand)')
     .argument('[suites...]', 'suites to run (default: all)')
     .addOption(sharedOptions.target())
@@ -114,7 +128,6 @@ export function runCommand(context: CommandContext): Command {
     .addOption(sharedOptions.reports())
     .addOption(sharedOptions.runId())
     .addOption(sharedOptions.json())
-    .addOption(loadWorkersOption())
     .action(async (suites: string[], flags: SessionFlags) => {
       const prepared = await prepare(suites, flags);
       context.exitCode = await session(context, 'run', flags, prepared, await readTarget(flags.target));

@@ -5,7 +5,7 @@ import { runClosedLoop } from '../../harness/load/closed-loop.ts';
 import { type LoadDriver, type LoadTarget, grpcUnaryDriver, httpDriver, websocketDriver } from '../../harness/load/load-driver.ts';
 import type { LoadResult } from '../../harness/load/load-recorder.ts';
 import { runOpenLoop } from '../../harness/load/open-loop.ts';
-import { runLocalWorkers } from '../../harness/load/workers/local-workers.ts';
+import { spreadLoad } from '../../harness/load/workers/spread-load.ts';
 import { loadWorkersInForce } from '../../harness/load/workers/worker-count.ts';
 import { cpuSplit, pinThisProcess } from '../../harness/process/cpu-pinning.ts';
 import type { ResolvedApp } from '../../harness/scenario/resolve.ts';
@@ -82,7 +82,8 @@ function loadCase(id: string, description: string, protocol: LoadProtocol, level
       const workers = levels === 'concurrency' ? Math.min(loadWorkersInForce(), level) : loadWorkersInForce();
       const model: 'closed' | 'open' = levels === 'concurrency' ? 'closed' : 'open';
       const spec = (gateway: GatewayAddress) => ({ version: 1 as const, protocol: protocol.name, model, level, maxSessions: sessionsFor(level), workers, target: loadTarget(gateway), warmupMs: timing.warmupMs, durationMs: timing.durationMs });
-      const load = (gateway: GatewayAddress) => (workers > 1 ? runLocalWorkers(spec(gateway), context.signal) : run(protocol.driver(loadTarget(gateway)), level, timing));
+      const load = (gateway: GatewayAddress) =>
+        workers > 1 ? spreadLoad(context.target, spec(gateway), gateway !== context.gateway, context.signal) : run(protocol.driver(loadTarget(gateway)), level, timing);
       measurements.pinning = pinLoadGenerator(context.target);
       const result = await measureLoad(load, context.gateway, context.reference, measurements, context.signal);
       return { details: { meetsSuccessRate: result.requests > 0 && result.successRate >= minimumSuccessRate } };

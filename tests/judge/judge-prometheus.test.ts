@@ -96,7 +96,7 @@ describe('meshgate judge --notify-webhook', () => {
     try {
       const { exitCode } = await judge(1, ['--notify-webhook', receiver.url]);
       expect(exitCode).toBe(1);
-      expect(receiver.bodies).toEqual([{ text: expect.stringMatching(/^\*meshgate judge: FAIL \(exit 1\)\*\n• ns-a\/web: 5xx ratio/) }]);
+      expect(receiver.bodies).toEqual([{ text: expect.stringMatching(/^\*meshgate judge: FAIL \(exit 1\)\*\n• \(total\): 5xx ratio[^\n]*\n• ns-a\/web: 5xx ratio 10\.00 % over the 5\.00 % ceiling/) }]);
     } finally {
       await receiver.close();
     }

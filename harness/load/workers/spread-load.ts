@@ -1,0 +1,35 @@
+import { parseGatewayEndpoint } from '../../cli/options.ts';
+import { connectKube } from '../../environments/cluster/kube-api.ts';
+import { runLoadJob } from '../../environments/cluster/load-job.ts';
+import { UsageError } from '../../errors.ts';
+import type { Target } from '../../target.ts';
+import type { LoadResult } from '../load-recorder.ts';
+import type { LoadSpec } from './load-spec.ts';
+import { runLocalWorkers } from './local-workers.ts';
+
+/** Variables carrying the cluster settings of --load-workers to the suites' processes. */
+export const loadWorkerVariables = {
+  /** meshgate's image for the Indexed Job's pods. */
+  image: 'MESHGATE_LOAD_WORKER_IMAGE',
+  /** Where pods reach the gateway under test, ADDRESS[:HTTP:HTTPS]. */
+  gateway: 'MESHGATE_LOAD_GATEWAY',
+  /** Where pods reach a live A/B reference gateway. */
+  referenceGateway: 'MESHGATE_LOAD_REFERENCE_GATEWAY',
+} as const;
+
+/**
+ * Runs a load spread over `spec.workers`: local worker processes, or in a cluster
+ * environment an Indexed Job of meshgate pods next to the gateway, which reach it at the
+ * in-cluster address given for the candidate (`reference` false) or the reference.
+ */
+export function spreadLoad(target: Target, spec: Omit<LoadSpec, 'startAt'>, reference: boolean, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<LoadResult> {
+  if (!target.cluster) return runLocalWorkers(spec, signal);
+  const image = env[loadWorkerVariables.image];
+  const variable = reference ? loadWorkerVariables.referenceGateway : loadWorkerVariables.gateway;
+  const address = env[variable];
+  if (!image || !address) throw new UsageError(`--load-workers in a cluster needs --load-worker-image and --load-gateway${reference ? ' and --load-reference-gateway' : ''} (where the pods reach the gateway)`);
+  const inCluster = parseGatewayEndpoint(address);
+  const kube = connectKube({ kubeconfig: target.cluster.kubeconfig ?? undefined, context: target.cluster.context ?? undefined });
+  const gateway = { ...spec.target.gateway, address: inCluster.address, httpPort: inCluster.httpPort, httpsPort: inCluster.httpsPort };
+  return runLoadJob({ kube, runId: target.runId, image, spec: { ...spec, target: { ...spec.target, gateway } }, signal });
+}
