@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReceiver } from '../notify/webhook-receiver.ts';
 import { meshgateBin, runMeshgate, scratchDir, startLocal } from './meshgate-cli.ts';
 
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
@@ -46,6 +47,18 @@ describe('meshgate watch', () => {
     const result = await child;
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/PASS: \d+ requests, 0 failed/);
+  });
+
+  it('posts its verdict to --notify-webhook, and a refusing receiver leaves the exit code as it was', async () => {
+    const receiver = await startReceiver(503);
+    try {
+      const result = await runMeshgate(['watch', '--target', failing.targetFile, '--duration', '1s', '--notify-webhook', receiver.url]);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toMatch(/refused \(HTTP 503\); the verdict stands/);
+      expect(receiver.bodies).toEqual([{ text: expect.stringMatching(/^\*meshgate watch: FAIL \(exit 1\)\*\n• \d+ requests, \d+ failed/) }]);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('refuses a bad duration', async () => {

@@ -77,7 +77,8 @@ describe('validation catches what would break in the cluster', () => {
 
 /** The README's `meshgate manifests gate ...` call as argv (backslash continuations joined, single quotes kept together). */
 function manifestsCall(text: string): string[] {
-  const call = /^meshgate manifests gate .*?(?= \| kubectl)/ms.exec(text.replaceAll('\\\n', ' '))![0];
+  const section = text.split('### The gate inside the cluster')[1]!;
+  const call = /^meshgate manifests gate [^\n]*?(?= \| kubectl)/m.exec(section.replaceAll('\\\n', ' '))![0];
   return [...call.matchAll(/'([^']*)'|(\S+)/g)].map((match) => match[1] ?? match[2]!).slice(1);
 }
 
