@@ -1,18 +1,17 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { resolveScenario } from '../scenario/resolve.ts';
 import { selectSuites } from '../runner/run-suites.ts';
 import type { CommandContext } from './command-context.ts';
 import { type LoadedTarget, readTarget } from '../target.ts';
-import { checkRunId, addClusterOptions, newRunId, parseGatewayEndpoint, sharedOptions } from './options.ts';
+import { checkRunId, addClusterOptions, newRunId, sharedOptions } from './options.ts';
 import { readBaseline } from '../gate/baseline.ts';
 import { type SessionOptions, runSession } from './run-session.ts';
 import { type EnvironmentFlags, startEnvironment } from './start-environment.ts';
 import { join } from 'node:path';
-import { type NotifyFlags, addNotifyOptions, notify } from './notify-options.ts';
-import { LOAD_WORKERS_VARIABLE, parseLoadWorkers } from '../load/workers/worker-count.ts';
-import { loadWorkerVariables } from '../load/workers/spread-load.ts';
+import { type NotifyFlags, addNotifyOptions, noticeOfReport, notify } from './notify-options.ts';
+import { type LoadWorkersFlags, addLoadWorkersOptions, exportLoadWorkersSettings } from './load-workers-options.ts';
 
-interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags> {
+interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags>, LoadWorkersFlags {
   reports: string;
   runId?: string;
   case?: string;
@@ -20,10 +19,6 @@ interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags> {
   target: string;
   baseline?: string;
   compareTarget?: string;
-  loadWorkers?: number;
-  loadWorkerImage?: string;
-  loadGateway?: ReturnType<typeof parseGatewayEndpoint>;
-  loadReferenceGateway?: ReturnType<typeof parseGatewayEndpoint>;
 }
 
 /** What validate and run check before anything starts, so bad input costs nothing (exit 2). */
@@ -34,22 +29,8 @@ interface Prepared {
   compareTarget: SessionOptions['compareTarget'];
 }
 
-/** --load-workers: spread each load over N local processes (they reach the suites' processes by environment). */
-const addLoadWorkersOptions = (command: Command): Command => loadWorkersOptions().reduce((into, option) => into.addOption(option), command);
-const loadWorkersOptions = () => [
-  new Option('--load-workers <n>', 'run each load as N workers that start together (local processes; in a cluster an Indexed Job of meshgate pods); their histograms merge exactly').argParser(parseLoadWorkers).env(LOAD_WORKERS_VARIABLE),
-  new Option('--load-worker-image <image>', 'cluster: meshgate\'s image (the repository\'s Dockerfile) for the load pods').env(loadWorkerVariables.image),
-  new Option('--load-gateway <address[:http:https]>', 'cluster: where the load pods reach the gateway under test, e.g. istio-ingressgateway.istio-system.svc').argParser(parseGatewayEndpoint).env(loadWorkerVariables.gateway),
-  new Option('--load-reference-gateway <address[:http:https]>', 'cluster: where the load pods reach the live A/B reference').argParser(parseGatewayEndpoint).env(loadWorkerVariables.referenceGateway),
-];
-
 async function prepare(suites: string[], flags: SessionFlags): Promise<Prepared> {
-  // The suites run in worker processes: --load-workers and its cluster settings reach them by environment.
-  if (flags.loadWorkers !== undefined) process.env[LOAD_WORKERS_VARIABLE] = String(flags.loadWorkers);
-  if (flags.loadWorkerImage !== undefined) process.env[loadWorkerVariables.image] = flags.loadWorkerImage;
-  for (const [flag, variable] of [[flags.loadGateway, loadWorkerVariables.gateway], [flags.loadReferenceGateway, loadWorkerVariables.referenceGateway]] as const) {
-    if (flag !== undefined) process.env[variable] = `${flag.address}:${flag.httpPort}:${flag.httpsPort}`;
-  }
+  exportLoadWorkersSettings(flags);
   return {
     runId: checkRunId(flags.runId ?? newRunId()),
     suites: await selectSuites(suites),
@@ -71,11 +52,7 @@ function session(context: CommandContext, command: string, flags: SessionFlags, 
     options: { command, ...flags, suites: prepared.suites, runId: prepared.runId },
     signal: context.signal,
     log: context.log,
-    onReport: (report, exitCode) => {
-      const verdict = report.status === 'interrupted' ? 'interrupted' : report.gate.verdict;
-      const lines = [...report.gate.reasons.slice(0, 20).map((reason) => `${reason.subject}: ${reason.message.split('\n')[0]}`), `reports: ${join(flags.reports, report.runId)}`];
-      return notify(context, { notifyWebhook: flags.notifyWebhook, notifyFormat: flags.notifyFormat ?? 'slack' }, { command, verdict, exitCode, lines });
-    },
+    onReport: (report, exitCode) => notify(context, flags, noticeOfReport(command, report, exitCode, join(flags.reports, report.runId))),
   });
 }
 

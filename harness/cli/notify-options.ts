@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import { type VerdictNotice, type WebhookFormat, postNotice } from '../notify/webhook.ts';
 import type { CommandContext } from './command-context.ts';
+import type { RunReport } from '../reporters/run-report.ts';
 
 /** Flags of a command that notifies. */
 export interface NotifyFlags {
@@ -28,7 +29,14 @@ export function addNotifyOptions(command: Command): Command {
 }
 
 /** Posts the notice when a webhook was given; logs, never throws. */
-export async function notify(context: CommandContext, flags: NotifyFlags, notice: VerdictNotice): Promise<void> {
+export async function notify(context: CommandContext, flags: Partial<NotifyFlags>, notice: VerdictNotice): Promise<void> {
   if (flags.notifyWebhook === undefined) return;
-  if (await postNotice(flags.notifyWebhook, flags.notifyFormat, notice, context.log)) context.log('meshgate: verdict posted to the notification webhook');
+  if (await postNotice(flags.notifyWebhook, flags.notifyFormat ?? 'slack', notice, context.log)) context.log('meshgate: verdict posted to the notification webhook');
+}
+
+/** A run report's verdict (or its interruption), reasons and folder as a notice. */
+export function noticeOfReport(command: string, report: RunReport, exitCode: number, dir: string): VerdictNotice {
+  const verdict = report.status === 'interrupted' ? 'interrupted' : report.gate.verdict;
+  const reasons = report.gate.reasons.slice(0, 20).map((reason) => `${reason.subject}: ${reason.message.split('\n')[0]}`);
+  return { command, verdict, exitCode, lines: [...reasons, `reports: ${dir}`] };
 }

@@ -1,0 +1,33 @@
+import { type Command, Option } from 'commander';
+import { loadWorkerVariables } from '../load/workers/spread-load.ts';
+import { LOAD_WORKERS_VARIABLE, parseLoadWorkers } from '../load/workers/worker-count.ts';
+import { parseGatewayEndpoint } from './options.ts';
+
+/** Flags of --load-workers and its cluster settings. */
+export interface LoadWorkersFlags {
+  loadWorkers?: number;
+  loadWorkerImage?: string;
+  loadGateway?: ReturnType<typeof parseGatewayEndpoint>;
+  loadReferenceGateway?: ReturnType<typeof parseGatewayEndpoint>;
+}
+
+const options = () => [
+  new Option('--load-workers <n>', 'run each load as N workers that start together (local processes; in a cluster an Indexed Job of meshgate pods); their histograms merge exactly').argParser(parseLoadWorkers).env(LOAD_WORKERS_VARIABLE),
+  new Option('--load-worker-image <image>', 'cluster: meshgate\'s image (the repository\'s Dockerfile) for the load pods').env(loadWorkerVariables.image),
+  new Option('--load-gateway <address[:http:https]>', 'cluster: where the load pods reach the gateway under test, e.g. istio-ingressgateway.istio-system.svc').argParser(parseGatewayEndpoint).env(loadWorkerVariables.gateway),
+  new Option('--load-reference-gateway <address[:http:https]>', 'cluster: where the load pods reach the live A/B reference').argParser(parseGatewayEndpoint).env(loadWorkerVariables.referenceGateway),
+];
+
+/** Adds --load-workers and its cluster settings to `command`. */
+export function addLoadWorkersOptions(command: Command): Command {
+  return options().reduce((into, option) => into.addOption(option), command);
+}
+
+/** The suites run in worker processes: --load-workers and its settings reach them by environment. */
+export function exportLoadWorkersSettings(flags: LoadWorkersFlags, env: NodeJS.ProcessEnv = process.env): void {
+  if (flags.loadWorkers !== undefined) env[LOAD_WORKERS_VARIABLE] = String(flags.loadWorkers);
+  if (flags.loadWorkerImage !== undefined) env[loadWorkerVariables.image] = flags.loadWorkerImage;
+  for (const [flag, variable] of [[flags.loadGateway, loadWorkerVariables.gateway], [flags.loadReferenceGateway, loadWorkerVariables.referenceGateway]] as const) {
+    if (flag !== undefined) env[variable] = `${flag.address}:${flag.httpPort}:${flag.httpsPort}`;
+  }
+}
