@@ -2,7 +2,7 @@ import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayAddress } from '../../harness/clients/http-client.ts';
 import { type StartedEchoFixture, startEchoFixture } from '../../harness/fixture/echo-fixture.ts';
-import { newHistogram } from '../../harness/load/load-recorder.ts';
+import { type LoadResult, newHistogram } from '../../harness/load/load-recorder.ts';
 import type { LoadSpec } from '../../harness/load/workers/load-spec.ts';
 import { runLocalWorkers } from '../../harness/load/workers/local-workers.ts';
 import { mergeWorkerResults } from '../../harness/load/workers/merge-workers.ts';
@@ -54,15 +54,22 @@ describe('load workers', () => {
   });
 
   it('N worker processes give the same total as one engine at the same total concurrency, within noise', async () => {
-    // The single engine runs in a process of its own too, so the backend in this process serves both alike.
-    const [workers, engine] = [await runLocalWorkers(spec), (await runLocalWorkers({ ...spec, workers: 1 })).rps];
-    expect(workers.successRate).toBe(1);
-    expect(workers.concurrency).toBe(spec.level);
-    expect(workers.windows).toHaveLength(3);
+    // The single engine runs in a process of its own too, so the backend in this process serves both alike;
+    // the two alternate (one, N, one, N) so that the machine's drift hits both.
+    const rounds: Array<{ one: number; workers: LoadResult }> = [];
+    for (let round = 0; round < 2; round++) rounds.push({ one: (await runLocalWorkers({ ...spec, workers: 1 })).rps, workers: await runLocalWorkers(spec) });
+    const engine = rounds.reduce((sum, round) => sum + round.one, 0);
+    const spread = rounds.reduce((sum, round) => sum + round.workers.rps, 0);
+    for (const { workers } of rounds) {
+      expect(workers.successRate).toBe(1);
+      expect(workers.concurrency).toBe(spec.level);
+      expect(workers.windows).toHaveLength(3);
+    }
     // Between-run drift on a shared 2-core machine reaches tens of percent (docs: performance.md).
-    expect(workers.rps / engine, `workers ${workers.rps.toFixed(0)} req/s, one engine ${engine.toFixed(0)}`).toBeGreaterThan(0.5);
-    expect(workers.rps / engine).toBeLessThan(2);
-  }, 120_000);
+    const figures = rounds.map((round) => `one ${round.one.toFixed(0)}, ${spec.workers} workers ${round.workers.rps.toFixed(0)} req/s`).join('; ');
+    expect(spread / engine, figures).toBeGreaterThan(0.5);
+    expect(spread / engine, figures).toBeLessThan(2);
+  }, 400_000);
 
   it('a worker given a bad spec exits 2 naming the field', async () => {
     const { exitCode, stderr } = await runMeshgate(['load-worker', '--spec', JSON.stringify({ ...spec, level: 1, startAt: Date.now() }), '--index', '0']);
