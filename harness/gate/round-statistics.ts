@@ -129,7 +129,7 @@ interface Evidence {
 }
 
 /** Rounds beyond which "how many more" is not worth saying. */
-const maximumRoundsNeeded = 1000;
+const maximumRoundsNeeded = 200;
 
 function decide(evidence: Evidence): Judgement {
   const { estimate, sd, df, rounds, direction, budget, options } = evidence;
