@@ -16,8 +16,8 @@ beforeAll(async () => {
     const { environment } = await startLocal(scratch.dir, { faults: { latencyMs } });
     started.push(environment);
     const target = environment.target();
-    // 4 rounds x 2 s per side: 8 per-second samples each, enough for the rank test.
-    const scenario = { ...target.scenario, performance: { concurrency: [10], rates: [], durationSeconds: 2, warmupSeconds: 0.5, targets: ['ns-k8x2m9qa/hello-web'] } };
+    // 6 A/B rounds of 2 s: the gate judges the paired ratios of the rounds.
+    const scenario = { ...target.scenario, performance: { concurrency: [10], rates: [], durationSeconds: 2, warmupSeconds: 0.5, rounds: 6, targets: ['ns-k8x2m9qa/hello-web'] } };
     targets[name] = join(scratch.dir, `${name}.json`);
     await writeTarget(targets[name], { ...target, scenario });
   }
@@ -32,19 +32,19 @@ describe('run --compare-target', () => {
     const result = await runMeshgate(['run', '--target', targets.same, '--compare-target', targets.reference, '--reports', scratch.dir, '--json', 'performance']);
     expect(result.exitCode, result.stderr).toBe(0);
     const notes: Array<{ message: string }> = JSON.parse(result.stdout).notes;
-    expect(notes.some((note) => note.message.startsWith('within budget'))).toBe(true);
+    expect(notes.some((note) => note.message.startsWith('live A/B: within budget'))).toBe(true);
   });
 
   it('fails a candidate 50 % slower than its reference, naming the metric', async () => {
-    // Per-second p95 on a busy 2-core machine can be too noisy to judge (the gate then says so);
-    // a 50 % slower backend regresses throughput by about a third, so at least one metric must fail.
+    // Paired rounds cancel the machine's drift; a 50 % slower backend (10 ms over 20 ms, above the
+    // 0.5 ms floor) raises p95 by half and cuts throughput by a third: at least one metric must fail.
     const result = await runMeshgate(['run', '--target', targets.slower, '--compare-target', targets.reference, '--reports', scratch.dir, '--json', 'performance']);
     expect(result.exitCode, result.stderr).toBe(1);
     const reasons: Array<{ subject: string; message: string }> = JSON.parse(result.stdout).reasons;
     expect(reasons).toContainEqual(
       expect.objectContaining({
         subject: expect.stringMatching(/^performance\/http-closed-loop\[ns-k8x2m9qa\/hello-web c=10\] (p95 latency|throughput)$/),
-        message: expect.stringMatching(/^regressed: /),
+        message: expect.stringMatching(/^live A\/B: worse than allowed: /),
       }),
     );
   });
