@@ -2,11 +2,11 @@ import { type Server, type Socket, createConnection, createServer } from 'node:n
 
 /**
  * A TCP hop between the gateway and a backend that holds every answer chunk for
- * `delayUs` microseconds: a slower candidate for the gate-quality benchmark,
- * with sub-millisecond precision (timers have 1 ms granularity, so the last
- * stretch is polled with setImmediate). Every chunk takes the same path whatever
- * the delay, 0 included, so the hop costs the clean and the slowed candidate alike.
- * Loopback only.
+ * `delayUs` microseconds: a slower candidate for the gate-quality benchmark.
+ * Timers only (no polling, which would burn the CPU the gateway needs on a
+ * 2-core machine): Node timers fire at millisecond granularity and late on a
+ * busy machine, so the benchmark reports the slowdown it measured, not only
+ * the one it asked for. Loopback only.
  */
 export class DelayHop {
   /** Added latency, µs; can change between measurements. */
@@ -14,7 +14,7 @@ export class DelayHop {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private readonly queue: Array<{ due: number; socket: Socket; chunk: Buffer }> = [];
-  private polling = false;
+  private waiting = false;
 
   /** The backend answers come from; set once the gateway config names it. */
   backendPort = 0;
@@ -57,27 +57,25 @@ export class DelayHop {
   }
 
   private hold(socket: Socket, chunk: Buffer): void {
-    this.queue.push({ due: performance.now() + this.delayUs / 1000, socket, chunk });
-    if (!this.polling) {
-      this.polling = true;
-      setImmediate(() => this.release());
+    if (this.delayUs === 0) {
+      socket.write(chunk);
+      return;
     }
+    this.queue.push({ due: performance.now() + this.delayUs / 1000, socket, chunk });
+    if (!this.waiting) this.release();
   }
 
-  /** Writes what is due (the delay is the same for all, so the queue is in due order), then waits for the next. */
+  /** Writes what is due (the delay is the same for all, so the queue is in due order), then sleeps until the next. */
   private release(): void {
+    this.waiting = false;
     const now = performance.now();
     while (this.queue.length > 0 && this.queue[0]!.due <= now) {
       const { socket, chunk } = this.queue.shift()!;
       if (!socket.destroyed) socket.write(chunk);
     }
     const next = this.queue[0];
-    if (!next) {
-      this.polling = false;
-      return;
-    }
-    const waitMs = next.due - now;
-    if (waitMs > 1.5) setTimeout(() => this.release(), waitMs - 1);
-    else setImmediate(() => this.release());
+    if (!next) return;
+    this.waiting = true;
+    setTimeout(() => this.release(), next.due - now);
   }
 }
