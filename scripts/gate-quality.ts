@@ -63,8 +63,7 @@ function tallyRow(rows: Row[], cell: string, condition: string): Row {
 
 async function runCell(rows: Row[], label: string, app: Awaited<ReturnType<typeof benchScenario>>['app'], reference: BenchGateway, candidate: BenchGateway): Promise<void> {
   candidate.hop.delayUs = 0;
-  const p95Us = (await measure(app, candidate.gateway, timing)).p95Us;
-  console.error(`${label}: clean p95 ${(p95Us / 1000).toFixed(2)} ms (load average ${loadavg()[0]!.toFixed(1)})`);
+  console.error(`${label}: recording (load average ${loadavg()[0]!.toFixed(1)})`);
   // The stored baseline is recorded over time, as baselines/README.md asks: a run of the reference
   // before every trial, and each trial judged against the latest `baselineRuns` runs.
   const stored: LoadResult[] = [];
@@ -76,6 +75,8 @@ async function runCell(rows: Row[], label: string, app: Awaited<ReturnType<typeo
   for (let trial = 1; trial <= trials && !abort.signal.aborted; trial++) {
     stored.push(await measure(app, reference.gateway, timing));
     const baseline = baselineOf(stored);
+    // "The measured p95": the median of the reference's recent runs, so one spike does not set the delays.
+    const p95Us = median(stored.slice(-baselineRuns).map((load) => load.p95Us));
     for (const condition of conditions) {
       candidate.hop.delayUs = Math.round(p95Us * condition.share);
       const alone = judge(asRecord(await measure(app, candidate.gateway, timing)), baseline);
@@ -88,15 +89,15 @@ async function runCell(rows: Row[], label: string, app: Awaited<ReturnType<typeo
         row.detectable.push(result.detectable);
         row.change.push(result.change);
       }
-      console.error(`${label} trial ${trial}/${trials} ${condition.name}: stored ${alone.verdict} (detectable ${percent(alone.detectable)}), live ${paired.verdict} (${percent(paired.change)}, detectable ${percent(paired.detectable)}), load average ${loadavg()[0]!.toFixed(1)}`);
+      console.error(`${label} trial ${trial}/${trials} ${condition.name} (+${(candidate.hop.delayUs / 1000).toFixed(2)} ms on a ${(p95Us / 1000).toFixed(2)} ms p95): stored ${alone.verdict} (detectable ${percent(alone.detectable)}), live ${paired.verdict} (${percent(paired.change)}, detectable ${percent(paired.detectable)}), load average ${loadavg()[0]!.toFixed(1)}`);
     }
   }
 }
 
-const median = (values: number[]) => {
+function median(values: number[]): number {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
   return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)]!;
-};
+}
 
 const rows: Row[] = [];
 const { scenario, app } = await benchScenario();
