@@ -1,8 +1,6 @@
 // The gate-quality benchmark's rig: a gateway of the default scenario's own HTTP
-// load target with a delay hop between nginx and the backend, and a bounded
-// CPU-burning neighbour process.
+// load target with a delay hop between nginx and the backend.
 import { readFile } from 'node:fs/promises';
-import { type ResultPromise, execa } from 'execa';
 import type { GatewayAddress } from '../harness/clients/http-client.ts';
 import type { StartedEnvironment } from '../harness/environments/environment.ts';
 import { LocalEnvironment } from '../harness/environments/local/local-environment.ts';
@@ -61,10 +59,4 @@ async function readCa(file: string | null): Promise<string | undefined> {
 export function measure(app: ResolvedApp, gateway: GatewayAddress, timing: { warmupMs: number; durationMs: number; signal: AbortSignal }): Promise<LoadResult> {
   const driver = httpDriver({ gateway, scheme: preferredScheme(app), host: app.host, expectBackend: app.id });
   return runClosedLoop({ driver, concurrency: 10, ...timing });
-}
-
-/** A busy loop in its own process that ends by itself after `seconds` (and is killed earlier when done). */
-export function startNeighbour(seconds: number): { stop(): void } {
-  const child: ResultPromise = execa(process.execPath, ['-e', `const end = Date.now() + ${Math.round(seconds * 1000)}; while (Date.now() < end) {}`], { reject: false });
-  return { stop: () => void child.kill() };
 }

@@ -15,7 +15,8 @@ import { measureLoad, summarise } from '../harness/load/alternate.ts';
 import type { LoadResult } from '../harness/load/load-recorder.ts';
 import type { CaseRecord } from '../harness/reporters/case-record.ts';
 import { defaultBudget } from '../harness/scenario/performance-profile.ts';
-import { type BenchGateway, benchScenario, measure, startBenchGateway, startNeighbour } from './gate-quality-rig.ts';
+import { startCpuBurner } from './cpu-burner.ts';
+import { type BenchGateway, benchScenario, measure, startBenchGateway } from './gate-quality-rig.ts';
 
 const [trials = 20, seconds = 2, rounds = 8, baselineRuns = 5] = process.argv.slice(2).map(Number);
 for (const [name, value, max] of [['trials', trials, 100], ['seconds', seconds, 60], ['rounds', rounds, 50], ['baselineRuns', baselineRuns, 50]] as const) {
@@ -40,7 +41,8 @@ interface Row {
 }
 
 const abort = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort.abort());
+// `on`, not `once`: tsx exits 130 when its own SIGINT listener is the only one left.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => abort.abort());
 const timing = { warmupMs: 500, durationMs: seconds * 1000, signal: abort.signal };
 const key = 'performance/http-closed-loop[bench c=10]';
 const asRecord = (load: LoadResult, measurements: Record<string, unknown> = {}): CaseRecord => ({ key, suite: 'performance', caseId: 'http-closed-loop', subject: 'bench c=10', description: '', result: 'PASSED', reason: '', durationMs: 0, measurements: { load, ...measurements } });
@@ -113,11 +115,14 @@ for (const backend of [{ name: `fast backend (${app.id})`, latencyMs: 0 }, { nam
       if (abort.signal.aborted) break;
       // Bounded: it ends by itself after the cell's expected length plus a margin, and is stopped when the cell ends.
       const cellSeconds = (baselineRuns + trials * (1 + conditions.length * (1 + 2 * rounds))) * (seconds + 0.5);
-      const burner = neighbour ? startNeighbour(cellSeconds * 2 + 60) : undefined;
+      const burner = neighbour ? startCpuBurner(1, cellSeconds * 2 + 60) : undefined;
       try {
         await runCell(rows, `${backend.name}, neighbour ${neighbour ? 'on' : 'off'}`, app, gateways[0]!, gateways[1]!);
+      } catch (error) {
+        // Interrupted: the trials counted so far are still printed.
+        if (!abort.signal.aborted) throw error;
       } finally {
-        burner?.stop();
+        await burner?.stop();
       }
     }
   } finally {

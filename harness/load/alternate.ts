@@ -39,6 +39,8 @@ export async function measureLoad(
       references.push(await run(reference));
     }
   }
+  // An interrupted comparison has no result: its rounds are incomplete.
+  options.signal?.throwIfAborted();
   const rounds: AbRound[] = candidates.map((candidate, index) => ({ reference: summarise(references[index]!), candidate: summarise(candidate) }));
   measurements.rounds = rounds;
   measurements.reference = mergeLoadResults(references);
