@@ -48,6 +48,10 @@ export function gatePerformance(cases: CaseRecord[], baseline: Baseline | undefi
     const rounds = record.measurements?.rounds as AbRound[] | undefined;
     const stored = reference.get(record.key)?.samples;
     if (!rounds && !baseline) continue;
+    if (!rounds && !reference.has(record.key)) {
+      findings.notes.push({ subject: record.key, message: 'not in the baseline: performance not judged' });
+      continue;
+    }
     findings.judged++;
     for (const metric of metrics) {
       const judgement = rounds

@@ -74,7 +74,7 @@ export function gateResults(cases: CaseRecord[], baseline?: Baseline, options: P
 /** One line on how performance was gated, with the budget; none when no load case ran. */
 function describePerformanceGate(cases: CaseRecord[], performance: PerformanceFindings, options: PerformanceGateOptions): GateFinding | undefined {
   if (!cases.some((record) => loadResultOf(record))) return undefined;
-  if (performance.judged === 0) return { subject: 'performance', message: `not gated (${options.profile} profile): no baseline or compare target; load cases only checked their success rate` };
+  if (performance.judged === 0) return { subject: 'performance', message: `not gated (${options.profile} profile): no baseline or compare target covers the load cases; they only checked their success rate` };
   return { subject: 'performance', message: `gated (${options.profile} profile) on ${performance.judged} load cases; budget ${describeBudget(options.budget)}` };
 }
 

@@ -72,13 +72,18 @@ describe('gatePerformance', () => {
     const findings = gatePerformance([record(load(5000, 2000))], baseline([[5000, 2000]]), defaultBudget);
     expect(findings.inconclusive[0]?.message).toBe('against baseline runs: 1 baseline runs; at least 3 are needed (add runs with `meshgate baseline save --append`)');
   });
+
+  it('stored baseline: a load case the baseline does not have is a note, not a verdict', () => {
+    const findings = gatePerformance([{ ...record(load(5000, 2000)), key: 'performance/http-closed-loop[ns-a/web c=50]' }], baseline([[5000, 2000]]), defaultBudget);
+    expect(findings).toMatchObject({ failures: [], inconclusive: [], judged: 0, notes: [{ message: 'not in the baseline: performance not judged' }] });
+  });
 });
 
 describe('gateResults: how performance was gated is said', () => {
   it('the quick profile without a baseline or compare target says "not gated"', () => {
     const result = gateResults([record(load(5000, 2000))]);
     expect(result.verdict).toBe('pass');
-    expect(result.notes[0]).toEqual({ subject: 'performance', message: 'not gated (quick profile): no baseline or compare target; load cases only checked their success rate' });
+    expect(result.notes[0]).toEqual({ subject: 'performance', message: 'not gated (quick profile): no baseline or compare target covers the load cases; they only checked their success rate' });
   });
 
   it('a gated run writes the budget and floor into the report', () => {
