@@ -1,66 +1,137 @@
-// npm run gate-quality [-- trials=5 seconds=10]
-// How good is the performance gate? Against one baseline backend (20 ms added
-// latency) it measures a clean candidate and candidates made slower by +5 %,
-// +15 % and +30 % (the fixtures' --latency-ms), interleaved in every trial so
-// machine drift hits all alike, and counts the gate's verdicts.
-// Wanted: clean never fails (no false alarms), +30 % always fails.
-import { LocalEnvironment } from '../harness/environments/local/local-environment.ts';
-import type { StartedEnvironment } from '../harness/environments/environment.ts';
+// npm run gate-quality -- [trials=20] [seconds=2] [rounds=8] [baselineRuns=5]
+// How good is the performance gate (harness/gate/round-statistics.ts)? On the
+// default scenario's own HTTP load target (fast backend) and on a 20 ms backend,
+// with a CPU-burning neighbour process off and on, for a stored baseline
+// (the latest baselineRuns runs of the reference, one recorded before each trial) and for live A/B
+// (`rounds` paired rounds per verdict), it measures candidates slowed by
+// 0 / +5 / +15 / +30 % of the measured p95 (a delay hop between nginx and the
+// backend) and counts the gate's verdicts. Levels: closed model, concurrency 10,
+// `seconds` measured after a 0.5 s warm-up. Prints a Markdown table on stdout.
+import { loadavg } from 'node:os';
+import type { Baseline } from '../harness/gate/baseline.ts';
 import { gatePerformance } from '../harness/gate/performance-gate.ts';
-import { type LoadResult, runClosedLoop } from '../harness/load/closed-loop.ts';
-import { httpDriver } from '../harness/load/load-driver.ts';
+import { percent } from '../harness/gate/round-statistics.ts';
+import { measureLoad, summarise } from '../harness/load/alternate.ts';
+import type { LoadResult } from '../harness/load/load-recorder.ts';
 import type { CaseRecord } from '../harness/reporters/case-record.ts';
-import { parseScenario } from '../harness/scenario/load.ts';
+import { defaultBudget } from '../harness/scenario/performance-profile.ts';
+import { startCpuBurner } from './cpu-burner.ts';
+import { type BenchGateway, benchScenario, measure, startBenchGateway } from './gate-quality-rig.ts';
 
-const [trials = 5, seconds = 10] = process.argv.slice(2).map(Number);
-const baseLatencyMs = 20;
-const conditions = [
-  { name: 'clean', latencyMs: 20 },
-  { name: '+5 %', latencyMs: 21 },
-  { name: '+15 %', latencyMs: 23 },
-  { name: '+30 %', latencyMs: 26 },
-];
-const scenario = parseScenario(
-  'version: 1\nname: gate-quality\ndomain: bench.meshgate.test\ntenants:\n  - user: bench\n    apps:\n      - { name: web, kind: web, host: abcdefghijkl }\n',
-  'gate-quality scenario',
-);
-const host = 'abcdefghijkl.bench.meshgate.test';
-
-async function measure(environment: StartedEnvironment): Promise<LoadResult> {
-  const { address, httpPort, httpsPort } = environment.target().gateway;
-  const driver = httpDriver({ gateway: { address, httpPort, httpsPort }, scheme: 'http', host });
-  return runClosedLoop({ driver, concurrency: 10, warmupMs: 1000, durationMs: seconds * 1000 });
-}
-
-function asRecord(load: LoadResult): CaseRecord {
-  return { key: 'performance/http-closed-loop[bench c=10]', suite: 'performance', caseId: 'http-closed-loop', subject: 'bench c=10', description: '', result: 'PASSED', reason: '', durationMs: 0, measurements: { load } };
-}
-
-const environments = new Map<number, StartedEnvironment>();
-try {
-  for (const latencyMs of new Set([baseLatencyMs, ...conditions.map((c) => c.latencyMs)])) {
-    environments.set(latencyMs, await new LocalEnvironment({ scenario, runId: `gate-quality-${latencyMs}`, faults: { latencyMs } }).start());
+const [trials = 20, seconds = 2, rounds = 8, baselineRuns = 5] = process.argv.slice(2).map(Number);
+for (const [name, value, max] of [['trials', trials, 100], ['seconds', seconds, 60], ['rounds', rounds, 50], ['baselineRuns', baselineRuns, 50]] as const) {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    console.error(`${name} must be an integer 1-${max}, got ${value}`);
+    process.exit(2);
   }
-  const tally = new Map(conditions.map((c) => [c.name, { fail: 0, inconclusive: 0, pass: 0, p95Change: [] as number[] }]));
-  for (let trial = 1; trial <= trials; trial++) {
-    const base = await measure(environments.get(baseLatencyMs)!);
+}
+const conditions = [
+  { name: 'clean', share: 0 },
+  { name: '+5 %', share: 0.05 },
+  { name: '+15 %', share: 0.15 },
+  { name: '+30 %', share: 0.3 },
+];
+type Verdict = 'fail' | 'inconclusive' | 'pass';
+interface Row {
+  cell: string;
+  condition: string;
+  counts: Record<Verdict, number>;
+  detectable: number[];
+  change: number[];
+}
+
+const abort = new AbortController();
+// `on`, not `once`: tsx exits 130 when its own SIGINT listener is the only one left.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => abort.abort());
+const timing = { warmupMs: 500, durationMs: seconds * 1000, signal: abort.signal };
+const key = 'performance/http-closed-loop[bench c=10]';
+const asRecord = (load: LoadResult, measurements: Record<string, unknown> = {}): CaseRecord => ({ key, suite: 'performance', caseId: 'http-closed-loop', subject: 'bench c=10', description: '', result: 'PASSED', reason: '', durationMs: 0, measurements: { load, ...measurements } });
+
+/** The gate's verdict on one candidate, and its p95 judgement's detectable effect and estimate. */
+function judge(record: CaseRecord, baseline: Baseline | undefined): { verdict: Verdict; detectable: number; change: number } {
+  const findings = gatePerformance([record], baseline, defaultBudget);
+  const verdict: Verdict = findings.failures.length > 0 ? 'fail' : findings.inconclusive.length > 0 ? 'inconclusive' : 'pass';
+  const p95 = [...findings.failures, ...findings.inconclusive, ...findings.notes].find((finding) => finding.subject.endsWith('p95 latency'))?.message ?? '';
+  for (const failure of findings.failures) console.error(`  fail: ${failure.subject}: ${failure.message}`);
+  const figure = (pattern: RegExp) => Number(pattern.exec(p95)?.[1] ?? Number.NaN) / 100;
+  return { verdict, detectable: figure(/detectable (-?[0-9.]+) %/), change: figure(/(-?[0-9.]+) % worse/) };
+}
+
+function tallyRow(rows: Row[], cell: string, condition: string): Row {
+  let row = rows.find((candidate) => candidate.cell === cell && candidate.condition === condition);
+  if (!row) rows.push((row = { cell, condition, counts: { fail: 0, inconclusive: 0, pass: 0 }, detectable: [], change: [] }));
+  return row;
+}
+
+async function runCell(rows: Row[], label: string, app: Awaited<ReturnType<typeof benchScenario>>['app'], reference: BenchGateway, candidate: BenchGateway): Promise<void> {
+  candidate.hop.delayUs = 0;
+  console.error(`${label}: recording (load average ${loadavg()[0]!.toFixed(1)})`);
+  // The stored baseline is recorded over time, as baselines/README.md asks: a run of the reference
+  // before every trial, and each trial judged against the latest `baselineRuns` runs.
+  const stored: LoadResult[] = [];
+  for (let run = 1; run < baselineRuns && !abort.signal.aborted; run++) stored.push(await measure(app, reference.gateway, timing));
+  const baselineOf = (runs: LoadResult[]): Baseline => ({
+    kind: 'meshgate-baseline', version: 1, createdAt: '', runId: 'gate-quality', environment: 'local', scenario: 'gate-quality', scenarioHash: '',
+    cases: [{ key, result: 'PASSED', samples: runs.slice(-baselineRuns).map((load, index) => ({ runId: `run-${index}`, ...summarise(load) })) }],
+  });
+  for (let trial = 1; trial <= trials && !abort.signal.aborted; trial++) {
+    stored.push(await measure(app, reference.gateway, timing));
+    const baseline = baselineOf(stored);
+    // "The measured p95": the median of the reference's recent runs, so one spike does not set the delays.
+    const p95Us = median(stored.slice(-baselineRuns).map((load) => load.p95Us));
     for (const condition of conditions) {
-      const candidate = await measure(environments.get(condition.latencyMs)!);
-      const baseline = { kind: 'meshgate-baseline' as const, version: 1, createdAt: '', runId: 'base', environment: 'local', scenario: 'gate-quality', scenarioHash: '', cases: [{ ...asRecord(base), result: 'PASSED' as const }] };
-      const findings = gatePerformance([asRecord(candidate)], baseline);
-      const row = tally.get(condition.name)!;
-      const verdict = findings.failures.length > 0 ? 'fail' : findings.inconclusive.length > 0 ? 'inconclusive' : 'pass';
-      row[verdict]++;
-      row.p95Change.push(candidate.p95Us / base.p95Us - 1);
-      console.error(`trial ${trial}/${trials} ${condition.name}: ${verdict} (p95 ${(base.p95Us / 1000).toFixed(2)} -> ${(candidate.p95Us / 1000).toFixed(2)} ms)`);
+      candidate.hop.delayUs = Math.round(p95Us * condition.share);
+      const alone = judge(asRecord(await measure(app, candidate.gateway, timing)), baseline);
+      const measurements: Record<string, unknown> = {};
+      const live = await measureLoad((gateway) => measure(app, gateway, timing), candidate.gateway, reference.gateway, measurements, { rounds, signal: abort.signal });
+      const paired = judge(asRecord(live, measurements), undefined);
+      for (const [mode, result] of [['stored baseline', alone], ['live A/B', paired]] as const) {
+        const row = tallyRow(rows, `${label}, ${mode}`, condition.name);
+        row.counts[result.verdict]++;
+        row.detectable.push(result.detectable);
+        row.change.push(result.change);
+      }
+      console.error(`${label} trial ${trial}/${trials} ${condition.name} (+${(candidate.hop.delayUs / 1000).toFixed(2)} ms on a ${(p95Us / 1000).toFixed(2)} ms p95): stored ${alone.verdict} (detectable ${percent(alone.detectable)}), live ${paired.verdict} (${percent(paired.change)}, detectable ${percent(paired.detectable)}), load average ${loadavg()[0]!.toFixed(1)}`);
     }
   }
-  console.log('| candidate | trials | fail | inconclusive | pass | mean p95 change |');
-  console.log('|---|---:|---:|---:|---:|---:|');
-  for (const [name, row] of tally) {
-    const meanChange = row.p95Change.reduce((sum, value) => sum + value, 0) / row.p95Change.length;
-    console.log(`| ${name} | ${trials} | ${row.fail} | ${row.inconclusive} | ${row.pass} | ${(meanChange * 100).toFixed(1)} % |`);
+}
+
+function median(values: number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const rows: Row[] = [];
+const { scenario, app } = await benchScenario();
+const started = Date.now();
+const loadBefore = loadavg()[0]!;
+for (const backend of [{ name: `fast backend (${app.id})`, latencyMs: 0 }, { name: '20 ms backend', latencyMs: 20 }]) {
+  if (abort.signal.aborted) break;
+  const gateways: BenchGateway[] = [];
+  try {
+    gateways.push(await startBenchGateway(scenario, `gate-quality-ref-${backend.latencyMs}`, backend.latencyMs));
+    gateways.push(await startBenchGateway(scenario, `gate-quality-cand-${backend.latencyMs}`, backend.latencyMs));
+    for (const neighbour of [false, true]) {
+      if (abort.signal.aborted) break;
+      // Bounded: it ends by itself after the cell's expected length plus a margin, and is stopped when the cell ends.
+      const cellSeconds = (baselineRuns + trials * (1 + conditions.length * (1 + 2 * rounds))) * (seconds + 0.5);
+      const burner = neighbour ? startCpuBurner(1, cellSeconds * 2 + 60) : undefined;
+      try {
+        await runCell(rows, `${backend.name}, neighbour ${neighbour ? 'on' : 'off'}`, app, gateways[0]!, gateways[1]!);
+      } catch (error) {
+        // Interrupted: the trials counted so far are still printed.
+        if (!abort.signal.aborted) throw error;
+      } finally {
+        await burner?.stop();
+      }
+    }
+  } finally {
+    await Promise.all(gateways.map((gateway) => gateway.stop()));
   }
-} finally {
-  await Promise.all([...environments.values()].map((environment) => environment.stop()));
+}
+console.log(`${trials} trials per cell, ${seconds} s levels at c=10, ${rounds} live A/B rounds, ${baselineRuns} stored baseline runs; load average ${loadBefore.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).cpus().length} cores; ${((Date.now() - started) / 60000).toFixed(1)} min${abort.signal.aborted ? ' (interrupted)' : ''}\n`);
+console.log('| cell | candidate | fail | inconclusive | pass | median p95 change | median detectable |');
+console.log('|---|---|---:|---:|---:|---:|---:|');
+for (const row of rows) {
+  console.log(`| ${row.cell} | ${row.condition} | ${row.counts.fail} | ${row.counts.inconclusive} | ${row.counts.pass} | ${percent(median(row.change))} | ${percent(median(row.detectable))} |`);
 }

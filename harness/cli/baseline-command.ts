@@ -1,37 +1,46 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { baselineFromReport, writeBaseline } from '../gate/baseline.ts';
+import { appendRuns, baselineFromReport, readBaseline, writeBaseline } from '../gate/baseline.ts';
 import { InputFileError, UsageError, errorMessage } from '../errors.ts';
 import type { RunReport } from '../reporters/run-report.ts';
 import type { CommandContext } from './command-context.ts';
 import { sharedOptions } from './options.ts';
 
 interface SaveFlags {
-  from?: string;
+  from?: string[];
   out?: string;
   reports: string;
   force?: boolean;
+  append?: boolean;
 }
 
-/** `baseline save`: turns a run's results into the reference a later run is gated against. */
+/**
+ * `baseline save`: turns runs' results into the reference later runs are gated
+ * against. Several runs (k >= 3, recorded interleaved or over time) give the
+ * performance gate the spread between runs; --append adds runs to a baseline.
+ */
 export function baselineCommand(context: CommandContext): Command {
   const save = new Command('save')
-    .description('save a completed run as a baseline (record it under ingress-nginx, validate under Istio)')
-    .argument('[run-id]', 'a run under --reports (default: give --from)')
-    .option('--from <results.json>', 'the results file to save')
+    .description('save completed runs as a baseline (record it under ingress-nginx, validate under Istio); k >= 3 runs for a performance verdict')
+    .argument('[run-ids...]', 'runs under --reports (or give --from)')
+    .option('--from <results.json...>', 'results files to save')
     .option('-o, --out <file>', 'where to write the baseline (default: baselines/<scenario>-<environment>.json)')
+    .option('--append', 'add these runs to the existing baseline --out (same scenario, catalogue, environment and machine class)')
     .option('--force', 'replace an existing baseline file (written atomically: whole or not at all)')
     .addOption(sharedOptions.reports())
-    .action(async (runId: string | undefined, flags: SaveFlags) => {
-      if (!runId === !flags.from) throw new UsageError('name either a run id or --from <results.json>');
-      const source = flags.from ?? join(flags.reports, runId!, 'results.json');
-      const report = await readReport(source);
-      const baseline = baselineFromReport(report, source);
-      const out = flags.out ?? join('baselines', `${report.scenario}-${report.environment}.json`);
-      await writeBaseline(out, baseline, { force: Boolean(flags.force) });
+    .action(async (runIds: string[], flags: SaveFlags) => {
+      const sources = [...runIds.map((runId) => join(flags.reports, runId, 'results.json')), ...(flags.from ?? [])];
+      if (sources.length === 0) throw new UsageError('name run ids or --from <results.json>');
+      if (flags.append && flags.force) throw new UsageError('--append adds to a baseline, --force replaces it: give one');
+      const reports = await Promise.all(sources.map(async (source) => ({ report: await readReport(source), source })));
+      const [first, ...rest] = reports;
+      const out = flags.out ?? join('baselines', `${first!.report.scenario}-${first!.report.environment}.json`);
+      const baseline = flags.append ? appendRuns(await readBaseline(out), reports) : appendRuns(baselineFromReport(first!.report, first!.source), rest);
+      await writeBaseline(out, baseline, { force: Boolean(flags.force || flags.append) });
       process.stdout.write(`${out}\n`);
-      context.log(`meshgate: baseline of run ${report.runId} (${baseline.cases.length} cases) written to ${out}`);
+      const runs = baseline.runs?.length ?? 1;
+      context.log(`meshgate: baseline of ${runs} run(s) (${baseline.cases.length} cases) written to ${out}${runs < 3 ? '; a performance verdict needs at least 3 runs: add more with --append' : ''}`);
     });
   return new Command('baseline').description('manage baselines (see baselines/README.md)').addCommand(save.exitOverride());
 }

@@ -10,6 +10,12 @@ import { type EnvironmentFlags, startEnvironment } from './start-environment.ts'
 import { join } from 'node:path';
 import { type NotifyFlags, addNotifyOptions, noticeOfReport, notify } from './notify-options.ts';
 import { type LoadWorkersFlags, addLoadWorkersOptions, exportLoadWorkersSettings } from './load-workers-options.ts';
+import { UsageError } from '../errors.ts';
+import { catalogueHash, checkBaselineFits, scenarioHash } from '../gate/baseline-fit.ts';
+import { describeMachine } from '../reporters/machine.ts';
+import { loadScenario } from '../scenario/load.ts';
+import { type ProfileName, describeCost, withProfile } from '../scenario/performance-profile.ts';
+import type { ResolvedScenario } from '../scenario/resolve.ts';
 
 interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags>, LoadWorkersFlags {
   reports: string;
@@ -19,6 +25,9 @@ interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags>, LoadWorke
   target: string;
   baseline?: string;
   compareTarget?: string;
+  profile?: ProfileName;
+  baselineSubset?: boolean;
+  baselineOtherMachine?: boolean;
 }
 
 /** What validate and run check before anything starts, so bad input costs nothing (exit 2). */
@@ -27,16 +36,28 @@ interface Prepared {
   suites: string[];
   baseline: SessionOptions['baseline'];
   compareTarget: SessionOptions['compareTarget'];
+  performance: SessionOptions['performance'];
 }
 
-async function prepare(suites: string[], flags: SessionFlags): Promise<Prepared> {
+/** The scenario a run will use, known before it starts: validate's scenario file, run's target file. */
+type ScenarioSource = () => Promise<{ input: unknown; resolved: ResolvedScenario }>;
+
+async function prepare(suites: string[], flags: SessionFlags, scenario: ScenarioSource, log: (line: string) => void): Promise<Prepared> {
   exportLoadWorkersSettings(flags);
-  return {
-    runId: checkRunId(flags.runId ?? newRunId()),
-    suites: await selectSuites(suites),
-    baseline: flags.baseline === undefined ? undefined : { file: flags.baseline, content: await readBaseline(flags.baseline) },
-    compareTarget: flags.compareTarget === undefined ? undefined : { file: flags.compareTarget, content: await readTarget(flags.compareTarget) },
-  };
+  const runId = checkRunId(flags.runId ?? newRunId());
+  const selected = await selectSuites(suites);
+  const { input, resolved } = await scenario();
+  const identity = { scenarioHash: scenarioHash(input), catalogueHash: await catalogueHash(), machine: describeMachine() };
+  const baseline = flags.baseline === undefined ? undefined : { file: flags.baseline, content: await readBaseline(flags.baseline) };
+  const accepted = baseline ? checkBaselineFits(baseline.file, baseline.content, identity, { subset: flags.baselineSubset, otherMachine: flags.baselineOtherMachine }) : [];
+  const compareTarget = flags.compareTarget === undefined ? undefined : { file: flags.compareTarget, content: await readTarget(flags.compareTarget) };
+  const performance = withProfile(resolved.performance, flags.profile);
+  const live = compareTarget !== undefined || (flags.env !== undefined && flags.env !== 'local' && flags.mode === 'dual');
+  if (selected.includes('performance')) {
+    if (performance.profile === 'gate' && !baseline && !live) throw new UsageError('the gate profile needs a reference: --baseline FILE (k >= 3 runs) or --compare-target FILE (live A/B)');
+    log(`meshgate: ${describeCost(performance, performance.targets.length, live)}`);
+  }
+  return { runId, suites: selected, baseline, compareTarget, performance: { levels: performance, accepted, catalogueHash: identity.catalogueHash } };
 }
 
 function session(context: CommandContext, command: string, flags: SessionFlags, prepared: Prepared, target: LoadedTarget): Promise<number> {
@@ -44,6 +65,7 @@ function session(context: CommandContext, command: string, flags: SessionFlags, 
     target,
     baseline: prepared.baseline,
     compareTarget: prepared.compareTarget,
+    performance: prepared.performance,
     suites: prepared.suites,
     casePattern: flags.case,
     reportsDir: flags.reports,
@@ -65,7 +87,10 @@ export function validateCommand(context: CommandContext): Command {
     .addOption(sharedOptions.scenario())
     .addOption(sharedOptions.casePattern())
     .addOption(sharedOptions.baseline())
+    .addOption(sharedOptions.baselineSubset())
+    .addOption(sharedOptions.baselineOtherMachine())
     .addOption(sharedOptions.compareTarget())
+    .addOption(sharedOptions.profile())
     .addOption(sharedOptions.reports())
     .addOption(sharedOptions.runId())
     .addOption(sharedOptions.httpPort())
@@ -73,7 +98,7 @@ export function validateCommand(context: CommandContext): Command {
     .addOption(sharedOptions.json())
     .addHelpText('after', '\nExit codes: 0 pass, 1 the gate failed (or could not decide), 2 meshgate could not do its job (bad input, environment would not start, interrupted).')
     .action(async (suites: string[], flags: SessionFlags) => {
-      const prepared = await prepare(suites, flags);
+      const prepared = await prepare(suites, flags, () => loadScenario(flags.scenario), context.log);
       const logsDir = join(flags.reports, prepared.runId, 'cluster-logs');
       const environment = await startEnvironment({ ...flags, runId: prepared.runId, logsDir, signal: context.signal, log: context.log });
       try {
@@ -101,12 +126,16 @@ export function runCommand(context: CommandContext): Command {
     .addOption(sharedOptions.target())
     .addOption(sharedOptions.casePattern())
     .addOption(sharedOptions.baseline())
+    .addOption(sharedOptions.baselineSubset())
+    .addOption(sharedOptions.baselineOtherMachine())
     .addOption(sharedOptions.compareTarget())
+    .addOption(sharedOptions.profile())
     .addOption(sharedOptions.reports())
     .addOption(sharedOptions.runId())
     .addOption(sharedOptions.json())
     .action(async (suites: string[], flags: SessionFlags) => {
-      const prepared = await prepare(suites, flags);
-      context.exitCode = await session(context, 'run', flags, prepared, await readTarget(flags.target));
+      const target = await readTarget(flags.target);
+      const prepared = await prepare(suites, flags, async () => ({ input: target.scenario, resolved: target.resolved }), context.log);
+      context.exitCode = await session(context, 'run', flags, prepared, target);
     });
 }

@@ -22,6 +22,12 @@ export const sharedOptions = {
   baseline: () => new Option('-b, --baseline <file>', 'gate on parity with this baseline (`meshgate baseline save`) instead of "every case passes"').env('MESHGATE_BASELINE'),
   compareTarget: () =>
     new Option('--compare-target <file>', 'live A/B: alternate every load with this reference target (e.g. ingress-nginx beside Istio) and gate on the difference').env('MESHGATE_COMPARE_TARGET'),
+  profile: () =>
+    new Option('--profile <name>', 'performance profile: quick (short levels; no performance verdict without a baseline or compare target) or gate (levels and rounds enough for a verdict; its cost is printed first); default: the scenario\'s')
+      .choices(['quick', 'gate'])
+      .env('MESHGATE_PROFILE'),
+  baselineSubset: () => new Option('--baseline-subset', 'accept a baseline recorded with another scenario or case catalogue: compare only the cases both have (the report says so)'),
+  baselineOtherMachine: () => new Option('--baseline-other-machine', 'accept a baseline recorded on another machine class (the report says so; performance figures compare weakly)'),
   target: () => new Option('-t, --target <file>', 'target file written by `meshgate up` or by hand').default('.meshgate/target.json').env('MESHGATE_TARGET'),
 };
 

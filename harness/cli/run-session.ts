@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Baseline } from '../gate/baseline.ts';
 import { exitCodeFor, gateResults } from '../gate/verdict.ts';
@@ -7,7 +6,10 @@ import { type RunReport, writeRunReport } from '../reporters/run-report.ts';
 import { runSuites } from '../runner/run-suites.ts';
 import type { LoadedTarget } from '../target.ts';
 import { InputFileError, InterruptedError, MeshgateError } from '../errors.ts';
-import { describeMachine, sameMachineClass } from '../reporters/machine.ts';
+import { describeMachine } from '../reporters/machine.ts';
+import { scenarioHash } from '../gate/baseline-fit.ts';
+import type { GateFinding } from '../gate/verdict.ts';
+import type { ResolvedPerformance } from '../scenario/performance-profile.ts';
 import { meshgateVersion } from '../version.ts';
 import { tcpConnects, waitUntil } from '../wait.ts';
 
@@ -15,6 +17,8 @@ import { tcpConnects, waitUntil } from '../wait.ts';
 export interface SessionOptions {
   target: LoadedTarget;
   baseline?: { file: string; content: Baseline };
+  /** The performance levels in force (profile applied), baseline mismatches accepted by flag, the case catalogue's hash. */
+  performance: { levels: ResolvedPerformance; accepted: GateFinding[]; catalogueHash: string };
   /** Live A/B reference (--compare-target): it must serve the same load targets. */
   compareTarget?: { file: string; content: LoadedTarget };
   suites: string[];
@@ -38,14 +42,16 @@ export interface SessionOptions {
 export async function runSession(options: SessionOptions): Promise<number> {
   const startedAt = new Date().toISOString();
   const dir = join(options.reportsDir, options.runId);
-  await assertReachable(options.target, options.signal);
+  const { levels, accepted } = options.performance;
+  const target: LoadedTarget = { ...options.target, resolved: { ...options.target.resolved, performance: levels } };
+  await assertReachable(target, options.signal);
   if (options.compareTarget) {
-    assertSameLoadTargets(options.target, options.compareTarget);
+    assertSameLoadTargets(target, options.compareTarget);
     await assertReachable(options.compareTarget.content, options.signal);
   }
-  options.log(`meshgate: running suites against ${options.target.environment} gateway ${gatewayLabel(options.target)}`);
+  options.log(`meshgate: running suites against ${target.environment} gateway ${gatewayLabel(target)}`);
   const outcome = await runSuites({
-    target: options.target,
+    target,
     compareTarget: options.compareTarget?.content,
     suites: options.suites,
     casePattern: options.casePattern,
@@ -53,16 +59,9 @@ export async function runSession(options: SessionOptions): Promise<number> {
     progress: options.log,
     signal: options.signal,
   });
-  const scenarioHash = hashScenario(options.target);
-  const gate = gateResults(outcome.cases, options.baseline?.content);
+  const gate = gateResults(outcome.cases, options.baseline?.content, { budget: levels.budget, profile: levels.profile });
+  gate.notes.unshift(...accepted);
   const machine = describeMachine();
-  const recordedOn = options.baseline?.content.machine;
-  if (recordedOn && !sameMachineClass(recordedOn, machine) && outcome.cases.some((record) => record.suite === 'performance')) {
-    gate.notes.unshift({ subject: 'baseline', message: `recorded on another machine (${recordedOn.cores} x ${recordedOn.cpu}); performance comparisons are weaker` });
-  }
-  if (options.baseline && options.baseline.content.scenarioHash !== scenarioHash) {
-    gate.notes.unshift({ subject: 'baseline', message: `recorded with a different scenario (${options.baseline.content.scenario}); cases that differ are listed as not run` });
-  }
   const report: RunReport = {
     version: 1,
     runId: options.runId,
@@ -75,7 +74,8 @@ export async function runSession(options: SessionOptions): Promise<number> {
     machine,
     meshgateVersion,
     scenario: options.target.resolved.name,
-    scenarioHash,
+    scenarioHash: scenarioHash(target.scenario),
+    catalogueHash: options.performance.catalogueHash,
     baseline: options.baseline
       ? { file: options.baseline.file, runId: options.baseline.content.runId, environment: options.baseline.content.environment }
       : null,
@@ -112,10 +112,6 @@ function assertSameLoadTargets(target: LoadedTarget, compare: { file: string; co
   if (missing.length > 0) throw new InputFileError(compare.file, `the compare target does not serve ${missing.join(', ')}, which the load goes to`);
 }
 
-function hashScenario(target: LoadedTarget): string {
-  return createHash('sha256').update(JSON.stringify(target.scenario)).digest('hex');
-}
-
 function gatewayLabel(target: LoadedTarget): string {
   return `${target.gateway.address} (http ${target.gateway.httpPort}, https ${target.gateway.httpsPort})`;
 }
@@ -124,6 +120,8 @@ function printVerdict(report: RunReport, dir: string, options: SessionOptions): 
   const { PASSED, FAILED, SKIPPED, NOT_SUPPORTED } = report.counts;
   const verdict = report.status === 'interrupted' ? 'INTERRUPTED' : report.gate.verdict.toUpperCase();
   options.log(`meshgate: ${verdict}: ${PASSED} passed, ${FAILED} failed, ${SKIPPED} skipped, ${NOT_SUPPORTED} not supported`);
+  const performance = report.gate.notes.find((note) => note.subject === 'performance');
+  if (performance) options.log(`meshgate: performance: ${performance.message}`);
   for (const reason of report.gate.reasons.slice(0, 20)) options.log(`  ✗ ${reason.subject}: ${reason.message.split('\n')[0]}`);
   if (report.gate.notes.length > 0) options.log(`meshgate: ${report.gate.notes.length} note(s) in summary.md (fingerprint changes, cases not run)`);
   options.log(`meshgate: reports in ${dir}/ (summary.md, report.html, results.json, perf.csv, junit.xml)`);

@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { InputFileError, UsageError, errorMessage } from '../errors.ts';
 import { caseResults } from '../suite/gateway-case.ts';
 import type { RunReport } from '../reporters/run-report.ts';
+import { sameMachineClass } from '../reporters/machine.ts';
+import { summarise } from '../load/alternate.ts';
+import { loadResultOf } from '../load/load-recorder.ts';
 
 /** Bumped when the format changes incompatibly; older files then fail with a clear message. */
 export const baselineVersion = 1;
@@ -17,6 +20,8 @@ const observationSchema = z
     details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
   })
   .strict();
+
+const sampleSchema = z.object({ runId: z.string(), p95Us: z.number().positive(), rps: z.number().nonnegative() }).strict();
 
 export const baselineSchema = z
   .object({
@@ -38,9 +43,15 @@ export const baselineSchema = z
           result: z.enum(caseResults),
           fingerprint: observationSchema.optional(),
           measurements: z.record(z.string(), z.unknown()).optional(),
+          /** A load case's figures in each recorded run: the gate's unit of evidence is the run. */
+          samples: z.array(sampleSchema).optional(),
         })
         .strict(),
     ),
+    /** The runs this baseline holds (k >= 3 for a performance verdict), oldest first. */
+    runs: z.array(z.object({ runId: z.string(), startedAt: z.string() }).strict()).optional(),
+    /** Hash of the case catalogue (suites/) the runs were recorded with. */
+    catalogueHash: z.string().optional(),
   })
   .strict();
 
@@ -48,8 +59,7 @@ export type Baseline = z.infer<typeof baselineSchema>;
 
 /** A baseline from a completed run. An interrupted or broken run cannot be a reference. */
 export function baselineFromReport(report: RunReport, source: string): Baseline {
-  if (report.status !== 'completed') throw new InputFileError(source, 'the run was interrupted: an incomplete run cannot be a baseline');
-  if (report.harnessErrors.length > 0) throw new InputFileError(source, 'the run had harness errors: it cannot be a baseline');
+  checkComplete(report, source);
   return {
     kind: 'meshgate-baseline',
     version: baselineVersion,
@@ -61,8 +71,49 @@ export function baselineFromReport(report: RunReport, source: string): Baseline 
     gatewaySoftware: report.gatewaySoftware,
     machine: report.machine,
     meshgateVersion: report.meshgateVersion,
-    cases: report.cases.map(({ key, result, fingerprint, measurements }) => ({ key, result, fingerprint, measurements })),
+    ...(report.catalogueHash ? { catalogueHash: report.catalogueHash } : {}),
+    runs: [{ runId: report.runId, startedAt: report.startedAt }],
+    cases: report.cases.map(({ key, result, fingerprint, measurements }) => {
+      const load = loadResultOf({ measurements });
+      return { key, result, fingerprint, measurements, ...(load && result === 'PASSED' ? { samples: [{ runId: report.runId, ...summarise(load) }] } : {}) };
+    }),
   };
+}
+
+/**
+ * Adds runs to a baseline: their load figures become more samples of the same
+ * cases (functional results stay the first run's). Runs of another scenario,
+ * catalogue, environment or machine class, or runs already held, are refused.
+ */
+export function appendRuns(baseline: Baseline, reports: Array<{ report: RunReport; source: string }>): Baseline {
+  let result = baseline;
+  for (const { report, source } of reports) {
+    const added = baselineFromReport(report, source);
+    const mismatch = sameRecording(result, added);
+    if (mismatch) throw new InputFileError(source, `cannot join baseline of run ${baseline.runId}: ${mismatch}`);
+    if (result.runs?.some((run) => run.runId === report.runId)) throw new InputFileError(source, `run ${report.runId} is already in the baseline`);
+    const samples = new Map(added.cases.map((record) => [record.key, record.samples ?? []]));
+    result = {
+      ...result,
+      runs: [...(result.runs ?? []), ...(added.runs ?? [])],
+      cases: result.cases.map((record) => (record.samples ? { ...record, samples: [...record.samples, ...(samples.get(record.key) ?? [])] } : record)),
+    };
+  }
+  return result;
+}
+
+/** Why two recordings cannot be samples of one baseline, or undefined when they can. */
+function sameRecording(a: Baseline, b: Baseline): string | undefined {
+  if (a.scenarioHash !== b.scenarioHash) return `recorded with another scenario (${b.scenario}, not ${a.scenario})`;
+  if (a.catalogueHash !== b.catalogueHash) return 'recorded with another case catalogue (suites/ changed)';
+  if (a.environment !== b.environment) return `recorded in another environment (${b.environment}, not ${a.environment})`;
+  if (a.machine && b.machine && !sameMachineClass(a.machine, b.machine)) return `recorded on another machine class (${b.machine.cores} x ${b.machine.cpu})`;
+  return undefined;
+}
+
+function checkComplete(report: RunReport, source: string): void {
+  if (report.status !== 'completed') throw new InputFileError(source, 'the run was interrupted: an incomplete run cannot be a baseline');
+  if (report.harnessErrors.length > 0) throw new InputFileError(source, 'the run had harness errors: it cannot be a baseline');
 }
 
 /** Writes atomically (temp file + rename): an existing baseline is replaced whole or not at all. */

@@ -1,83 +1,71 @@
-import { median, sampleStandardDeviation, mean } from 'simple-statistics';
-import { type LoadResult, loadResultOf } from '../load/load-recorder.ts';
+import type { AbRound, RoundSummary } from '../load/alternate.ts';
+import { loadResultOf } from '../load/load-recorder.ts';
 import type { CaseRecord } from '../reporters/case-record.ts';
+import { type PerformanceBudget, defaultBudget } from '../scenario/performance-profile.ts';
 import type { Baseline } from './baseline.ts';
-import { mannWhitneyGreater } from './mann-whitney.ts';
+import { type Direction, type EffectBudget, type Judgement, defaultStatistics, judgeAgainstRuns, judgePairedRounds, percent } from './round-statistics.ts';
 import type { GateFinding } from './verdict.ts';
-
-/** How much worse the candidate may be than the baseline. */
-export interface PerformanceBudget {
-  /** p95 latency may grow by at most this share (0.15 = +15 %). */
-  p95Increase: number;
-  /** Throughput may drop by at most this share. */
-  throughputDecrease: number;
-  /** A difference is real only below this p-value (Kayenta: 98 % confidence). */
-  significance: number;
-  /** Fewer per-window samples than this per side decide nothing. */
-  minimumSamples: number;
-}
-
-export const defaultBudget: PerformanceBudget = { p95Increase: 0.15, throughputDecrease: 0.1, significance: 0.02, minimumSamples: 8 };
 
 export interface PerformanceFindings {
   failures: GateFinding[];
   inconclusive: GateFinding[];
   notes: GateFinding[];
+  /** Load cases judged (live A/B or against stored runs); 0 means performance was not gated. */
+  judged: number;
 }
 
 interface Metric {
   name: string;
-  /** Per-window samples, oriented so that larger is worse. */
-  worse: (load: LoadResult) => number[];
-  budget: number;
-  /** Relative change, positive when worse. */
-  change: (before: number, after: number) => number;
+  value: (summary: RoundSummary) => number;
+  direction: Direction;
+  budget: (budget: PerformanceBudget) => EffectBudget;
 }
 
-function metrics(budget: PerformanceBudget): Metric[] {
-  return [
-    { name: 'p95 latency', worse: (load) => load.windows.map((w) => w.p95Us), budget: budget.p95Increase, change: (a, b) => b / a - 1 },
-    { name: 'throughput', worse: (load) => load.windows.map((w) => -w.requests), budget: budget.throughputDecrease, change: (a, b) => 1 - b / a },
-  ];
+const metrics: Metric[] = [
+  { name: 'p95 latency', value: (s) => s.p95Us, direction: 'higher-is-worse', budget: (b) => ({ relative: b.p95Increase, floor: b.p95FloorMs * 1000 }) },
+  { name: 'throughput', value: (s) => s.rps, direction: 'lower-is-worse', budget: (b) => ({ relative: b.throughputDecrease, floor: b.throughputFloorRps }) },
+];
+
+/** The budget in words, for reports: every judgement is read against it. */
+export function describeBudget(budget: PerformanceBudget): string {
+  return `p95 +${percent(budget.p95Increase)} (never below +${budget.p95FloorMs} ms), throughput -${percent(budget.throughputDecrease)}${budget.throughputFloorRps > 0 ? ` (never below -${budget.throughputFloorRps} req/s)` : ''}, ${budget.confidence * 100} % confidence`;
 }
 
 /**
- * Performance against a baseline, per load case and metric, pure: a regression
- * must be both statistically significant (one-sided Mann-Whitney U over
- * per-window samples) and larger than its budget to fail. Too few samples, a
- * baseline noisier than the budget, or an over-budget change that is not
- * significant are inconclusive, with the reason.
+ * Performance, per load case and metric, pure. The unit of evidence is a run or
+ * an A/B round (harness/gate/round-statistics.ts): a live A/B case (its
+ * `measurements.rounds`) is judged on the paired ratios of its rounds; otherwise
+ * the run's figure is judged against the baseline's runs of that case. Without
+ * either, nothing is judged (`judged` = 0).
  */
-export function gatePerformance(cases: CaseRecord[], baseline: Baseline, budget: PerformanceBudget = defaultBudget): PerformanceFindings {
-  const findings: PerformanceFindings = { failures: [], inconclusive: [], notes: [] };
-  const reference = new Map(baseline.cases.map((record) => [record.key, record]));
+export function gatePerformance(cases: CaseRecord[], baseline: Baseline | undefined, budget: PerformanceBudget = defaultBudget): PerformanceFindings {
+  const findings: PerformanceFindings = { failures: [], inconclusive: [], notes: [], judged: 0 };
+  const statistics = { ...defaultStatistics, confidence: 1 - (1 - budget.confidence) / 2 };
+  const reference = new Map(baseline?.cases.map((record) => [record.key, record]));
   for (const record of cases) {
-    const after = loadResultOf(record);
-    const stored = reference.get(record.key);
-    const before = stored && loadResultOf(stored);
-    if (!after || !before) continue;
-    for (const metric of metrics(budget)) judge(record.key, metric, metric.worse(before), metric.worse(after), budget, findings);
+    const load = loadResultOf(record);
+    if (!load || record.result !== 'PASSED') continue;
+    const rounds = record.measurements?.rounds as AbRound[] | undefined;
+    const stored = reference.get(record.key)?.samples;
+    if (!rounds && !baseline) continue;
+    if (!rounds && !reference.has(record.key)) {
+      findings.notes.push({ subject: record.key, message: 'not in the baseline: performance not judged' });
+      continue;
+    }
+    findings.judged++;
+    for (const metric of metrics) {
+      const judgement = rounds
+        ? judgePairedRounds(rounds.map((round) => ({ reference: metric.value(round.reference), candidate: metric.value(round.candidate) })), metric.direction, metric.budget(budget), statistics)
+        : judgeAgainstRuns((stored ?? []).map(metric.value), [metric.value({ p95Us: load.p95Us, rps: load.rps })], metric.direction, metric.budget(budget), statistics);
+      const hint = !rounds && judgement.rounds < statistics.minimumRounds ? ' (add runs with `meshgate baseline save --append`)' : '';
+      file(findings, { subject: `${record.key} ${metric.name}`, message: `${rounds ? 'live A/B' : 'against baseline runs'}: ${judgement.reason}${hint}` }, judgement);
+    }
   }
   return findings;
 }
 
-function judge(key: string, metric: Metric, a: number[], b: number[], budget: PerformanceBudget, findings: PerformanceFindings): void {
-  const subject = `${key} ${metric.name}`;
-  if (a.length < budget.minimumSamples || b.length < budget.minimumSamples) {
-    findings.inconclusive.push({ subject, message: `${a.length} baseline and ${b.length} candidate windows; ${budget.minimumSamples} each are needed (raise performance.durationSeconds)` });
-    return;
-  }
-  const noise = Math.abs(sampleStandardDeviation(a) / mean(a));
-  const change = metric.change(Math.abs(median(a)), Math.abs(median(b)));
-  const { pValue } = mannWhitneyGreater(a, b);
-  const described = `${(change * 100).toFixed(1)} % worse (budget ${(metric.budget * 100).toFixed(0)} %), p = ${pValue.toFixed(4)}, baseline noise ${(noise * 100).toFixed(1)} %`;
-  if (noise > metric.budget) {
-    findings.inconclusive.push({ subject, message: `baseline noise ${(noise * 100).toFixed(1)} % exceeds the ${(metric.budget * 100).toFixed(0)} % budget: cannot judge (${described})` });
-  } else if (change > metric.budget && pValue < budget.significance) {
-    findings.failures.push({ subject, message: `regressed: ${described}` });
-  } else if (change > metric.budget) {
-    findings.inconclusive.push({ subject, message: `over budget but not significant: ${described}` });
-  } else {
-    findings.notes.push({ subject, message: `within budget: ${described}` });
-  }
+function file(findings: PerformanceFindings, finding: GateFinding, judgement: Judgement): void {
+  if (judgement.verdict === 'fail') findings.failures.push(finding);
+  else if (judgement.verdict === 'inconclusive') findings.inconclusive.push(finding);
+  else findings.notes.push(finding);
 }

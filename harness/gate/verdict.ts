@@ -1,7 +1,9 @@
 import type { CaseRecord } from '../reporters/case-record.ts';
 import type { Baseline } from './baseline.ts';
 import { diffFingerprints } from './fingerprint-diff.ts';
-import { gatePerformance } from './performance-gate.ts';
+import { type PerformanceFindings, describeBudget, gatePerformance } from './performance-gate.ts';
+import { loadResultOf } from '../load/load-recorder.ts';
+import { type PerformanceBudget, type ProfileName, defaultBudget } from '../scenario/performance-profile.ts';
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
@@ -19,15 +21,22 @@ export interface GateResult {
   notes: GateFinding[];
 }
 
+/** How performance is gated: the budget, and the profile the levels were measured with. */
+export interface PerformanceGateOptions {
+  budget: PerformanceBudget;
+  profile: ProfileName;
+}
+
 /**
  * The verdict, pure. Without a baseline every failed case fails the gate. With
  * one, functional parity decides: a case that passed in the baseline must pass
  * now; a case that failed there too is a note, not a regression; fingerprint
- * differences are listed even when both passed; load cases are judged against
- * the baseline's samples by `gatePerformance`. A run in which nothing passed
+ * differences are listed even when both passed. Load cases are judged by
+ * `gatePerformance` (live A/B rounds, or the baseline's runs); with neither,
+ * performance is "not gated" and says so. A run in which nothing passed
  * verified nothing and is inconclusive.
  */
-export function gateResults(cases: CaseRecord[], baseline?: Baseline): GateResult {
+export function gateResults(cases: CaseRecord[], baseline?: Baseline, options: PerformanceGateOptions = { budget: defaultBudget, profile: 'quick' }): GateResult {
   const reference = new Map(baseline?.cases.map((record) => [record.key, record]));
   const reasons: GateFinding[] = [];
   const notes: GateFinding[] = [];
@@ -48,8 +57,9 @@ export function gateResults(cases: CaseRecord[], baseline?: Baseline): GateResul
       if (changes.length > 0) notes.push({ subject: record.key, message: `fingerprint changed: ${changes.join('; ')}` });
     }
   }
-  const performanceReference = baseline ?? liveReference(cases);
-  const performance = performanceReference ? gatePerformance(cases, performanceReference) : { failures: [], inconclusive: [], notes: [] };
+  const performance = gatePerformance(cases, baseline, options.budget);
+  const performanceNote = describePerformanceGate(cases, performance, options);
+  if (performanceNote) notes.unshift(performanceNote);
   if (baseline) notes.push(...missingFromRun(cases, baseline));
   notes.push(...performance.notes);
   reasons.push(...performance.failures);
@@ -61,20 +71,11 @@ export function gateResults(cases: CaseRecord[], baseline?: Baseline): GateResul
   return { verdict: 'pass', reasons, notes };
 }
 
-/** A live A/B run (--compare-target) measured its reference beside each load case: gate on that. */
-function liveReference(cases: CaseRecord[]): Baseline | undefined {
-  const measured = cases.filter((record) => record.measurements?.reference);
-  if (measured.length === 0) return undefined;
-  return {
-    kind: 'meshgate-baseline',
-    version: 1,
-    createdAt: '',
-    runId: 'live reference',
-    environment: 'compare-target',
-    scenario: '',
-    scenarioHash: '',
-    cases: measured.map((record) => ({ key: record.key, result: 'PASSED' as const, measurements: { load: record.measurements?.reference } })),
-  };
+/** One line on how performance was gated, with the budget; none when no load case ran. */
+function describePerformanceGate(cases: CaseRecord[], performance: PerformanceFindings, options: PerformanceGateOptions): GateFinding | undefined {
+  if (!cases.some((record) => loadResultOf(record))) return undefined;
+  if (performance.judged === 0) return { subject: 'performance', message: `not gated (${options.profile} profile): no baseline or compare target covers the load cases; they only checked their success rate` };
+  return { subject: 'performance', message: `gated (${options.profile} profile) on ${performance.judged} load cases; budget ${describeBudget(options.budget)}` };
 }
 
 /** Baseline cases of the suites that ran now, but which did not run (the scenario or catalogue changed). */

@@ -2,29 +2,52 @@ import type { GatewayAddress } from '../clients/http-client.ts';
 import type { Measurements } from '../suite/gateway-case.ts';
 import { type LoadResult, mergeLoadResults } from './load-recorder.ts';
 
-/** Rounds of a live A/B comparison: reference, candidate, reference, candidate, ... */
-export const abRounds = 4;
+/** One live A/B round, summarised: the gate's unit of evidence (harness/gate/round-statistics.ts). */
+export interface RoundSummary {
+  p95Us: number;
+  rps: number;
+}
+
+export interface AbRound {
+  reference: RoundSummary;
+  candidate: RoundSummary;
+}
 
 /**
  * Runs one load against the candidate gateway, or, when a reference gateway is
- * given, alternates reference and candidate for `abRounds` rounds so that machine
- * drift hits both alike; the merged results go to `measurements.load` and
- * `measurements.reference`, where the gate compares them.
+ * given, `rounds` A/B rounds, so that machine drift hits both sides of a round
+ * alike. The order alternates (AB, BA, AB, ...) so that going second is not
+ * always the candidate's. The merged results go to `measurements.load` and
+ * `measurements.reference`, each round's summary to `measurements.rounds`.
  */
 export async function measureLoad(
   run: (gateway: GatewayAddress) => Promise<LoadResult>,
   gateway: GatewayAddress,
   reference: GatewayAddress | undefined,
   measurements: Measurements,
-  signal?: AbortSignal,
+  options: { rounds: number; signal?: AbortSignal },
 ): Promise<LoadResult> {
   if (!reference) return (measurements.load = await run(gateway));
   const candidates: LoadResult[] = [];
   const references: LoadResult[] = [];
-  for (let round = 0; round < abRounds && !signal?.aborted; round++) {
-    references.push(await run(reference));
-    candidates.push(await run(gateway));
+  for (let round = 0; round < options.rounds && !options.signal?.aborted; round++) {
+    if (round % 2 === 0) {
+      references.push(await run(reference));
+      candidates.push(await run(gateway));
+    } else {
+      candidates.push(await run(gateway));
+      references.push(await run(reference));
+    }
   }
+  // An interrupted comparison has no result: its rounds are incomplete.
+  options.signal?.throwIfAborted();
+  const rounds: AbRound[] = candidates.map((candidate, index) => ({ reference: summarise(references[index]!), candidate: summarise(candidate) }));
+  measurements.rounds = rounds;
   measurements.reference = mergeLoadResults(references);
   return (measurements.load = mergeLoadResults(candidates));
+}
+
+/** A run's figures the gate compares. */
+export function summarise(load: LoadResult): RoundSummary {
+  return { p95Us: load.p95Us, rps: load.rps };
 }

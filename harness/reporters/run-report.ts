@@ -24,6 +24,8 @@ export interface RunReport {
   scenario: string;
   /** sha256 of the scenario as written: a baseline from another scenario is flagged. */
   scenarioHash: string;
+  /** sha256 of the case catalogue (suites/): a baseline from another catalogue is refused. */
+  catalogueHash?: string;
   /** The baseline compared against, if any. */
   baseline: { file: string; runId: string; environment: string } | null;
   /** The live A/B reference (--compare-target), if any. */

@@ -1,3 +1,4 @@
+import { type ResolvedPerformance, resolvePerformance } from './performance-profile.ts';
 import { ingressNginxCorsDefaults, kindDefaults, sealosCorsMethods } from './kind-defaults.ts';
 import type { AppInput, AppKind, CorsInput, Scenario } from './schema.ts';
 
@@ -48,7 +49,7 @@ export interface ResolvedScenario {
   domain: string;
   tls: { enabled: boolean; wildcardSecret: string };
   apps: ResolvedApp[];
-  performance: { concurrency: number[]; rates: number[]; durationSeconds: number; warmupSeconds: number; targets: string[] };
+  performance: ResolvedPerformance;
 }
 
 const sizeUnits: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
@@ -76,13 +77,7 @@ export function resolveScenario(scenario: Scenario): ResolvedScenario {
   // By default, load the first served app of each protocol (plain web, gRPC, WebSocket).
   const firstOf = (protocol: ResolvedApp['backendProtocol'], kind: AppKind) =>
     apps.find((app) => app.backendProtocol === protocol && app.kind === kind && app.state === 'active' && app.hostOwner === app.id)?.id ?? [];
-  const performance = {
-    concurrency: scenario.performance?.concurrency ?? [1, 10, 50, 100],
-    rates: scenario.performance?.rates ?? [],
-    durationSeconds: scenario.performance?.durationSeconds ?? 10,
-    warmupSeconds: scenario.performance?.warmupSeconds ?? 2,
-    targets: scenario.performance?.targets ?? [firstOf('HTTP', 'web'), firstOf('GRPC', 'grpc'), firstOf('WS', 'ws')].flat(),
-  };
+  const performance = resolvePerformance(scenario.performance ?? {}, [firstOf('HTTP', 'web'), firstOf('GRPC', 'grpc'), firstOf('WS', 'ws')].flat());
   return { name: scenario.name, domain: scenario.domain, tls, apps, performance };
 }
 

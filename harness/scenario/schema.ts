@@ -82,6 +82,35 @@ export const performanceSchema = z
     warmupSeconds: z.number().nonnegative().max(600).optional(),
     /** App ids (`ns-<user>/<app>`) to load, each in its own protocol; by default the first web, gRPC and WebSocket apps. */
     targets: z.array(z.string()).optional(),
+    /** Live A/B rounds per level (reference and candidate once each per round). */
+    rounds: z.number().int().min(1).max(100).optional(),
+    /** Which profile `validate` uses unless --profile says: quick (short levels) or gate (enough for a verdict). */
+    profile: z.enum(['quick', 'gate']).optional(),
+    /** The gate profile's levels: long enough and rounds enough for a verdict (see README, performance gate). */
+    gate: z
+      .object({
+        durationSeconds: z.number().positive().max(3600).optional(),
+        warmupSeconds: z.number().nonnegative().max(600).optional(),
+        rounds: z.number().int().min(3).max(100).optional(),
+      })
+      .strict()
+      .optional(),
+    /** How much worse the candidate may be; written into every report. */
+    budget: z
+      .object({
+        /** p95 latency may grow by this share (0.15 = +15 %). */
+        p95Increase: z.number().positive().max(10).optional(),
+        /** Throughput may fall by this share (0.1 = -10 %). */
+        throughputDecrease: z.number().positive().max(0.99).optional(),
+        /** A p95 increase below this many milliseconds never fails. */
+        p95FloorMs: z.number().nonnegative().max(10_000).optional(),
+        /** A throughput drop below this many requests per second never fails. */
+        throughputFloorRps: z.number().nonnegative().optional(),
+        /** Two-sided confidence of the interval on each effect (Kayenta: 0.98). */
+        confidence: z.number().min(0.5).max(0.9999).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -85,7 +85,7 @@ function loadCase(id: string, description: string, protocol: LoadProtocol, level
       const load = (gateway: GatewayAddress) =>
         workers > 1 ? spreadLoad(context.target, spec(gateway), gateway !== context.gateway, context.signal) : run(protocol.driver(loadTarget(gateway)), level, timing);
       measurements.pinning = pinLoadGenerator(context.target);
-      const result = await measureLoad(load, context.gateway, context.reference, measurements, context.signal);
+      const result = await measureLoad(load, context.gateway, context.reference, measurements, { rounds: context.target.resolved.performance.rounds, signal: context.signal });
       return { details: { meetsSuccessRate: result.requests > 0 && result.successRate >= minimumSuccessRate } };
     },
   });

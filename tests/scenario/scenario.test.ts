@@ -6,6 +6,7 @@ import { InputFileError } from '../../harness/errors.ts';
 import { type LoadedScenario, defaultScenarioFile, loadScenario, parseScenario } from '../../harness/scenario/load.ts';
 import { type ResolvedApp, parseSize, resolveScenario, servedApps } from '../../harness/scenario/resolve.ts';
 import { scenarioSchema } from '../../harness/scenario/schema.ts';
+import { withProfile } from '../../harness/scenario/performance-profile.ts';
 
 const schemaFile = fileURLToPath(new URL('../../scenarios/scenario.schema.json', import.meta.url));
 
@@ -187,8 +188,20 @@ describe('default scenario', () => {
       rates: [500],
       durationSeconds: 3,
       warmupSeconds: 1,
+      rounds: 4,
       targets: ['ns-k8x2m9qa/hello-web', 'ns-k8x2m9qa/echo-grpc', 'ns-k8x2m9qa/chat-ws'],
+      profile: 'quick',
+      profiles: { quick: { durationSeconds: 3, warmupSeconds: 1, rounds: 4 }, gate: { durationSeconds: 5, warmupSeconds: 1, rounds: 8 } },
+      budget: { p95Increase: 0.15, throughputDecrease: 0.1, p95FloorMs: 0.5, throughputFloorRps: 0, confidence: 0.98 },
     });
+  });
+
+  it('the gate profile switches levels and rounds, and a scenario can set its own budget', () => {
+    const gate = withProfile(loaded.resolved.performance, 'gate');
+    expect(gate).toMatchObject({ profile: 'gate', durationSeconds: 5, warmupSeconds: 1, rounds: 8, concurrency: [1, 10, 50, 100] });
+    const own = parseScenario('version: 1\nname: s\ndomain: a.test\ntenants: [{ user: u, apps: [{ name: w, kind: web, host: h }] }]\nperformance: { profile: gate, gate: { rounds: 12 }, budget: { p95FloorMs: 2 } }\n', 's.yaml');
+    expect(own.resolved.performance).toMatchObject({ profile: 'gate', rounds: 12, durationSeconds: 5, budget: { p95Increase: 0.15, p95FloorMs: 2 } });
+    expect(() => parseScenario('version: 1\nname: s\ndomain: a.test\ntenants: [{ user: u, apps: [{ name: w, kind: web, host: h }] }]\nperformance: { gate: { rounds: 2 } }\n', 's.yaml')).toThrow(/performance\.gate\.rounds/);
   });
 });
 

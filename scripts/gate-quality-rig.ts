@@ -1,0 +1,62 @@
+// The gate-quality benchmark's rig: a gateway of the default scenario's own HTTP
+// load target with a delay hop between nginx and the backend.
+import { readFile } from 'node:fs/promises';
+import type { GatewayAddress } from '../harness/clients/http-client.ts';
+import type { StartedEnvironment } from '../harness/environments/environment.ts';
+import { LocalEnvironment } from '../harness/environments/local/local-environment.ts';
+import { runClosedLoop } from '../harness/load/closed-loop.ts';
+import { httpDriver } from '../harness/load/load-driver.ts';
+import type { LoadResult } from '../harness/load/load-recorder.ts';
+import { type LoadedScenario, loadScenario, parseScenario } from '../harness/scenario/load.ts';
+import type { ResolvedApp } from '../harness/scenario/resolve.ts';
+import { preferredScheme } from '../harness/suite/subjects.ts';
+import { DelayHop } from './delay-hop.ts';
+
+/** The default scenario cut down to its first HTTP load target's tenant and app (same kind, host, settings). */
+export async function benchScenario(): Promise<{ scenario: LoadedScenario; app: ResolvedApp }> {
+  const full = await loadScenario();
+  const app = full.resolved.apps.find((candidate) => full.resolved.performance.targets.includes(candidate.id) && candidate.backendProtocol === 'HTTP');
+  if (!app) throw new Error('the default scenario has no HTTP load target');
+  const tenants = full.input.tenants
+    .filter((tenant) => `ns-${tenant.user}` === app.namespace)
+    .map((tenant) => ({ ...tenant, apps: tenant.apps.filter((candidate) => candidate.name === app.name) }));
+  const scenario = parseScenario(JSON.stringify({ ...full.input, name: 'gate-quality', tenants, performance: { targets: [app.id] } }), 'gate-quality scenario');
+  return { scenario, app: scenario.resolved.apps[0]! };
+}
+
+export interface BenchGateway {
+  gateway: GatewayAddress;
+  hop: DelayHop;
+  stop(): Promise<void>;
+}
+
+/** nginx in front of the fixture, through a delay hop; `latencyMs` slows the fixture itself (the 20 ms backend). */
+export async function startBenchGateway(scenario: LoadedScenario, runId: string, latencyMs: number): Promise<BenchGateway> {
+  const { hop, port } = await DelayHop.start();
+  const configHook = (config: string) => {
+    const upstreams = [...config.matchAll(/(upstream \S+ \{ server 127\.0\.0\.1:)(\d+)/g)];
+    if (upstreams.length !== 1) throw new Error(`expected one upstream in the bench gateway, found ${upstreams.length}`);
+    hop.backendPort = Number(upstreams[0]![2]);
+    return config.replace(upstreams[0]![0], `${upstreams[0]![1]}${port}`);
+  };
+  let environment: StartedEnvironment;
+  try {
+    environment = await new LocalEnvironment({ scenario, runId, configHook, faults: latencyMs > 0 ? { latencyMs } : undefined }).start();
+  } catch (error) {
+    await hop.close();
+    throw error;
+  }
+  const { address, httpPort, httpsPort } = environment.target().gateway;
+  const ca = environment.target().caFile;
+  return { gateway: { address, httpPort, httpsPort, ca: await readCa(ca) }, hop, stop: async () => void (await Promise.all([environment.stop(), hop.close()])) };
+}
+
+async function readCa(file: string | null): Promise<string | undefined> {
+  return file ? readFile(file, 'utf8') : undefined;
+}
+
+/** One closed-model load run at concurrency 10 (a level of the default profile) through `gateway`. */
+export function measure(app: ResolvedApp, gateway: GatewayAddress, timing: { warmupMs: number; durationMs: number; signal: AbortSignal }): Promise<LoadResult> {
+  const driver = httpDriver({ gateway, scheme: preferredScheme(app), host: app.host, expectBackend: app.id });
+  return runClosedLoop({ driver, concurrency: 10, ...timing });
+}
