@@ -8,11 +8,16 @@ import { readBaseline } from '../gate/baseline.ts';
 import { type SessionOptions, runSession } from './run-session.ts';
 import { type EnvironmentFlags, startEnvironment } from './start-environment.ts';
 import { join } from 'node:path';
+import { loadScenario } from '../scenario/load.ts';
+import { writeErrorJunit } from '../reporters/run-report.ts';
+import { planCases, selectCases } from '../suite/case-selection.ts';
+import { plannedTarget, printCaseList } from './case-plan.ts';
 
 interface SessionFlags extends EnvironmentFlags {
   reports: string;
   runId?: string;
   case?: string;
+  list?: boolean;
   json?: boolean;
   target: string;
   baseline?: string;
@@ -27,10 +32,21 @@ interface Prepared {
   compareTarget: SessionOptions['compareTarget'];
 }
 
-async function prepare(suites: string[], flags: SessionFlags): Promise<Prepared> {
+/**
+ * Checks the command line against what the scenario yields before anything
+ * starts: suites, `--case` (syntax, and that it selects a case), run id, baseline,
+ * compare target. With `--list`, prints the selected cases and returns undefined.
+ */
+async function prepare(requested: string[], flags: SessionFlags, planned: LoadedTarget, context: CommandContext): Promise<Prepared | undefined> {
+  const suites = await selectSuites(requested);
+  const cases = selectCases(planCases(suites, planned), flags.case, suites);
+  if (flags.list) {
+    printCaseList(cases, context, Boolean(flags.json));
+    return undefined;
+  }
   return {
     runId: checkRunId(flags.runId ?? newRunId()),
-    suites: await selectSuites(suites),
+    suites,
     baseline: flags.baseline === undefined ? undefined : { file: flags.baseline, content: await readBaseline(flags.baseline) },
     compareTarget: flags.compareTarget === undefined ? undefined : { file: flags.compareTarget, content: await readTarget(flags.compareTarget) },
   };
@@ -45,7 +61,7 @@ function session(context: CommandContext, command: string, flags: SessionFlags, 
     casePattern: flags.case,
     reportsDir: flags.reports,
     runId: prepared.runId,
-    json: Boolean(flags.json),
+    printJson: flags.json ? context.printJson : undefined,
     options: { command, ...flags, suites: prepared.suites, runId: prepared.runId },
     signal: context.signal,
     log: context.log,
@@ -60,6 +76,7 @@ export function validateCommand(context: CommandContext): Command {
     .addOption(sharedOptions.env())
     .addOption(sharedOptions.scenario())
     .addOption(sharedOptions.casePattern())
+    .addOption(sharedOptions.list())
     .addOption(sharedOptions.baseline())
     .addOption(sharedOptions.compareTarget())
     .addOption(sharedOptions.reports())
@@ -67,11 +84,15 @@ export function validateCommand(context: CommandContext): Command {
     .addOption(sharedOptions.httpPort())
     .addOption(sharedOptions.httpsPort())
     .addOption(sharedOptions.json())
-    .addHelpText('after', '\nExit codes: 0 pass, 1 the gate failed (or could not decide), 2 meshgate could not do its job (bad input, environment would not start, interrupted).')
+    .addHelpText('after', `${caseExamples('validate')}\nExit codes: 0 pass, 1 the gate failed (or could not decide), 2 meshgate could not do its job (bad input, nothing selected, environment would not start, interrupted).`)
     .action(async (suites: string[], flags: SessionFlags) => {
-      const prepared = await prepare(suites, flags);
+      const prepared = await prepare(suites, flags, plannedTarget(await loadScenario(flags.scenario), flags.env), context);
+      if (!prepared) return;
       const logsDir = join(flags.reports, prepared.runId, 'cluster-logs');
-      const environment = await startEnvironment({ ...flags, runId: prepared.runId, logsDir, signal: context.signal, log: context.log });
+      const environment = await startEnvironment({ ...flags, runId: prepared.runId, logsDir, signal: context.signal, log: context.log }).catch(async (error: unknown) => {
+        await writeErrorJunit(join(flags.reports, prepared.runId), prepared.runId, error);
+        throw error;
+      });
       try {
         const target = environment.target();
         // Dual mode: ingress-nginx beside Istio is the live reference, unless one was given.
@@ -96,13 +117,29 @@ export function runCommand(context: CommandContext): Command {
     .argument('[suites...]', 'suites to run (default: all)')
     .addOption(sharedOptions.target())
     .addOption(sharedOptions.casePattern())
+    .addOption(sharedOptions.list())
     .addOption(sharedOptions.baseline())
     .addOption(sharedOptions.compareTarget())
     .addOption(sharedOptions.reports())
     .addOption(sharedOptions.runId())
     .addOption(sharedOptions.json())
+    .addHelpText('after', caseExamples('run --target FILE'))
     .action(async (suites: string[], flags: SessionFlags) => {
-      const prepared = await prepare(suites, flags);
-      context.exitCode = await session(context, 'run', flags, prepared, await readTarget(flags.target));
+      const target = await readTarget(flags.target);
+      const prepared = await prepare(suites, flags, target, context);
+      if (prepared) context.exitCode = await session(context, 'run', flags, prepared, target);
     });
+}
+
+/** `--case` examples for --help; tests run each of them with --list, so they stay true. */
+export const caseExampleArgs = [
+  ['cors', '--case', '^preflight-allowed-origin$'],
+  ['ssl', 'protocols', '--case', '^(tlsv12-accepted|http2-negotiated-by-alpn)$'],
+  ['--case', '^websocket-echo-wss\\[ns-k8x2m9qa/'],
+  ['--list'],
+] as const;
+
+function caseExamples(command: string): string {
+  const quote = (arg: string) => (arg.startsWith('-') || /^[a-z-]+$/.test(arg) ? arg : `'${arg}'`);
+  return `\nExamples (\`--case\` matches the case id; with a [ it matches id[subject]):\n${caseExampleArgs.map((args) => `  meshgate ${command} ${args.map(quote).join(' ')}`).join('\n')}\n`;
 }

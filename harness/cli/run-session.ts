@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Baseline } from '../gate/baseline.ts';
 import { exitCodeFor, gateResults } from '../gate/verdict.ts';
 import { countResults } from '../reporters/case-record.ts';
-import { type RunReport, writeRunReport } from '../reporters/run-report.ts';
+import { type RunReport, writeErrorJunit, writeRunReport } from '../reporters/run-report.ts';
+import { planCases, selectCases } from '../suite/case-selection.ts';
 import { runSuites } from '../runner/run-suites.ts';
 import type { LoadedTarget } from '../target.ts';
 import { InputFileError, InterruptedError, MeshgateError } from '../errors.ts';
@@ -18,10 +19,12 @@ export interface SessionOptions {
   /** Live A/B reference (--compare-target): it must serve the same load targets. */
   compareTarget?: { file: string; content: LoadedTarget };
   suites: string[];
+  /** `--case`, already checked against the scenario before anything started. */
   casePattern?: string;
   reportsDir: string;
   runId: string;
-  json: boolean;
+  /** With `--json`: prints the run summary on stdout. */
+  printJson?: (document: object) => void;
   /** The options in force, recorded in the report. */
   options: Record<string, unknown>;
   signal: AbortSignal;
@@ -34,8 +37,18 @@ export interface SessionOptions {
  * "interrupted" report) when the run was stopped.
  */
 export async function runSession(options: SessionOptions): Promise<number> {
-  const startedAt = new Date().toISOString();
   const dir = join(options.reportsDir, options.runId);
+  let reported = false;
+  try {
+    return await gatedRun(options, dir, () => (reported = true));
+  } catch (error) {
+    if (!reported) await writeErrorJunit(dir, options.runId, error);
+    throw error;
+  }
+}
+
+async function gatedRun(options: SessionOptions, dir: string, onReported: () => void): Promise<number> {
+  const startedAt = new Date().toISOString();
   await assertReachable(options.target, options.signal);
   if (options.compareTarget) {
     assertSameLoadTargets(options.target, options.compareTarget);
@@ -46,8 +59,7 @@ export async function runSession(options: SessionOptions): Promise<number> {
     target: options.target,
     compareTarget: options.compareTarget?.content,
     suites: options.suites,
-    casePattern: options.casePattern,
-    junitFile: join(dir, 'junit.xml'),
+    selected: options.casePattern === undefined ? undefined : selectCases(planCases(options.suites, options.target), options.casePattern, options.suites),
     progress: options.log,
     signal: options.signal,
   });
@@ -86,6 +98,7 @@ export async function runSession(options: SessionOptions): Promise<number> {
     harnessErrors: outcome.harnessErrors,
   };
   await writeRunReport(dir, report);
+  onReported();
   printVerdict(report, dir, options);
   if (outcome.interrupted) throw new InterruptedError((options.signal.reason as NodeJS.Signals | undefined) ?? 'SIGINT');
   if (outcome.harnessErrors.length > 0) throw new MeshgateError('E_SUITE', `suites could not run: ${outcome.harnessErrors.join('; ')}`);
@@ -123,8 +136,6 @@ function printVerdict(report: RunReport, dir: string, options: SessionOptions): 
   for (const reason of report.gate.reasons.slice(0, 20)) options.log(`  ✗ ${reason.subject}: ${reason.message.split('\n')[0]}`);
   if (report.gate.notes.length > 0) options.log(`meshgate: ${report.gate.notes.length} note(s) in summary.md (fingerprint changes, cases not run)`);
   options.log(`meshgate: reports in ${dir}/ (summary.md, report.html, results.json, perf.csv, junit.xml)`);
-  if (options.json) {
-    const summary = { runId: report.runId, status: report.status, verdict: report.gate.verdict, counts: report.counts, reasons: report.gate.reasons, notes: report.gate.notes, reportDir: dir };
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  }
+  const exitCode = report.status === 'interrupted' || report.harnessErrors.length > 0 ? 2 : exitCodeFor(report.gate.verdict);
+  options.printJson?.({ runId: report.runId, status: report.status, verdict: report.gate.verdict, exitCode, counts: report.counts, reasons: report.gate.reasons, notes: report.gate.notes, reportDir: dir });
 }
