@@ -123,6 +123,10 @@ describe('up, run, down', () => {
     expect(() => process.kill(target.ownerPid, 0)).toThrow();
     expect(await processesMentioning('e2e-up')).toBe('');
     await expect(readFile(targetFile)).rejects.toThrow();
+    await expect(readFile(`${targetFile}.log`)).rejects.toThrow();
+    const again = await runMeshgate(['down', '--target', targetFile]);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`nothing is up (no ${targetFile})`);
   });
 });
 
