@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Baseline } from '../gate/baseline.ts';
+import { type LoadResult, loadResultOf } from '../load/load-recorder.ts';
 import { exitCodeFor, gateResults } from '../gate/verdict.ts';
 import { countResults } from '../reporters/case-record.ts';
 import { type RunReport, writeErrorJunit, writeRunReport } from '../reporters/run-report.ts';
@@ -89,6 +90,7 @@ async function gatedRun(options: SessionOptions, dir: string, onReported: () => 
     baseline: options.baseline
       ? { file: options.baseline.file, runId: options.baseline.content.runId, environment: options.baseline.content.environment }
       : null,
+    baselineLoads: options.baseline ? baselineLoads(options.baseline.content, outcome.cases) : undefined,
     compareTarget: options.compareTarget ? { file: options.compareTarget.file, environment: options.compareTarget.content.environment, gateway: gatewayLabel(options.compareTarget.content) } : null,
     untranslated: options.target.untranslated ?? [],
     options: options.options,
@@ -119,6 +121,15 @@ function assertSameLoadTargets(target: LoadedTarget, compare: { file: string; co
   const loaded = target.resolved.apps.filter((app) => target.resolved.performance.targets.includes(app.id));
   const missing = loaded.filter((app) => !hosts.has(app.host)).map((app) => app.host);
   if (missing.length > 0) throw new InputFileError(compare.file, `the compare target does not serve ${missing.join(', ')}, which the load goes to`);
+}
+
+/** The baseline's load results of the load cases that ran now. */
+function baselineLoads(baseline: Baseline, cases: RunReport['cases']): Record<string, LoadResult> {
+  const ran = new Set(cases.map((record) => record.key));
+  return Object.fromEntries(baseline.cases.flatMap((record) => {
+    const load = loadResultOf(record);
+    return load && ran.has(record.key) ? [[record.key, load]] : [];
+  }));
 }
 
 function hashScenario(target: LoadedTarget): string {

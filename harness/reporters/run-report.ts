@@ -3,6 +3,7 @@ import { MeshgateError, errorMessage } from '../errors.ts';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { GateResult } from '../gate/verdict.ts';
+import type { LoadResult } from '../load/load-recorder.ts';
 import { type CaseRecord, countResults } from './case-record.ts';
 import { formatHtmlReport } from './html-report.ts';
 import { formatJunitXml, runErrors } from './junit-xml.ts';
@@ -28,6 +29,8 @@ export interface RunReport {
   scenarioHash: string;
   /** The baseline compared against, if any. */
   baseline: { file: string; runId: string; environment: string } | null;
+  /** With a baseline: its load results by case key, so reports set them beside this run's (live A/B references are in each case's measurements). */
+  baselineLoads?: Record<string, LoadResult>;
   /** The live A/B reference (--compare-target), if any. */
   compareTarget: { file: string; environment: string; gateway: string } | null;
   /** Scenario settings the gateway's configuration could not express (from the target), so a difference is explained, not discovered. */
