@@ -1,32 +1,9 @@
-import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import type { LoadResult } from '../../harness/load/closed-loop.ts';
 import type { CaseRecord } from '../../harness/reporters/case-record.ts';
 import { formatHtmlReport } from '../../harness/reporters/html-report.ts';
 import { formatPerfCsv } from '../../harness/reporters/perf-csv.ts';
 import { linearTicks, logTicks } from '../../harness/reporters/svg-chart.ts';
-import { runReportOf } from './run-report-fixture.ts';
-
-function histogramOf(p95Us: number): string {
-  const histogram = build();
-  for (let i = 1; i <= 100; i++) histogram.recordValue(Math.round((p95Us * i) / 95));
-  const encoded = encodeIntoCompressedBase64(histogram);
-  histogram.destroy();
-  return encoded;
-}
-
-/** A load result with `p95Us` latency; `targetRate` makes it an open-model run. */
-export function load(concurrency: number, p95Us: number, targetRate?: number): LoadResult {
-  const windows = [0, 1, 2].map((second) => ({ second, requests: 1000, errors: second === 2 ? 1 : 0, p50Us: p95Us / 2, p95Us, p99Us: p95Us * 2 }));
-  return { protocol: 'http', failures: { error: 0, timeout: 0, status: 1, mismatch: 0 }, startedAt: '2026-01-01T12:00:00.000Z', concurrency, targetRate, durationMs: 3000, requests: 3000, errors: 1, successRate: 2999 / 3000, rps: 1000, p50Us: p95Us / 2, p95Us, p99Us: p95Us * 2, maxUs: p95Us * 3, windows, histogram: histogramOf(p95Us) };
-}
-
-function perfRecord(level: number, p95Us: number, open = false, reference?: LoadResult): CaseRecord {
-  const subject = `ns-a/web ${open ? 'r' : 'c'}=${level}`;
-  const caseId = open ? 'http-open-loop' : 'http-closed-loop';
-  const measurements = { load: open ? load(10, p95Us, level) : load(level, p95Us), ...(reference ? { reference } : {}) };
-  return { key: `performance/${caseId}[${subject}]`, suite: 'performance', caseId, subject, description: '', result: 'PASSED', reason: '', durationMs: 3000, measurements };
-}
+import { load, perfRecord, runReportOf } from './run-report-fixture.ts';
 
 const failed: CaseRecord = {
   key: 'cors/x[<script>]', suite: 'cors', caseId: 'x', subject: '<script>', description: 'preflight answered', result: 'FAILED', reason: 'header "a" <b>', durationMs: 1,
