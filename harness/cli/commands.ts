@@ -19,6 +19,8 @@ interface SessionFlags extends EnvironmentFlags {
   case?: string;
   list?: boolean;
   json?: boolean;
+  metricsOut?: string;
+  pushgateway?: URL;
   target: string;
   baseline?: string;
   compareTarget?: string;
@@ -62,7 +64,8 @@ function session(context: CommandContext, command: string, flags: SessionFlags, 
     reportsDir: flags.reports,
     runId: prepared.runId,
     printJson: flags.json ? context.printJson : undefined,
-    options: { command, ...flags, suites: prepared.suites, runId: prepared.runId },
+    metrics: { file: flags.metricsOut, pushgateway: flags.pushgateway },
+    options: { command, ...flags, pushgateway: flags.pushgateway?.href, suites: prepared.suites, runId: prepared.runId },
     signal: context.signal,
     log: context.log,
   });
@@ -83,6 +86,8 @@ export function validateCommand(context: CommandContext): Command {
     .addOption(sharedOptions.runId())
     .addOption(sharedOptions.httpPort())
     .addOption(sharedOptions.httpsPort())
+    .addOption(sharedOptions.metricsOut())
+    .addOption(sharedOptions.pushgateway())
     .addOption(sharedOptions.json())
     .addHelpText('after', `${caseExamples('validate')}\nExit codes: 0 pass, 1 the gate failed (or could not decide), 2 meshgate could not do its job (bad input, nothing selected, environment would not start, interrupted).`)
     .action(async (suites: string[], flags: SessionFlags) => {
@@ -122,6 +127,8 @@ export function runCommand(context: CommandContext): Command {
     .addOption(sharedOptions.compareTarget())
     .addOption(sharedOptions.reports())
     .addOption(sharedOptions.runId())
+    .addOption(sharedOptions.metricsOut())
+    .addOption(sharedOptions.pushgateway())
     .addOption(sharedOptions.json())
     .addHelpText('after', caseExamples('run --target FILE'))
     .action(async (suites: string[], flags: SessionFlags) => {

@@ -6,6 +6,7 @@ import { exitCodeFor, gateResults } from '../gate/verdict.ts';
 import { countResults } from '../reporters/case-record.ts';
 import { type RunReport, writeErrorJunit, writeRunReport } from '../reporters/run-report.ts';
 import { planCases, selectCases } from '../suite/case-selection.ts';
+import { type MetricsTargets, publishMetrics } from '../reporters/publish-metrics.ts';
 import { runSuites } from '../runner/run-suites.ts';
 import type { LoadedTarget } from '../target.ts';
 import { InputFileError, InterruptedError, MeshgateError } from '../errors.ts';
@@ -24,6 +25,8 @@ export interface SessionOptions {
   casePattern?: string;
   reportsDir: string;
   runId: string;
+  /** `--metrics-out`, `--pushgateway`. */
+  metrics?: MetricsTargets;
   /** With `--json`: prints the run summary on stdout. */
   printJson?: (document: object) => void;
   /** The options in force, recorded in the report. */
@@ -101,6 +104,7 @@ async function gatedRun(options: SessionOptions, dir: string, onReported: () => 
   };
   await writeRunReport(dir, report);
   onReported();
+  if (options.metrics) await publishMetrics(report, options.metrics, options.log);
   printVerdict(report, dir, options);
   if (outcome.interrupted) throw new InterruptedError((options.signal.reason as NodeJS.Signals | undefined) ?? 'SIGINT');
   if (outcome.harnessErrors.length > 0) throw new MeshgateError('E_SUITE', `suites could not run: ${outcome.harnessErrors.join('; ')}`);
