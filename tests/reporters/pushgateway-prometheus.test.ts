@@ -77,6 +77,27 @@ describe.skipIf(skip)('metrics through a real Pushgateway into a real Prometheus
     expect(verdict.data.result.map((series: { metric: { verdict: string } }) => series.metric.verdict)).toEqual(['pass']);
   }, 90_000);
 
+  it("the Grafana dashboard's every query and variable returns series from the pushed run", async () => {
+    const dashboard = JSON.parse(await readFile(new URL('../../dashboards/meshgate.json', import.meta.url), 'utf8'));
+    const substitute = (expr: string) => expr.replaceAll('$scenario', 'sealos-default').replaceAll('$run_id', 'metrics-run-1');
+    const queries: Array<{ what: string; expr: string; label?: string }> = [
+      ...dashboard.panels.flatMap((panel: { title: string; targets: Array<{ expr: string }> }) => panel.targets.map((target) => ({ what: panel.title, expr: substitute(target.expr) }))),
+      ...dashboard.templating.list
+        .filter((variable: { type: string }) => variable.type === 'query')
+        .map((variable: { name: string; definition: string }) => {
+          const [, selector, label] = /^label_values\((.*), (\w+)\)$/.exec(variable.definition)!;
+          return { what: `variable ${variable.name}`, expr: substitute(selector!), label };
+        }),
+    ];
+    expect(queries.length).toBeGreaterThanOrEqual(10);
+    for (const query of queries) {
+      const answer = await getJson(`${prometheus}/api/v1/query?query=${encodeURIComponent(query.expr)}`);
+      expect(answer.status, `${query.what}: ${query.expr}`).toBe('success');
+      expect(answer.data.result.length, `${query.what}: ${query.expr}`).toBeGreaterThan(0);
+      if (query.label) expect(answer.data.result[0].metric[query.label], query.what).toBeDefined();
+    }
+  });
+
   it('a push the Pushgateway refuses, or one nobody receives, is an error naming the URL', async () => {
     await expect(pushMetrics(pushgateway, 'meshgate', { run_id: 'x' }, 'not a metric line\n')).rejects.toThrow(/answered 400/);
     const closed = new URL(`http://127.0.0.1:${await freePort()}`);
