@@ -112,7 +112,7 @@ async function gatedRun(options: SessionOptions, dir: string, onReported: () => 
 }
 
 /** An unreachable gateway is the harness's problem (exit 2), not a thousand failed cases. */
-async function assertReachable(target: LoadedTarget, signal: AbortSignal): Promise<void> {
+export async function assertReachable(target: LoadedTarget, signal: AbortSignal): Promise<void> {
   const { address, httpPort, httpsPort } = target.gateway;
   for (const port of [httpPort, httpsPort]) {
     await waitUntil('the gateway to accept connections', `${address}:${port} from target ${target.runId}`, 'gatewayReachableMs', tcpConnects(address, port), signal);
@@ -140,7 +140,7 @@ function hashScenario(target: LoadedTarget): string {
   return createHash('sha256').update(JSON.stringify(target.scenario)).digest('hex');
 }
 
-function gatewayLabel(target: LoadedTarget): string {
+export function gatewayLabel(target: LoadedTarget): string {
   return `${target.gateway.address} (http ${target.gateway.httpPort}, https ${target.gateway.httpsPort})`;
 }
 
