@@ -31,6 +31,7 @@ describe('meshgate validate on the embedded local environment', () => {
     const summary = JSON.parse(result.stdout);
     expect(summary.counts.PASSED).toBeGreaterThan(0);
     expect(result.stderr).not.toContain('preflight-allowed-origin');
+    expect(result.stderr).not.toContain('JUNIT report written');
   });
 });
 
@@ -63,10 +64,12 @@ describe('bad input exits 2 with a message naming what is wrong', () => {
     const { targetFile, environment } = await startLocal(scratch.dir);
     const { httpPort } = environment.target().gateway;
     await environment.stop();
-    const result = await runMeshgate(['run', '--target', targetFile, 'multi-tenant'], { MESHGATE_TIMEOUT_GATEWAY_REACHABLE_MS: '500' });
+    const result = await runMeshgate(['run', '--target', targetFile, 'multi-tenant', '--reports', scratch.dir, '--run-id', 'e2e-unreachable', '--json'], { MESHGATE_TIMEOUT_GATEWAY_REACHABLE_MS: '500' });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(`127.0.0.1:${httpPort}`);
     expect(result.stderr).toMatch(/timed out after 500 ms waiting for the gateway/);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'error', exitCode: 2, error: { code: 'E_WAIT_TIMEOUT' } });
+    expect(await readFile(join(scratch.dir, 'e2e-unreachable', 'junit.xml'), 'utf8')).toMatch(/<error message="timed out after 500 ms waiting for the gateway[^"]*" type="E_WAIT_TIMEOUT">/);
   });
 
   it('a port already taken: the address and the flag', async () => {
