@@ -138,8 +138,8 @@ export function runCommand(context: CommandContext): Command {
     });
 }
 
-/** `--case` examples for --help; tests run each of them with --list, so they stay true. */
-export const caseExampleArgs = [
+/** `--case` examples for --help; tests/e2e/case-selection.test.ts runs each one, so they stay true. */
+const caseExampleArgs = [
   ['cors', '--case', '^preflight-allowed-origin$'],
   ['ssl', 'protocols', '--case', '^(tlsv12-accepted|http2-negotiated-by-alpn)$'],
   ['--case', '^websocket-echo-wss\\[ns-k8x2m9qa/'],
