@@ -10,7 +10,7 @@ import { type EnvironmentFlags, startEnvironment } from './start-environment.ts'
 import { join } from 'node:path';
 import { loadScenario } from '../scenario/load.ts';
 import { writeErrorJunit } from '../reporters/run-report.ts';
-import { planCases, selectCases } from '../suite/case-selection.ts';
+import { InterruptedError } from '../errors.ts';
 import { plannedTarget, printCaseList } from './case-plan.ts';
 
 interface SessionFlags extends EnvironmentFlags {
@@ -41,6 +41,8 @@ interface Prepared {
  */
 async function prepare(requested: string[], flags: SessionFlags, planned: LoadedTarget, context: CommandContext): Promise<Prepared | undefined> {
   const suites = await selectSuites(requested);
+  // Every suite's cases (load engine, gRPC, WebSocket clients): imported only by the commands that select cases.
+  const { planCases, selectCases } = await import('../suite/case-selection.ts');
   const cases = selectCases(planCases(suites, planned), flags.case, suites);
   if (flags.list) {
     printCaseList(cases, context, Boolean(flags.json));
@@ -95,7 +97,8 @@ export function validateCommand(context: CommandContext): Command {
       if (!prepared) return;
       const logsDir = join(flags.reports, prepared.runId, 'cluster-logs');
       const environment = await startEnvironment({ ...flags, runId: prepared.runId, logsDir, signal: context.signal, log: context.log }).catch(async (error: unknown) => {
-        await writeErrorJunit(join(flags.reports, prepared.runId), prepared.runId, error);
+        const cause = context.signal.aborted ? new InterruptedError(context.signal.reason as NodeJS.Signals) : error;
+        await writeErrorJunit(join(flags.reports, prepared.runId), prepared.runId, cause);
         throw error;
       });
       try {

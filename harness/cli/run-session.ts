@@ -5,7 +5,6 @@ import { type LoadResult, loadResultOf } from '../load/load-recorder.ts';
 import { exitCodeFor, gateResults } from '../gate/verdict.ts';
 import { countResults } from '../reporters/case-record.ts';
 import { type RunReport, writeErrorJunit, writeRunReport } from '../reporters/run-report.ts';
-import { planCases, selectCases } from '../suite/case-selection.ts';
 import { type MetricsTargets, publishMetrics } from '../reporters/publish-metrics.ts';
 import { runSuites } from '../runner/run-suites.ts';
 import type { LoadedTarget } from '../target.ts';
@@ -59,6 +58,7 @@ async function gatedRun(options: SessionOptions, dir: string, onReported: () => 
     await assertReachable(options.compareTarget.content, options.signal);
   }
   options.log(`meshgate: running suites against ${options.target.environment} gateway ${gatewayLabel(options.target)}`);
+  const { planCases, selectCases } = await import('../suite/case-selection.ts');
   const outcome = await runSuites({
     target: options.target,
     compareTarget: options.compareTarget?.content,

@@ -1,7 +1,7 @@
 import { catalogue } from '../../suites/catalogue.ts';
 import { UsageError } from '../errors.ts';
 import type { LoadedTarget } from '../target.ts';
-import type { GatewayCase } from './gateway-case.ts';
+import { subjectNames } from './gateway-case.ts';
 
 /** One test a run would register: a case of a suite against one subject. */
 export interface PlannedCase {
@@ -9,13 +9,6 @@ export interface PlannedCase {
   caseId: string;
   /** The subject's name in results (`-` when the scenario has nothing the case applies to). */
   subject: string;
-}
-
-/** The names of a case's subjects against `target`, as results and `--case` see them; `['-']` when there are none. */
-export function subjectNames(gatewayCase: GatewayCase<any>, target: LoadedTarget): string[] {
-  const subjects: unknown[] = gatewayCase.subjects(target);
-  if (subjects.length === 0) return ['-'];
-  return subjects.map((subject) => gatewayCase.subjectName?.(subject) ?? (subject as { id?: string }).id ?? String(subject));
 }
 
 /** Every case and subject the suites yield against `target`, in registration order. Pure: nothing is started. */

@@ -3,8 +3,7 @@ import { describe, inject, test } from 'vitest';
 import type { GatewayAddress } from '../clients/http-client.ts';
 import { expectEventually, ExpectationError } from './expect-eventually.ts';
 import { fingerprint } from './expectation.ts';
-import { subjectNames } from './case-selection.ts';
-import type { CaseMeta, GatewayCase, Measurements, ProbeContext } from './gateway-case.ts';
+import { type CaseMeta, type GatewayCase, type Measurements, type ProbeContext, subjectNames } from './gateway-case.ts';
 
 /**
  * Registers a suite's cases as vitest tests against the injected target: one

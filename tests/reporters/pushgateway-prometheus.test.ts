@@ -44,8 +44,8 @@ describe.skipIf(skip)('metrics through a real Pushgateway into a real Prometheus
     processes.push(startChildProcess('pushgateway', binaries.pushgateway, [`--web.listen-address=127.0.0.1:${pushPort}`]));
     await writeFile(join(scratch.dir, 'prometheus.yml'), prometheusConfig(pushPort));
     processes.push(startChildProcess('prometheus', binaries.prometheus, [`--config.file=${join(scratch.dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(scratch.dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`]));
-    await waitUntil('the Pushgateway to listen', `127.0.0.1:${pushPort}`, 30_000, tcpConnects('127.0.0.1', pushPort));
-    await waitUntil('Prometheus to listen', `127.0.0.1:${promPort}`, 30_000, tcpConnects('127.0.0.1', promPort));
+    await waitUntil('the Pushgateway to listen', `127.0.0.1:${pushPort}`, 'upReadyMs', tcpConnects('127.0.0.1', pushPort));
+    await waitUntil('Prometheus to listen', `127.0.0.1:${promPort}`, 'upReadyMs', tcpConnects('127.0.0.1', promPort));
     pushgateway = new URL(`http://127.0.0.1:${pushPort}`);
     prometheus = `http://127.0.0.1:${promPort}`;
   }, 90_000);
@@ -66,7 +66,7 @@ describe.skipIf(skip)('metrics through a real Pushgateway into a real Prometheus
     expect(exposed).toMatch(/meshgate_load_success_ratio\{[^}]*job="meshgate"[^}]*\}/);
     const query = encodeURIComponent('meshgate_load_latency_seconds{job="meshgate",run_id="metrics-run-1",scenario="sealos-default",model="open",level="200",percentile="95"}');
     let result: Array<{ value: [number, string] }> = [];
-    await waitUntil('Prometheus to scrape the pushed metrics', prometheus, 60_000, async () => {
+    await waitUntil('Prometheus to scrape the pushed metrics', prometheus, 'upReadyMs', async () => {
       const answer = await getJson(`${prometheus}/api/v1/query?query=${query}`);
       result = answer.data?.result ?? [];
       if (result.length === 0) throw new Error(`no series yet: ${JSON.stringify(answer).slice(0, 200)}`);
