@@ -189,6 +189,9 @@ describe('help and doctor', () => {
     const ok = await runMeshgate(['doctor', '--json']);
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout).find((check: { name: string }) => check.name === 'nginx').version).toMatch(/^\d+\.\d+/);
+    // hey has no version flag: the version comes from its package, never its path.
+    const hey = JSON.parse(ok.stdout).find((check: { name: string }) => check.name === 'hey');
+    if (hey.ok) expect(hey.version).toMatch(/^(\d\S* \(Debian package\)|present \(hey prints no version\))$/);
     const missing = await runMeshgate(['doctor'], { MESHGATE_NGINX: '/nonexistent/nginx' });
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/✗ nginx\s+not found — run \.\/scripts\/setup\.sh/);
