@@ -55,6 +55,13 @@ export class WaitTimeoutError extends MeshgateError {
   }
 }
 
+/** Metrics could not be pushed (Pushgateway unreachable or refusing them). */
+export class MetricsPushError extends MeshgateError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_METRICS_PUSH', message, options);
+  }
+}
+
 /** The run was stopped by SIGINT or SIGTERM. */
 export class InterruptedError extends MeshgateError {
   constructor(readonly signal: NodeJS.Signals) {

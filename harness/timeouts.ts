@@ -24,6 +24,8 @@ const defaults = {
   convergencePollMs: 100,
   /** Before suites run, the gateway's HTTP and HTTPS ports must accept connections within this time. */
   gatewayReachableMs: 5_000,
+  /** One push of a run's metrics to a Pushgateway, connect to answer. */
+  metricsPushMs: 10_000,
   /** `meshgate up` waits this long for its background environment to be ready. */
   upReadyMs: 60_000,
   /** The same for a cluster environment: create, build, load, install, apply, roll out. */

@@ -3,4 +3,9 @@ export interface CommandContext {
   log: (line: string) => void;
   signal: AbortSignal;
   exitCode: number;
+  /**
+   * `--json`: prints one JSON document on stdout. main prints an error document
+   * instead when the command ends (exit 2 included) without having printed one.
+   */
+  printJson: (document: object) => void;
 }

@@ -10,18 +10,23 @@ import { type EnvironmentFlags, startEnvironment } from './start-environment.ts'
 import { join } from 'node:path';
 import { type NotifyFlags, addNotifyOptions, noticeOfReport, notify } from './notify-options.ts';
 import { type LoadWorkersFlags, addLoadWorkersOptions, exportLoadWorkersSettings } from './load-workers-options.ts';
-import { UsageError } from '../errors.ts';
 import { catalogueHash, checkBaselineFits, scenarioHash } from '../gate/baseline-fit.ts';
 import { describeMachine } from '../reporters/machine.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { type ProfileName, describeCost, withProfile } from '../scenario/performance-profile.ts';
 import type { ResolvedScenario } from '../scenario/resolve.ts';
+import { writeErrorJunit } from '../reporters/run-report.ts';
+import { InterruptedError, UsageError } from '../errors.ts';
+import { plannedTarget, printCaseList } from './case-plan.ts';
 
 interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags>, LoadWorkersFlags {
   reports: string;
   runId?: string;
   case?: string;
+  list?: boolean;
   json?: boolean;
+  metricsOut?: string;
+  pushgateway?: URL;
   target: string;
   baseline?: string;
   compareTarget?: string;
@@ -39,25 +44,34 @@ interface Prepared {
   performance: SessionOptions['performance'];
 }
 
-/** The scenario a run will use, known before it starts: validate's scenario file, run's target file. */
-type ScenarioSource = () => Promise<{ input: unknown; resolved: ResolvedScenario }>;
-
-async function prepare(suites: string[], flags: SessionFlags, scenario: ScenarioSource, log: (line: string) => void): Promise<Prepared> {
+/**
+ * Checks the command line against what the scenario yields before anything
+ * starts: suites, `--case` (syntax, and that it selects a case), run id, and
+ * whether the baseline fits this scenario, case catalogue and machine class. With
+ * `--list`, prints the selected cases and returns undefined.
+ */
+async function prepare(requested: string[], flags: SessionFlags, planned: LoadedTarget, context: CommandContext): Promise<Prepared | undefined> {
   exportLoadWorkersSettings(flags);
+  const suites = await selectSuites(requested);
+  // Every suite's cases (load engine, gRPC, WebSocket clients): imported only by the commands that select cases.
+  const { planCases, selectCases } = await import('../suite/case-selection.ts');
+  const cases = selectCases(planCases(suites, planned), flags.case, suites);
+  if (flags.list) {
+    printCaseList(cases, context, Boolean(flags.json));
+    return undefined;
+  }
   const runId = checkRunId(flags.runId ?? newRunId());
-  const selected = await selectSuites(suites);
-  const { input, resolved } = await scenario();
-  const identity = { scenarioHash: scenarioHash(input), catalogueHash: await catalogueHash(), machine: describeMachine() };
+  const identity = { scenarioHash: scenarioHash(planned.scenario), catalogueHash: await catalogueHash(), machine: describeMachine() };
   const baseline = flags.baseline === undefined ? undefined : { file: flags.baseline, content: await readBaseline(flags.baseline) };
   const accepted = baseline ? checkBaselineFits(baseline.file, baseline.content, identity, { subset: flags.baselineSubset, otherMachine: flags.baselineOtherMachine }) : [];
   const compareTarget = flags.compareTarget === undefined ? undefined : { file: flags.compareTarget, content: await readTarget(flags.compareTarget) };
-  const performance = withProfile(resolved.performance, flags.profile);
+  const performance = withProfile(planned.resolved.performance, flags.profile);
   const live = compareTarget !== undefined || (flags.env !== undefined && flags.env !== 'local' && flags.mode === 'dual');
-  if (selected.includes('performance')) {
+  if (suites.includes('performance')) {
     if (performance.profile === 'gate' && !baseline && !live) throw new UsageError('the gate profile needs a reference: --baseline FILE (k >= 3 runs) or --compare-target FILE (live A/B)');
-    log(`meshgate: ${describeCost(performance, performance.targets.length, live)}`);
+    context.log(`meshgate: ${describeCost(performance, performance.targets.length, live)}`);
   }
-  return { runId, suites: selected, baseline, compareTarget, performance: { levels: performance, accepted, catalogueHash: identity.catalogueHash } };
+  return { runId, suites, baseline, compareTarget, performance: { levels: performance, accepted, catalogueHash: identity.catalogueHash } };
 }
 
 function session(context: CommandContext, command: string, flags: SessionFlags, prepared: Prepared, target: LoadedTarget): Promise<number> {
@@ -70,8 +84,9 @@ function session(context: CommandContext, command: string, flags: SessionFlags, 
     casePattern: flags.case,
     reportsDir: flags.reports,
     runId: prepared.runId,
-    json: Boolean(flags.json),
-    options: { command, ...flags, suites: prepared.suites, runId: prepared.runId },
+    printJson: flags.json ? context.printJson : undefined,
+    metrics: { file: flags.metricsOut, pushgateway: flags.pushgateway },
+    options: { command, ...flags, pushgateway: flags.pushgateway?.href, suites: prepared.suites, runId: prepared.runId },
     signal: context.signal,
     log: context.log,
     onReport: (report, exitCode) => notify(context, flags, noticeOfReport(command, report, exitCode, join(flags.reports, report.runId))),
@@ -86,6 +101,7 @@ export function validateCommand(context: CommandContext): Command {
     .addOption(sharedOptions.env())
     .addOption(sharedOptions.scenario())
     .addOption(sharedOptions.casePattern())
+    .addOption(sharedOptions.list())
     .addOption(sharedOptions.baseline())
     .addOption(sharedOptions.baselineSubset())
     .addOption(sharedOptions.baselineOtherMachine())
@@ -95,12 +111,19 @@ export function validateCommand(context: CommandContext): Command {
     .addOption(sharedOptions.runId())
     .addOption(sharedOptions.httpPort())
     .addOption(sharedOptions.httpsPort())
+    .addOption(sharedOptions.metricsOut())
+    .addOption(sharedOptions.pushgateway())
     .addOption(sharedOptions.json())
-    .addHelpText('after', '\nExit codes: 0 pass, 1 the gate failed (or could not decide), 2 meshgate could not do its job (bad input, environment would not start, interrupted).')
+    .addHelpText('after', `${caseExamples('validate')}\nExit codes: 0 pass, 1 the gate failed (or could not decide), 2 meshgate could not do its job (bad input, nothing selected, environment would not start, interrupted).`)
     .action(async (suites: string[], flags: SessionFlags) => {
-      const prepared = await prepare(suites, flags, () => loadScenario(flags.scenario), context.log);
+      const prepared = await prepare(suites, flags, plannedTarget(await loadScenario(flags.scenario), flags.env), context);
+      if (!prepared) return;
       const logsDir = join(flags.reports, prepared.runId, 'cluster-logs');
-      const environment = await startEnvironment({ ...flags, runId: prepared.runId, logsDir, signal: context.signal, log: context.log });
+      const environment = await startEnvironment({ ...flags, runId: prepared.runId, logsDir, signal: context.signal, log: context.log }).catch(async (error: unknown) => {
+        const cause = context.signal.aborted ? new InterruptedError(context.signal.reason as NodeJS.Signals) : error;
+        await writeErrorJunit(join(flags.reports, prepared.runId), prepared.runId, cause);
+        throw error;
+      });
       try {
         const target = environment.target();
         // Dual mode: ingress-nginx beside Istio is the live reference, unless one was given.
@@ -125,6 +148,7 @@ export function runCommand(context: CommandContext): Command {
     .argument('[suites...]', 'suites to run (default: all)')
     .addOption(sharedOptions.target())
     .addOption(sharedOptions.casePattern())
+    .addOption(sharedOptions.list())
     .addOption(sharedOptions.baseline())
     .addOption(sharedOptions.baselineSubset())
     .addOption(sharedOptions.baselineOtherMachine())
@@ -132,10 +156,26 @@ export function runCommand(context: CommandContext): Command {
     .addOption(sharedOptions.profile())
     .addOption(sharedOptions.reports())
     .addOption(sharedOptions.runId())
+    .addOption(sharedOptions.metricsOut())
+    .addOption(sharedOptions.pushgateway())
     .addOption(sharedOptions.json())
+    .addHelpText('after', caseExamples('run --target FILE'))
     .action(async (suites: string[], flags: SessionFlags) => {
       const target = await readTarget(flags.target);
-      const prepared = await prepare(suites, flags, async () => ({ input: target.scenario, resolved: target.resolved }), context.log);
-      context.exitCode = await session(context, 'run', flags, prepared, target);
+      const prepared = await prepare(suites, flags, target, context);
+      if (prepared) context.exitCode = await session(context, 'run', flags, prepared, target);
     });
+}
+
+/** `--case` examples for --help; tests/e2e/case-selection.test.ts runs each one, so they stay true. */
+const caseExampleArgs = [
+  ['cors', '--case', '^preflight-allowed-origin$'],
+  ['ssl', 'protocols', '--case', '^(tlsv12-accepted|http2-negotiated-by-alpn)$'],
+  ['--case', '^websocket-echo-wss\\[ns-k8x2m9qa/'],
+  ['--list'],
+] as const;
+
+function caseExamples(command: string): string {
+  const quote = (arg: string) => (arg.startsWith('-') || /^[a-z-]+$/.test(arg) ? arg : `'${arg}'`);
+  return `\nExamples (\`--case\` matches the case id; with a [ it matches id[subject]):\n${caseExampleArgs.map((args) => `  meshgate ${command} ${args.map(quote).join(' ')}`).join('\n')}\n`;
 }

@@ -46,8 +46,21 @@ const localChecks: Check[] = [
     advice: 'run ./scripts/setup.sh, or `apt-get install nginx-light` (any nginx with ssl and http_v2); MESHGATE_NGINX points at another binary',
   },
   { name: 'wrk', required: false, probe: () => versionOf('wrk', ['--version'], /wrk (\S+)/).catch(presentIfExit1('wrk')), advice: 'only for `npm run bench`: apt-get install wrk' },
-  { name: 'hey', required: false, probe: () => versionOf('which', ['hey'], /(\S+)/), advice: 'only for `npm run bench`: apt-get install hey' },
+  { name: 'hey', required: false, probe: heyVersion, advice: 'only for `npm run bench`: apt-get install hey' },
 ];
+
+/**
+ * hey has no version flag (its usage text names none): it must run (usage, exit 1
+ * or 2), and the version is its package's (dpkg), or "present" where it was not
+ * installed from a package.
+ */
+async function heyVersion(): Promise<string> {
+  const usage = await execa('hey', [], { reject: false, timeout: 30_000 });
+  if (usage.failed && usage.exitCode === undefined) throw usage;
+  if (!/Usage: hey/.test(usage.stderr)) throw new Error('hey runs but prints no usage: not rakyll/hey');
+  const packaged = await execa('dpkg-query', ['--show', '--showformat=${Version}', 'hey'], { reject: false, timeout: 30_000 });
+  return packaged.exitCode === 0 && packaged.stdout !== '' ? `${packaged.stdout} (Debian package)` : 'present (hey prints no version)';
+}
 
 /** `wrk --version` prints its version and exits 1: running at all is what counts. */
 function presentIfExit1(name: string) {
@@ -121,7 +134,7 @@ export function doctorCommand(context: CommandContext): Command {
         }),
       );
       for (const r of results) context.log(`${r.ok ? '✓' : r.required ? '✗' : '○'} ${r.name.padEnd(8)} ${r.version}${r.ok ? '' : ` — ${r.advice}`}`);
-      if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      if (flags.json) context.printJson(results);
       const missing = results.filter((r) => r.required && !r.ok);
       context.exitCode = missing.length > 0 ? 2 : 0;
       context.log(missing.length > 0 ? `meshgate: missing for --env ${flags.env}: ${missing.map((r) => r.name).join(', ')}` : `meshgate: ready for the ${flags.env} environment`);

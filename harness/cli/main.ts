@@ -18,7 +18,12 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 /** Runs the CLI and resolves with the exit code: 0 pass, 1 gate failed, 2 harness error. */
 export async function main(argv: string[]): Promise<number> {
   const interrupt = interruptSignal(log);
-  const context: CommandContext = { log, signal: interrupt.signal, exitCode: 0 };
+  let printed = false;
+  const printJson = (document: object) => {
+    printed = true;
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  };
+  const context: CommandContext = { log, signal: interrupt.signal, exitCode: 0, printJson };
   const program = new Command('meshgate')
     .description('Tests and benchmarks a gateway with Sealos-like tenants behind it, and gates a cutover on the results.')
     .exitOverride()
@@ -28,28 +33,32 @@ export async function main(argv: string[]): Promise<number> {
   for (const command of [validateCommand, upCommand, runCommand, downCommand, watchCommand, judgeCommand, baselineCommand, fixtureCommand, doctorCommand, manifestsCommand, loadWorkerCommand]) {
     program.addCommand(command(context).exitOverride());
   }
+  let failure: { exitCode: number; error: { code: string; message: string } } | undefined;
   try {
     checkTimeoutOverrides();
     await program.parseAsync(argv);
-    return context.exitCode;
   } catch (error) {
     // Whatever a signal broke on its way out (an aborted wait, a fixture killed by the
     // same Ctrl-C), the cause is the interruption, and that is what the user is told.
-    return exitCodeOf(interrupt.signal.aborted ? new InterruptedError(interrupt.signal.reason as NodeJS.Signals) : error);
+    failure = describeFailure(interrupt.signal.aborted ? new InterruptedError(interrupt.signal.reason as NodeJS.Signals) : error);
   } finally {
     interrupt.dispose();
   }
+  const exitCode = failure?.exitCode ?? context.exitCode;
+  // A script reading stdout of `--json` always gets one document, whatever happened.
+  if (argv.includes('--json') && !printed && !argv.includes('--help')) printJson({ status: 'error', exitCode, error: failure?.error ?? null });
+  return exitCode;
 }
 
-function exitCodeOf(error: unknown): number {
+function describeFailure(error: unknown): { exitCode: number; error: { code: string; message: string } } {
   if (error instanceof CommanderError) {
     // --help and --version exit 0; any other parse problem is a usage error.
-    return error.exitCode === 0 ? 0 : 2;
+    return { exitCode: error.exitCode === 0 ? 0 : 2, error: { code: 'E_USAGE', message: error.message.replace(/^error: /, '') } };
   }
   if (error instanceof MeshgateError) {
     log(`meshgate: error [${error.code}]: ${error.message}`);
-    return error.exitCode;
+    return { exitCode: error.exitCode, error: { code: error.code, message: error.message } };
   }
   log(`meshgate: internal error: ${error instanceof Error ? (error.stack ?? error.message) : errorMessage(error)}`);
-  return 2;
+  return { exitCode: 2, error: { code: 'E_INTERNAL', message: errorMessage(error) } };
 }

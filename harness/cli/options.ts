@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
+import { parsePushgatewayUrl } from '../reporters/pushgateway.ts';
 
 /**
  * Options shared by commands. Layering: defaults < scenario file < environment
@@ -10,7 +11,12 @@ export const sharedOptions = {
   scenario: () => new Option('-s, --scenario <file>', 'scenario YAML (tenants, apps, performance profile); default: the shipped Sealos-like scenario').env('MESHGATE_SCENARIO'),
   reports: () => new Option('--reports <dir>', 'where reports/<run-id>/ go').env('MESHGATE_REPORTS').default('reports'),
   runId: () => new Option('--run-id <id>', 'name of this run (reports folder, labels); default: timestamp and random suffix').env('MESHGATE_RUN_ID'),
-  casePattern: () => new Option('-c, --case <pattern>', 'run only cases whose id matches this regular expression (e.g. "^cors-preflight")'),
+  casePattern: () =>
+    new Option('-c, --case <regex>', 'run only cases whose id matches this regular expression; with a "[" in it, matches "id[subject]" (checked before anything starts)'),
+  list: () => new Option('--list', 'print the cases (id and subject) the scenario yields for the chosen suites and --case, start nothing'),
+  metricsOut: () => new Option('--metrics-out <file>', 'also write the run\'s metrics (verdict, cases, latency percentiles, req/s, success ratio) as OpenMetrics text').env('MESHGATE_METRICS_OUT'),
+  pushgateway: () =>
+    new Option('--pushgateway <url>', 'push the same metrics to this Prometheus Pushgateway, grouped by job meshgate, run_id and scenario').argParser(parsePushgatewayUrl).env('MESHGATE_PUSHGATEWAY'),
   json: () => new Option('--json', 'print the run summary as JSON on stdout (progress stays on stderr)'),
   env: () =>
     new Option('-e, --env <name>', 'environment to start: local (nginx on loopback, no Docker), kind or k3s (a cluster with Docker), existing (the kubeconfig context)')

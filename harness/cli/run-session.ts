@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import type { Baseline } from '../gate/baseline.ts';
+import { type LoadResult, loadResultOf } from '../load/load-recorder.ts';
 import { exitCodeFor, gateResults } from '../gate/verdict.ts';
 import { countResults } from '../reporters/case-record.ts';
-import { type RunReport, writeRunReport } from '../reporters/run-report.ts';
+import { type RunReport, writeErrorJunit, writeRunReport } from '../reporters/run-report.ts';
+import { type MetricsTargets, publishMetrics } from '../reporters/publish-metrics.ts';
 import { runSuites } from '../runner/run-suites.ts';
 import type { LoadedTarget } from '../target.ts';
 import { InputFileError, InterruptedError, MeshgateError } from '../errors.ts';
@@ -22,10 +24,14 @@ export interface SessionOptions {
   /** Live A/B reference (--compare-target): it must serve the same load targets. */
   compareTarget?: { file: string; content: LoadedTarget };
   suites: string[];
+  /** `--case`, already checked against the scenario before anything started. */
   casePattern?: string;
   reportsDir: string;
   runId: string;
-  json: boolean;
+  /** `--metrics-out`, `--pushgateway`. */
+  metrics?: MetricsTargets;
+  /** With `--json`: prints the run summary on stdout. */
+  printJson?: (document: object) => void;
   /** The options in force, recorded in the report. */
   options: Record<string, unknown>;
   signal: AbortSignal;
@@ -40,8 +46,18 @@ export interface SessionOptions {
  * "interrupted" report) when the run was stopped.
  */
 export async function runSession(options: SessionOptions): Promise<number> {
-  const startedAt = new Date().toISOString();
   const dir = join(options.reportsDir, options.runId);
+  let reported = false;
+  try {
+    return await gatedRun(options, dir, () => (reported = true));
+  } catch (error) {
+    if (!reported) await writeErrorJunit(dir, options.runId, error);
+    throw error;
+  }
+}
+
+async function gatedRun(options: SessionOptions, dir: string, onReported: () => void): Promise<number> {
+  const startedAt = new Date().toISOString();
   const { levels, accepted } = options.performance;
   const target: LoadedTarget = { ...options.target, resolved: { ...options.target.resolved, performance: levels } };
   await assertReachable(target, options.signal);
@@ -50,12 +66,12 @@ export async function runSession(options: SessionOptions): Promise<number> {
     await assertReachable(options.compareTarget.content, options.signal);
   }
   options.log(`meshgate: running suites against ${target.environment} gateway ${gatewayLabel(target)}`);
+  const { planCases, selectCases } = await import('../suite/case-selection.ts');
   const outcome = await runSuites({
     target,
     compareTarget: options.compareTarget?.content,
     suites: options.suites,
-    casePattern: options.casePattern,
-    junitFile: join(dir, 'junit.xml'),
+    selected: options.casePattern === undefined ? undefined : selectCases(planCases(options.suites, target), options.casePattern, options.suites),
     progress: options.log,
     signal: options.signal,
   });
@@ -79,6 +95,7 @@ export async function runSession(options: SessionOptions): Promise<number> {
     baseline: options.baseline
       ? { file: options.baseline.file, runId: options.baseline.content.runId, environment: options.baseline.content.environment }
       : null,
+    baselineLoads: options.baseline ? baselineLoads(options.baseline.content, outcome.cases) : undefined,
     compareTarget: options.compareTarget ? { file: options.compareTarget.file, environment: options.compareTarget.content.environment, gateway: gatewayLabel(options.compareTarget.content) } : null,
     untranslated: options.target.untranslated ?? [],
     options: options.options,
@@ -88,6 +105,8 @@ export async function runSession(options: SessionOptions): Promise<number> {
     harnessErrors: outcome.harnessErrors,
   };
   await writeRunReport(dir, report);
+  onReported();
+  if (options.metrics) await publishMetrics(report, options.metrics, options.log);
   printVerdict(report, dir, options);
   const harnessFailed = outcome.interrupted || outcome.harnessErrors.length > 0;
   await options.onReport?.(report, harnessFailed ? 2 : exitCodeFor(gate.verdict));
@@ -97,7 +116,7 @@ export async function runSession(options: SessionOptions): Promise<number> {
 }
 
 /** An unreachable gateway is the harness's problem (exit 2), not a thousand failed cases. */
-async function assertReachable(target: LoadedTarget, signal: AbortSignal): Promise<void> {
+export async function assertReachable(target: LoadedTarget, signal: AbortSignal): Promise<void> {
   const { address, httpPort, httpsPort } = target.gateway;
   for (const port of [httpPort, httpsPort]) {
     await waitUntil('the gateway to accept connections', `${address}:${port} from target ${target.runId}`, 'gatewayReachableMs', tcpConnects(address, port), signal);
@@ -112,7 +131,16 @@ function assertSameLoadTargets(target: LoadedTarget, compare: { file: string; co
   if (missing.length > 0) throw new InputFileError(compare.file, `the compare target does not serve ${missing.join(', ')}, which the load goes to`);
 }
 
-function gatewayLabel(target: LoadedTarget): string {
+/** The baseline's load results of the load cases that ran now. */
+function baselineLoads(baseline: Baseline, cases: RunReport['cases']): Record<string, LoadResult> {
+  const ran = new Set(cases.map((record) => record.key));
+  return Object.fromEntries(baseline.cases.flatMap((record) => {
+    const load = loadResultOf(record);
+    return load && ran.has(record.key) ? [[record.key, load]] : [];
+  }));
+}
+
+export function gatewayLabel(target: LoadedTarget): string {
   return `${target.gateway.address} (http ${target.gateway.httpPort}, https ${target.gateway.httpsPort})`;
 }
 
@@ -125,8 +153,6 @@ function printVerdict(report: RunReport, dir: string, options: SessionOptions): 
   for (const reason of report.gate.reasons.slice(0, 20)) options.log(`  ✗ ${reason.subject}: ${reason.message.split('\n')[0]}`);
   if (report.gate.notes.length > 0) options.log(`meshgate: ${report.gate.notes.length} note(s) in summary.md (fingerprint changes, cases not run)`);
   options.log(`meshgate: reports in ${dir}/ (summary.md, report.html, results.json, perf.csv, junit.xml)`);
-  if (options.json) {
-    const summary = { runId: report.runId, status: report.status, verdict: report.gate.verdict, counts: report.counts, reasons: report.gate.reasons, notes: report.gate.notes, reportDir: dir };
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  }
+  const exitCode = report.status === 'interrupted' || report.harnessErrors.length > 0 ? 2 : exitCodeFor(report.gate.verdict);
+  options.printJson?.({ runId: report.runId, status: report.status, verdict: report.gate.verdict, exitCode, counts: report.counts, reasons: report.gate.reasons, notes: report.gate.notes, reportDir: dir });
 }

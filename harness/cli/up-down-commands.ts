@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -106,10 +106,16 @@ export function downCommand(context: CommandContext): Command {
     .description('stop the environment `meshgate up` started (every process, every temp file)')
     .addOption(sharedOptions.target())
     .action(async (flags: { target: string }) => {
+      if (!(await exists(flags.target))) {
+        // Twice `down`, or `down` before `up`: the goal (nothing running) already holds.
+        await rm(`${flags.target}.log`, { force: true });
+        context.log(`meshgate: nothing is up (no ${flags.target})`);
+        return;
+      }
       const target = await readTarget(flags.target);
       if (!target.ownerPid) throw new InputFileError(flags.target, 'no ownerPid: this target was not started by `meshgate up`, nothing to stop');
       if (!isAlive(target.ownerPid)) {
-        await rm(flags.target, { force: true });
+        await removeTargetFiles(flags.target);
         context.log(`meshgate: process ${target.ownerPid} is already gone; removed the stale target file`);
         return;
       }
@@ -119,8 +125,23 @@ export function downCommand(context: CommandContext): Command {
         if (waited > bound) throw new WaitTimeoutError('the environment to stop', `pid ${target.ownerPid}`, bound);
         await sleep(100);
       }
+      // The holder removes the target file itself; the log of its start belongs to `up`'s caller, so `down` removes it.
+      await removeTargetFiles(flags.target);
       context.log(`meshgate: environment ${target.runId} stopped`);
     });
+}
+
+/** The target file and the log `up` wrote beside it. */
+async function removeTargetFiles(target: string): Promise<void> {
+  await rm(target, { force: true });
+  await rm(`${target}.log`, { force: true });
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 function isAlive(pid: number): boolean {

@@ -1,85 +1,132 @@
-import type { LoadResult } from '../load/closed-loop.ts';
-import { loadResultOf } from '../load/load-recorder.ts';
+import type { GateFinding } from '../gate/verdict.ts';
+import { type CaseRecord, countResults } from './case-record.ts';
+import { formatComparison, formatLoadTarget } from './html-load-section.ts';
+import { loadLevels } from './load-views.ts';
 import type { RunReport } from './run-report.ts';
+import { escapeHtml as escape } from './svg-chart.ts';
+
+const style = `body{font:14px system-ui,sans-serif;margin:2em auto;max-width:76em;padding:0 1em;color:#222}
+table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
+th{background:#f3f3f3}td[data-metric],td.num{text-align:right}pre{margin:0;white-space:pre-wrap;max-width:32em;font-size:12px}
+.pass{color:#176f2c}.fail{color:#b3261e}.inconclusive,.interrupted{color:#8a5a00}.verdict{font-size:2em;margin-bottom:.2em}
+svg.chart{background:#fff;border:1px solid #ddd;margin:.5em 1em .5em 0;font-size:11px}.tick{fill:#444}.axis-label{fill:#222;font-size:12px}
+section.load-target{border-top:1px solid #ddd;margin-top:1em}.empty{color:#777}`;
 
 /**
- * report.html: one self-contained page a person opens: the verdict, the failed
- * cases, and for each load target its latency percentiles per concurrency level
- * and a per-second p95 timeline per level. Inline SVG, no scripts, no network. Pure.
+ * report.html: the page an SRE opens first. Verdict and why, per-suite counts,
+ * failures with expected vs observed, the candidate beside its reference, load
+ * figures and plots, what was not run and why, known gateway differences, and
+ * the options, machine and versions at the end. One self-contained file: inline
+ * CSS and SVG, no script, no network. Pure.
  */
 export function formatHtmlReport(report: RunReport): string {
-  const loads = groupLoads(report);
-  const failed = report.cases.filter((record) => record.result === 'FAILED');
+  const levels = loadLevels(report);
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>meshgate ${escape(report.runId)}</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}td:first-child{text-align:left}.pass{color:#176f2c}.fail{color:#b3261e}svg{background:#fafafa;border:1px solid #ddd;margin:.5em 0}</style>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>meshgate ${escape(report.runId)}: ${escape(verdictOf(report))}</title>
+<style>${style}</style>
 </head><body>
-<h1 class="${report.gate.verdict === 'pass' && report.status === 'completed' ? 'pass' : 'fail'}">meshgate: ${escape(report.status === 'interrupted' ? 'INTERRUPTED' : report.gate.verdict.toUpperCase())}</h1>
-<p>run ${escape(report.runId)} · ${escape(report.environment)} · scenario ${escape(report.scenario)} · ${report.counts.PASSED} passed, ${report.counts.FAILED} failed, ${report.counts.NOT_SUPPORTED} not supported</p>
-${failed.length > 0 ? `<h2>Failed cases</h2><ul>${failed.map((record) => `<li><code>${escape(record.key)}</code>: ${escape(record.reason)}</li>`).join('')}</ul>` : ''}
-${[...loads].map(([target, levels]) => formatTarget(target, levels)).join('\n')}
+${formatHeadline(report)}
+${formatSuites(report.cases)}
+${formatFailures(report)}
+${formatComparison(report, [...levels.values()].flat())}
+${levels.size > 0 ? `<h2 id="performance">Performance</h2>${[...levels].map(([target, items]) => formatLoadTarget(target, items)).join('\n')}` : ''}
+${formatKnownDifferences(report)}
+${formatNotRun(report.cases)}
+${formatFindings('Notes', 'notes', report.gate.notes)}
+${formatRunFacts(report)}
 </body></html>
 `;
 }
 
-function groupLoads(report: RunReport): Map<string, LoadResult[]> {
-  const byTarget = new Map<string, LoadResult[]>();
-  for (const record of report.cases) {
-    const load = loadResultOf(record);
-    if (!load) continue;
-    const target = record.subject.replace(/ [cr]=\d+$/, '');
-    byTarget.set(target, [...(byTarget.get(target) ?? []), load]);
-  }
-  return byTarget;
+function verdictOf(report: RunReport): string {
+  return report.status === 'interrupted' ? 'INTERRUPTED' : report.gate.verdict.toUpperCase();
 }
 
-function formatTarget(target: string, levels: LoadResult[]): string {
-  const sorted = [...levels].sort((a, b) => (a.targetRate ?? 0) - (b.targetRate ?? 0) || a.concurrency - b.concurrency);
-  const rows = sorted.map((load) => `<tr><td>${level(load)}</td><td>${Math.round(load.rps)}</td><td>${ms(load.p50Us)}</td><td>${ms(load.p95Us)}</td><td>${ms(load.p99Us)}</td><td>${(load.successRate * 100).toFixed(2)} %</td></tr>`);
-  const percentiles = chart('latency by concurrency (ms)', sorted.map(level), [
-    { name: 'p50', values: sorted.map((load) => load.p50Us / 1000) },
-    { name: 'p95', values: sorted.map((load) => load.p95Us / 1000) },
-    { name: 'p99', values: sorted.map((load) => load.p99Us / 1000) },
-  ]);
-  const longest = Math.max(...sorted.map((load) => load.windows.length));
-  const timeline = chart('p95 per second (ms)', Array.from({ length: longest }, (_, second) => `${second}s`), sorted.map((load) => ({ name: level(load), values: load.windows.map((window) => window.p95Us / 1000) })));
-  return `<h2>${escape(target)}</h2>
-<table><tr><th>level</th><th>req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>success</th></tr>${rows.join('')}</table>
-${percentiles}
-${timeline}`;
+function formatHeadline(report: RunReport): string {
+  const verdict = report.status === 'interrupted' ? 'interrupted' : report.gate.verdict;
+  const why =
+    report.status === 'interrupted'
+      ? '<p>The run was stopped before every case ran: there is no verdict.</p>'
+      : report.gate.reasons.length === 0
+        ? '<p>Every case passed (or is not supported by this environment).</p>'
+        : formatFindings('Why', 'why', report.gate.reasons);
+  const { PASSED, FAILED, SKIPPED, NOT_SUPPORTED } = report.counts;
+  return `<h1 class="verdict ${verdict}" id="verdict">meshgate: ${escape(verdictOf(report))}</h1>
+<p>${PASSED} passed, ${FAILED} failed, ${SKIPPED} skipped, ${NOT_SUPPORTED} not supported · run <code>${escape(report.runId)}</code> · ${escape(report.environment)} gateway ${escape(report.gateway)}${report.gatewaySoftware ? ` (${escape(report.gatewaySoftware)})` : ''} · scenario ${escape(report.scenario)} · ${escape(report.startedAt)} to ${escape(report.finishedAt)}</p>
+${report.harnessErrors.length > 0 ? `<h2 class="fail">Harness errors</h2><ul>${report.harnessErrors.map((error) => `<li>${escape(error)}</li>`).join('')}</ul>` : ''}
+${why}`;
 }
 
-const colors = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e'];
-
-/** A line chart: one polyline per series over shared x labels, y from 0 to the maximum. */
-function chart(title: string, labels: string[], series: Array<{ name: string; values: number[] }>): string {
-  const width = 640;
-  const height = 240;
-  const pad = 40;
-  const max = Math.max(1e-9, ...series.flatMap((s) => s.values));
-  const x = (index: number) => pad + (labels.length <= 1 ? 0 : (index * (width - 2 * pad)) / (labels.length - 1));
-  const y = (value: number) => height - pad - (value / max) * (height - 2 * pad);
-  const lines = series.map(
-    (s, index) =>
-      `<polyline fill="none" stroke="${colors[index % colors.length]}" stroke-width="2" points="${s.values.map((value, i) => `${x(i).toFixed(1)},${y(value).toFixed(1)}`).join(' ')}"/>` +
-      `<text x="${width - pad + 4}" y="${pad + index * 14}" fill="${colors[index % colors.length]}">${escape(s.name)}</text>`,
-  );
-  const ticks = labels.map((label, i) => `<text x="${x(i).toFixed(1)}" y="${height - pad + 16}" text-anchor="middle">${escape(label)}</text>`);
-  return `<svg width="${width + 40}" height="${height}" role="img" aria-label="${escape(title)}"><text x="${pad}" y="16">${escape(title)}</text>
-<line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" stroke="#999"/><line x1="${pad}" y1="${pad}" x2="${pad}" y2="${height - pad}" stroke="#999"/>
-<text x="4" y="${pad + 4}">${max.toFixed(2)}</text><text x="4" y="${height - pad}">0</text>
-${ticks.join('')}${lines.join('')}</svg>`;
+/** Gate findings with whatever fields the gate result carries beyond subject and message. */
+function formatFindings(title: string, id: string, findings: GateFinding[]): string {
+  if (findings.length === 0) return '';
+  const extra = [...new Set(findings.flatMap((finding) => Object.keys(finding).filter((key) => key !== 'subject' && key !== 'message')))];
+  const rows = findings.map((finding) => `<tr><td><code>${escape(finding.subject)}</code></td><td>${escape(finding.message)}</td>${extra.map((key) => `<td>${escape(display((finding as unknown as Record<string, unknown>)[key]))}</td>`).join('')}</tr>`);
+  return `<h2 id="${id}">${escape(title)}</h2><table><thead><tr><th>subject</th><th>finding</th>${extra.map((key) => `<th>${escape(key)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-/** A closed-model level by its connections, an open-model one by its rate. */
-function level(load: LoadResult): string {
-  return load.targetRate === undefined ? `c=${load.concurrency}` : `${load.targetRate}/s`;
+function formatSuites(cases: CaseRecord[]): string {
+  const suites = [...new Set(cases.map((record) => record.suite))];
+  const rows = suites.map((suite) => {
+    const own = cases.filter((record) => record.suite === suite);
+    const counts = countResults(own);
+    const seconds = own.reduce((sum, record) => sum + record.durationMs, 0) / 1000;
+    const state = counts.FAILED > 0 ? 'fail' : counts.PASSED > 0 ? 'pass' : '';
+    return `<tr data-suite="${escape(suite)}"><td class="${state}">${escape(suite)}</td><td class="num" data-count="PASSED">${counts.PASSED}</td><td class="num" data-count="FAILED">${counts.FAILED}</td><td class="num" data-count="SKIPPED">${counts.SKIPPED}</td><td class="num" data-count="NOT_SUPPORTED">${counts.NOT_SUPPORTED}</td><td class="num">${seconds.toFixed(1)}</td></tr>`;
+  });
+  return `<h2 id="suites">Suites</h2><table><thead><tr><th>suite</th><th>passed</th><th>failed</th><th>skipped</th><th>not supported</th><th>case time (s)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function ms(micros: number): string {
-  return (micros / 1000).toFixed(2);
+function formatFailures(report: RunReport): string {
+  const failed = report.cases.filter((record) => record.result === 'FAILED');
+  if (failed.length === 0) return '';
+  const rows = failed.map((record) => `<tr data-case="${escape(record.key)}"><td><code>${escape(record.key)}</code><br>${escape(record.description)}</td><td><pre>${escape(json(record.expected))}</pre></td><td><pre>${escape(json(record.fingerprint))}</pre></td><td>${escape(record.reason)}</td></tr>`);
+  return `<h2 id="failures" class="fail">Failed cases (${failed.length})</h2><table><thead><tr><th>case</th><th>expected</th><th>observed</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function escape(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+function formatNotRun(cases: CaseRecord[]): string {
+  const notRun = cases.filter((record) => record.result === 'NOT_SUPPORTED' || record.result === 'SKIPPED');
+  if (notRun.length === 0) return '';
+  const rows = notRun.map((record) => `<tr data-case="${escape(record.key)}"><td><code>${escape(record.key)}</code></td><td>${record.result === 'NOT_SUPPORTED' ? 'not supported' : 'skipped'}</td><td>${escape(record.reason)}</td></tr>`);
+  return `<h2 id="not-run">Not supported or not run (${notRun.length})</h2><table><thead><tr><th>case</th><th>result</th><th>reason</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/**
+ * What the gateway is known to do differently: the settings its configuration
+ * cannot express (from the target), and any table of known differences the run
+ * recorded (`knownDifferences`), shown field by field whatever its shape.
+ */
+function formatKnownDifferences(report: RunReport): string {
+  const recorded = (report as RunReport & { knownDifferences?: unknown }).knownDifferences;
+  const rows: Array<Record<string, unknown>> = [
+    ...report.untranslated.map((item) => ({ app: item.appId, setting: item.setting, 'what the gateway does instead': item.effect })),
+    ...(Array.isArray(recorded) ? recorded.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null) : []),
+  ];
+  if (rows.length === 0) return '';
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const body = rows.map((row) => `<tr>${columns.map((column) => `<td>${escape(display(row[column]))}</td>`).join('')}</tr>`);
+  return `<h2 id="known-differences">Known gateway differences seen</h2><table><thead><tr>${columns.map((column) => `<th>${escape(column)}</th>`).join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+}
+
+function formatRunFacts(report: RunReport): string {
+  const { machine } = report;
+  const facts: Array<[string, string]> = [
+    ['meshgate', report.meshgateVersion],
+    ['gateway software', report.gatewaySoftware ?? 'unknown'],
+    ['machine', `${machine.cores} x ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.os}`],
+    ['node', machine.node],
+    ['scenario', `${report.scenario} (sha256 ${report.scenarioHash.slice(0, 12)})`],
+    ['baseline', report.baseline ? `${report.baseline.file} (run ${report.baseline.runId}, ${report.baseline.environment})` : 'none'],
+    ['live reference', report.compareTarget ? `${report.compareTarget.file} (${report.compareTarget.gateway})` : 'none'],
+    ...Object.entries(report.options).map(([key, value]): [string, string] => [`option ${key}`, display(value)]),
+  ];
+  return `<h2 id="run">Options, machine and versions</h2><table id="facts"><tbody>${facts.map(([key, value]) => `<tr><th>${escape(key)}</th><td>${escape(value)}</td></tr>`).join('')}</tbody></table>`;
+}
+
+function json(value: unknown): string {
+  return value === undefined ? '(none)' : JSON.stringify(value, null, 1);
+}
+
+function display(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);
 }

@@ -20,7 +20,8 @@ export function formatPerfCsv(cases: CaseRecord[], startedAt: string): string {
       new Date(Date.parse(load.startedAt || startedAt) + window.second * 1000).toISOString(),
       service,
       load.protocol,
-      load.concurrency,
+      // An open-model row has an arrival rate, not a number of users: its sessions are a pool, not the load.
+      load.targetRate === undefined ? load.concurrency : '',
       load.targetRate ?? '',
       window.second,
       window.requests,

@@ -6,6 +6,7 @@ import type { CaseRecord } from '../reporters/case-record.ts';
 import { ProgressReporter } from '../reporters/progress-reporter.ts';
 import { ResultsCollector } from '../reporters/results-collector.ts';
 import type { LoadedTarget } from '../target.ts';
+import { type PlannedCase, exactTestNamePattern } from '../suite/case-selection.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const suitesDir = fileURLToPath(new URL('../../suites/', import.meta.url));
@@ -16,9 +17,8 @@ export interface SuiteRunOptions {
   compareTarget?: LoadedTarget;
   /** Suite names as returned by `selectSuites`. */
   suites: string[];
-  /** Only cases whose id (or `id [subject]`) matches this regular expression. */
-  casePattern?: string;
-  junitFile: string;
+  /** Only these cases (from `selectCases`, against this target); all of the suites' cases when absent. */
+  selected?: PlannedCase[];
   progress: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -66,9 +66,10 @@ export async function runSuites(options: SuiteRunOptions): Promise<SuiteRunOutco
       config: false,
       watch: false,
       include: suites.map((name) => `suites/${name}/${name}.suite.ts`),
-      reporters: [collector, new ProgressReporter(options.progress), ['junit', { outputFile: options.junitFile, suiteName: 'meshgate' }]],
+      // junit.xml is written with the other reports (it must also say "interrupted"), not by vitest's reporter.
+      reporters: [collector, new ProgressReporter(options.progress)],
       provide: { target: options.target, compareTarget: options.compareTarget ?? null },
-      testNamePattern: options.casePattern === undefined ? undefined : caseNamePattern(options.casePattern),
+      testNamePattern: options.selected === undefined ? undefined : exactTestNamePattern(options.selected),
       fileParallelism: false,
       maxConcurrency: 8,
       testTimeout: 600_000,
@@ -93,7 +94,7 @@ export async function runSuites(options: SuiteRunOptions): Promise<SuiteRunOutco
     await vitest.close();
   }
   if (collector.cases.length === 0 && !options.signal?.aborted) {
-    throw new UsageError(`no case matches${options.casePattern ? ` --case ${options.casePattern}` : ''} in suites ${suites.join(', ')}`);
+    throw new UsageError(`no case ran in suites ${suites.join(', ')}: nothing was selected`);
   }
   return {
     cases: collector.cases,
@@ -117,17 +118,4 @@ async function withoutSignalHandlers<T>(create: () => Promise<T>): Promise<T> {
   } finally {
     process.once = once;
   }
-}
-
-/**
- * vitest matches test names with the suite name in front ("cors preflight-... [app]");
- * users write patterns for the case id, so a leading ^ anchors at the case id.
- */
-export function caseNamePattern(pattern: string): RegExp {
-  try {
-    new RegExp(pattern);
-  } catch (error) {
-    throw new UsageError(`--case ${pattern} is not a regular expression: ${(error as Error).message}`);
-  }
-  return pattern.startsWith('^') ? new RegExp(`^\\S+ (?:${pattern.slice(1)})`) : new RegExp(pattern);
 }

@@ -46,6 +46,13 @@ export function defineCase<Subject = ResolvedApp>(definition: GatewayCase<Subjec
   return definition;
 }
 
+/** The names of a case's subjects against `target`, as results and `--case` see them; `['-']` when there are none. */
+export function subjectNames(gatewayCase: GatewayCase<any>, target: LoadedTarget): string[] {
+  const subjects: unknown[] = gatewayCase.subjects(target);
+  if (subjects.length === 0) return ['-'];
+  return subjects.map((subject) => gatewayCase.subjectName?.(subject) ?? (subject as { id?: string }).id ?? String(subject));
+}
+
 /** The four outcomes a case can have. */
 export const caseResults = ['PASSED', 'FAILED', 'SKIPPED', 'NOT_SUPPORTED'] as const;
 export type CaseResult = (typeof caseResults)[number];

@@ -4,6 +4,7 @@ import { connect as tlsConnect } from 'node:tls';
 import WebSocket from 'ws';
 import { createEchoClient, unary } from '../clients/grpc-echo-client.ts';
 import { type GatewayAddress, type HttpRequestSpec, backendOf, errorCode, sendHttpRequest } from '../clients/http-client.ts';
+import { errorMessage } from '../errors.ts';
 import { timeouts } from '../timeouts.ts';
 import type { Observation } from './expectation.ts';
 
@@ -20,7 +21,7 @@ export async function probeHttp(gateway: GatewayAddress, spec: HttpRequestSpec):
     const echo = response.headers['content-type']?.startsWith('application/json') ? parseEcho(response.body) : undefined;
     return { status: response.status, headers: response.headers, backend: response.backend, error: null, echo, details: { bodyBytes: response.bodyBytes } };
   } catch (error) {
-    return { error: errorCode(error), backend: null };
+    return { error: errorCode(error), backend: null, details: { message: errorMessage(error) } };
   }
 }
 
@@ -98,7 +99,9 @@ export function probeWebSocket(gateway: GatewayAddress, spec: WebSocketProbeSpec
     };
     socket.once('upgrade', (response) => (backend = backendOf(response.headers['x-echo-backend'] as string | undefined)));
     socket.once('unexpected-response', (_request, response) => finish({ status: response.statusCode, backend: backendOf(response.headers['x-echo-backend'] as string | undefined), error: null }));
-    socket.once('error', (error) => finish({ backend: null, error: errorCode(error) }));
+    socket.once('error', (error) => finish({ backend: null, error: errorCode(error), details: { message: errorMessage(error) } }));
+    // Closed by the far end before both echoes came back: the close code says why (RFC 6455 7.4.1).
+    socket.once('close', (code: number, reason: Buffer) => finish({ status: 101, backend, error: 'ECLOSED', details: { closeCode: code, closeReason: reason.toString() } }));
     socket.once('open', () => {
       socket.send(text);
       socket.send(binary);
@@ -127,7 +130,8 @@ export async function probeGrpcUnary(gateway: GatewayAddress, host: string, mess
     };
   } catch (error) {
     const code = (error as { code?: number }).code;
-    return { status: typeof code === 'number' ? code : undefined, backend: null, error: errorCode(error) };
+    // grpc-js puts the status in `code` and "14 UNAVAILABLE: ..." in the message: keep the text for whoever names the failure.
+    return { status: typeof code === 'number' ? code : undefined, backend: null, error: errorCode(error), details: { message: errorMessage(error) } };
   } finally {
     client.close();
   }

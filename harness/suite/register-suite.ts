@@ -3,7 +3,7 @@ import { describe, inject, test } from 'vitest';
 import type { GatewayAddress } from '../clients/http-client.ts';
 import { expectEventually, ExpectationError } from './expect-eventually.ts';
 import { fingerprint } from './expectation.ts';
-import type { CaseMeta, GatewayCase, Measurements, ProbeContext } from './gateway-case.ts';
+import { type CaseMeta, type GatewayCase, type Measurements, type ProbeContext, subjectNames } from './gateway-case.ts';
 
 /**
  * Registers a suite's cases as vitest tests against the injected target: one
@@ -22,6 +22,7 @@ export function registerSuite(suite: string, cases: Array<GatewayCase<any>>): vo
 function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>, context: ProbeContext): void {
   const missing = gatewayCase.features.filter((feature) => !context.target.features.includes(feature));
   const subjects = gatewayCase.subjects(context.target);
+  const names = subjectNames(gatewayCase, context.target);
   const base = { suite, caseId: gatewayCase.id, description: gatewayCase.description };
   if (subjects.length === 0) {
     test(`${gatewayCase.id} [-]`, (ctx) => {
@@ -30,8 +31,8 @@ function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>,
     });
     return;
   }
-  for (const subject of subjects) {
-    const name = gatewayCase.subjectName?.(subject) ?? (subject as { id?: string }).id ?? String(subject);
+  for (const [index, subject] of subjects.entries()) {
+    const name = names[index]!;
     const register = gatewayCase.serial ? test : test.concurrent;
     register(`${gatewayCase.id} [${name}]`, async (ctx) => {
       const meta: CaseMeta = { ...base, subject: name };

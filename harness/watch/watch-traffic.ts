@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GatewayAddress } from '../clients/http-client.ts';
 import { type ResolvedApp, servedApps } from '../scenario/resolve.ts';
@@ -12,49 +13,45 @@ export interface WatchOptions {
   /** Pause between two rounds over every host, ms. */
   intervalMs: number;
   signal?: AbortSignal;
-  /** Called for every failed request, as it happens. */
-  onFailure: (failure: WatchFailure) => void;
+  /** Called for every exchange, as it completes. */
+  onSample: (sample: WatchSample) => void;
 }
 
-export interface WatchFailure {
-  at: string;
+/** One exchange with one served app. */
+export interface WatchSample {
+  /** When it started, ms since the Unix epoch. */
+  at: number;
   app: string;
   host: string;
   protocol: string;
-  what: string;
+  latencyMs: number;
+  /** What went wrong, named in the protocol's terms; null when it succeeded. */
+  failure: string | null;
 }
 
-export interface WatchSummary {
-  requests: number;
-  failures: number;
-  successRate: number;
-  byApp: Record<string, { requests: number; failures: number }>;
+/** The served apps watch sends to: every active app that owns its host, whatever its protocol. */
+export function watchedApps(target: LoadedTarget): ResolvedApp[] {
+  return servedApps(target.resolved);
 }
 
 /**
- * Keeps light traffic flowing to every served host, one request per host per
- * round, until the duration ends or the signal fires. Bounded: at most
- * durationMs / intervalMs rounds.
+ * Keeps light traffic flowing to every served host, one exchange per host per
+ * round in its own protocol, until the duration ends or the signal fires.
+ * Bounded: at most durationMs / intervalMs + 1 rounds.
  */
-export async function watchTraffic(options: WatchOptions): Promise<WatchSummary> {
-  const apps = servedApps(options.target.resolved);
-  const byApp: WatchSummary['byApp'] = Object.fromEntries(apps.map((app) => [app.id, { requests: 0, failures: 0 }]));
+export async function watchTraffic(options: WatchOptions): Promise<void> {
+  const apps = watchedApps(options.target);
   const end = Date.now() + options.durationMs;
   const rounds = Math.ceil(options.durationMs / options.intervalMs) + 1;
   for (let round = 0; round < rounds && Date.now() < end && !options.signal?.aborted; round++) {
     await Promise.all(
       apps.map(async (app) => {
+        const at = Date.now();
+        const started = performance.now();
         const { protocol, failure } = await probeApp(app, options.gateway);
-        const tally = byApp[app.id]!;
-        tally.requests++;
-        if (failure === null) return;
-        tally.failures++;
-        options.onFailure({ at: new Date().toISOString(), app: app.id, host: app.host, protocol, what: failure });
+        options.onSample({ at, app: app.id, host: app.host, protocol, latencyMs: performance.now() - started, failure });
       }),
     );
     await sleep(options.intervalMs, undefined, { signal: options.signal }).catch(() => undefined);
   }
-  const requests = Object.values(byApp).reduce((sum, tally) => sum + tally.requests, 0);
-  const failures = Object.values(byApp).reduce((sum, tally) => sum + tally.failures, 0);
-  return { requests, failures, successRate: requests === 0 ? 0 : (requests - failures) / requests, byApp };
 }

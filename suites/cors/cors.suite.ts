@@ -1,4 +1,4 @@
 import { registerSuite } from '../../harness/suite/register-suite.ts';
-import { corsCases } from './cases.ts';
+import { catalogue } from '../catalogue.ts';
 
-registerSuite('cors', corsCases);
+registerSuite('cors', catalogue['cors']!);

@@ -1,4 +1,4 @@
 import { registerSuite } from '../../harness/suite/register-suite.ts';
-import { hygieneCases, multiTenantCases } from './cases.ts';
+import { catalogue } from '../catalogue.ts';
 
-registerSuite('multi-tenant', [...multiTenantCases, ...hygieneCases]);
+registerSuite('multi-tenant', catalogue['multi-tenant']!);

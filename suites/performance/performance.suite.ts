@@ -1,4 +1,4 @@
 import { registerSuite } from '../../harness/suite/register-suite.ts';
-import { performanceCases } from './cases.ts';
+import { catalogue } from '../catalogue.ts';
 
-registerSuite('performance', performanceCases);
+registerSuite('performance', catalogue['performance']!);

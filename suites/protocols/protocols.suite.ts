@@ -1,6 +1,4 @@
 import { registerSuite } from '../../harness/suite/register-suite.ts';
-import { protocolCases } from './cases.ts';
-import { http1Cases } from './http1-cases.ts';
-import { streamingCases } from './streaming-cases.ts';
+import { catalogue } from '../catalogue.ts';
 
-registerSuite('protocols', [...protocolCases, ...http1Cases, ...streamingCases]);
+registerSuite('protocols', catalogue['protocols']!);

@@ -1,4 +1,4 @@
 import { registerSuite } from '../../harness/suite/register-suite.ts';
-import { sslCases } from './cases.ts';
+import { catalogue } from '../catalogue.ts';
 
-registerSuite('ssl', sslCases);
+registerSuite('ssl', catalogue['ssl']!);

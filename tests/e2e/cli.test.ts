@@ -31,6 +31,7 @@ describe('meshgate validate on the embedded local environment', () => {
     const summary = JSON.parse(result.stdout);
     expect(summary.counts.PASSED).toBeGreaterThan(0);
     expect(result.stderr).not.toContain('preflight-allowed-origin');
+    expect(result.stderr).not.toContain('JUNIT report written');
   });
 });
 
@@ -63,10 +64,12 @@ describe('bad input exits 2 with a message naming what is wrong', () => {
     const { targetFile, environment } = await startLocal(scratch.dir);
     const { httpPort } = environment.target().gateway;
     await environment.stop();
-    const result = await runMeshgate(['run', '--target', targetFile, 'multi-tenant'], { MESHGATE_TIMEOUT_GATEWAY_REACHABLE_MS: '500' });
+    const result = await runMeshgate(['run', '--target', targetFile, 'multi-tenant', '--reports', scratch.dir, '--run-id', 'e2e-unreachable', '--json'], { MESHGATE_TIMEOUT_GATEWAY_REACHABLE_MS: '500' });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(`127.0.0.1:${httpPort}`);
     expect(result.stderr).toMatch(/timed out after 500 ms waiting for the gateway/);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'error', exitCode: 2, error: { code: 'E_WAIT_TIMEOUT' } });
+    expect(await readFile(join(scratch.dir, 'e2e-unreachable', 'junit.xml'), 'utf8')).toMatch(/<error message="timed out after 500 ms waiting for the gateway[^"]*" type="E_WAIT_TIMEOUT">/);
   });
 
   it('a port already taken: the address and the flag', async () => {
@@ -123,6 +126,10 @@ describe('up, run, down', () => {
     expect(() => process.kill(target.ownerPid, 0)).toThrow();
     expect(await processesMentioning('e2e-up')).toBe('');
     await expect(readFile(targetFile)).rejects.toThrow();
+    await expect(readFile(`${targetFile}.log`)).rejects.toThrow();
+    const again = await runMeshgate(['down', '--target', targetFile]);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`nothing is up (no ${targetFile})`);
   });
 });
 
@@ -182,6 +189,9 @@ describe('help and doctor', () => {
     const ok = await runMeshgate(['doctor', '--json']);
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout).find((check: { name: string }) => check.name === 'nginx').version).toMatch(/^\d+\.\d+/);
+    // hey has no version flag: the version comes from its package, never its path.
+    const hey = JSON.parse(ok.stdout).find((check: { name: string }) => check.name === 'hey');
+    if (hey.ok) expect(hey.version).toMatch(/^(\d\S* \(Debian package\)|present \(hey prints no version\))$/);
     const missing = await runMeshgate(['doctor'], { MESHGATE_NGINX: '/nonexistent/nginx' });
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/✗ nginx\s+not found — run \.\/scripts\/setup\.sh/);

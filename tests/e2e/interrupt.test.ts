@@ -24,7 +24,7 @@ describe('SIGINT to the process group', () => {
   ])('$moment: exit 2 within 5 s, nothing left behind', async ({ suites, marker, runId, report }) => {
     const tmp = await scratchDir();
     try {
-      const child = execa(process.execPath, [meshgateBin, 'validate', ...suites, '--run-id', runId, '--reports', scratch.dir], {
+      const child = execa(process.execPath, [meshgateBin, 'validate', ...suites, '--run-id', runId, '--reports', scratch.dir, '--json'], {
         reject: false,
         detached: true, // its own process group, as a terminal's foreground job
         env: { TMPDIR: tmp.dir },
@@ -50,6 +50,9 @@ describe('SIGINT to the process group', () => {
         const results = JSON.parse(await readFile(join(scratch.dir, runId, 'results.json'), 'utf8'));
         expect(results.status).toBe('interrupted');
       }
+      // CI reads junit.xml and --json: both say the run did not complete, however many cases passed.
+      expect(await readFile(join(scratch.dir, runId, 'junit.xml'), 'utf8')).toMatch(/<error message="[^"]*interrupted[^"]*" type="E_INTERRUPTED">/);
+      expect(JSON.parse(result.stdout)).toMatchObject({ status: report ? 'interrupted' : 'error', exitCode: 2 });
       expect((await readdir(tmp.dir)).filter((name) => name.startsWith('meshgate-'))).toEqual([]);
       expect(await processesMentioning(runId)).toBe('');
       expect(await processesMentioning(tmp.dir)).toBe('');

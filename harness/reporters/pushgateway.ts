@@ -1,0 +1,50 @@
+import { request } from 'undici';
+import { MetricsPushError, UsageError, errorMessage } from '../errors.ts';
+import { timeouts } from '../timeouts.ts';
+
+/** `--pushgateway URL`: an http(s) URL without a path of its own beyond the server's prefix. */
+export function parsePushgatewayUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`not a Pushgateway URL: ${value} (e.g. http://pushgateway.monitoring:9091)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`not a Pushgateway URL: ${value} (http or https)`);
+  return url;
+}
+
+/**
+ * The group URL of a push: `/metrics/job/<job>/<label>/<value>...`. A value
+ * holding `/` (or empty) goes base64url-encoded with the `@base64` suffix
+ * (prometheus/pushgateway README, "URL").
+ */
+export function groupUrl(base: URL, job: string, grouping: Record<string, string>): URL {
+  const segment = (name: string, value: string) =>
+    value === '' || value.includes('/') ? `${name}@base64/${Buffer.from(value).toString('base64url') || '='}` : `${name}/${encodeURIComponent(value)}`;
+  const path = [segment('job', job), ...Object.entries(grouping).map(([name, value]) => segment(name, value))].join('/');
+  return new URL(`${base.pathname.replace(/\/$/, '')}/metrics/${path}`, base);
+}
+
+/**
+ * Pushes Prometheus text (format 0.0.4) with PUT, which replaces every metric of
+ * the group, so a re-run with the same id leaves no stale series (README, "PUT method").
+ */
+export async function pushMetrics(base: URL, job: string, grouping: Record<string, string>, text: string): Promise<void> {
+  const url = groupUrl(base, job, grouping);
+  let answer: { statusCode: number; body: { text(): Promise<string> } };
+  try {
+    answer = await request(url, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+      body: text,
+      headersTimeout: timeouts.metricsPushMs,
+      bodyTimeout: timeouts.metricsPushMs,
+      signal: AbortSignal.timeout(timeouts.metricsPushMs),
+    });
+  } catch (error) {
+    throw new MetricsPushError(`could not push metrics to ${url.href}: ${errorMessage(error)}`, { cause: error });
+  }
+  const body = await answer.body.text();
+  if (answer.statusCode >= 300) throw new MetricsPushError(`the Pushgateway at ${url.href} answered ${answer.statusCode}: ${body.trim().slice(0, 300)}`);
+}

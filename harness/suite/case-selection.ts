@@ -1,0 +1,63 @@
+import { catalogue } from '../../suites/catalogue.ts';
+import { UsageError } from '../errors.ts';
+import type { LoadedTarget } from '../target.ts';
+import { subjectNames } from './gateway-case.ts';
+
+/** One test a run would register: a case of a suite against one subject. */
+export interface PlannedCase {
+  suite: string;
+  caseId: string;
+  /** The subject's name in results (`-` when the scenario has nothing the case applies to). */
+  subject: string;
+}
+
+/** Every case and subject the suites yield against `target`, in registration order. Pure: nothing is started. */
+export function planCases(suites: string[], target: LoadedTarget): PlannedCase[] {
+  return suites.flatMap((suite) =>
+    (catalogue[suite] ?? []).flatMap((gatewayCase) => subjectNames(gatewayCase, target).map((subject) => ({ suite, caseId: gatewayCase.id, subject }))),
+  );
+}
+
+/**
+ * `--case`: a regular expression over the case id, or over `id[subject]` when it
+ * contains `[` (so `^cors-preflight$` and `^ws-echo\[ns-a/` both mean what they say).
+ * A malformed pattern is a usage error naming it.
+ */
+export function compileCasePattern(pattern: string): (planned: PlannedCase) => boolean {
+  let regex: RegExp;
+  try {
+    regex = new RegExp(pattern);
+  } catch (error) {
+    throw new UsageError(`--case ${JSON.stringify(pattern)} is not a regular expression: ${(error as Error).message}`);
+  }
+  const withSubject = pattern.includes('[');
+  return (planned) => regex.test(withSubject ? `${planned.caseId}[${planned.subject}]` : planned.caseId);
+}
+
+/**
+ * The planned cases `--case` selects (all without one). A selection with nothing
+ * to run (no match, or only cases the scenario has no subject for) is a usage
+ * error naming the pattern and suites: a run that verifies nothing must not look green.
+ */
+export function selectCases(planned: PlannedCase[], pattern: string | undefined, suites: string[]): PlannedCase[] {
+  const selected = pattern === undefined ? planned : planned.filter(compileCasePattern(pattern));
+  if (selected.every((item) => item.subject === '-')) {
+    const ids = [...new Set(planned.map((item) => item.caseId))];
+    const what = pattern === undefined ? 'the scenario gives no case anything to check' : `--case ${JSON.stringify(pattern)} selects no case with something to check`;
+    throw new UsageError(`${what} in ${suites.join(', ')} (${ids.length} case ids, e.g. ${ids.slice(0, 3).join(', ')}; \`--list\` prints them with their subjects)`);
+  }
+  return selected;
+}
+
+/**
+ * The vitest name filter that runs exactly `selected`: vitest matches a test by its
+ * full name, `<file> <describe> <test>`, i.e. `... <suite> <case-id> [<subject>]`.
+ */
+export function exactTestNamePattern(selected: PlannedCase[]): RegExp {
+  const names = selected.map((item) => escapeRegExp(`${item.suite} ${item.caseId} [${item.subject}]`));
+  return new RegExp(`(?:^| )(?:${names.join('|')})$`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

@@ -1,0 +1,106 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../harness/net/ports.ts';
+import { type ChildProcess, startChildProcess } from '../../harness/process/child-process.ts';
+import { publishMetrics } from '../../harness/reporters/publish-metrics.ts';
+import { pushMetrics } from '../../harness/reporters/pushgateway.ts';
+import { tcpConnects, waitUntil } from '../../harness/wait.ts';
+import { scratchDir } from '../e2e/meshgate-cli.ts';
+import { missingBinaries } from '../required-binary.ts';
+import { perfRecord, runReportOf } from './run-report-fixture.ts';
+
+const binaries = { prometheus: '/usr/bin/prometheus', pushgateway: '/usr/bin/prometheus-pushgateway' };
+const skip = missingBinaries([
+  { path: binaries.prometheus, install: 'apt-get install prometheus' },
+  { path: binaries.pushgateway, install: 'apt-get install prometheus-pushgateway' },
+]);
+
+/** Prometheus scraping the Pushgateway every second; honor_labels keeps the pushed job and grouping labels (Pushgateway README, "About the job and instance labels"). */
+const prometheusConfig = (pushgatewayPort: number) => `global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: pushgateway
+    honor_labels: true
+    static_configs:
+      - targets: ['127.0.0.1:${pushgatewayPort}']
+`;
+
+async function getJson(url: string): Promise<any> {
+  const answer = await request(url, { headersTimeout: 5_000, bodyTimeout: 5_000 });
+  return answer.body.json();
+}
+
+describe.skipIf(skip)('metrics through a real Pushgateway into a real Prometheus', () => {
+  let scratch: Awaited<ReturnType<typeof scratchDir>>;
+  const processes: ChildProcess[] = [];
+  let pushgateway: URL;
+  let prometheus: string;
+  beforeAll(async () => {
+    scratch = await scratchDir();
+    const [pushPort, promPort] = [await freePort(), await freePort()];
+    processes.push(startChildProcess('pushgateway', binaries.pushgateway, [`--web.listen-address=127.0.0.1:${pushPort}`]));
+    await writeFile(join(scratch.dir, 'prometheus.yml'), prometheusConfig(pushPort));
+    processes.push(startChildProcess('prometheus', binaries.prometheus, [`--config.file=${join(scratch.dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(scratch.dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`]));
+    await waitUntil('the Pushgateway to listen', `127.0.0.1:${pushPort}`, 'upReadyMs', tcpConnects('127.0.0.1', pushPort));
+    await waitUntil('Prometheus to listen', `127.0.0.1:${promPort}`, 'upReadyMs', tcpConnects('127.0.0.1', promPort));
+    pushgateway = new URL(`http://127.0.0.1:${pushPort}`);
+    prometheus = `http://127.0.0.1:${promPort}`;
+  }, 90_000);
+  afterAll(async () => {
+    await Promise.all(processes.map((child) => child.stop()));
+    await scratch?.remove();
+  });
+
+  it('writes OpenMetrics, pushes grouped by run and scenario, and PromQL over HTTP returns the pushed value', async () => {
+    const report = runReportOf([perfRecord(10, 1600), perfRecord(200, 900, true)], { runId: 'metrics-run-1', scenario: 'sealos-default' });
+    const file = join(scratch.dir, 'out', 'metrics.txt');
+    await publishMetrics(report, { file, pushgateway }, () => undefined);
+    const text = await readFile(file, 'utf8');
+    expect(text.trimEnd().endsWith('# EOF')).toBe(true);
+    expect(text).toContain('# UNIT meshgate_load_latency_seconds seconds');
+    expect(text).toContain('meshgate_load_latency_seconds{run_id="metrics-run-1",scenario="sealos-default",target="ns-a/web",protocol="http",model="closed",level="10",percentile="95"} 0.0016');
+    const exposed = await (await request(new URL('/metrics', pushgateway))).body.text();
+    expect(exposed).toMatch(/meshgate_load_success_ratio\{[^}]*job="meshgate"[^}]*\}/);
+    const query = encodeURIComponent('meshgate_load_latency_seconds{job="meshgate",run_id="metrics-run-1",scenario="sealos-default",model="open",level="200",percentile="95"}');
+    let result: Array<{ value: [number, string] }> = [];
+    await waitUntil('Prometheus to scrape the pushed metrics', prometheus, 'upReadyMs', async () => {
+      const answer = await getJson(`${prometheus}/api/v1/query?query=${query}`);
+      result = answer.data?.result ?? [];
+      if (result.length === 0) throw new Error(`no series yet: ${JSON.stringify(answer).slice(0, 200)}`);
+    });
+    expect(result).toHaveLength(1);
+    expect(Number(result[0]!.value[1])).toBe(0.0009);
+    const verdict = await getJson(`${prometheus}/api/v1/query?query=${encodeURIComponent('meshgate_run_verdict{run_id="metrics-run-1"} == 1')}`);
+    expect(verdict.data.result.map((series: { metric: { verdict: string } }) => series.metric.verdict)).toEqual(['pass']);
+  }, 90_000);
+
+  it("the Grafana dashboard's every query and variable returns series from the pushed run", async () => {
+    const dashboard = JSON.parse(await readFile(new URL('../../dashboards/meshgate.json', import.meta.url), 'utf8'));
+    const substitute = (expr: string) => expr.replaceAll('$scenario', 'sealos-default').replaceAll('$run_id', 'metrics-run-1');
+    const queries: Array<{ what: string; expr: string; label?: string }> = [
+      ...dashboard.panels.flatMap((panel: { title: string; targets: Array<{ expr: string }> }) => panel.targets.map((target) => ({ what: panel.title, expr: substitute(target.expr) }))),
+      ...dashboard.templating.list
+        .filter((variable: { type: string }) => variable.type === 'query')
+        .map((variable: { name: string; definition: string }) => {
+          const [, selector, label] = /^label_values\((.*), (\w+)\)$/.exec(variable.definition)!;
+          return { what: `variable ${variable.name}`, expr: substitute(selector!), label };
+        }),
+    ];
+    expect(queries.length).toBeGreaterThanOrEqual(10);
+    for (const query of queries) {
+      const answer = await getJson(`${prometheus}/api/v1/query?query=${encodeURIComponent(query.expr)}`);
+      expect(answer.status, `${query.what}: ${query.expr}`).toBe('success');
+      expect(answer.data.result.length, `${query.what}: ${query.expr}`).toBeGreaterThan(0);
+      if (query.label) expect(answer.data.result[0].metric[query.label], query.what).toBeDefined();
+    }
+  });
+
+  it('a push the Pushgateway refuses, or one nobody receives, is an error naming the URL', async () => {
+    await expect(pushMetrics(pushgateway, 'meshgate', { run_id: 'x' }, 'not a metric line\n')).rejects.toThrow(/answered 400/);
+    const closed = new URL(`http://127.0.0.1:${await freePort()}`);
+    await expect(pushMetrics(closed, 'meshgate', { run_id: 'x' }, 'a 1\n')).rejects.toThrow(`could not push metrics to ${closed.origin}/metrics/job/meshgate/run_id/x`);
+  });
+});
