@@ -29,7 +29,7 @@ describe('probes on a healthy backend', () => {
   });
 
   it('probeHttp turns a refused connection into an observation', async () => {
-    expect(await probeHttp({ ...gateway, httpPort: 1 }, { scheme: 'http', host: 'a.test' })).toEqual({ error: 'ECONNREFUSED', backend: null });
+    expect(await probeHttp({ ...gateway, httpPort: 1 }, { scheme: 'http', host: 'a.test' })).toEqual({ error: 'ECONNREFUSED', backend: null, details: { message: 'connect ECONNREFUSED 127.0.0.1:1' } });
   });
 
   it('probeRawHttp sends bytes as given and reads the status line', async () => {
