@@ -106,7 +106,8 @@ export const sslCases = [
   }),
   defineCase({
     id: 'hsts-where-configured',
-    description: 'Apps with HSTS configured send Strict-Transport-Security over HTTPS with the configured max-age.',
+    description:
+      "Every HTTPS app sends Strict-Transport-Security: ingress-nginx's default (max-age=31536000; includeSubDomains, config.go hsts*) or the app's own value.",
     features: ['tls'],
     subjects: (target) => httpApps(target).filter((app) => app.tls !== null && app.hsts !== null),
     expect: (app) => ({
@@ -114,6 +115,14 @@ export const sslCases = [
       headers: { 'strict-transport-security': { equals: `max-age=${app.hsts?.maxAgeSeconds}${app.hsts?.includeSubdomains ? '; includeSubDomains' : ''}` } },
     }),
     probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'https', host: app.host }),
+  }),
+  defineCase({
+    id: 'no-hsts-over-http',
+    description: 'Strict-Transport-Security is never sent over plain HTTP (ingress-nginx adds it on HTTPS only; RFC 6797 section 7.2).',
+    features: ['http1'],
+    subjects: (target) => httpApps(target).filter((app) => app.hsts !== null && !app.sslRedirect),
+    expect: (app) => ({ status: 200, backend: app.id, headers: { 'strict-transport-security': { absent: true } } }),
+    probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'http', host: app.host }),
   }),
   defineCase<string>({
     id: 'unknown-sni-gets-no-tenant-certificate',
