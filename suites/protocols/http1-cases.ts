@@ -3,7 +3,8 @@ import type { ResolvedApp } from '../../harness/scenario/resolve.ts';
 import { defineCase } from '../../harness/suite/gateway-case.ts';
 import { probeKeepAlive, probeResponseStreaming } from '../../harness/suite/http1-probes.ts';
 import { probeHttp, probeRawHttp } from '../../harness/suite/probes.ts';
-import { httpApps, preferredScheme } from '../../harness/suite/subjects.ts';
+import { type SchemeSubject, httpApps, overSchemes, preferredScheme, schemeSubjectName } from '../../harness/suite/subjects.ts';
+import type { GatewayAddress } from '../../harness/clients/http-client.ts';
 
 /** Apps whose body limit is small enough to send in a test (the adminer's 256m is not). */
 const sendableBodyBytes = 64 * 1024 * 1024;
@@ -17,6 +18,11 @@ const methods = ['GET', 'PUT', 'PATCH', 'DELETE'];
 
 function request(app: ResolvedApp, path: string, extra: Record<string, string> = {}): string {
   return [`POST ${path} HTTP/1.1`, `Host: ${app.host}`, 'Connection: close', ...Object.entries(extra).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
+}
+
+async function probeLargeHeader(gateway: GatewayAddress, scheme: 'http' | 'https', host: string) {
+  const observation = await probeHttp(gateway, { scheme, host, headers: { 'x-large': 'a'.repeat(largeHeaderBytes) } });
+  return { ...observation, details: { headerBytes: observation.echo?.headers['x-large']?.length ?? null } };
 }
 
 /** HTTP/1.1 behaviour through the gateway. */
@@ -69,16 +75,23 @@ export const http1Cases = [
     expect: () => ({ status: 200, details: { lines: 4, streamed: true } }),
     probe: (app, { gateway }) => probeResponseStreaming(gateway, preferredScheme(app), app.host, 4, 300),
   }),
-  defineCase({
+  defineCase<SchemeSubject>({
     id: 'http1-large-request-header',
-    description: `A ${largeHeaderBytes / 1024} KiB request header fits Sealos' raised header buffers and reaches the backend.`,
+    description: `A ${largeHeaderBytes / 1024} KiB request header fits Sealos' raised header buffers (the launchpad's HTTP set) and reaches the backend, on every listener.`,
     features: ['http1'],
-    subjects: httpApps,
-    expect: (app) => ({ status: 200, backend: app.id, details: { headerBytes: largeHeaderBytes } }),
-    probe: async (app, { gateway }) => {
-      const observation = await probeHttp(gateway, { scheme: preferredScheme(app), host: app.host, headers: { 'x-large': 'a'.repeat(largeHeaderBytes) } });
-      return { ...observation, details: { headerBytes: observation.echo?.headers['x-large']?.length ?? null } };
-    },
+    subjects: (target) => overSchemes(httpApps(target).filter((app) => app.sealosBuffers)),
+    subjectName: schemeSubjectName,
+    expect: ({ app }) => ({ status: 200, backend: app.id, details: { headerBytes: largeHeaderBytes } }),
+    probe: ({ app, scheme }, { gateway }) => probeLargeHeader(gateway, scheme, app.host),
+  }),
+  defineCase<SchemeSubject>({
+    id: 'http1-large-request-header-refused-at-defaults',
+    description: `Apps without the HTTP set (the launchpad's WS and GRPC sets replace it) keep ingress-nginx's 4 x 8k header buffers: a ${largeHeaderBytes / 1024} KiB header gets 400 from the gateway.`,
+    features: ['http1'],
+    subjects: (target) => overSchemes(httpApps(target).filter((app) => !app.sealosBuffers)),
+    subjectName: schemeSubjectName,
+    expect: () => ({ status: 400, backend: null }),
+    probe: ({ app, scheme }, { gateway }) => probeLargeHeader(gateway, scheme, app.host),
   }),
   defineCase({
     id: 'body-at-limit-accepted',
