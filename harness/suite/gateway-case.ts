@@ -4,6 +4,7 @@ import type { ResolvedApp } from '../scenario/resolve.ts';
 import type { LoadedTarget } from '../target.ts';
 import type { ConvergenceOptions } from './expect-eventually.ts';
 import type { Expectation, Observation } from './expectation.ts';
+import type { DifferenceNote } from './known-difference.ts';
 
 /** What a probe gets: the target and how to reach its gateway. */
 export interface ProbeContext {
@@ -63,6 +64,8 @@ export interface CaseMeta {
   fingerprint?: Observation;
   attempts?: number;
   measurements?: Measurements;
+  /** On an Istio target: the known gateway difference this case follows, and whether this run saw it. */
+  knownDifference?: DifferenceNote;
 }
 
 declare module '@vitest/runner' {

@@ -1,4 +1,5 @@
 import { registerSuite } from '../../harness/suite/register-suite.ts';
+import { knownDifferences } from '../known-differences.ts';
 import { sslCases } from './cases.ts';
 
-registerSuite('ssl', sslCases);
+registerSuite('ssl', sslCases, knownDifferences);
