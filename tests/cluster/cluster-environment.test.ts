@@ -126,7 +126,7 @@ describe('kind environment', () => {
     expect(lines).toContain(
       'helm upgrade --install istio-base base --repo https://istio-release.storage.googleapis.com/charts --version 1.24.2 --namespace istio-system --create-namespace --kubeconfig WORK/kubeconfig --values WORK/istio-base-values.yaml --wait --timeout 10m',
     );
-    expect(lines).toContain('helm upgrade --install istiod istiod --repo https://istio-release.storage.googleapis.com/charts --version 1.24.2 --namespace istio-system --create-namespace --kubeconfig WORK/kubeconfig --wait --timeout 10m');
+    expect(lines).toContain('helm upgrade --install istiod istiod --repo https://istio-release.storage.googleapis.com/charts --version 1.24.2 --namespace istio-system --create-namespace --kubeconfig WORK/kubeconfig --values WORK/istiod-values.yaml --wait --timeout 10m');
     expect(lines).toContain(
       'helm upgrade --install istio-ingressgateway gateway --repo https://istio-release.storage.googleapis.com/charts --version 1.24.2 --namespace istio-system --create-namespace --kubeconfig WORK/kubeconfig --values WORK/istio-ingressgateway-values.yaml --wait --timeout 10m',
     );
