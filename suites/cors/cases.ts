@@ -41,6 +41,7 @@ const preflightHeaders = (origin: string) => ({ origin, 'access-control-request-
 export const corsCases = [
   defineCase<OriginSubject>({
     id: 'preflight-allowed-origin',
+    covers: ['cors.allowOrigins', 'cors.allowMethods', 'cors.allowHeaders', 'cors.maxAgeSeconds'],
     description:
       "A preflight from an allowed origin (exact and wildcard subdomain) is answered by the gateway without the backend: 204, origin echoed, methods, headers, max-age and Content-Length: 0, as ingress-nginx's CORS block sends them (no Vary: it adds none).",
     features: ['cors'],
@@ -61,6 +62,7 @@ export const corsCases = [
   }),
   defineCase<OriginSubject>({
     id: 'actual-request-allowed-origin',
+    covers: ['cors.allowOrigins', 'cors.allowCredentials'],
     description: 'The actual request from an allowed origin reaches the backend and carries the same allow-origin and the policy credentials flag.',
     features: ['cors'],
     subjects: (target) => withOrigins(target, (app) => allowedOrigins(app).map(({ kind, origin }) => ({ label: kind, origin }))),
@@ -77,6 +79,7 @@ export const corsCases = [
   }),
   defineCase<OriginSubject>({
     id: 'disallowed-origin-gets-no-allow-origin',
+    covers: ['cors.allowOrigins'],
     description: 'Origins outside the policy (other domain, wrong scheme, prefix and suffix tricks, null) get no allow-origin header.',
     features: ['cors'],
     subjects: (target) => withOrigins(target, disallowedOrigins),

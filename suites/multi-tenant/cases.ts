@@ -7,6 +7,7 @@ import { type SchemeSubject, httpApps, httpsApps, inactiveApps, overSchemes, sch
 export const multiTenantCases = [
   defineCase({
     id: 'host-routes-to-own-backend-https',
+    covers: ['name', 'host', 'kind', 'tenant.user'],
     description: 'Every served host reaches exactly its own backend over HTTPS (identity reported by the echo fixture).',
     features: ['tls'],
     subjects: httpsApps,
@@ -15,6 +16,7 @@ export const multiTenantCases = [
   }),
   defineCase({
     id: 'host-routes-to-own-backend-http',
+    covers: ['name', 'host', 'kind', 'tenant.user'],
     description: 'Every served host without ssl-redirect reaches exactly its own backend over plain HTTP.',
     features: ['http1'],
     subjects: (target) => httpApps(target).filter((app) => !app.sslRedirect),
@@ -41,6 +43,7 @@ export const multiTenantCases = [
   }),
   defineCase({
     id: 'paused-or-suspended-serves-nothing',
+    covers: ['state', 'tenant.state'],
     description: 'A paused app or a suspended tenant reaches no backend over HTTP: its ingress class is served by no controller, so the default server answers 404.',
     features: ['http1'],
     subjects: inactiveApps,
@@ -49,6 +52,7 @@ export const multiTenantCases = [
   }),
   defineCase({
     id: 'paused-or-suspended-serves-nothing-https',
+    covers: ['state', 'tenant.state'],
     description: 'A paused app or a suspended tenant reaches no backend over HTTPS (the default certificate, then 404).',
     features: ['tls'],
     subjects: (target) => inactiveApps(target).filter((app) => app.tls !== null),
@@ -57,6 +61,7 @@ export const multiTenantCases = [
   }),
   defineCase<SchemeSubject>({
     id: 'host-claim-stays-with-owner',
+    covers: ['host'],
     description: "A second tenant's Ingress for a host another tenant owns is applied; the owner keeps the host on every listener (ingress-nginx keeps the oldest Ingress's location).",
     features: ['http1'],
     subjects: (target) => overSchemes(squattingApps(target).map((app) => ownerOf(target, app) ?? app)).flatMap(({ app, scheme }) =>
@@ -127,6 +132,7 @@ export const hygieneCases = [
   }),
   defineCase({
     id: 'removed-request-headers-do-not-reach-backend',
+    covers: ['requestHeaders.remove'],
     description: 'Headers the app removes (the terminal\'s incoming Authorization) never reach its backend.',
     features: ['http1'],
     subjects: (target) => httpsApps(target).filter((app) => app.requestHeaders.remove.length > 0),
@@ -140,6 +146,7 @@ export const hygieneCases = [
   }),
   defineCase({
     id: 'injected-request-headers-overwrite-client',
+    covers: ['requestHeaders.set'],
     description: 'Headers the gateway injects (the terminal\'s X-SEALOS-<id> secret) reach the backend with the gateway\'s value, even when the client forges them.',
     features: ['http1'],
     subjects: (target) => httpsApps(target).filter((app) => Object.keys(app.requestHeaders.set).length > 0),
@@ -149,6 +156,26 @@ export const hygieneCases = [
       const observation = await probeHttp(gateway, { scheme: 'https', host: app.host, headers: forged });
       const seen = observation.echo?.headers ?? {};
       return { ...observation, details: Object.fromEntries(Object.keys(forged).map((name) => [`header ${name}`, seen[name] ?? null])) };
+    },
+  }),
+  defineCase<SchemeSubject>({
+    id: 'response-header-rules-applied',
+    covers: ['responseHeaders.set', 'responseHeaders.remove'],
+    description: "Response headers the app removes (adminer's X-Frame-Options, sent by the backend here) never reach the client; headers it sets (the CSP) arrive with the app's value, on every listener.",
+    features: ['http1'],
+    subjects: (target) => overSchemes(httpApps(target).filter((app) => app.responseHeaders.remove.length + Object.keys(app.responseHeaders.set).length > 0)),
+    subjectName: schemeSubjectName,
+    expect: ({ app }) => ({
+      status: 200,
+      backend: app.id,
+      headers: {
+        ...Object.fromEntries(app.responseHeaders.remove.map((name) => [name.toLowerCase(), { absent: true as const }])),
+        ...Object.fromEntries(Object.entries(app.responseHeaders.set).map(([name, value]) => [name.toLowerCase(), { equals: value }])),
+      },
+    }),
+    probe: ({ app, scheme }, { gateway }) => {
+      const sent = app.responseHeaders.remove.map((name) => `header=${encodeURIComponent(`${name}:from-backend`)}`).join('&');
+      return probeHttp(gateway, { scheme, host: app.host, path: `/?${sent}` });
     },
   }),
   defineCase({

@@ -31,6 +31,7 @@ function handshake(result: TlsProbeResult): Observation {
 export const sslCases = [
   defineCase({
     id: 'certificate-verifies-for-host',
+    covers: ['host'],
     description: `Each TLS host presents a chain that verifies against the target's CA, covers the host, and has at least ${minimumDaysLeft} days left.`,
     features: ['tls'],
     subjects: tlsApps,
@@ -94,6 +95,7 @@ export const sslCases = [
   }),
   defineCase({
     id: 'custom-domain-own-certificate',
+    covers: ['customDomain'],
     description: 'A custom domain is served its own certificate (its host in the SANs, not the platform wildcard).',
     features: ['tls'],
     subjects: (target) => tlsApps(target).filter((app) => app.tls?.custom),
@@ -106,6 +108,7 @@ export const sslCases = [
   }),
   defineCase({
     id: 'hsts-where-configured',
+    covers: ['hsts.maxAgeSeconds', 'hsts.includeSubdomains'],
     description:
       "Every HTTPS app sends Strict-Transport-Security: ingress-nginx's default (max-age=31536000; includeSubDomains, config.go hsts*) or the app's own value.",
     features: ['tls'],
@@ -118,6 +121,7 @@ export const sslCases = [
   }),
   defineCase({
     id: 'no-hsts-over-http',
+    covers: ['hsts.maxAgeSeconds'],
     description: 'Strict-Transport-Security is never sent over plain HTTP (ingress-nginx adds it on HTTPS only; RFC 6797 section 7.2).',
     features: ['http1'],
     subjects: (target) => httpApps(target).filter((app) => app.hsts !== null && !app.sslRedirect),
@@ -138,6 +142,7 @@ export const sslCases = [
   }),
   defineCase({
     id: 'ssl-redirect-where-configured',
+    covers: ['sslRedirect'],
     description: 'Apps with ssl-redirect answer plain HTTP with a 308 to the same host over HTTPS, without reaching the backend.',
     features: ['tls', 'http1'],
     subjects: (target) => httpApps(target).filter((app) => app.sslRedirect),
@@ -146,6 +151,7 @@ export const sslCases = [
   }),
   defineCase({
     id: 'no-redirect-where-disabled',
+    covers: ['sslRedirect'],
     description: 'Apps with ssl-redirect "false" (Sealos launchpad apps) are served over plain HTTP, not redirected.',
     features: ['tls', 'http1'],
     subjects: (target) => httpApps(target).filter((app) => app.tls !== null && !app.sslRedirect),

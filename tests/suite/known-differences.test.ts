@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkKnownDifferences, expectationFor, gatewayFamily, type KnownDifference } from '../../harness/suite/known-difference.ts';
 import type { LoadedTarget } from '../../harness/target.ts';
-import { corsCases } from '../../suites/cors/cases.ts';
+import { allCases } from '../../suites/all-cases.ts';
 import { knownDifferences } from '../../suites/known-differences.ts';
-import { hygieneCases, multiTenantCases } from '../../suites/multi-tenant/cases.ts';
-import { performanceCases } from '../../suites/performance/cases.ts';
-import { protocolCases } from '../../suites/protocols/cases.ts';
-import { http1Cases } from '../../suites/protocols/http1-cases.ts';
-import { streamingCases } from '../../suites/protocols/streaming-cases.ts';
-import { sslCases } from '../../suites/ssl/cases.ts';
 
-const caseIds = [...corsCases, ...multiTenantCases, ...hygieneCases, ...performanceCases, ...protocolCases, ...http1Cases, ...streamingCases, ...sslCases].map(
-  (gatewayCase) => gatewayCase.id,
-);
+const caseIds = allCases.map((gatewayCase) => gatewayCase.id);
 
 describe('the known gateway differences table (suites/known-differences.ts)', () => {
   it('names only cases that exist, each case in one row, every row with a source', () => {
