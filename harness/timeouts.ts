@@ -40,7 +40,7 @@ const defaults = {
   probePodMs: 120_000,
   /** `kind create cluster` (node image pulled, control plane ready). */
   clusterCreateMs: 600_000,
-  /** One install step: istioctl install, a Helm release with --wait, a `kind load docker-image`. */
+  /** One install step: istioctl install, a Helm release with --wait, a `docker save` or `kind load image-archive`. */
   installStepMs: 600_000,
   /** A short cluster command: kind get clusters, istioctl version, docker info. */
   clusterCommandMs: 60_000,

@@ -103,7 +103,8 @@ describe('kind environment', () => {
       'kind create cluster --name meshgate --config WORK/kind-config.yaml --kubeconfig WORK/kubeconfig --wait 5m',
       'docker port meshgate-control-plane',
       expect.stringMatching(/^docker build --file harness\/fixture\/Dockerfile --tag meshgate-echo:test \/.+\/$/),
-      'kind load docker-image meshgate-echo:test --name meshgate',
+      'docker save --output WORK/fixture-image.tar meshgate-echo:test',
+      'kind load image-archive WORK/fixture-image.tar --name meshgate',
       'istioctl install --kubeconfig WORK/kubeconfig -f WORK/istio-operator.yaml -y',
       'istioctl version --remote=false',
     ]);
