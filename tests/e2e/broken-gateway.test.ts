@@ -28,7 +28,13 @@ const breakages: Breakage[] = [
   {
     name: 'wildcard CORS (allow-origin *)',
     suites: ['cors'],
-    options: { configHook: breakConfig(/more_set_headers 'Access-Control-Allow-Origin: \$http_origin';/, "more_set_headers 'Access-Control-Allow-Origin: *';") },
+    // Every origin allowed and answered with `*`, as ingress-nginx renders cors-allow-origin "*" (template.go buildCorsOriginRegex).
+    options: {
+      configHook: (config) =>
+        breakConfig(/if \(\$http_origin ~\* [^\n]+\{ set \$cors 'true'; \}/, "set $cors 'true';")(
+          breakConfig(/more_set_headers 'Access-Control-Allow-Origin: \$http_origin';/, "more_set_headers 'Access-Control-Allow-Origin: *';")(config),
+        ),
+    },
     failing: ['actual-request-allowed-origin', 'disallowed-origin-gets-no-allow-origin', 'preflight-allowed-origin'],
   },
   {
@@ -57,7 +63,8 @@ const breakages: Breakage[] = [
         );
       },
     },
-    failing: ['certificate-verifies-for-host'],
+    // HSTS is checked over HTTPS on every host, whose certificate no longer verifies.
+    failing: ['certificate-verifies-for-host', 'hsts-where-configured'],
   },
   {
     name: 'ssl-redirect dropped',
@@ -81,13 +88,13 @@ const breakages: Breakage[] = [
   },
   {
     name: 'gRPC proxied as HTTP/1',
-    suites: ['protocols'],
+    // grpc-deadline races the client's own deadline against the broken proxy's error: either may come first, so it sits out.
+    suites: ['protocols', '--case', '^(?!grpc-deadline)'],
     options: { configHook: breakConfig(/grpc_pass grpc:\/\//, 'proxy_pass http://') },
     failing: [
       'grpc-4mib-message',
       'grpc-bidi-streaming',
       'grpc-client-streaming',
-      'grpc-deadline',
       'grpc-server-streaming',
       'grpc-status-and-trailers',
       'grpc-unary-tls-edge',
