@@ -12,6 +12,8 @@ const defaults = {
   fixtureReadyMs: 15_000,
   /** nginx writes its pid file and answers on its HTTP port. */
   nginxReadyMs: 10_000,
+  /** nginx re-reads its config and starts new workers after a reload (SIGHUP); 1,000 hosts with TLS take seconds. */
+  nginxReloadMs: 60_000,
   /** After SIGINT or SIGTERM, running cases get this long to return before their workers are closed. */
   cancelGraceMs: 1_500,
   /** A process asked to stop (SIGTERM) must exit before it is killed (SIGKILL). */
@@ -42,7 +44,7 @@ const defaults = {
   probePodMs: 120_000,
   /** `kind create cluster` (node image pulled, control plane ready). */
   clusterCreateMs: 600_000,
-  /** One install step: istioctl install, a Helm release with --wait, a `kind load docker-image`. */
+  /** One install step: istioctl install, a Helm release with --wait, a `docker save` or `kind load image-archive`. */
   installStepMs: 600_000,
   /** A short cluster command: kind get clusters, istioctl version, docker info. */
   clusterCommandMs: 60_000,

@@ -27,6 +27,8 @@ command -v nginx >/dev/null 2>&1 || wanted+=(nginx-light)
 command -v wrk >/dev/null 2>&1 || wanted+=(wrk)
 command -v hey >/dev/null 2>&1 || wanted+=(hey)
 command -v h2load >/dev/null 2>&1 || wanted+=(nghttp2-client)
+# ingress-nginx's template sets headers with more_set_headers: the local gateway loads Debian's headers-more module.
+[ -e /usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so ] || wanted+=(libnginx-mod-http-headers-more-filter)
 if [ ${#wanted[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] || [ ${#as_root[@]} -gt 0 ]; then
     say "installing ${wanted[*]} from the system packages"

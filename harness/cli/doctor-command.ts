@@ -1,7 +1,9 @@
 import { Command, Option } from 'commander';
 import { execa } from 'execa';
+import { headersMoreModule } from '../environments/local/nginx-modules.ts';
 import { nginxBinary } from '../environments/local/nginx-process.ts';
 import type { CommandContext } from './command-context.ts';
+import { minimumVersions, requireAtLeast } from './minimum-versions.ts';
 
 /** One prerequisite: how to read its version, whether it is required, what to do when it is missing. */
 interface Check {
@@ -44,6 +46,12 @@ const localChecks: Check[] = [
       return /nginx\/(\S+)/.exec(stderr)?.[1] ?? 'unknown';
     },
     advice: 'run ./scripts/setup.sh, or `apt-get install nginx-light` (any nginx with ssl and http_v2); MESHGATE_NGINX points at another binary',
+  },
+  {
+    name: 'headers-more',
+    required: true,
+    probe: async () => headersMoreModule(),
+    advice: "ingress-nginx's template sets headers with more_set_headers: apt-get install -y libnginx-mod-http-headers-more-filter (./scripts/setup.sh does)",
   },
   { name: 'wrk', required: false, probe: () => versionOf('wrk', ['--version'], /wrk (\S+)/).catch(presentIfExit1('wrk')), advice: 'only for `npm run bench`: apt-get install wrk' },
   { name: 'hey', required: false, probe: heyVersion, advice: 'only for `npm run bench`: apt-get install hey' },
@@ -89,13 +97,20 @@ function clusterChecks(env: 'kind' | 'k3s' | 'existing', options: { mode: string
   const kubectl: Check = { name: 'kubectl', required: false, probe: () => versionOf('kubectl', ['version', '--client'], /Client Version: (\S+)/), advice: 'optional, for looking around the cluster yourself: https://kubernetes.io/docs/tasks/tools/' };
   if (env === 'existing') return [node, kubectl];
   const checks: Check[] = [node, dockerEngine];
-  if (env === 'kind') checks.push({ name: 'kind', required: true, probe: () => versionOf('kind', ['version'], /kind (v\S+)/), advice: 'install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation' });
+  if (env === 'kind') {
+    checks.push({
+      name: 'kind',
+      required: true,
+      probe: async () => requireAtLeast(await versionOf('kind', ['version'], /kind (v\S+)/), minimumVersions.kind),
+      advice: 'install kind v0.24.0 or newer: https://kind.sigs.k8s.io/docs/user/quick-start/#installation',
+    });
+  }
   checks.push(kubectl);
   checks.push({
     name: 'istioctl',
     required: needsIstio && options.istioInstaller === 'istioctl',
-    probe: () => versionOf('istioctl', ['version', '--remote=false'], /(\d+\.\d+\.\d+\S*)/),
-    advice: 'install istioctl (https://istio.io/latest/docs/setup/getting-started/#download), or use --istio-installer helm',
+    probe: async () => requireAtLeast(await versionOf('istioctl', ['version', '--remote=false'], /(\d+\.\d+\.\d+\S*)/), minimumVersions.istio),
+    advice: 'install istioctl 1.22 or newer (https://istio.io/latest/docs/setup/getting-started/#download), or use --istio-installer helm',
   });
   checks.push({
     name: 'helm',

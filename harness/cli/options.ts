@@ -65,7 +65,22 @@ const clusterOptions = () => [
   cluster('--context <name>', 'existing: kubeconfig context (default the current one)').env('MESHGATE_CONTEXT'),
   cluster('--istio-gateway <address[:http:https]>', 'existing: where this machine reaches the Istio ingress gateway (ports default 80 and 443)').argParser(parseGatewayEndpoint),
   cluster('--ingress-gateway <address[:http:https]>', 'existing: where this machine reaches ingress-nginx (ports default 80 and 443)').argParser(parseGatewayEndpoint),
+  cluster('--gateway-namespace <namespace>', "existing: the Istio ingress gateway's namespace (Istio's Helm docs: istio-ingress; istioctl: istio-system)").default('istio-system'),
+  cluster('--gateway-selector <label=value,...>', "existing: the Istio ingress gateway pods' labels (Helm docs: istio=ingress; istioctl: istio=ingressgateway)")
+    .default({ istio: 'ingressgateway' }, 'istio=ingressgateway')
+    .argParser(parseLabelSelector),
+  cluster('--ingress-gateway-namespace <namespace>', "existing: ingress-nginx controller's namespace (let through each tenant's NetworkPolicy)").default('ingress-nginx'),
 ];
+
+/** `istio=ingress,app=gw`: pod labels as a Gateway's selector. */
+export function parseLabelSelector(value: string): Record<string, string> {
+  const pairs = value.split(',').map((pair) => pair.split('='));
+  const label = /^([a-z0-9A-Z]([-a-z0-9A-Z_./]*[a-z0-9A-Z])?)$/;
+  if (pairs.length === 0 || pairs.some((pair) => pair.length !== 2 || !label.test(pair[0]!) || !/^[-a-z0-9A-Z_.]*$/.test(pair[1]!))) {
+    throw new UsageError(`not a label selector: ${value} (expected LABEL=VALUE[,LABEL=VALUE])`);
+  }
+  return Object.fromEntries(pairs);
+}
 
 /** `203.0.113.7` or `gw.example.test:8080:8443`: a gateway's address with its HTTP and HTTPS ports. */
 export function parseGatewayEndpoint(value: string): { address: string; httpPort: number; httpsPort: number } {

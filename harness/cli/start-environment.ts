@@ -30,6 +30,9 @@ export interface EnvironmentFlags {
   context?: string;
   istioGateway?: Endpoint;
   ingressGateway?: Endpoint;
+  gatewayNamespace: string;
+  gatewaySelector: Record<string, string>;
+  ingressGatewayNamespace: string;
 }
 
 export interface StartOptions extends EnvironmentFlags {
@@ -98,7 +101,12 @@ async function clusterProvider(options: StartOptions, execaRunner: CommandRunner
       if (needed.ingress && !options.ingressGateway) throw new UsageError(`--env existing --mode ${options.mode} needs --ingress-gateway ADDRESS[:HTTP:HTTPS]`);
       if (!options.fixtureImage) throw new UsageError('--env existing needs --fixture-image: an image of harness/fixture/Dockerfile in a registry the cluster can pull from');
       const { existingProvider } = await import('../environments/cluster/existing-provider.ts');
-      return existingProvider({ kubeconfig: options.kubeconfig, context: options.context, gateways: { istio: options.istioGateway, ingressNginx: options.ingressGateway } });
+      return existingProvider({
+        kubeconfig: options.kubeconfig,
+        context: options.context,
+        gateways: { istio: options.istioGateway, ingressNginx: options.ingressGateway },
+        placement: { istioNamespace: options.gatewayNamespace, istioSelector: options.gatewaySelector, ingressNginxNamespace: options.ingressGatewayNamespace },
+      });
     }
     default:
       throw new UsageError(`unknown environment ${options.env}: local, kind, k3s or existing`);

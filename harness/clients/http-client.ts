@@ -25,6 +25,11 @@ export interface HttpRequestSpec {
   /** Bytes of the response body kept; the rest is read and dropped. */
   maxBodyBytes?: number;
   timeoutMs?: number;
+  /**
+   * Complete the handshake whatever certificate the gateway presents: for hosts no tenant
+   * serves, where ingress-nginx answers with its default certificate and then 404.
+   */
+  anyCertificate?: boolean;
 }
 
 export interface HttpResponse {
@@ -46,7 +51,7 @@ export async function sendHttpRequest(gateway: GatewayAddress, spec: HttpRequest
   const timeoutMs = spec.timeoutMs ?? timeouts.requestMs;
   const client = new Client(`${spec.scheme}://${gateway.address}:${port}`, {
     allowH2: spec.http2 ?? false,
-    connect: { servername: spec.host, ca: gateway.ca, timeout: timeoutMs },
+    connect: { servername: spec.host, ca: gateway.ca, timeout: timeoutMs, ...(spec.anyCertificate ? { rejectUnauthorized: false } : {}) },
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });

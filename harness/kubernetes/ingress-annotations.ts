@@ -1,4 +1,5 @@
-import { quote } from '../environments/local/nginx-config.ts';
+import { quote } from '../environments/local/nginx-quote.ts';
+import { ingressNginxHsts, ingressNginxTimeouts } from '../scenario/kind-defaults.ts';
 import type { ResolvedApp } from '../scenario/resolve.ts';
 
 /**
@@ -15,13 +16,13 @@ export function nginxAnnotation(name: string): string {
   return `nginx.ingress.kubernetes.io/${name}`;
 }
 
-/** Buffer annotations every launchpad Ingress carries, with the values nginx-config.ts renders. */
+/** Buffer annotations of the launchpad's HTTP set (not its GRPC or WS sets), with the values nginx-location.ts renders. */
 export const sealosBufferAnnotations: Readonly<Record<string, string>> = {
   [nginxAnnotation('client-body-buffer-size')]: '64k',
   [nginxAnnotation('proxy-buffer-size')]: '64k',
 };
 
-/** The launchpad's larger client header buffers, per server (nginx-config.ts sets them for the whole gateway). */
+/** The launchpad's larger client header buffers, per server (HTTP set only; nginx-config.ts renders them in the server). */
 export const sealosHeaderBufferSnippet = 'client_header_buffer_size 64k;\nlarge_client_header_buffers 4 128k;\n';
 
 /**
@@ -41,21 +42,33 @@ export function ingressClass(app: ResolvedApp): string {
  */
 export function ingressAnnotations(app: ResolvedApp): Record<string, string> {
   const { connectSeconds, sendSeconds, readSeconds } = app.timeouts;
-  const snippet = configurationSnippet(app);
+  const snippet = [configurationSnippet(app), hstsSnippet(app)].filter(Boolean).join('');
+  // Like the launchpad (json2Ingress), only what differs from ingress-nginx's defaults is written.
+  const unlessDefault = (name: string, value: number, fallback: number) => (value === fallback ? {} : { [nginxAnnotation(name)]: String(value) });
   return {
     'kubernetes.io/ingress.class': ingressClass(app),
     // Sealos writes WS for WebSocket apps; ingress-nginx does not know it and proxies as HTTP, which carries upgrades.
     [nginxAnnotation('backend-protocol')]: app.backendProtocol,
-    [nginxAnnotation('ssl-redirect')]: String(app.sslRedirect),
+    ...(app.sslRedirect || !app.tls ? {} : { [nginxAnnotation('ssl-redirect')]: 'false' }),
     [nginxAnnotation('proxy-body-size')]: app.bodySize,
-    ...sealosBufferAnnotations,
-    [nginxAnnotation('proxy-connect-timeout')]: String(connectSeconds),
-    [nginxAnnotation('proxy-send-timeout')]: String(sendSeconds),
-    [nginxAnnotation('proxy-read-timeout')]: String(readSeconds),
-    [nginxAnnotation('server-snippet')]: sealosHeaderBufferSnippet,
+    ...(app.sealosBuffers ? sealosBufferAnnotations : {}),
+    ...unlessDefault('proxy-connect-timeout', connectSeconds, ingressNginxTimeouts.connectSeconds),
+    ...unlessDefault('proxy-send-timeout', sendSeconds, ingressNginxTimeouts.sendSeconds),
+    ...unlessDefault('proxy-read-timeout', readSeconds, ingressNginxTimeouts.readSeconds),
+    ...(app.sealosBuffers ? { [nginxAnnotation('server-snippet')]: sealosHeaderBufferSnippet } : {}),
     ...corsAnnotations(app),
     ...(snippet ? { [nginxAnnotation('configuration-snippet')]: snippet } : {}),
   };
+}
+
+/**
+ * HSTS is a controller-wide setting in ingress-nginx (ConfigMap `hsts*`, sent by lua_ingress.lua on HTTPS).
+ * An app whose value differs from the default replaces the header in its snippet (headers-more replaces).
+ */
+function hstsSnippet(app: ResolvedApp): string | null {
+  if (!app.tls || !app.hsts) return null;
+  const same = app.hsts.maxAgeSeconds === ingressNginxHsts.maxAgeSeconds && app.hsts.includeSubdomains === ingressNginxHsts.includeSubdomains;
+  return same ? null : `more_set_headers ${quote(`Strict-Transport-Security: ${hstsValue(app.hsts)}`)};\n`;
 }
 
 /** Every CORS annotation written out, so ingress-nginx's own defaults never decide. */
@@ -73,8 +86,8 @@ function corsAnnotations(app: ResolvedApp): Record<string, string> {
 }
 
 /**
- * The location snippet: the terminal's WebSocket guard, the app's request and response
- * header rules, and HSTS. No `if` here carries a header directive: when several `if`
+ * The location snippet: the terminal's WebSocket guard and the app's request and response
+ * header rules (the local gateway renders the same lines). No `if` here carries a header directive: when several `if`
  * blocks match, nginx keeps only the last one's headers, and ingress-nginx renders
  * CORS as `if` blocks before this snippet. Returns null when there is nothing to add.
  */
@@ -86,16 +99,13 @@ export function configurationSnippet(app: ResolvedApp): string | null {
     ...Object.entries(app.requestHeaders.set).map(([name, value]) => `${module}_set_header ${name} ${quote(value)};`),
     ...app.responseHeaders.remove.map((name) => `${module}_hide_header ${name};`),
     ...Object.entries(app.responseHeaders.set).map(([name, value]) => `add_header ${name} ${quote(value)} always;`),
-    // Unconditional, unlike nginx-config.ts's HTTPS-only header: keeping it off plain HTTP would take an `if` (see
-    // above); browsers ignore Strict-Transport-Security received over HTTP (RFC 6797, section 8.1).
-    ...(app.tls && app.hsts ? [`add_header Strict-Transport-Security ${quote(hstsValue(app.hsts))} always;`] : []),
   ];
   return lines.length > 0 ? `${lines.join('\n')}\n` : null;
 }
 
 /**
  * A WebSocket upgrade whose Sec-Fetch-Site is not same-origin or same-site (or is
- * missing) gets 403, as nginx-config.ts's maps decide. One `if` that only returns,
+ * missing) gets 403. One `if` that only returns,
  * so no other block's headers are lost on the requests it lets through.
  */
 function webSocketGuard(): string[] {

@@ -9,15 +9,18 @@ import { type TlsKeyPair, backendPort, buildTlsSecret } from './tenant-workloads
  * TLS Secrets they name, in each tenant's namespace (an Ingress reads its Secret from
  * its own namespace, so the wildcard certificate is copied into every tenant's).
  *
- * A squatting app (its host claimed first by another tenant) gets no Ingress: Sealos'
- * admission webhook rejects it, and without the webhook ingress-nginx would merge the two.
+ * A squatting app (its host claimed first by another tenant) gets its Ingress too, applied
+ * after the owner's: ingress-nginx sorts Ingresses by creationTimestamp and skips a later
+ * Ingress's location for a host and path already configured (store.go ListIngresses,
+ * controller.go createServers), so the owner keeps the host, as the suites check.
  */
 export function buildIngressRouting(
   scenario: ResolvedScenario,
   runId: string,
   certificates: ReadonlyMap<string, TlsKeyPair>,
 ): (Secret | Ingress)[] {
-  const apps = scenario.apps.filter((app) => app.hostOwner === app.id);
+  // Owners first, then the squatters: the apply order gives the creation order.
+  const apps = [...scenario.apps.filter((app) => app.hostOwner === app.id), ...scenario.apps.filter((app) => app.hostOwner !== app.id)];
   return [...tenantSecrets(apps, runId, certificates), ...apps.map((app) => buildIngress(app, scenario.domain, runId))];
 }
 

@@ -51,10 +51,26 @@ export function istioUntranslated(app: ResolvedApp): UntranslatedItem[] {
       ? [
           item(
             `${nginxAnnotation('enable-cors')}: "true"`,
-            'Envoy answers a preflight with 200 (ingress-nginx: 204) and only when Access-Control-Request-Method is present; it sends Access-Control-Allow-Methods, -Allow-Headers and -Max-Age on preflights only, not on every response',
+            'Envoy answers a preflight itself with 200 (ingress-nginx: 204 with Content-Length: 0) and only when Access-Control-Request-Method is present, without the route\'s response headers (neither sends Vary); it sends Access-Control-Allow-Methods, -Allow-Headers and -Max-Age on preflights only, not on every response',
           ),
         ]
       : []),
+    ...(app.backendProtocol === 'WS'
+      ? [
+          item(
+            `${nginxAnnotation('proxy-read-timeout')}: "${readSeconds}" (WebSocket)`,
+            'an idle WebSocket is never closed by Istio (the route timeout does not apply to upgraded streams); ingress-nginx closes it after the read timeout',
+          ),
+        ]
+      : []),
+    item(
+      'HTTP/1.0 requests',
+      'Envoy answers HTTP/1.0 with 426 Upgrade Required unless istiod runs with PILOT_HTTP10=1; ingress-nginx serves them',
+    ),
+    item(
+      'X-Forwarded-For, X-Real-IP, X-Forwarded-Host, X-Forwarded-Port',
+      "set from the connection by the VirtualService (X-Real-IP, X-Forwarded-For, X-Forwarded-Host); Envoy sends no X-Forwarded-Port, where ingress-nginx sends 80/443",
+    ),
     ...(app.webSocketGuard
       ? [
           item(

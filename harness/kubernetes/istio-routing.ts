@@ -25,9 +25,12 @@ export const ISTIO_DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
 /**
  * Mode `istio`: one Gateway with an HTTP server and an HTTPS server per certificate,
  * the certificates as Secrets beside it, and per app a VirtualService (and a
- * DestinationRule where the connect timeout differs from Istio's). Squatting apps get
- * nothing: each Gateway host is `<namespace>/<host>`, so only the owner's namespace
- * may bind it, as Sealos' webhook allows only the owner's Ingress.
+ * DestinationRule where the connect timeout differs from Istio's). A squatting app's
+ * objects are applied too, as a tenant would make them: its VirtualService for the host
+ * on the shared Gateway and a Gateway of its own in its namespace. The shared Gateway
+ * lists each host as `<namespace>/<host>`, so only the owner's namespace binds it, and
+ * Istio is installed with PILOT_SCOPE_GATEWAY_TO_NAMESPACE, so a tenant's Gateway
+ * selects no gateway pod outside its namespace: the owner keeps the host.
  */
 export function buildIstioRouting(
   scenario: ResolvedScenario,
@@ -43,6 +46,7 @@ export function buildIstioRouting(
     httpsPort: options.httpsPort ?? 443,
   };
   const apps = scenario.apps.filter((app) => app.hostOwner === app.id);
+  const squatters = scenario.apps.filter((app) => app.hostOwner !== app.id && app.state === 'active');
   const context: RouteContext = {
     gateway: `${gateway.namespace}/${gateway.name}`,
     httpPort: gateway.httpPort,
@@ -54,6 +58,7 @@ export function buildIstioRouting(
     buildGateway(apps, runId, gateway),
     ...apps.map((app) => buildVirtualService(app, runId, context)),
     ...apps.flatMap((app) => destinationRule(app, runId, options.clusterDomain)),
+    ...squatters.flatMap((app) => squatterObjects(app, runId, gateway, context)),
   ];
   return { objects, untranslated: apps.flatMap(istioUntranslated) };
 }
@@ -100,6 +105,18 @@ function buildGateway(apps: ResolvedApp[], runId: string, gateway: Required<Isti
     metadata: objectMeta(gateway.name, gateway.namespace, runId),
     spec: { selector: gateway.selector, servers },
   };
+}
+
+/** A squatter's own Gateway (plain HTTP: it cannot place a certificate in the gateway's namespace) and its VirtualService on both Gateways. */
+function squatterObjects(app: ResolvedApp, runId: string, gateway: Required<IstioGatewayOptions>, context: RouteContext): (Gateway | VirtualService)[] {
+  const own: Gateway = {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Gateway',
+    metadata: objectMeta(app.name, app.namespace, runId),
+    spec: { selector: gateway.selector, servers: [{ port: { number: gateway.httpPort, name: 'http', protocol: 'HTTP' }, hosts: [app.host] }] },
+  };
+  const service = buildVirtualService(app, runId, context);
+  return [own, { ...service, spec: { ...service.spec, gateways: [context.gateway, `${app.namespace}/${app.name}`] } }];
 }
 
 /**

@@ -86,14 +86,26 @@ function headers(request: HeaderOperations | undefined, response: HeaderOperatio
   return { headers: { ...(request ? { request } : {}), ...(response ? { response } : {}) } };
 }
 
+/**
+ * ingress-nginx tells the backend the client address and Host it saw, whatever the client
+ * sent (nginx.tmpl 1303-1310). Istio's gateway appends to a client's X-Forwarded-For and passes
+ * X-Real-IP / X-Forwarded-Host untouched (envoy conn_manager_utility.cc, use_remote_address):
+ * the route sets them from the connection with Envoy's header formatters (envoyproxy/envoy#31428).
+ */
+const forwardedHeaders = {
+  'X-Real-IP': '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',
+  'X-Forwarded-For': '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',
+  'X-Forwarded-Host': '%REQ(:AUTHORITY)%',
+};
+
 function requestOperations(app: ResolvedApp): HeaderOperations | undefined {
-  return operations(app.requestHeaders.set, app.requestHeaders.remove, {});
+  return operations({ ...forwardedHeaders, ...app.requestHeaders.set }, app.requestHeaders.remove, {});
 }
 
-/** The app's response rules, HSTS when asked, and `Vary: Origin` where CORS answers differ by Origin (as nginx-cors.ts adds). */
+/** The app's response rules and HSTS when asked (ingress-nginx adds no Vary for CORS, so neither does this). */
 function responseOperations(app: ResolvedApp, hsts: boolean): HeaderOperations | undefined {
   const set = { ...app.responseHeaders.set, ...(hsts && app.hsts ? { 'Strict-Transport-Security': hstsValue(app.hsts) } : {}) };
-  return operations(set, app.responseHeaders.remove, app.cors ? { Vary: 'Origin' } : {});
+  return operations(set, app.responseHeaders.remove, {});
 }
 
 function operations(set: Record<string, string>, remove: string[], add: Record<string, string>): HeaderOperations | undefined {

@@ -1,5 +1,5 @@
 import { type ResolvedPerformance, resolvePerformance } from './performance-profile.ts';
-import { ingressNginxCorsDefaults, kindDefaults, sealosCorsMethods } from './kind-defaults.ts';
+import { ingressNginxCorsDefaults, ingressNginxHsts, kindDefaults, sealosCorsMethods } from './kind-defaults.ts';
 import type { AppInput, AppKind, CorsInput, Scenario } from './schema.ts';
 
 /** A CORS policy with every default filled in. */
@@ -39,7 +39,10 @@ export interface ResolvedApp {
   requestHeaders: HeaderRules;
   responseHeaders: HeaderRules;
   webSocketGuard: boolean;
+  /** Strict-Transport-Security on HTTPS: ingress-nginx's default unless the scenario sets its own; null without TLS. */
   hsts: { maxAgeSeconds: number; includeSubdomains: boolean } | null;
+  /** Sealos' raised buffers (body 64k, proxy 64k, headers 64k / 4 x 128k): the launchpad's HTTP annotation set. */
+  sealosBuffers: boolean;
   /** `paused` (app) or `suspended` (tenant) apps must serve no backend traffic. */
   state: 'active' | 'paused' | 'suspended';
 }
@@ -111,9 +114,15 @@ function resolveApp(
     requestHeaders: mergeRules(defaults.requestHeaders, app.requestHeaders),
     responseHeaders: mergeRules(responseDefaults, app.responseHeaders),
     webSocketGuard: app.webSocketGuard ?? defaults.webSocketGuard,
-    hsts: app.hsts ? { maxAgeSeconds: app.hsts.maxAgeSeconds, includeSubdomains: app.hsts.includeSubdomains ?? false } : null,
+    hsts: resolveHsts(tls.enabled, app.hsts),
+    sealosBuffers: defaults.sealosBuffers,
     state: tenantState === 'suspended' ? 'suspended' : (app.state ?? 'active'),
   };
+}
+
+function resolveHsts(tlsEnabled: boolean, hsts: AppInput['hsts']): ResolvedApp['hsts'] {
+  if (!tlsEnabled) return null;
+  return hsts ? { maxAgeSeconds: hsts.maxAgeSeconds, includeSubdomains: hsts.includeSubdomains ?? false } : { ...ingressNginxHsts };
 }
 
 /** The CORS set Sealos gives terminals and adminers (http:// origins when TLS is off). */

@@ -4,6 +4,7 @@ import type { ResolvedApp } from '../scenario/resolve.ts';
 import type { LoadedTarget } from '../target.ts';
 import type { ConvergenceOptions } from './expect-eventually.ts';
 import type { Expectation, Observation } from './expectation.ts';
+import type { DifferenceNote } from './known-difference.ts';
 
 /** What a probe gets: the target and how to reach its gateway. */
 export interface ProbeContext {
@@ -27,6 +28,8 @@ export interface GatewayCase<Subject = ResolvedApp> {
   /** Stable id, kebab-case, unique within its suite: baselines key on it. */
   id: string;
   description: string;
+  /** Scenario fields this case verifies (`declarableFields()` paths): the README's coverage table is derived from them. */
+  covers?: string[];
   /** Features the target must offer; otherwise the case is NOT_SUPPORTED. */
   features: Feature[];
   /** What the case runs against; an empty list skips it. */
@@ -70,6 +73,8 @@ export interface CaseMeta {
   fingerprint?: Observation;
   attempts?: number;
   measurements?: Measurements;
+  /** On an Istio target: the known gateway difference this case follows, and whether this run saw it. */
+  knownDifference?: DifferenceNote;
 }
 
 declare module '@vitest/runner' {

@@ -4,22 +4,25 @@ import type { GatewayAddress } from '../clients/http-client.ts';
 import { expectEventually, ExpectationError } from './expect-eventually.ts';
 import { fingerprint } from './expectation.ts';
 import { type CaseMeta, type GatewayCase, type Measurements, type ProbeContext, subjectNames } from './gateway-case.ts';
+import { differenceSeen, expectationFor, gatewayFamily, type KnownDifference } from './known-difference.ts';
 
 /**
  * Registers a suite's cases as vitest tests against the injected target: one
  * concurrent test per case and subject, named `<case-id> [<subject>]` so a single
  * case can be selected by name. Called from `suites/<area>/<area>.suite.ts`.
+ * On an Istio target a case named by one of `differences` is held to that row's
+ * expectation, and its result notes the row and whether the difference was seen.
  */
-export function registerSuite(suite: string, cases: Array<GatewayCase<any>>): void {
+export function registerSuite(suite: string, cases: Array<GatewayCase<any>>, differences: readonly KnownDifference[] = []): void {
   const target = inject('target');
   const compareTarget = inject('compareTarget');
   const context: ProbeContext = { target, gateway: gatewayOf(target), ...(compareTarget ? { reference: gatewayOf(compareTarget) } : {}) };
   describe(suite, () => {
-    for (const gatewayCase of cases) registerCase(suite, gatewayCase, context);
+    for (const gatewayCase of cases) registerCase(suite, gatewayCase, context, differences);
   });
 }
 
-function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>, context: ProbeContext): void {
+function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>, context: ProbeContext, differences: readonly KnownDifference[]): void {
   const missing = gatewayCase.features.filter((feature) => !context.target.features.includes(feature));
   const subjects = gatewayCase.subjects(context.target);
   const names = subjectNames(gatewayCase, context.target);
@@ -43,14 +46,17 @@ function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>,
         return;
       }
       const probeContext: ProbeContext = { ...context, signal: ctx.signal };
-      const expected = gatewayCase.expect(subject, probeContext);
+      const ingressExpected = gatewayCase.expect(subject, probeContext);
+      const { expected, note } = expectationFor(gatewayFamily(context.target), gatewayCase.id, ingressExpected, differences);
       const measurements: Measurements = {};
-      Object.assign(meta, { expected, measurements });
+      Object.assign(meta, { expected, measurements, ...(note ? { knownDifference: note } : {}) });
       try {
         const converged = await expectEventually(() => gatewayCase.probe(subject, probeContext, measurements), expected, { ...gatewayCase.convergence, signal: ctx.signal });
         Object.assign(meta, { fingerprint: fingerprint(expected, converged.observation), attempts: converged.attempts });
+        if (note) note.seen = differenceSeen(ingressExpected, converged.observation);
       } catch (error) {
         if (error instanceof ExpectationError) meta.fingerprint = fingerprint(expected, error.observation);
+        if (note && error instanceof ExpectationError) note.seen = differenceSeen(ingressExpected, error.observation);
         throw error;
       }
     });

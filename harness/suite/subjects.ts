@@ -45,3 +45,23 @@ export function unknownHost(target: LoadedTarget): string {
 export function preferredScheme(app: ResolvedApp): 'http' | 'https' {
   return app.tls ? 'https' : 'http';
 }
+
+/** An app reached over one scheme. */
+export interface SchemeSubject {
+  app: ResolvedApp;
+  scheme: 'http' | 'https';
+}
+
+/**
+ * Every listener that serves `apps`: HTTPS where the app has TLS, plain HTTP where it
+ * does not redirect (a redirecting listener is checked by the ssl-redirect case).
+ */
+export function overSchemes(apps: ResolvedApp[]): SchemeSubject[] {
+  return apps.flatMap((app) => [
+    ...(app.tls ? [{ app, scheme: 'https' as const }] : []),
+    ...(!app.sslRedirect ? [{ app, scheme: 'http' as const }] : []),
+  ]);
+}
+
+/** `ns-x/app https`: a scheme subject's name in results. */
+export const schemeSubjectName = ({ app, scheme }: SchemeSubject): string => `${app.id} ${scheme}`;

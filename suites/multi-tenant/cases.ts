@@ -1,12 +1,13 @@
 import { probeEastWest } from '../../harness/suite/east-west-probe.ts';
 import { defineCase } from '../../harness/suite/gateway-case.ts';
 import { probeHttp, probeRawHttp } from '../../harness/suite/probes.ts';
-import { httpApps, httpsApps, inactiveApps, squattingApps, unknownHost } from '../../harness/suite/subjects.ts';
+import { type SchemeSubject, httpApps, httpsApps, inactiveApps, overSchemes, schemeSubjectName, squattingApps, unknownHost } from '../../harness/suite/subjects.ts';
 
 /** Multi-tenant isolation: every host reaches its own tenant's backend and nothing else. */
 export const multiTenantCases = [
   defineCase({
     id: 'host-routes-to-own-backend-https',
+    covers: ['name', 'host', 'kind', 'tenant.user'],
     description: 'Every served host reaches exactly its own backend over HTTPS (identity reported by the echo fixture).',
     features: ['tls'],
     subjects: httpsApps,
@@ -15,6 +16,7 @@ export const multiTenantCases = [
   }),
   defineCase({
     id: 'host-routes-to-own-backend-http',
+    covers: ['name', 'host', 'kind', 'tenant.user'],
     description: 'Every served host without ssl-redirect reaches exactly its own backend over plain HTTP.',
     features: ['http1'],
     subjects: (target) => httpApps(target).filter((app) => !app.sslRedirect),
@@ -30,23 +32,50 @@ export const multiTenantCases = [
     expect: () => ({ status: 404, backend: null }),
     probe: (host, { gateway }) => probeHttp(gateway, { scheme: 'http', host }),
   }),
+  defineCase<string>({
+    id: 'unknown-host-reaches-no-tenant-https',
+    description: "A host no tenant owns, over HTTPS, reaches no backend: ingress-nginx completes the handshake with its default certificate (ssl_reject_handshake off) and answers 404.",
+    features: ['tls'],
+    subjects: (target) => [unknownHost(target)],
+    subjectName: (host) => host,
+    expect: () => ({ status: 404, backend: null }),
+    probe: (host, { gateway }) => probeHttp(gateway, { scheme: 'https', host, anyCertificate: true }),
+  }),
   defineCase({
     id: 'paused-or-suspended-serves-nothing',
-    description: 'A paused app or a suspended tenant reaches no backend (404 or 503 from the gateway, or no TLS for its host).',
+    covers: ['state', 'tenant.state'],
+    description: 'A paused app or a suspended tenant reaches no backend over HTTP: its ingress class is served by no controller, so the default server answers 404.',
     features: ['http1'],
     subjects: inactiveApps,
-    expect: () => ({ status: [404, 503], backend: null }),
+    expect: () => ({ status: 404, backend: null }),
     probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'http', host: app.host }),
   }),
   defineCase({
-    id: 'host-claim-stays-with-owner',
-    description: 'A route claiming a host another tenant owns is rejected: traffic for the host still reaches the owner.',
+    id: 'paused-or-suspended-serves-nothing-https',
+    covers: ['state', 'tenant.state'],
+    description: 'A paused app or a suspended tenant reaches no backend over HTTPS (the default certificate, then 404).',
     features: ['tls'],
-    subjects: squattingApps,
-    expect: (app) => ({ status: 200, backend: app.hostOwner }),
-    probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'https', host: app.host }),
+    subjects: (target) => inactiveApps(target).filter((app) => app.tls !== null),
+    expect: () => ({ status: 404, backend: null }),
+    probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'https', host: app.host, anyCertificate: true }),
+  }),
+  defineCase<SchemeSubject>({
+    id: 'host-claim-stays-with-owner',
+    covers: ['host'],
+    description: "A second tenant's Ingress for a host another tenant owns is applied; the owner keeps the host on every listener (ingress-nginx keeps the oldest Ingress's location).",
+    features: ['http1'],
+    subjects: (target) => overSchemes(squattingApps(target).map((app) => ownerOf(target, app) ?? app)).flatMap(({ app, scheme }) =>
+      squattingApps(target).filter((squatter) => squatter.hostOwner === app.id).map((squatter) => ({ app: squatter, scheme })),
+    ),
+    subjectName: schemeSubjectName,
+    expect: ({ app }) => ({ status: 200, backend: app.hostOwner }),
+    probe: ({ app, scheme }, { gateway }) => probeHttp(gateway, { scheme, host: app.host }),
   }),
 ];
+
+function ownerOf(target: Parameters<typeof squattingApps>[0], app: { hostOwner: string }) {
+  return target.resolved.apps.find((candidate) => candidate.id === app.hostOwner);
+}
 
 /** Client-sent forwarding headers that claim another host and address. */
 function spoofedForwarding(otherHost: string): Record<string, string> {
@@ -73,22 +102,37 @@ export const hygieneCases = [
     expect: () => ({ status: [400, 404], backend: null }),
     probe: (_name, { gateway }) => probeRawHttp(gateway, { scheme: 'http', request: 'GET / HTTP/1.0\r\n\r\n' }),
   }),
-  defineCase({
+  defineCase<SchemeSubject>({
     id: 'forwarded-headers-do-not-route',
-    description: 'Client-sent X-Forwarded-For/-Host, X-Real-IP and Forwarded that claim another tenant change neither the routing nor what the backend is told.',
+    description:
+      "Client-sent X-Forwarded-For/-Host, X-Real-IP and Forwarded that claim another tenant change neither the routing nor what the backend is told: ingress-nginx replaces X-Forwarded-For, -Host, -Port, -Proto and X-Real-IP with its own values (and keeps the client's as X-Original-Forwarded-*).",
     features: ['http1'],
-    subjects: httpsApps,
-    expect: (app) => ({ status: 200, backend: app.id, details: { forwardedHost: app.host, spoofedAddressPassed: false } }),
-    probe: async (app, { gateway, target }) => {
+    subjects: (target) => overSchemes(httpApps(target)),
+    subjectName: schemeSubjectName,
+    expect: ({ app, scheme }) => ({
+      status: 200,
+      backend: app.id,
+      details: { forwardedHost: app.host, forwardedProto: scheme, forwardedPort: scheme === 'https' ? '443' : '80', spoofedAddressPassed: false },
+    }),
+    probe: async ({ app, scheme }, { gateway, target }) => {
       const other = httpsApps(target).find((candidate) => candidate.namespace !== app.namespace)?.host ?? `other.${target.resolved.domain}`;
-      const observation = await probeHttp(gateway, { scheme: 'https', host: app.host, headers: spoofedForwarding(other) });
+      const observation = await probeHttp(gateway, { scheme, host: app.host, headers: spoofedForwarding(other) });
       const seen = observation.echo?.headers ?? {};
       const spoofedAddressPassed = seen['x-real-ip'] === '203.0.113.7' || (seen['x-forwarded-for'] ?? '').split(',')[0]?.trim() === '203.0.113.7';
-      return { ...observation, details: { forwardedHost: seen['x-forwarded-host'] ?? null, spoofedAddressPassed } };
+      return {
+        ...observation,
+        details: {
+          forwardedHost: seen['x-forwarded-host'] ?? null,
+          forwardedProto: seen['x-forwarded-proto'] ?? null,
+          forwardedPort: seen['x-forwarded-port'] ?? null,
+          spoofedAddressPassed,
+        },
+      };
     },
   }),
   defineCase({
     id: 'removed-request-headers-do-not-reach-backend',
+    covers: ['requestHeaders.remove'],
     description: 'Headers the app removes (the terminal\'s incoming Authorization) never reach its backend.',
     features: ['http1'],
     subjects: (target) => httpsApps(target).filter((app) => app.requestHeaders.remove.length > 0),
@@ -102,6 +146,7 @@ export const hygieneCases = [
   }),
   defineCase({
     id: 'injected-request-headers-overwrite-client',
+    covers: ['requestHeaders.set'],
     description: 'Headers the gateway injects (the terminal\'s X-SEALOS-<id> secret) reach the backend with the gateway\'s value, even when the client forges them.',
     features: ['http1'],
     subjects: (target) => httpsApps(target).filter((app) => Object.keys(app.requestHeaders.set).length > 0),
@@ -111,6 +156,26 @@ export const hygieneCases = [
       const observation = await probeHttp(gateway, { scheme: 'https', host: app.host, headers: forged });
       const seen = observation.echo?.headers ?? {};
       return { ...observation, details: Object.fromEntries(Object.keys(forged).map((name) => [`header ${name}`, seen[name] ?? null])) };
+    },
+  }),
+  defineCase<SchemeSubject>({
+    id: 'response-header-rules-applied',
+    covers: ['responseHeaders.set', 'responseHeaders.remove'],
+    description: "Response headers the app removes (adminer's X-Frame-Options, sent by the backend here) never reach the client; headers it sets (the CSP) arrive with the app's value, on every listener.",
+    features: ['http1'],
+    subjects: (target) => overSchemes(httpApps(target).filter((app) => app.responseHeaders.remove.length + Object.keys(app.responseHeaders.set).length > 0)),
+    subjectName: schemeSubjectName,
+    expect: ({ app }) => ({
+      status: 200,
+      backend: app.id,
+      headers: {
+        ...Object.fromEntries(app.responseHeaders.remove.map((name) => [name.toLowerCase(), { absent: true as const }])),
+        ...Object.fromEntries(Object.entries(app.responseHeaders.set).map(([name, value]) => [name.toLowerCase(), { equals: value }])),
+      },
+    }),
+    probe: ({ app, scheme }, { gateway }) => {
+      const sent = app.responseHeaders.remove.map((name) => `header=${encodeURIComponent(`${name}:from-backend`)}`).join('&');
+      return probeHttp(gateway, { scheme, host: app.host, path: `/?${sent}` });
     },
   }),
   defineCase({

@@ -37,6 +37,7 @@ export const protocolCases = [
   }),
   defineCase({
     id: 'websocket-echo-wss',
+    covers: ['kind'],
     description: 'A WebSocket over TLS upgrades (101) at its own backend and echoes text and binary messages.',
     features: ['websocket', 'tls'],
     subjects: (target) => appsOfKind(target, 'ws').filter((app) => app.tls !== null),
@@ -53,6 +54,7 @@ export const protocolCases = [
   }),
   defineCase({
     id: 'grpc-unary-tls-edge',
+    covers: ['kind'],
     description: 'A gRPC unary call with TLS at the edge reaches its own backend; message, metadata and :authority arrive intact.',
     features: ['grpc', 'tls'],
     subjects: (target) => appsOfKind(target, 'grpc').filter((app) => app.tls !== null),

@@ -3,7 +3,8 @@ import type { ResolvedApp } from '../../harness/scenario/resolve.ts';
 import { defineCase } from '../../harness/suite/gateway-case.ts';
 import { probeKeepAlive, probeResponseStreaming } from '../../harness/suite/http1-probes.ts';
 import { probeHttp, probeRawHttp } from '../../harness/suite/probes.ts';
-import { httpApps, preferredScheme } from '../../harness/suite/subjects.ts';
+import { type SchemeSubject, httpApps, overSchemes, preferredScheme, schemeSubjectName } from '../../harness/suite/subjects.ts';
+import type { GatewayAddress } from '../../harness/clients/http-client.ts';
 
 /** Apps whose body limit is small enough to send in a test (the adminer's 256m is not). */
 const sendableBodyBytes = 64 * 1024 * 1024;
@@ -12,11 +13,18 @@ const waitableTimeoutSeconds = 10;
 /** One header line of 32 KiB: over nginx's 1k default, within Sealos' 64k / 4 x 128k buffers. */
 const largeHeaderBytes = 32 * 1024;
 const chunkedUploadBytes = 256 * 1024;
+/** More than loopback's socket buffers on both sides can hold, so a backend that stops reading blocks the gateway's send. */
+const stalledBodyBytes = 16 * 1024 * 1024;
 
 const methods = ['GET', 'PUT', 'PATCH', 'DELETE'];
 
 function request(app: ResolvedApp, path: string, extra: Record<string, string> = {}): string {
   return [`POST ${path} HTTP/1.1`, `Host: ${app.host}`, 'Connection: close', ...Object.entries(extra).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
+}
+
+async function probeLargeHeader(gateway: GatewayAddress, scheme: 'http' | 'https', host: string) {
+  const observation = await probeHttp(gateway, { scheme, host, headers: { 'x-large': 'a'.repeat(largeHeaderBytes) } });
+  return { ...observation, details: { headerBytes: observation.echo?.headers['x-large']?.length ?? null } };
 }
 
 /** HTTP/1.1 behaviour through the gateway. */
@@ -69,19 +77,27 @@ export const http1Cases = [
     expect: () => ({ status: 200, details: { lines: 4, streamed: true } }),
     probe: (app, { gateway }) => probeResponseStreaming(gateway, preferredScheme(app), app.host, 4, 300),
   }),
-  defineCase({
+  defineCase<SchemeSubject>({
     id: 'http1-large-request-header',
-    description: `A ${largeHeaderBytes / 1024} KiB request header fits Sealos' raised header buffers and reaches the backend.`,
+    description: `A ${largeHeaderBytes / 1024} KiB request header fits Sealos' raised header buffers (the launchpad's HTTP set) and reaches the backend, on every listener.`,
     features: ['http1'],
-    subjects: httpApps,
-    expect: (app) => ({ status: 200, backend: app.id, details: { headerBytes: largeHeaderBytes } }),
-    probe: async (app, { gateway }) => {
-      const observation = await probeHttp(gateway, { scheme: preferredScheme(app), host: app.host, headers: { 'x-large': 'a'.repeat(largeHeaderBytes) } });
-      return { ...observation, details: { headerBytes: observation.echo?.headers['x-large']?.length ?? null } };
-    },
+    subjects: (target) => overSchemes(httpApps(target).filter((app) => app.sealosBuffers)),
+    subjectName: schemeSubjectName,
+    expect: ({ app }) => ({ status: 200, backend: app.id, details: { headerBytes: largeHeaderBytes } }),
+    probe: ({ app, scheme }, { gateway }) => probeLargeHeader(gateway, scheme, app.host),
+  }),
+  defineCase<SchemeSubject>({
+    id: 'http1-large-request-header-refused-at-defaults',
+    description: `Apps without the HTTP set (the launchpad's WS and GRPC sets replace it) keep ingress-nginx's 4 x 8k header buffers: a ${largeHeaderBytes / 1024} KiB header gets 400 from the gateway.`,
+    features: ['http1'],
+    subjects: (target) => overSchemes(httpApps(target).filter((app) => !app.sealosBuffers)),
+    subjectName: schemeSubjectName,
+    expect: () => ({ status: 400, backend: null }),
+    probe: ({ app, scheme }, { gateway }) => probeLargeHeader(gateway, scheme, app.host),
   }),
   defineCase({
     id: 'body-at-limit-accepted',
+    covers: ['bodySize'],
     description: 'A body exactly at the app\'s proxy-body-size is accepted and arrives whole.',
     features: ['http1'],
     subjects: (target) => httpApps(target).filter((app) => app.bodySizeBytes <= sendableBodyBytes),
@@ -92,33 +108,61 @@ export const http1Cases = [
       return { ...observation, details: { bodyBytes: observation.echo?.bodyBytes ?? null } };
     },
   }),
-  defineCase({
+  defineCase<SchemeSubject>({
     id: 'body-over-limit-refused',
-    description: 'A body declared one byte over the app\'s proxy-body-size is refused with 413 before it reaches the backend.',
+    covers: ['bodySize'],
+    description: "A body declared one byte over the app's proxy-body-size is refused with 413 before it reaches the backend, on every listener.",
     features: ['http1'],
-    subjects: httpApps,
+    subjects: (target) => overSchemes(httpApps(target)),
+    subjectName: schemeSubjectName,
     expect: () => ({ status: 413, backend: null }),
-    probe: (app, { gateway }) =>
-      probeRawHttp(gateway, { scheme: preferredScheme(app), servername: app.host, request: request(app, '/upload', { 'Content-Length': String(app.bodySizeBytes + 1) }) }),
+    probe: ({ app, scheme }, { gateway }) =>
+      probeRawHttp(gateway, { scheme, servername: app.host, request: request(app, '/upload', { 'Content-Length': String(app.bodySizeBytes + 1) }) }),
   }),
-  defineCase({
+  defineCase<SchemeSubject>({
     id: 'slow-backend-beyond-read-timeout-504',
-    description: 'A backend slower than the app\'s proxy-read-timeout gets a 504 from the gateway.',
+    covers: ['timeouts.readSeconds'],
+    description: "A backend slower than the app's proxy-read-timeout gets a 504 from the gateway (the probe gives up long before ingress-nginx's 60 s default).",
     features: ['http1'],
-    subjects: (target) => httpApps(target).filter((app) => app.timeouts.readSeconds <= waitableTimeoutSeconds),
+    subjects: (target) => overSchemes(httpApps(target).filter((app) => app.timeouts.readSeconds <= waitableTimeoutSeconds)),
+    subjectName: schemeSubjectName,
     convergence: { successes: 1 },
     expect: () => ({ status: 504 }),
-    probe: (app, { gateway }) =>
-      probeHttp(gateway, { scheme: preferredScheme(app), host: app.host, path: `/?delay=${(app.timeouts.readSeconds + 1) * 1000}`, timeoutMs: (app.timeouts.readSeconds + 5) * 1000 }),
+    probe: ({ app, scheme }, { gateway }) =>
+      probeHttp(gateway, { scheme, host: app.host, path: `/?delay=${(app.timeouts.readSeconds + 1) * 1000}`, timeoutMs: (app.timeouts.readSeconds + 5) * 1000 }),
   }),
-  defineCase({
+  defineCase<SchemeSubject>({
     id: 'slow-backend-within-read-timeout-200',
-    description: 'A backend that answers just within the app\'s proxy-read-timeout is served (200).',
+    covers: ['timeouts.readSeconds'],
+    description: "A backend that answers just within the app's proxy-read-timeout is served (200).",
     features: ['http1'],
-    subjects: (target) => httpApps(target).filter((app) => app.timeouts.readSeconds <= waitableTimeoutSeconds),
+    subjects: (target) => overSchemes(httpApps(target).filter((app) => app.timeouts.readSeconds <= waitableTimeoutSeconds)),
+    subjectName: schemeSubjectName,
     convergence: { successes: 1 },
-    expect: (app) => ({ status: 200, backend: app.id }),
-    probe: (app, { gateway }) =>
-      probeHttp(gateway, { scheme: preferredScheme(app), host: app.host, path: `/?delay=${app.timeouts.readSeconds * 500}`, timeoutMs: (app.timeouts.readSeconds + 5) * 1000 }),
+    expect: ({ app }) => ({ status: 200, backend: app.id }),
+    probe: ({ app, scheme }, { gateway }) =>
+      probeHttp(gateway, { scheme, host: app.host, path: `/?delay=${app.timeouts.readSeconds * 500}`, timeoutMs: (app.timeouts.readSeconds + 5) * 1000 }),
+  }),
+  defineCase<SchemeSubject>({
+    id: 'stalled-backend-beyond-send-timeout-504',
+    covers: ['timeouts.sendSeconds'],
+    description: `A backend that stops reading a ${stalledBodyBytes / 1024 / 1024} MiB upload gets the gateway's 504 after the app's proxy-send-timeout (the probe gives up long before ingress-nginx's 60 s default).`,
+    features: ['http1'],
+    subjects: (target) =>
+      overSchemes(httpApps(target).filter((app) => app.timeouts.sendSeconds <= waitableTimeoutSeconds && app.bodySizeBytes >= stalledBodyBytes)),
+    subjectName: schemeSubjectName,
+    convergence: { successes: 1 },
+    // Alone: megabytes held in the gateway's buffers must not slow the other cases' traffic.
+    serial: true,
+    expect: () => ({ status: 504, backend: null }),
+    probe: ({ app, scheme }, { gateway }) =>
+      probeHttp(gateway, {
+        scheme,
+        host: app.host,
+        method: 'POST',
+        path: `/?stall=${(app.timeouts.sendSeconds + 10) * 1000}`,
+        body: Buffer.alloc(stalledBodyBytes, 4),
+        timeoutMs: (app.timeouts.sendSeconds + 8) * 1000,
+      }),
   }),
 ];

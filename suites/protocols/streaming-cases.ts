@@ -109,6 +109,7 @@ export const streamingCases = [
   }),
   defineCase({
     id: 'websocket-terminal-cross-site-refused',
+    covers: ['webSocketGuard'],
     description: 'An app with a WebSocket guard (the terminal) refuses an upgrade with Sec-Fetch-Site: cross-site at the gateway: 403, no backend.',
     features: ['websocket', 'tls'],
     subjects: guardedApps,
@@ -117,6 +118,7 @@ export const streamingCases = [
   }),
   defineCase({
     id: 'websocket-terminal-same-origin-upgrades',
+    covers: ['webSocketGuard'],
     description: 'An app with a WebSocket guard (the terminal) upgrades a same-origin WebSocket (Sec-Fetch-Site: same-origin) at its own backend.',
     features: ['websocket', 'tls'],
     subjects: guardedApps,

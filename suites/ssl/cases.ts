@@ -31,6 +31,7 @@ function handshake(result: TlsProbeResult): Observation {
 export const sslCases = [
   defineCase({
     id: 'certificate-verifies-for-host',
+    covers: ['host'],
     description: `Each TLS host presents a chain that verifies against the target's CA, covers the host, and has at least ${minimumDaysLeft} days left.`,
     features: ['tls'],
     subjects: tlsApps,
@@ -94,6 +95,7 @@ export const sslCases = [
   }),
   defineCase({
     id: 'custom-domain-own-certificate',
+    covers: ['customDomain'],
     description: 'A custom domain is served its own certificate (its host in the SANs, not the platform wildcard).',
     features: ['tls'],
     subjects: (target) => tlsApps(target).filter((app) => app.tls?.custom),
@@ -106,7 +108,9 @@ export const sslCases = [
   }),
   defineCase({
     id: 'hsts-where-configured',
-    description: 'Apps with HSTS configured send Strict-Transport-Security over HTTPS with the configured max-age.',
+    covers: ['hsts.maxAgeSeconds', 'hsts.includeSubdomains'],
+    description:
+      "Every HTTPS app sends Strict-Transport-Security: ingress-nginx's default (max-age=31536000; includeSubDomains, config.go hsts*) or the app's own value.",
     features: ['tls'],
     subjects: (target) => httpApps(target).filter((app) => app.tls !== null && app.hsts !== null),
     expect: (app) => ({
@@ -114,6 +118,15 @@ export const sslCases = [
       headers: { 'strict-transport-security': { equals: `max-age=${app.hsts?.maxAgeSeconds}${app.hsts?.includeSubdomains ? '; includeSubDomains' : ''}` } },
     }),
     probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'https', host: app.host }),
+  }),
+  defineCase({
+    id: 'no-hsts-over-http',
+    covers: ['hsts.maxAgeSeconds'],
+    description: 'Strict-Transport-Security is never sent over plain HTTP (ingress-nginx adds it on HTTPS only; RFC 6797 section 7.2).',
+    features: ['http1'],
+    subjects: (target) => httpApps(target).filter((app) => app.hsts !== null && !app.sslRedirect),
+    expect: (app) => ({ status: 200, backend: app.id, headers: { 'strict-transport-security': { absent: true } } }),
+    probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'http', host: app.host }),
   }),
   defineCase<string>({
     id: 'unknown-sni-gets-no-tenant-certificate',
@@ -129,6 +142,7 @@ export const sslCases = [
   }),
   defineCase({
     id: 'ssl-redirect-where-configured',
+    covers: ['sslRedirect'],
     description: 'Apps with ssl-redirect answer plain HTTP with a 308 to the same host over HTTPS, without reaching the backend.',
     features: ['tls', 'http1'],
     subjects: (target) => httpApps(target).filter((app) => app.sslRedirect),
@@ -137,6 +151,7 @@ export const sslCases = [
   }),
   defineCase({
     id: 'no-redirect-where-disabled',
+    covers: ['sslRedirect'],
     description: 'Apps with ssl-redirect "false" (Sealos launchpad apps) are served over plain HTTP, not redirected.',
     features: ['tls', 'http1'],
     subjects: (target) => httpApps(target).filter((app) => app.tls !== null && !app.sslRedirect),

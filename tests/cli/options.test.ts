@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkRunId, newRunId, parsePort } from '../../harness/cli/options.ts';
+import { minimumVersions, requireAtLeast } from '../../harness/cli/minimum-versions.ts';
+import { checkRunId, newRunId, parseLabelSelector, parsePort } from '../../harness/cli/options.ts';
 import { UsageError } from '../../harness/errors.ts';
 
 /** Calls `fn`, returning what it threw (or fails the test when it did not throw). */
@@ -69,4 +70,33 @@ describe('checkRunId', () => {
       expect((error as UsageError).message).toContain(`invalid --run-id ${JSON.stringify(id)}`);
     },
   );
+});
+
+describe('parseLabelSelector', () => {
+  it.each([
+    ['istio=ingress', { istio: 'ingress' }],
+    ['istio=ingressgateway,app=gw', { istio: 'ingressgateway', app: 'gw' }],
+    ['app.kubernetes.io/name=higress-gateway', { 'app.kubernetes.io/name': 'higress-gateway' }],
+  ])('reads %j', (value, labels) => {
+    expect(parseLabelSelector(value)).toEqual(labels);
+  });
+
+  it.each(['', 'istio', 'istio=a=b', 'a=b,', '=x', 'a b=c'])('refuses %j with a UsageError', (value) => {
+    expect(thrownBy(() => parseLabelSelector(value))).toBeInstanceOf(UsageError);
+  });
+});
+
+describe('requireAtLeast (doctor)', () => {
+  it.each(['v0.24.0', 'v0.27.1', '1.22.0', '1.24.2', 'client version: 1.30.0'])('accepts %s', (version) => {
+    expect(requireAtLeast(version, { version: '0.24.0', why: 'x' })).toBe(version);
+  });
+
+  it('refuses kind before v0.24.0 and says why', () => {
+    expect(() => requireAtLeast('v0.23.0', minimumVersions.kind)).toThrow(/v0\.23\.0 is older than 0\.24\.0: kindnet enforces NetworkPolicy/);
+  });
+
+  it('refuses Istio before 1.22 and says why', () => {
+    expect(() => requireAtLeast('1.21.6', minimumVersions.istio)).toThrow(/older than 1\.22\.0: networking\.istio\.io\/v1/);
+    expect(() => requireAtLeast('unknown', minimumVersions.istio)).toThrow(/cannot read a version/);
+  });
 });

@@ -103,7 +103,8 @@ describe('kind environment', () => {
       'kind create cluster --name meshgate --config WORK/kind-config.yaml --kubeconfig WORK/kubeconfig --wait 5m',
       'docker port meshgate-control-plane',
       expect.stringMatching(/^docker build --file harness\/fixture\/Dockerfile --tag meshgate-echo:test \/.+\/$/),
-      'kind load docker-image meshgate-echo:test --name meshgate',
+      'docker save --output WORK/fixture-image.tar meshgate-echo:test',
+      'kind load image-archive WORK/fixture-image.tar --name meshgate',
       'istioctl install --kubeconfig WORK/kubeconfig -f WORK/istio-operator.yaml -y',
       'istioctl version --remote=false',
     ]);
@@ -126,7 +127,7 @@ describe('kind environment', () => {
     expect(lines).toContain(
       'helm upgrade --install istio-base base --repo https://istio-release.storage.googleapis.com/charts --version 1.24.2 --namespace istio-system --create-namespace --kubeconfig WORK/kubeconfig --values WORK/istio-base-values.yaml --wait --timeout 10m',
     );
-    expect(lines).toContain('helm upgrade --install istiod istiod --repo https://istio-release.storage.googleapis.com/charts --version 1.24.2 --namespace istio-system --create-namespace --kubeconfig WORK/kubeconfig --wait --timeout 10m');
+    expect(lines).toContain('helm upgrade --install istiod istiod --repo https://istio-release.storage.googleapis.com/charts --version 1.24.2 --namespace istio-system --create-namespace --kubeconfig WORK/kubeconfig --values WORK/istiod-values.yaml --wait --timeout 10m');
     expect(lines).toContain(
       'helm upgrade --install istio-ingressgateway gateway --repo https://istio-release.storage.googleapis.com/charts --version 1.24.2 --namespace istio-system --create-namespace --kubeconfig WORK/kubeconfig --values WORK/istio-ingressgateway-values.yaml --wait --timeout 10m',
     );

@@ -42,11 +42,11 @@ describe('tool configuration', () => {
     expect(values.service).toMatchObject({ type: 'NodePort', ports: [{}, { nodePort: nodePorts.istio.http }, { nodePort: nodePorts.istio.https }] });
   });
 
-  it('ingress-nginx: NodePorts, snippets allowed at risk level Critical (the terminal guard needs them), no global HSTS', () => {
+  it('ingress-nginx: NodePorts, snippets allowed at risk level Critical (the terminal guard needs them), ingress-nginx HSTS default kept', () => {
     expect(parse(ingressNginxValues())).toEqual({
       controller: {
         allowSnippetAnnotations: true,
-        config: { 'annotations-risk-level': 'Critical', hsts: 'false' },
+        config: { 'annotations-risk-level': 'Critical' },
         service: { type: 'NodePort', nodePorts: { http: nodePorts.ingressNginx.http, https: nodePorts.ingressNginx.https } },
         ingressClassResource: { name: 'nginx' },
       },

@@ -22,7 +22,7 @@ const breakages: Breakage[] = [
   {
     name: "the terminal's cross-site WebSocket guard dropped",
     suites: ['protocols'],
-    options: { configHook: breakConfig(/if \(\$meshgate_cross_site_websocket\) \{ return 403; \}/, '') },
+    options: { configHook: breakConfig(/if \(\$meshgate_websocket_guard [^{]+\{ return 403; \}/, '') },
     failing: ['websocket-terminal-cross-site-refused'],
   },
   {

@@ -13,21 +13,34 @@ const breakages: Breakage[] = [
     failing: ['forwarded-headers-do-not-route', 'host-claim-stays-with-owner', 'host-routes-to-own-backend-http', 'host-routes-to-own-backend-https'],
   },
   {
+    // The squatter's Ingress is applied (its backend is an upstream); a gateway that lets the newer claim win must fail.
+    name: 'a squatting tenant wins the host it claimed',
+    suites: ['multi-tenant'],
+    options: { configHook: routeUpstream('ns-k8x2m9qa_hello-web_http', 'ns-c9w3e5ty_squatter_http') },
+    failing: ['forwarded-headers-do-not-route', 'host-claim-stays-with-owner', 'host-routes-to-own-backend-http', 'host-routes-to-own-backend-https'],
+  },
+  {
     name: 'CORS allow-origin header missing',
     suites: ['cors'],
-    options: { configHook: breakConfig(/add_header Access-Control-Allow-Origin \S+ always;/, '') },
+    options: { configHook: breakConfig(/more_set_headers 'Access-Control-Allow-Origin: \$http_origin';/, '') },
     failing: ['actual-request-allowed-origin', 'preflight-allowed-origin'],
   },
   {
     name: 'wildcard CORS (allow-origin *)',
     suites: ['cors'],
-    options: { configHook: breakConfig(/add_header Access-Control-Allow-Origin \S+ always;/, 'add_header Access-Control-Allow-Origin "*" always;') },
+    // Every origin allowed and answered with `*`, as ingress-nginx renders cors-allow-origin "*" (template.go buildCorsOriginRegex).
+    options: {
+      configHook: (config) =>
+        breakConfig(/if \(\$http_origin ~\* [^\n]+\{ set \$cors 'true'; \}/, "set $cors 'true';")(
+          breakConfig(/more_set_headers 'Access-Control-Allow-Origin: \$http_origin';/, "more_set_headers 'Access-Control-Allow-Origin: *';")(config),
+        ),
+    },
     failing: ['actual-request-allowed-origin', 'disallowed-origin-gets-no-allow-origin', 'preflight-allowed-origin'],
   },
   {
     name: 'preflight not answered by the gateway',
     suites: ['cors'],
-    options: { configHook: breakConfig(/if \(\$cors_preflight_\w+\) \{ return 204; \}/, '') },
+    options: { configHook: breakConfig(/if \(\$cors = "trueoptions"\) \{[^}]*\}/, '') },
     failing: ['preflight-allowed-origin'],
   },
   {
@@ -50,12 +63,13 @@ const breakages: Breakage[] = [
         );
       },
     },
-    failing: ['certificate-verifies-for-host'],
+    // HSTS is checked over HTTPS on every host, whose certificate no longer verifies.
+    failing: ['certificate-verifies-for-host', 'hsts-where-configured'],
   },
   {
     name: 'ssl-redirect dropped',
     suites: ['ssl'],
-    options: { configHook: breakConfig(/location \/ \{ return 308 [^}]+\}/, 'location / { return 200; }') },
+    options: { configHook: breakConfig(/if \(\$pass_access_scheme = "http"\) \{ return 308 [^}]+\}/, '') },
     failing: ['ssl-redirect-where-configured'],
   },
   {
@@ -65,7 +79,6 @@ const breakages: Breakage[] = [
     failing: [
       'websocket-100-concurrent',
       'websocket-close-code',
-      'websocket-echo-ws',
       'websocket-echo-wss',
       'websocket-idle-hold',
       'websocket-large-message',
@@ -75,13 +88,13 @@ const breakages: Breakage[] = [
   },
   {
     name: 'gRPC proxied as HTTP/1',
-    suites: ['protocols'],
+    // grpc-deadline races the client's own deadline against the broken proxy's error: either may come first, so it sits out.
+    suites: ['protocols', '--case', '^(?!grpc-deadline)'],
     options: { configHook: breakConfig(/grpc_pass grpc:\/\//, 'proxy_pass http://') },
     failing: [
       'grpc-4mib-message',
       'grpc-bidi-streaming',
       'grpc-client-streaming',
-      'grpc-deadline',
       'grpc-server-streaming',
       'grpc-status-and-trailers',
       'grpc-unary-tls-edge',
@@ -91,7 +104,14 @@ const breakages: Breakage[] = [
     name: 'the default server proxying to a tenant',
     suites: ['multi-tenant', '--case', '^(bare-ip|empty-host|unknown-host|paused)'],
     options: { configHook: breakConfig(/location \/ \{ return 404; \}/, 'location / { proxy_pass http://ns-c9w3e5ty_api_http; }') },
-    failing: ['bare-ip-reaches-no-tenant', 'empty-host-reaches-no-tenant', 'paused-or-suspended-serves-nothing', 'unknown-host-reaches-no-tenant'],
+    failing: [
+      'bare-ip-reaches-no-tenant',
+      'empty-host-reaches-no-tenant',
+      'paused-or-suspended-serves-nothing',
+      'paused-or-suspended-serves-nothing-https',
+      'unknown-host-reaches-no-tenant',
+      'unknown-host-reaches-no-tenant-https',
+    ],
   },
   {
     name: 'client forwarding headers passed through',
@@ -99,7 +119,7 @@ const breakages: Breakage[] = [
     options: {
       configHook: (config) =>
         breakConfig(/proxy_set_header X-Real-IP \$remote_addr;/, 'proxy_set_header X-Real-IP $http_x_real_ip;')(
-          breakConfig(/proxy_set_header X-Forwarded-Host \$host;/, 'proxy_set_header X-Forwarded-Host $http_x_forwarded_host;')(config),
+          breakConfig(/proxy_set_header X-Forwarded-Host \$best_http_host;/, 'proxy_set_header X-Forwarded-Host $http_x_forwarded_host;')(config),
         ),
     },
     failing: ['forwarded-headers-do-not-route'],
@@ -114,6 +134,13 @@ const breakages: Breakage[] = [
     name: 'HSTS dropped',
     suites: ['ssl', '--case', '^hsts'],
     options: { configHook: breakConfig(/add_header Strict-Transport-Security [^;]+;/, '') },
+    failing: ['hsts-where-configured'],
+  },
+  {
+    // ingress-nginx sends HSTS by default: a gateway that only sends it where an app configured its own must fail.
+    name: "HSTS only where an app sets its own (ingress-nginx's default dropped)",
+    suites: ['ssl', '--case', '^hsts'],
+    options: { configHook: breakConfig(/add_header Strict-Transport-Security \$meshgate_hsts_31536000_sub always;/, '') },
     failing: ['hsts-where-configured'],
   },
   {

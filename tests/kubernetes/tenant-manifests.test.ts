@@ -82,8 +82,10 @@ describe('mode ingress', () => {
     expect(object.spec).not.toHaveProperty('ingressClassName');
   });
 
-  it('gives the squatting app no Ingress: the host stays its first owner', () => {
-    expect(ingress('squatter', 'ns-c9w3e5ty')).toBeUndefined();
+  it("applies the squatting app's Ingress after its host's owner (the oldest Ingress keeps the host)", () => {
+    const names = manifests(scenario, 'ingress').objects.filter((object) => object.kind === 'Ingress').map((object) => `${object.metadata.namespace}/${object.metadata.name}`);
+    expect(ingress('squatter', 'ns-c9w3e5ty')!.spec.rules[0]!.host).toBe('pqxtwzmbavke.cloud.sealos.test');
+    expect(names.indexOf('ns-c9w3e5ty/squatter')).toBeGreaterThan(names.indexOf('ns-k8x2m9qa/hello-web'));
   });
 
   it('sends gRPC apps to the gRPC port with backend-protocol GRPC', () => {
@@ -103,11 +105,13 @@ describe('mode ingress', () => {
 describe('mode istio', () => {
   const virtualService = (name: string, namespace: string): VirtualService | undefined => find(manifests(scenario, 'istio').objects, 'VirtualService', namespace, name);
 
-  it('binds every owned host on the Gateway to its owner namespace, and none for the squatter', () => {
-    const gateway = find(manifests(scenario, 'istio').objects, 'Gateway', 'istio-system', 'meshgate')!;
+  it("binds every owned host on the Gateway to its owner namespace; the squatter's VirtualService and own Gateway are applied but bind nothing there", () => {
+    const objects = manifests(scenario, 'istio').objects;
+    const gateway = find(objects, 'Gateway', 'istio-system', 'meshgate')!;
     expect(gateway.spec.servers[0]!.hosts).toContain('ns-k8x2m9qa/pqxtwzmbavke.cloud.sealos.test');
     expect(gateway.spec.servers.flatMap((server) => server.hosts).filter((host) => host.startsWith('ns-c9w3e5ty/pqxtwzmbavke'))).toEqual([]);
-    expect(virtualService('squatter', 'ns-c9w3e5ty')).toBeUndefined();
+    expect(virtualService('squatter', 'ns-c9w3e5ty')!.spec.gateways).toEqual(['istio-system/meshgate', 'ns-c9w3e5ty/squatter']);
+    expect(find(objects, 'Gateway', 'ns-c9w3e5ty', 'squatter')!.spec.servers[0]!.hosts).toEqual(['pqxtwzmbavke.cloud.sealos.test']);
   });
 
   it('terminates TLS per certificate, each from a prefixed Secret in the gateway namespace', () => {
@@ -133,15 +137,32 @@ describe('mode istio', () => {
       match: [{ headers: { upgrade: { regex: '(?i)websocket' } }, withoutHeaders: { 'sec-fetch-site': { regex: 'same-origin|same-site' } } }],
       directResponse: { status: 403 },
     });
-    expect(routes[2]!.headers!.request).toEqual({ set: { 'X-SEALOS-tk2x9qm4p': '1' }, remove: ['Authorization'] });
+    expect(routes[2]!.headers!.request).toEqual({
+      set: {
+        'X-Real-IP': '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',
+        'X-Forwarded-For': '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',
+        'X-Forwarded-Host': '%REQ(:AUTHORITY)%',
+        'X-SEALOS-tk2x9qm4p': '1',
+      },
+      remove: ['Authorization'],
+    });
   });
 
   it('sends HSTS only on the HTTPS port when plain HTTP is served too', () => {
-    const routes = virtualService('shop', 'ns-r4n7v1pz')!.spec.http;
+    const routes = virtualService('hello-web', 'ns-k8x2m9qa')!.spec.http;
     expect(routes.map((route) => [route.name, route.match?.[0]?.port, route.headers?.response?.set])).toEqual([
-      ['backend-https', 443, { 'Strict-Transport-Security': 'max-age=31536000' }],
+      ['backend-https', 443, { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' }],
       ['backend', undefined, undefined],
     ]);
+  });
+
+  it('sets the forwarded headers from the connection, as ingress-nginx does (Envoy would append to a client X-Forwarded-For)', () => {
+    const [route] = virtualService('hello-web', 'ns-k8x2m9qa')!.spec.http;
+    expect(route!.headers?.request?.set).toEqual({
+      'X-Real-IP': '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',
+      'X-Forwarded-For': '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',
+      'X-Forwarded-Host': '%REQ(:AUTHORITY)%',
+    });
   });
 
   it('follows the gateway options and the cluster domain', () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configurationSnippet } from '../../harness/kubernetes/ingress-annotations.ts';
+import { configurationSnippet, ingressAnnotations } from '../../harness/kubernetes/ingress-annotations.ts';
 import { istioUntranslated } from '../../harness/kubernetes/istio-gaps.ts';
 import { corsPolicy } from '../../harness/kubernetes/virtual-service.ts';
 import type { ResolvedScenario } from '../../harness/scenario/resolve.ts';
@@ -66,9 +66,15 @@ describe('configurationSnippet (mode ingress)', () => {
         `add_header Content-Security-Policy "frame-ancestors 'self' https://cloud.sealos.test https://*.cloud.sealos.test" always;\n` +
         'add_header X-Xss-Protection "1; mode=block" always;\n',
     ],
-    ['ns-r4n7v1pz/shop', 'add_header Strict-Transport-Security "max-age=31536000" always;\n'],
+    ['ns-r4n7v1pz/shop', null],
   ])('%s', (id, expected) => {
     expect(configurationSnippet(app(scenario, id))).toBe(expected);
+  });
+
+  it("replaces ingress-nginx's HSTS in the Ingress snippet only where the app's differs from the default", () => {
+    const snippet = (id: string) => ingressAnnotations(app(scenario, id))['nginx.ingress.kubernetes.io/configuration-snippet'];
+    expect(snippet('ns-r4n7v1pz/shop')).toBe('more_set_headers "Strict-Transport-Security: max-age=31536000";\n');
+    expect(snippet('ns-k8x2m9qa/hello-web')).toBeUndefined();
   });
 
   it('uses the grpc_ directives for a gRPC app', () => {

@@ -77,8 +77,10 @@ describe('default scenario', () => {
       backendProtocol: 'GRPC',
       bodySize: '32m',
       bodySizeBytes: 32 * 1024 ** 2,
-      timeouts: { connectSeconds: 5, sendSeconds: 300, readSeconds: 300 },
-      sslRedirect: false,
+      // The launchpad's GRPC set writes no timeouts: ingress-nginx's defaults.
+      timeouts: { connectSeconds: 5, sendSeconds: 60, readSeconds: 60 },
+      sslRedirect: true,
+      sealosBuffers: false,
       webSocketGuard: false,
     },
     {
@@ -88,7 +90,9 @@ describe('default scenario', () => {
       bodySize: '32m',
       bodySizeBytes: 32 * 1024 ** 2,
       timeouts: { connectSeconds: 5, sendSeconds: 3600, readSeconds: 3600 },
-      sslRedirect: false,
+      // No ssl-redirect annotation: ingress-nginx's default redirects a TLS host.
+      sslRedirect: true,
+      sealosBuffers: false,
       webSocketGuard: false,
     },
     {

@@ -46,6 +46,20 @@ export interface ProvisionedCluster {
   software?: GatewaySoftware;
   /** Saves node logs for a failed run's report, where the cluster kind can. */
   exportLogs?(dir: string): Promise<void>;
+  /** Where an existing cluster's gateways run; default where meshgate installs them. */
+  placement?: GatewayPlacement;
+}
+
+/**
+ * Where the gateways' pods run: the Istio Gateway object and its Secrets go to the
+ * Istio gateway's namespace and select its pods by label; both namespaces are let
+ * through each tenant's NetworkPolicy. Istio's Helm docs install `istio: ingress` in
+ * `istio-ingress`; istioctl's default is `istio: ingressgateway` in `istio-system`.
+ */
+export interface GatewayPlacement {
+  istioNamespace: string;
+  istioSelector: Record<string, string>;
+  ingressNginxNamespace: string;
 }
 
 /** What serves each gateway, for reports, e.g. `istio/1.24.2`. */
@@ -112,7 +126,8 @@ export class ClusterEnvironment implements Environment {
     const software = await this.prepare(cluster, workDir, signal);
     const kube = connectKube({ kubeconfig: cluster.kubeconfig, context: cluster.context });
     const certificates = await issueGatewayCertificates(scenario.resolved);
-    const { objects, untranslated } = tenantObjects(scenario.resolved, runId, mode, this.options.fixtureImage, certificates?.secrets ?? new Map());
+    const placement = cluster.placement ?? { istioNamespace: gatewayNamespaces.istio, istioSelector: { ...istioGatewaySelector }, ingressNginxNamespace: gatewayNamespaces.ingressNginx };
+    const { objects, untranslated } = tenantObjects(scenario.resolved, runId, mode, this.options.fixtureImage, certificates?.secrets ?? new Map(), placement);
     if (!this.options.keep) resources.add(() => removeTenants(kube, objects, runId));
     log(`meshgate: applying ${objects.length} objects (${mode} mode) to ${kube.server}`);
     await kube.apply(objects, runId);
@@ -150,14 +165,14 @@ export class ClusterEnvironment implements Environment {
 }
 
 /** The objects of `mode`; dual mode is both routings over one set of namespaces and workloads. */
-function tenantObjects(scenario: ResolvedScenario, runId: string, mode: GatewayMode, image: string, certificates: ReadonlyMap<string, TlsKeyPair>) {
+function tenantObjects(scenario: ResolvedScenario, runId: string, mode: GatewayMode, image: string, certificates: ReadonlyMap<string, TlsKeyPair>, placement: GatewayPlacement) {
   const build = (routing: 'ingress' | 'istio') =>
     buildTenantManifests(scenario, runId, {
       mode: routing,
       fixture: { image },
       certificates,
-      gateway: { namespace: gatewayNamespaces.istio, selector: { ...istioGatewaySelector } },
-      gatewayNamespaces: Object.values(gatewayNamespaces),
+      gateway: { namespace: placement.istioNamespace, selector: placement.istioSelector },
+      gatewayNamespaces: [placement.istioNamespace, placement.ingressNginxNamespace],
     });
   const parts = mode === 'dual' ? [build('ingress'), build('istio')] : [build(mode)];
   const unique = new Map(parts.flatMap((part) => part.objects).map((object) => [objectRef(object), object]));

@@ -1,4 +1,4 @@
-import type { ClusterProvider, GatewayEndpoint, GatewaySoftware, ProvisionedCluster } from './cluster-environment.ts';
+import type { ClusterProvider, GatewayEndpoint, GatewayPlacement, GatewaySoftware, ProvisionedCluster } from './cluster-environment.ts';
 
 export interface ExistingProviderOptions {
   /** kubeconfig file; default $KUBECONFIG or ~/.kube/config. */
@@ -8,6 +8,8 @@ export interface ExistingProviderOptions {
   /** Where this machine reaches the cluster's gateways (e.g. the load balancer's address). */
   gateways: { istio?: GatewayEndpoint; ingressNginx?: GatewayEndpoint };
   software?: GatewaySoftware;
+  /** Where its gateways run (--gateway-namespace, --gateway-selector, --ingress-gateway-namespace). */
+  placement?: GatewayPlacement;
 }
 
 /**
@@ -24,6 +26,7 @@ export function existingProvider(options: ExistingProviderOptions): ClusterProvi
         context: options.context,
         gateways: options.gateways,
         software: options.software,
+        ...(options.placement ? { placement: options.placement } : {}),
         description: `existing cluster${options.context ? ` (context ${options.context})` : ''}`,
       };
     },

@@ -52,8 +52,15 @@ export async function installGateways(options: GatewayInstallOptions): Promise<v
 }
 
 /**
+ * istiod's environment: a Gateway selects only gateway pods of its own namespace
+ * (istio/istio pilot/pkg/features/pilot.go, PILOT_SCOPE_GATEWAY_TO_NAMESPACE), so a
+ * tenant's own Gateway cannot claim a host on the shared ingress gateway.
+ */
+export const istiodEnv = { PILOT_SCOPE_GATEWAY_TO_NAMESPACE: 'true' } as const;
+
+/**
  * The IstioOperator overlay: the chosen profile with its ingress gateway as a
- * NodePort Service on the ports kind publishes.
+ * NodePort Service on the ports kind publishes, and istiod's environment.
  */
 export function istioOperator(profile: string): string {
   return stringify({
@@ -61,6 +68,7 @@ export function istioOperator(profile: string): string {
     kind: 'IstioOperator',
     spec: {
       profile,
+      values: { pilot: { env: istiodEnv } },
       components: {
         ingressGateways: [
           {
@@ -118,8 +126,8 @@ export function ingressNginxValues(): string {
   return stringify({
     controller: {
       allowSnippetAnnotations: true,
-      // HSTS only where an app asks for it (ingress-nginx adds it to every TLS host by default; Sealos' reference does not).
-      config: { 'annotations-risk-level': 'Critical', hsts: 'false' },
+      // ingress-nginx's defaults otherwise (HSTS on every TLS host included): the suites expect them.
+      config: { 'annotations-risk-level': 'Critical' },
       service: { type: 'NodePort', nodePorts: { http: nodePorts.ingressNginx.http, https: nodePorts.ingressNginx.https } },
       ingressClassResource: { name: 'nginx' },
     },
@@ -141,7 +149,8 @@ async function helmInstall(options: GatewayInstallOptions, release: { name: stri
 async function installIstioWithHelm(options: GatewayInstallOptions): Promise<void> {
   const chart = { repo: istioCharts, version: options.istioVersion, namespace: gatewayNamespaces.istio };
   await helmInstall(options, { ...chart, name: 'istio-base', chart: 'base', values: stringify({ defaultRevision: 'default' }) });
-  await helmInstall(options, { ...chart, name: 'istiod', chart: 'istiod' });
+  // The istiod chart takes istiod's environment as `env` (manifests/charts/istio-control/istio-discovery/values.yaml).
+  await helmInstall(options, { ...chart, name: 'istiod', chart: 'istiod', values: stringify({ env: istiodEnv }) });
   await helmInstall(options, { ...chart, name: 'istio-ingressgateway', chart: 'gateway', values: istioGatewayValues() });
 }
 

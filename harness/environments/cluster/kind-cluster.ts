@@ -83,9 +83,15 @@ export async function createOrReuseKindCluster(options: KindClusterOptions, reus
   return { name, kubeconfig, reused: false };
 }
 
-/** Loads a locally built image into every node of the cluster (no registry needed). */
-export async function loadImage(runner: CommandRunner, cluster: KindCluster, image: string, signal?: AbortSignal): Promise<void> {
-  await runner.run('kind', ['load', 'docker-image', image, '--name', cluster.name], { timeoutMs: timeouts.installStepMs, signal });
+/**
+ * Loads a locally built image into every node of the cluster (no registry needed), as an
+ * archive: `kind load docker-image` fails when Docker uses the containerd image store
+ * (kubernetes-sigs/kind#3795), `docker save` + `kind load image-archive` works with both stores.
+ */
+export async function loadImage(runner: CommandRunner, cluster: KindCluster, image: string, workDir: string, signal?: AbortSignal): Promise<void> {
+  const archive = join(workDir, 'fixture-image.tar');
+  await runner.run('docker', ['save', '--output', archive, image], { timeoutMs: timeouts.installStepMs, signal });
+  await runner.run('kind', ['load', 'image-archive', archive, '--name', cluster.name], { timeoutMs: timeouts.installStepMs, signal });
 }
 
 /** Saves the nodes' logs (kubelet, containerd, pods) into `dir`, for a failed run's report. */

@@ -24,7 +24,7 @@ export interface KindProviderOptions {
 
 /**
  * A kind cluster, created (or reused) with the gateways' NodePorts published on
- * loopback; images reach its nodes by `kind load docker-image`.
+ * loopback; images reach its nodes by `docker save` and `kind load image-archive`.
  */
 export function kindProvider(options: KindProviderOptions): ClusterProvider {
   const { runner } = options;
@@ -50,7 +50,7 @@ export function kindProvider(options: KindProviderOptions): ClusterProvider {
         gateways: { istio: endpoint(nodePorts.istio), ingressNginx: endpoint(nodePorts.ingressNginx) },
         description: `kind cluster ${cluster.name}${cluster.reused ? ' (reused)' : ''}`,
         exportLogs: (dir) => exportLogs(runner, cluster, dir),
-        loadImage: (image) => loadImage(runner, cluster, image, signal),
+        loadImage: (image) => loadImage(runner, cluster, image, workDir, signal),
       };
     },
   };

@@ -28,16 +28,30 @@ export async function issueGatewayCertificates(scenario: ResolvedScenario): Prom
   return { ca, secrets };
 }
 
-/** The run's certificates as files for nginx; the CA's key never touches the disk. */
+/** The `tlsFiles` key of the certificate the default server presents for hosts no tenant serves. */
+export const defaultCertificateKey = '_default';
+
+/**
+ * ingress-nginx's default certificate (internal/net/ssl/ssl.go, GetFakeSSLCert): CN "Kubernetes Ingress
+ * Controller Fake Certificate", SAN ingress.local, signed by nobody a client trusts. Here a throwaway CA
+ * of its own signs it, so it verifies for no tenant host against the run's CA.
+ */
+async function issueDefaultCertificate(): Promise<IssuedCertificate> {
+  const untrusted = await createCertificateAuthority({ commonName: 'meshgate untrusted default CA', validityDays: 365 });
+  return issueServerCertificate(untrusted, { hosts: ['ingress.local'], validityDays, commonName: 'Kubernetes Ingress Controller Fake Certificate' });
+}
+
+/** The run's certificates as files for nginx (the default certificate always); the CA's key never touches the disk. */
 export async function writeGatewayCertificates(
   prefix: string,
   scenario: ResolvedScenario,
 ): Promise<{ caFile: string | null; tlsFiles: Map<string, { certFile: string; keyFile: string }> }> {
   const tlsFiles = new Map<string, { certFile: string; keyFile: string }>();
-  const certificates = await issueGatewayCertificates(scenario);
-  if (!certificates) return { caFile: null, tlsFiles };
   const dir = join(prefix, 'tls');
   await mkdir(dir, { mode: 0o700 });
+  tlsFiles.set(defaultCertificateKey, await writeTlsFiles(dir, 'default-fake-certificate', await issueDefaultCertificate()));
+  const certificates = await issueGatewayCertificates(scenario);
+  if (!certificates) return { caFile: null, tlsFiles };
   for (const [secret, certificate] of certificates.secrets) tlsFiles.set(secret, await writeTlsFiles(dir, secret.replace('/', '_'), certificate));
   return { caFile: await writeCaFile(prefix, certificates.ca), tlsFiles };
 }

@@ -1,55 +1,49 @@
-import { createHash } from 'node:crypto';
 import type { CorsPolicy } from '../../scenario/resolve.ts';
 
 /**
- * CORS the way ingress-nginx's `enable-cors` renders it, expressed with maps
- * instead of `if` chains: an allowed Origin is echoed with the policy's methods,
- * headers, max-age and credentials flag; a preflight (OPTIONS from an allowed
- * origin) is answered 204 by the gateway. Origins are anchored at both ends, so
- * `https://evil<domain>` and `https://<domain>.evil.test` never match.
+ * CORS exactly as ingress-nginx renders `enable-cors` into a location: the "CORS"
+ * template of rootfs/etc/nginx/template/nginx.tmpl (`{{ define "CORS" }}`, line 873
+ * at kubernetes/ingress-nginx@dbb11b92, controller-v1.15.0) with the origin regex of
+ * internal/ingress/controller/template/template.go `buildCorsOriginRegex`.
+ * Headers are set with headers-more (replace, not append); a preflight from an
+ * allowed origin is answered 204 with Content-Type and Content-Length: 0; nothing
+ * adds Vary. The origin regex is case-insensitive and anchored at its end only.
  */
-
-/** A stable name for a policy, so apps sharing one policy share its maps. */
-export function corsPolicyKey(policy: CorsPolicy): string {
-  return createHash('sha256').update(JSON.stringify(policy)).digest('hex').slice(0, 8);
-}
-
-/** The http-level maps of every distinct policy. */
-export function renderCorsMaps(policies: CorsPolicy[]): string {
-  return policies.map(renderPolicyMaps).join('\n');
-}
-
-function renderPolicyMaps(policy: CorsPolicy): string {
-  const key = corsPolicyKey(policy);
-  const allowed = `$cors_origin_${key}`;
-  const whenAllowed = (name: string, value: string) => `map ${allowed} $cors_${name}_${key} { "" ""; default "${value}"; }`;
+export function renderCorsBlock(policy: CorsPolicy): string[] {
+  const headers = [
+    "more_set_headers 'Access-Control-Allow-Origin: $http_origin';",
+    ...(policy.allowCredentials ? ["more_set_headers 'Access-Control-Allow-Credentials: true';"] : []),
+    `more_set_headers 'Access-Control-Allow-Methods: ${policy.allowMethods.join(', ')}';`,
+    `more_set_headers 'Access-Control-Allow-Headers: ${policy.allowHeaders.join(', ')}';`,
+    `more_set_headers 'Access-Control-Max-Age: ${policy.maxAgeSeconds}';`,
+  ];
   return [
-    `map $http_origin ${allowed} { default ""; "~*^(${policy.allowOrigins.map(originPattern).join('|')})$" $http_origin; }`,
-    whenAllowed('methods', policy.allowMethods.join(', ')),
-    whenAllowed('headers', policy.allowHeaders.join(', ')),
-    whenAllowed('max_age', String(policy.maxAgeSeconds)),
-    whenAllowed('credentials', policy.allowCredentials ? 'true' : ''),
-    `map "$request_method:${allowed}" $cors_preflight_${key} { default 0; "~^OPTIONS:." 1; }`,
-  ].join('\n');
-}
-
-/** The location lines: headers are empty (so not sent) unless the origin is allowed. */
-export function renderCorsHeaders(key: string): string[] {
-  return [
-    `add_header Access-Control-Allow-Origin $cors_origin_${key} always;`,
-    `add_header Access-Control-Allow-Methods $cors_methods_${key} always;`,
-    `add_header Access-Control-Allow-Headers $cors_headers_${key} always;`,
-    `add_header Access-Control-Max-Age $cors_max_age_${key} always;`,
-    `add_header Access-Control-Allow-Credentials $cors_credentials_${key} always;`,
-    // Responses differ by Origin, so caches must key on it.
-    'add_header Vary Origin always;',
-    `if ($cors_preflight_${key}) { return 204; }`,
+    '# Cors Preflight methods needs additional options and different Return Code',
+    corsOriginRegex(policy.allowOrigins),
+    "if ($request_method = 'OPTIONS') {",
+    '  set $cors ${cors}options;',
+    '}',
+    'if ($cors = "true") {',
+    ...headers.map((line) => `  ${line}`),
+    '}',
+    'if ($cors = "trueoptions") {',
+    ...headers.map((line) => `  ${line}`),
+    "  more_set_headers 'Content-Type: text/plain charset=UTF-8';",
+    "  more_set_headers 'Content-Length: 0';",
+    '  return 204;',
+    '}',
   ];
 }
 
-/** `https://*.a.b` becomes `https://[a-z0-9-]+\.a\.b`, like ingress-nginx's wildcard origins. */
-function originPattern(origin: string): string {
-  return origin
-    .replaceAll('.', '\\.')
-    .replace('://*\\.', '://[a-z0-9-]+\\.');
+/** template.go buildCorsOriginRegex: `if ($http_origin ~* ((o1)|(o2))$ ) { set $cors 'true'; }`. */
+export function corsOriginRegex(origins: readonly string[]): string {
+  if (origins.length === 1 && origins[0] === '*') return "set $http_origin *;\nset $cors 'true';";
+  const alternatives = origins.map((origin) => originRegex(origin.trim())).join('|');
+  return `if ($http_origin ~* (${alternatives})$ ) { set $cors 'true'; }`;
+}
+
+/** template.go buildOriginRegex: Go's regexp.QuoteMeta, then the first `\*` becomes one DNS label. */
+function originRegex(origin: string): string {
+  const quoted = origin.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+  return `(${quoted.replace('\\*', '[A-Za-z0-9\\-]+')})`;
 }
