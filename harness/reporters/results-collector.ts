@@ -4,21 +4,36 @@ import { type CaseRecord, caseKey } from './case-record.ts';
 
 /**
  * A vitest reporter that turns finished tests into CaseRecords. Tests never write
- * files; the CLI writes reports from what this collects.
+ * files; the CLI writes reports from what this collects. One collector serves the
+ * several vitest runs of a session, and keeps every case that finished even when
+ * a run is cut off before it ends (an interrupt).
  */
 export class ResultsCollector implements Reporter {
-  cases: CaseRecord[] = [];
+  /** Records of the runs that ended, each in its files' order. */
+  private readonly ended: CaseRecord[] = [];
+  /** Records of the run in progress, as its cases finish. */
+  private readonly running = new Map<string, CaseRecord>();
   /** Errors outside any case (a suite file that failed to load): the harness failed, not the gateway. */
   harnessErrors: string[] = [];
   interrupted = false;
 
+  get cases(): CaseRecord[] {
+    return [...this.ended, ...this.running.values()];
+  }
+
+  onTestCaseResult(test: TestCase): void {
+    const record = toRecord(test);
+    if (record) this.running.set(test.id, record);
+  }
+
   onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): void {
-    this.interrupted = reason === 'interrupted';
-    this.cases = modules.flatMap((module) => [...module.children.allTests()].map(toRecord)).filter((record) => record !== undefined);
-    this.harnessErrors = [
+    if (reason === 'interrupted') this.interrupted = true;
+    this.running.clear();
+    this.ended.push(...modules.flatMap((module) => [...module.children.allTests()].map(toRecord)).filter((record) => record !== undefined));
+    this.harnessErrors.push(
       ...errors.map((error) => error.message),
       ...modules.flatMap((module) => module.errors().map((error) => `${module.moduleId}: ${error.message}`)),
-    ];
+    );
   }
 }
 

@@ -52,11 +52,24 @@ export async function selectSuites(requested: string[]): Promise<string[]> {
 /**
  * One vitest run over the selected suites against the target. Suite files run one
  * after another (so the performance suite never competes with functional traffic);
- * cases within a suite run concurrently.
+ * cases within a suite run concurrently, at most 8 at a time.
  */
 export async function runSuites(options: SuiteRunOptions): Promise<SuiteRunOutcome> {
   const { suites } = options;
   const collector = new ResultsCollector();
+  if (!options.signal?.aborted) await runVitest(suites, options, collector);
+  if (collector.cases.length === 0 && !options.signal?.aborted) {
+    throw new UsageError(`no case ran in suites ${suites.join(', ')}: nothing was selected`);
+  }
+  return {
+    cases: collector.cases,
+    interrupted: collector.interrupted || Boolean(options.signal?.aborted),
+    harnessErrors: collector.harnessErrors,
+  };
+}
+
+/** The vitest run over `suites`, reporting into `collector`; a signal cancels it. */
+async function runVitest(suites: string[], options: SuiteRunOptions, collector: ResultsCollector): Promise<void> {
   // Loaded here, not at start-up: commands that run no suite need not pay for it.
   const { createVitest } = await import('vitest/node');
   const vitest = await withoutSignalHandlers(() => createVitest(
@@ -93,14 +106,6 @@ export async function runSuites(options: SuiteRunOptions): Promise<SuiteRunOutco
     options.signal?.removeEventListener('abort', cancel);
     await vitest.close();
   }
-  if (collector.cases.length === 0 && !options.signal?.aborted) {
-    throw new UsageError(`no case ran in suites ${suites.join(', ')}: nothing was selected`);
-  }
-  return {
-    cases: collector.cases,
-    interrupted: collector.interrupted || Boolean(options.signal?.aborted),
-    harnessErrors: collector.harnessErrors,
-  };
 }
 
 /**

@@ -190,12 +190,12 @@ describe('default scenario', () => {
     expect(loaded.resolved.performance).toEqual({
       concurrency: [1, 10, 50, 100],
       rates: [500],
-      durationSeconds: 3,
+      durationSeconds: 2,
       warmupSeconds: 1,
       rounds: 4,
       targets: ['ns-k8x2m9qa/hello-web', 'ns-k8x2m9qa/echo-grpc', 'ns-k8x2m9qa/chat-ws'],
       profile: 'quick',
-      profiles: { quick: { durationSeconds: 3, warmupSeconds: 1, rounds: 4 }, gate: { durationSeconds: 5, warmupSeconds: 1, rounds: 8 } },
+      profiles: { quick: { durationSeconds: 2, warmupSeconds: 1, rounds: 4 }, gate: { durationSeconds: 5, warmupSeconds: 1, rounds: 8 } },
       budget: { p95Increase: 0.15, throughputDecrease: 0.1, p95FloorMs: 0.5, throughputFloorRps: 0, confidence: 0.98 },
     });
   });
