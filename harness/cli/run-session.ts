@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Baseline } from '../gate/baseline.ts';
 import { type LoadResult, loadResultOf } from '../load/load-recorder.ts';
 import { exitCodeFor, gateResults } from '../gate/verdict.ts';
-import { countResults } from '../reporters/case-record.ts';
+import { countResults, knownDifferencesSeen } from '../reporters/case-record.ts';
 import { type RunReport, writeErrorJunit, writeRunReport } from '../reporters/run-report.ts';
 import { type MetricsTargets, publishMetrics } from '../reporters/publish-metrics.ts';
 import { runSuites } from '../runner/run-suites.ts';
@@ -98,6 +98,7 @@ async function gatedRun(options: SessionOptions, dir: string, onReported: () => 
     baselineLoads: options.baseline ? baselineLoads(options.baseline.content, outcome.cases) : undefined,
     compareTarget: options.compareTarget ? { file: options.compareTarget.file, environment: options.compareTarget.content.environment, gateway: gatewayLabel(options.compareTarget.content) } : null,
     untranslated: options.target.untranslated ?? [],
+    knownDifferences: knownDifferencesSeen(outcome.cases),
     options: options.options,
     gate,
     counts: countResults(outcome.cases),

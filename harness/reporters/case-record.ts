@@ -1,5 +1,6 @@
 import type { Expectation, Observation } from '../suite/expectation.ts';
 import type { CaseResult, Measurements } from '../suite/gateway-case.ts';
+import type { DifferenceNote } from '../suite/known-difference.ts';
 
 /** One case's outcome, as written to results.json and compared by the gate. */
 export interface CaseRecord {
@@ -16,6 +17,29 @@ export interface CaseRecord {
   expected?: Expectation;
   fingerprint?: Observation;
   measurements?: Measurements;
+  /** On Istio: the known gateway difference this case followed, and whether this run showed it. */
+  knownDifference?: DifferenceNote;
+}
+
+/** One row of the known differences a run applied: how many of its cases showed it. */
+export interface KnownDifferenceSeen {
+  id: string;
+  classification: DifferenceNote['classification'];
+  cases: number;
+  seen: number;
+}
+
+/** The known differences the cases followed, each with how often it was seen. Pure. */
+export function knownDifferencesSeen(cases: readonly CaseRecord[]): KnownDifferenceSeen[] {
+  const rows = new Map<string, KnownDifferenceSeen>();
+  for (const { knownDifference: note } of cases) {
+    if (!note) continue;
+    const row = rows.get(note.id) ?? { id: note.id, classification: note.classification, cases: 0, seen: 0 };
+    row.cases++;
+    if (note.seen) row.seen++;
+    rows.set(note.id, row);
+  }
+  return [...rows.values()];
 }
 
 export function caseKey(suite: string, caseId: string, subject: string): string {

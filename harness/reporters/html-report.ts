@@ -93,19 +93,17 @@ function formatNotRun(cases: CaseRecord[]): string {
 
 /**
  * What the gateway is known to do differently: the settings its configuration
- * cannot express (from the target), and any table of known differences the run
- * recorded (`knownDifferences`), shown field by field whatever its shape.
+ * cannot express (from the target), and the known differences the cases followed
+ * (Istio targets), each with how many of its cases showed it.
  */
 function formatKnownDifferences(report: RunReport): string {
-  const recorded = (report as RunReport & { knownDifferences?: unknown }).knownDifferences;
-  const rows: Array<Record<string, unknown>> = [
-    ...report.untranslated.map((item) => ({ app: item.appId, setting: item.setting, 'what the gateway does instead': item.effect })),
-    ...(Array.isArray(recorded) ? recorded.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null) : []),
-  ];
-  if (rows.length === 0) return '';
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const body = rows.map((row) => `<tr>${columns.map((column) => `<td>${escape(display(row[column]))}</td>`).join('')}</tr>`);
-  return `<h2 id="known-differences">Known gateway differences seen</h2><table><thead><tr>${columns.map((column) => `<th>${escape(column)}</th>`).join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+  const table = (title: string, columns: string[], rows: string[][]): string =>
+    rows.length === 0
+      ? ''
+      : `<h2 id="${title.toLowerCase().replace(/[^a-z]+/g, '-')}">${escape(title)}</h2><table><thead><tr>${columns.map((column) => `<th>${escape(column)}</th>`).join('')}</tr></thead><tbody>${rows.map((row) => `<tr>${row.map((cell) => `<td>${escape(cell)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  const differences = (report.knownDifferences ?? []).map((row) => [row.id, row.classification, `${row.seen} of ${row.cases}${row.seen === 0 ? ' (not seen)' : ''}`]);
+  const untranslated = report.untranslated.map((item) => [item.appId, item.setting, item.effect]);
+  return table('Known gateway differences', ['difference', 'class', 'cases that showed it'], differences) + table('Not translated', ['app', 'setting', 'what the gateway does instead'], untranslated);
 }
 
 function formatRunFacts(report: RunReport): string {

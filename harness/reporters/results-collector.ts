@@ -51,6 +51,7 @@ function toRecord(test: TestCase): CaseRecord | undefined {
     expected: meta.expected,
     fingerprint: meta.fingerprint,
     measurements: meta.measurements && Object.keys(meta.measurements).length > 0 ? meta.measurements : undefined,
+    knownDifference: meta.knownDifference,
   };
   switch (result.state) {
     case 'passed':

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { GateResult } from '../gate/verdict.ts';
 import type { LoadResult } from '../load/load-recorder.ts';
-import { type CaseRecord, countResults } from './case-record.ts';
+import { type CaseRecord, type KnownDifferenceSeen, countResults } from './case-record.ts';
 import { formatHtmlReport } from './html-report.ts';
 import { formatJunitXml, runErrors } from './junit-xml.ts';
 import type { MachineInfo } from './machine.ts';
@@ -37,6 +37,8 @@ export interface RunReport {
   compareTarget: { file: string; environment: string; gateway: string } | null;
   /** Scenario settings the gateway's configuration could not express (from the target), so a difference is explained, not discovered. */
   untranslated: Array<{ appId: string; setting: string; effect: string }>;
+  /** Known gateway differences the cases followed (Istio targets), each with how many of its cases showed it. */
+  knownDifferences?: KnownDifferenceSeen[];
   /** The options in force (after defaults, file, environment variables and flags). */
   options: Record<string, unknown>;
   gate: GateResult;

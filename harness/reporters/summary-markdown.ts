@@ -19,6 +19,11 @@ export function formatSummaryMarkdown(report: RunReport): string {
     lines.push('', `## Not translated to ${report.gatewaySoftware ?? 'this gateway'}`, '', '| app | setting | what the gateway does instead |', '|---|---|---|');
     lines.push(...report.untranslated.map((item) => `| ${item.appId} | \`${item.setting}\` | ${item.effect.replace(/\|/g, '\\|')} |`));
   }
+  const differences = report.knownDifferences ?? [];
+  if (differences.length > 0) {
+    lines.push('', '## Known gateway differences', '', '| difference | class | cases that showed it |', '|---|---|---|');
+    lines.push(...differences.map((row) => `| \`${row.id}\` | ${row.classification} | ${row.seen} of ${row.cases}${row.seen === 0 ? ' (not seen)' : ''} |`));
+  }
   const unsupported = report.cases.filter((record) => record.result === 'NOT_SUPPORTED' || record.result === 'SKIPPED');
   if (unsupported.length > 0) {
     lines.push('', '## Not run here', '', ...unsupported.map((record) => `- ${icons[record.result]} \`${record.key}\`: ${record.reason}`));

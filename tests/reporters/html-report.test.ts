@@ -27,8 +27,8 @@ describe('formatHtmlReport', () => {
   it('lists not-supported cases with the reason and the known gateway differences', () => {
     expect(html).toMatch(/<code>protocols\/h2c\[ns-a\/web\]<\/code><\/td><td>not supported<\/td><td>the target lacks h2c/);
     expect(html).toContain('<th>what the gateway does instead</th>');
-    const withRecorded = formatHtmlReport({ ...report, knownDifferences: [{ case: 'x', gateway: 'istio', difference: 'answers 503, not 404' }] } as typeof report);
-    expect(withRecorded).toContain('<td>answers 503, not 404</td>');
+    const withRecorded = formatHtmlReport({ ...report, knownDifferences: [{ id: 'preflight-without-vary', classification: 'accepted-gap', cases: 4, seen: 0 }] });
+    expect(withRecorded).toContain('<tr><td>preflight-without-vary</td><td>accepted-gap</td><td>0 of 4 (not seen)</td></tr>');
   });
 
   it('plots closed and open model apart, HDR curves on log axes, every axis labelled with ticks', () => {

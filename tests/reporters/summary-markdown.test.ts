@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CaseRecord, caseKey } from '../../harness/reporters/case-record.ts';
+import { type CaseRecord, caseKey, knownDifferencesSeen } from '../../harness/reporters/case-record.ts';
 import type { RunReport } from '../../harness/reporters/run-report.ts';
 import { formatSummaryMarkdown } from '../../harness/reporters/summary-markdown.ts';
 import type { CaseResult } from '../../harness/suite/gateway-case.ts';
@@ -77,6 +77,20 @@ describe('formatSummaryMarkdown', () => {
     const text = formatSummaryMarkdown(runReportOf([routingPass], { gatewaySoftware: 'istio/1.24.2', untranslated }));
     expect(text).toContain('## Not translated to istio/1.24.2\n\n| app | setting | what the gateway does instead |\n|---|---|---|\n| ns-a/web | `nginx.ingress.kubernetes.io/proxy-body-size: 32m` | no body limit \\| reaches the backend |');
     expect(formatSummaryMarkdown(runReportOf([routingPass]))).not.toContain('Not translated');
+  });
+
+  it('lists the known gateway differences the cases followed, seen and not seen', () => {
+    const followed = (subject: string, seen: boolean): CaseRecord => ({ ...record('cors', 'preflight-allowed-origin', subject, 'PASSED'), knownDifference: { id: 'preflight-answered-by-envoy', classification: 'accepted-gap', seen } });
+    const quiet: CaseRecord = { ...record('protocols', 'http10', 'no-host', 'PASSED'), knownDifference: { id: 'http10-upgrade-required', classification: 'accepted-gap', seen: false } };
+    const cases = [followed('ns-a/terminal', true), followed('ns-a/adminer', false), quiet, routingPass];
+    const differences = knownDifferencesSeen(cases);
+    expect(differences).toEqual([
+      { id: 'preflight-answered-by-envoy', classification: 'accepted-gap', cases: 2, seen: 1 },
+      { id: 'http10-upgrade-required', classification: 'accepted-gap', cases: 1, seen: 0 },
+    ]);
+    const text = formatSummaryMarkdown(runReportOf(cases, { knownDifferences: differences }));
+    expect(text).toContain('## Known gateway differences\n\n| difference | class | cases that showed it |\n|---|---|---|\n| `preflight-answered-by-envoy` | accepted-gap | 1 of 2 |\n| `http10-upgrade-required` | accepted-gap | 0 of 1 (not seen) |');
+    expect(formatSummaryMarkdown(runReportOf([routingPass]))).not.toContain('Known gateway differences');
   });
 
   it('prints gate notes', () => {
