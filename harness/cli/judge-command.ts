@@ -27,7 +27,7 @@ export function judgeCommand(context: CommandContext): Command {
     .action(async (flags: Flags) => {
       const judgement = await judgeFromFlags(context, flags, flags.window, flags.at);
       context.exitCode = exitCodeFor(judgement.verdict);
-      if (flags.json) process.stdout.write(`${JSON.stringify(judgement, null, 2)}\n`);
+      if (flags.json) context.printJson(judgement);
       const lines = judgement.reasons.map((reason) => `${reason.subject}: ${reason.message}`);
       await notify(context, flags, { command: 'judge', verdict: judgement.verdict, exitCode: context.exitCode, lines });
     });
