@@ -90,8 +90,8 @@ describe('default scenario', () => {
       bodySize: '32m',
       bodySizeBytes: 32 * 1024 ** 2,
       timeouts: { connectSeconds: 5, sendSeconds: 3600, readSeconds: 3600 },
-      // No ssl-redirect annotation: ingress-nginx's default redirects a TLS host.
-      sslRedirect: true,
+      // Marked sslRedirect: false in the scenario, so WebSocket is also checked over plain ws://.
+      sslRedirect: false,
       sealosBuffers: false,
       webSocketGuard: false,
     },
