@@ -154,13 +154,16 @@ describe('baselines', () => {
         MESHGATE_TIMEOUT_CONVERGENCE_MS: '2000',
       });
       expect(regressed.exitCode, regressed.stderr).toBe(1);
-      // The default server now proxies: unknown hosts, bare IPs, no Host, and the paused and suspended hosts that fall to it reach a backend.
+      // The default server now proxies, on both listeners: unknown hosts, bare IPs, no Host, and the paused and suspended hosts that fall to it reach a backend.
       const reasons: Array<{ subject: string; message: string }> = JSON.parse(regressed.stdout).reasons;
       expect(reasons.map((reason) => reason.subject).sort()).toEqual([
         'multi-tenant/bare-ip-reaches-no-tenant[127.0.0.1]',
         'multi-tenant/empty-host-reaches-no-tenant[no-host]',
+        'multi-tenant/paused-or-suspended-serves-nothing-https[ns-r4n7v1pz/blog]',
+        'multi-tenant/paused-or-suspended-serves-nothing-https[ns-s0u5p3nd/site]',
         'multi-tenant/paused-or-suspended-serves-nothing[ns-r4n7v1pz/blog]',
         'multi-tenant/paused-or-suspended-serves-nothing[ns-s0u5p3nd/site]',
+        'multi-tenant/unknown-host-reaches-no-tenant-https[meshgate-unknown.cloud.sealos.test]',
         'multi-tenant/unknown-host-reaches-no-tenant[meshgate-unknown.cloud.sealos.test]',
       ]);
       for (const reason of reasons) expect(reason.message).toMatch(/^regressed \(passed in baseline e2e-base\)/);
