@@ -4,7 +4,6 @@
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { GatewayAddress } from '../harness/clients/http-client.ts';
-import { type ChildProcess, startChildProcess } from '../harness/process/child-process.ts';
 import { pinnedCommand } from '../harness/process/cpu-pinning.ts';
 import { benchBackend, benchHost, toolCore } from './bench-target.ts';
 
@@ -93,14 +92,3 @@ export async function compare(title: string, tools: Tool[], rounds: number): Pro
 
 const fixed = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(3) : 'n/a');
 
-/** Longest a neighbour may burn, whatever happens to the bench: it exits on its own. */
-const neighbourMaxMs = 30 * 60 * 1000;
-
-/**
- * A CPU-burning neighbour: one busy loop per core, each pinned, each ending
- * itself after `neighbourMaxMs` even if this process dies without stopping it.
- */
-export function startNeighbour(cores: string[]): ChildProcess[] {
-  const loop = `const end = Date.now() + ${neighbourMaxMs}; while (Date.now() < end);`;
-  return cores.map((core) => startChildProcess(`neighbour on core ${core}`, ...pinnedCommand(core, process.execPath, ['-e', loop])));
-}

@@ -13,11 +13,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ChildProcess } from '../harness/process/child-process.ts';
 import { grpcTools } from './bench-grpc.ts';
 import { httpTools } from './bench-http.ts';
 import { type BenchTarget, startBenchTarget, targetCore, toolCore } from './bench-target.ts';
-import { type Load, type Tool, compare, startNeighbour, toolCores } from './bench-tools.ts';
+import { type Load, type Tool, compare, toolCores } from './bench-tools.ts';
+import { startCpuBurner } from './cpu-burner.ts';
 import { websocketTools } from './bench-websocket.ts';
 
 const protocols = ['http', 'grpc', 'websocket'] as const;
@@ -75,10 +75,10 @@ function toolCoreList(raw: string | undefined): string {
 const settings = options();
 toolCores.cpus = settings.toolCores;
 const scratch = await mkdtemp(join(tmpdir(), 'meshgate-bench-data-'));
-let neighbours: ChildProcess[] = [];
+let neighbours: ReturnType<typeof startCpuBurner> | undefined;
 let target: BenchTarget | undefined;
 const stopAll = async () => {
-  await Promise.all([target?.stop(), ...neighbours.map((neighbour) => neighbour.stop())]);
+  await Promise.all([target?.stop(), neighbours?.stop()]);
   await rm(scratch, { recursive: true, force: true });
 };
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll().finally(() => process.exit(2)));
@@ -86,7 +86,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 try {
   target = await startBenchTarget();
   // Started once the target is up: the neighbour loads what is measured, not the start.
-  if (settings.neighbour) neighbours = startNeighbour([targetCore, toolCore]);
+  // Pinned, one per core, each ending itself after 30 minutes whatever happens to the bench.
+  if (settings.neighbour) neighbours = startCpuBurner([targetCore, toolCore], 30 * 60);
   const condition = settings.neighbour ? 'with a CPU-burning neighbour on each core' : 'no neighbour started by the bench';
   console.log(`bench: target on core ${targetCore}, tools on core(s) ${settings.toolCores}, ${settings.seconds} s per run, ${settings.rounds} rounds, ${condition}`);
   for (const protocol of settings.protocols) {
