@@ -79,6 +79,7 @@ const breakages: Breakage[] = [
     failing: [
       'websocket-100-concurrent',
       'websocket-close-code',
+      'websocket-echo-ws',
       'websocket-echo-wss',
       'websocket-idle-hold',
       'websocket-large-message',
