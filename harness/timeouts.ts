@@ -8,7 +8,7 @@ import { UsageError } from './errors.ts';
  * whose routes take longer to program (they reach the suites' worker processes too).
  */
 const defaults = {
-  /** A fixture process prints its ready line (ports bound, gRPC server started). */
+  /** Longest a fixture process may go without printing its next app's ready line (ports bound, gRPC server started). */
   fixtureReadyMs: 15_000,
   /** nginx writes its pid file and answers on its HTTP port. */
   nginxReadyMs: 10_000,

@@ -63,7 +63,7 @@ export async function startEnvironment(options: StartOptions): Promise<StartedEn
  * anything starts. The cluster code (Kubernetes client, testcontainers: about a
  * second of CPU to load) is imported only when a cluster is asked for.
  */
-export async function chooseEnvironment(options: StartOptions, scenario: LoadedScenario): Promise<Environment> {
+async function chooseEnvironment(options: StartOptions, scenario: LoadedScenario): Promise<Environment> {
   if (options.env === 'local') return new LocalEnvironment({ scenario, runId: options.runId, httpPort: options.httpPort, httpsPort: options.httpsPort });
   const [{ ClusterEnvironment }, { execaRunner }, { defaultFixtureImage }] = await Promise.all([
     import('../environments/cluster/cluster-environment.ts'),

@@ -1,3 +1,4 @@
+import { parseHttpUrl } from '../net/http-url.ts';
 import { request } from 'undici';
 import { MeshgateError, UsageError, errorMessage } from '../errors.ts';
 import { timeouts } from '../timeouts.ts';
@@ -17,13 +18,8 @@ export interface Sample {
 
 /** A Prometheus server's base URL, checked: http(s), no query string. */
 export function parsePrometheusUrl(value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`not a Prometheus URL: ${value} (e.g. http://prometheus.monitoring:9090)`);
-  }
-  if (!['http:', 'https:'].includes(url.protocol) || url.search !== '') throw new UsageError(`not a Prometheus URL: ${value} (http or https, no query string)`);
+  const url = parseHttpUrl(value, 'Prometheus', 'http://prometheus.monitoring:9090');
+  if (url.search !== '') throw new UsageError(`not a Prometheus URL: ${value} (http or https, no query string)`);
   return url;
 }
 

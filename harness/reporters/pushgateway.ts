@@ -1,17 +1,11 @@
 import { request } from 'undici';
-import { MetricsPushError, UsageError, errorMessage } from '../errors.ts';
+import { MetricsPushError, errorMessage } from '../errors.ts';
 import { timeouts } from '../timeouts.ts';
+import { parseHttpUrl } from '../net/http-url.ts';
 
 /** `--pushgateway URL`: an http(s) URL without a path of its own beyond the server's prefix. */
 export function parsePushgatewayUrl(value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`not a Pushgateway URL: ${value} (e.g. http://pushgateway.monitoring:9091)`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`not a Pushgateway URL: ${value} (http or https)`);
-  return url;
+  return parseHttpUrl(value, 'Pushgateway', 'http://pushgateway.monitoring:9091');
 }
 
 /**
