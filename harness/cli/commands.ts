@@ -23,6 +23,7 @@ interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags>, LoadWorke
   reports: string;
   runId?: string;
   case?: string;
+  concurrency: number;
   list?: boolean;
   json?: boolean;
   metricsOut?: string;
@@ -82,6 +83,7 @@ function session(context: CommandContext, command: string, flags: SessionFlags, 
     performance: prepared.performance,
     suites: prepared.suites,
     casePattern: flags.case,
+    concurrency: flags.concurrency,
     reportsDir: flags.reports,
     runId: prepared.runId,
     printJson: flags.json ? context.printJson : undefined,
@@ -101,6 +103,7 @@ export function validateCommand(context: CommandContext): Command {
     .addOption(sharedOptions.env())
     .addOption(sharedOptions.scenario())
     .addOption(sharedOptions.casePattern())
+    .addOption(sharedOptions.concurrency())
     .addOption(sharedOptions.list())
     .addOption(sharedOptions.baseline())
     .addOption(sharedOptions.baselineSubset())
@@ -148,6 +151,7 @@ export function runCommand(context: CommandContext): Command {
     .argument('[suites...]', 'suites to run (default: all)')
     .addOption(sharedOptions.target())
     .addOption(sharedOptions.casePattern())
+    .addOption(sharedOptions.concurrency())
     .addOption(sharedOptions.list())
     .addOption(sharedOptions.baseline())
     .addOption(sharedOptions.baselineSubset())

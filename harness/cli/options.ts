@@ -17,6 +17,11 @@ export const sharedOptions = {
   metricsOut: () => new Option('--metrics-out <file>', 'also write the run\'s metrics (verdict, cases, latency percentiles, req/s, success ratio) as OpenMetrics text').env('MESHGATE_METRICS_OUT'),
   pushgateway: () =>
     new Option('--pushgateway <url>', 'push the same metrics to this Prometheus Pushgateway, grouped by job meshgate, run_id and scenario').argParser(parsePushgatewayUrl).env('MESHGATE_PUSHGATEWAY'),
+  concurrency: () =>
+    new Option('--concurrency <slots>', 'how much functional work runs at once, in slots: a plain request case takes 1, a case opening 100 WebSockets or moving megabytes takes more (performance cases always run alone)')
+      .argParser(parseConcurrency)
+      .default(defaultConcurrency)
+      .env('MESHGATE_CONCURRENCY'),
   json: () => new Option('--json', 'print the run summary as JSON on stdout (progress stays on stderr)'),
   env: () =>
     new Option('-e, --env <name>', 'environment to start: local (nginx on loopback, no Docker), kind or k3s (a cluster with Docker), existing (the kubeconfig context)')
@@ -89,6 +94,15 @@ export function parseGatewayEndpoint(value: string): { address: string; httpPort
     throw new UsageError(`not a gateway endpoint: ${value} (expected ADDRESS or ADDRESS:HTTP_PORT:HTTPS_PORT)`);
   }
   return { address, httpPort: http === undefined ? 80 : parsePort(http), httpsPort: https === undefined ? 443 : parsePort(https) };
+}
+
+/** Slots of functional work at once: measured on 2 cores, more than 16 only moves the wait into the gateway's queues. */
+export const defaultConcurrency = 16;
+
+export function parseConcurrency(value: string): number {
+  const slots = Number(value);
+  if (!/^[0-9]+$/.test(value) || slots < 1 || slots > 256) throw new UsageError(`--concurrency ${value}: expected a whole number of slots from 1 to 256`);
+  return slots;
 }
 
 export function parsePort(value: string): number {

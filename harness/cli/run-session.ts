@@ -26,6 +26,8 @@ export interface SessionOptions {
   suites: string[];
   /** `--case`, already checked against the scenario before anything started. */
   casePattern?: string;
+  /** `--concurrency`: slots of functional work at once. */
+  concurrency: number;
   reportsDir: string;
   runId: string;
   /** `--metrics-out`, `--pushgateway`. */
@@ -72,6 +74,7 @@ async function gatedRun(options: SessionOptions, dir: string, onReported: () => 
     compareTarget: options.compareTarget?.content,
     suites: options.suites,
     selected: options.casePattern === undefined ? undefined : selectCases(planCases(options.suites, target), options.casePattern, options.suites),
+    concurrency: options.concurrency,
     progress: options.log,
     signal: options.signal,
   });

@@ -19,6 +19,8 @@ export interface SuiteRunOptions {
   suites: string[];
   /** Only these cases (from `selectCases`, against this target); all of the suites' cases when absent. */
   selected?: PlannedCase[];
+  /** Slots of functional work at once (harness/suite/case-slots.ts). */
+  concurrency: number;
   progress: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -52,7 +54,7 @@ export async function selectSuites(requested: string[]): Promise<string[]> {
 /**
  * One vitest run over the selected suites against the target. Suite files run one
  * after another (so the performance suite never competes with functional traffic);
- * cases within a suite run concurrently, at most 8 at a time.
+ * cases within a suite run concurrently, bounded by `concurrency` slots.
  */
 export async function runSuites(options: SuiteRunOptions): Promise<SuiteRunOutcome> {
   const { suites } = options;
@@ -81,10 +83,13 @@ async function runVitest(suites: string[], options: SuiteRunOptions, collector: 
       include: suites.map((name) => `suites/${name}/${name}.suite.ts`),
       // junit.xml is written with the other reports (it must also say "interrupted"), not by vitest's reporter.
       reporters: [collector, new ProgressReporter(options.progress)],
-      provide: { target: options.target, compareTarget: options.compareTarget ?? null },
+      provide: { target: options.target, compareTarget: options.compareTarget ?? null, concurrency: options.concurrency },
       testNamePattern: options.selected === undefined ? undefined : exactTestNamePattern(options.selected),
       fileParallelism: false,
-      maxConcurrency: 8,
+      // One worker for every suite file, one after another: a fork per file costs a second of start-up each.
+      isolate: false,
+      // The slots bound the work (register-suite.ts); vitest's own count of tests must not bind first.
+      maxConcurrency: options.concurrency,
       testTimeout: 600_000,
     },
     {},

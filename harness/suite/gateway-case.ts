@@ -40,6 +40,11 @@ export interface GatewayCase<Subject = ResolvedApp> {
   probe(subject: Subject, context: ProbeContext, measurements: Measurements): Promise<Observation>;
   /** How the check converges; `{ successes: 1, timeoutMs: 0 }` for cases that observe once (load). */
   convergence?: ConvergenceOptions;
+  /**
+   * Slots one subject takes of the suite's concurrency (default 1, a plain request):
+   * more for a case that holds many connections or moves megabytes at once.
+   */
+  weight?: number;
   /** Run alone, one subject after another (load must not compete with other traffic). */
   serial?: boolean;
 }
@@ -89,5 +94,7 @@ declare module 'vitest' {
     target: LoadedTarget;
     /** The reference target of a live A/B comparison (--compare-target), if any. */
     compareTarget: LoadedTarget | null;
+    /** Slots of functional work at once (--concurrency). */
+    concurrency: number;
   }
 }

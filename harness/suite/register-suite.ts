@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, inject, test } from 'vitest';
 import type { GatewayAddress } from '../clients/http-client.ts';
+import { CaseSlots } from './case-slots.ts';
 import { expectEventually, ExpectationError } from './expect-eventually.ts';
 import { fingerprint } from './expectation.ts';
 import { type CaseMeta, type GatewayCase, type Measurements, type ProbeContext, subjectNames } from './gateway-case.ts';
@@ -17,12 +18,13 @@ export function registerSuite(suite: string, cases: Array<GatewayCase<any>>, dif
   const target = inject('target');
   const compareTarget = inject('compareTarget');
   const context: ProbeContext = { target, gateway: gatewayOf(target), ...(compareTarget ? { reference: gatewayOf(compareTarget) } : {}) };
+  const slots = new CaseSlots(inject('concurrency'));
   describe(suite, () => {
-    for (const gatewayCase of cases) registerCase(suite, gatewayCase, context, differences);
+    for (const gatewayCase of cases) registerCase(suite, gatewayCase, context, differences, slots);
   });
 }
 
-function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>, context: ProbeContext, differences: readonly KnownDifference[]): void {
+function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>, context: ProbeContext, differences: readonly KnownDifference[], slots: CaseSlots): void {
   const missing = gatewayCase.features.filter((feature) => !context.target.features.includes(feature));
   const subjects = gatewayCase.subjects(context.target);
   const names = subjectNames(gatewayCase, context.target);
@@ -37,7 +39,7 @@ function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>,
   for (const [index, subject] of subjects.entries()) {
     const name = names[index]!;
     const register = gatewayCase.serial ? test : test.concurrent;
-    register(`${gatewayCase.id} [${name}]`, async (ctx) => {
+    register(`${gatewayCase.id} [${name}]`, (ctx) => slots.run(gatewayCase.weight ?? 1, async () => {
       const meta: CaseMeta = { ...base, subject: name };
       ctx.task.meta.meshgate = meta;
       if (missing.length > 0) {
@@ -59,7 +61,7 @@ function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>,
         if (note && error instanceof ExpectationError) note.seen = differenceSeen(ingressExpected, error.observation);
         throw error;
       }
-    });
+    }));
   }
 }
 

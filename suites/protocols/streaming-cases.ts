@@ -71,6 +71,10 @@ export const streamingCases = [
     subjects: wssApps,
     expect: (app) => ({ status: 101, backend: app.id, error: null, details: { textBytes: wsMessageBytes, textEcho: true, binaryBytes: wsMessageBytes, binaryEcho: true } }),
     probe: (app, { gateway }) => probeWebSocketLargeMessages(gateway, wss(app), wsMessageBytes),
+    // Megabytes echoed intact (or, below, a hundred sessions at once) are their own repetition: observed
+    // until they match once. Their weight keeps a few of them in flight, not a dozen.
+    convergence: { successes: 1 },
+    weight: 4,
   }),
   defineCase({
     id: 'websocket-ping-pong',
@@ -95,6 +99,8 @@ export const streamingCases = [
     subjects: wssApps,
     expect: (app) => ({ status: 101, backend: app.id, error: null, details: { connections: wsConnections, upgraded: wsConnections, echoed: wsConnections } }),
     probe: (app, { gateway }) => probeWebSocketConcurrent(gateway, wss(app), wsConnections),
+    convergence: { successes: 1 },
+    weight: 8,
   }),
   defineCase({
     id: 'websocket-idle-hold',
@@ -177,5 +183,7 @@ export const streamingCases = [
     subjects: grpcTlsApps,
     expect: (app) => ({ status: 0, backend: app.id, error: null, details: { payloadBytes: grpcPayload.length, payloadSha256: grpcPayloadSha256 } }),
     probe: (app, { gateway }) => probeGrpcPayload(gateway, grpcs(app), grpcPayload),
+    convergence: { successes: 1 },
+    weight: 4,
   }),
 ];
