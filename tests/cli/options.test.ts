@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { minimumVersions, requireAtLeast } from '../../harness/cli/minimum-versions.ts';
-import { checkRunId, newRunId, parseLabelSelector, parsePort } from '../../harness/cli/options.ts';
+import { checkRunId, newRunId, parseConcurrency, parseLabelSelector, parsePort } from '../../harness/cli/options.ts';
 import { UsageError } from '../../harness/errors.ts';
 
 /** Calls `fn`, returning what it threw (or fails the test when it did not throw). */
@@ -12,6 +12,18 @@ function thrownBy(fn: () => unknown): unknown {
   }
   throw new Error('expected a throw');
 }
+
+describe('parseConcurrency', () => {
+  it('accepts whole slots from 1 to 256', () => {
+    expect([parseConcurrency('1'), parseConcurrency('16'), parseConcurrency('256')]).toEqual([1, 16, 256]);
+  });
+
+  it.each(['0', '257', '-4', '2.5', 'many', ''])('refuses %j naming the flag', (value) => {
+    const error = thrownBy(() => parseConcurrency(value));
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toContain(`--concurrency ${value}`);
+  });
+});
 
 describe('parsePort', () => {
   it.each([
