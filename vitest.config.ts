@@ -13,6 +13,8 @@ const serial = ['tests/e2e/**/*.test.ts', 'tests/load/**/*.test.ts', 'tests/clus
 export default defineConfig({
   test: {
     pool: 'forks',
+    // vitest's default on 2 cores is one worker; the first group's files mostly wait on sockets and processes.
+    maxWorkers: 2,
     reporters: ['default', './tests/plain-summary-reporter.ts'],
     projects: [
       {
@@ -21,7 +23,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'end to end', include: serial, fileParallelism: false, testTimeout: 180_000, hookTimeout: 180_000, sequence: { groupOrder: 1 } },
+        test: { name: 'end to end', include: serial, fileParallelism: false, maxConcurrency: 3, testTimeout: 180_000, hookTimeout: 180_000, sequence: { groupOrder: 1 } },
       },
     ],
   },

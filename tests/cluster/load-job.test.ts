@@ -15,10 +15,12 @@ import type { Target } from '../../harness/target.ts';
 import { meshgateBin } from '../e2e/meshgate-cli.ts';
 import { type FakeKube, startFakeKube, writeKubeconfig } from './fake-kube-api.ts';
 
-// The pods' common start stays the default lead (loadJobStartMs): on a loaded 2-core machine two
-// worker processes took over 60 s to start. Polls are faster than a real cluster needs.
+// Here the "pods" are two local meshgate processes, up in seconds: a 30 s lead to the common start
+// (a real cluster's default is loadJobStartMs, for scheduling and image pulls) leaves room for a
+// loaded machine without waiting two minutes. Polls are faster than a real cluster needs.
 vi.hoisted(() => {
   process.env.MESHGATE_TIMEOUT_KUBE_POLL_MS ??= '200';
+  process.env.MESHGATE_TIMEOUT_LOAD_JOB_START_MS ??= '30000';
 });
 
 const runId = 'load-job-test';

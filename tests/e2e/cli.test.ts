@@ -35,7 +35,8 @@ describe('meshgate validate on the embedded local environment', () => {
   });
 });
 
-describe('bad input exits 2 with a message naming what is wrong', () => {
+// Side by side: each is a CLI start and an early exit.
+describe.concurrent('bad input exits 2 with a message naming what is wrong', () => {
   let taken: Server;
   let takenPort: number;
   beforeAll(async () => {
@@ -180,7 +181,7 @@ describe('baselines', () => {
   });
 });
 
-describe('help and doctor', () => {
+describe.concurrent('help and doctor', () => {
   it('--help lists the commands and the exit codes', async () => {
     const result = await runMeshgate(['--help']);
     expect(result.exitCode).toBe(0);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { LocalEnvironment, type LocalEnvironmentOptions } from '../../harness/environments/local/local-environment.ts';
 import type { StartedEnvironment } from '../../harness/environments/environment.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
@@ -82,25 +82,22 @@ export interface Breakage {
  * Each row starts the local environment broken one way, runs the suites through
  * the real CLI and expects exit 1 with exactly the listed cases failing. Failing
  * cases wait out the convergence window; 3 s keeps a table fast and still needs
- * 3 matches in a row to pass.
+ * 3 matches in a row to pass. Rows run side by side (the project's maxConcurrency):
+ * each spends most of its time waiting out that window.
  */
 export function describeBreakages(breakages: Breakage[], env: NodeJS.ProcessEnv = {}): void {
-  describe.each(breakages)('a gateway with $name', ({ suites, options, failing }) => {
-    let scratch: Awaited<ReturnType<typeof scratchDir>>;
-    let started: Awaited<ReturnType<typeof startLocal>>;
-    beforeAll(async () => {
-      scratch = await scratchDir();
+  it.concurrent.each(breakages)('a gateway with $name fails the gate (exit 1) with exactly its listed cases', async ({ suites, options, failing }) => {
+    const scratch = await scratchDir();
+    let started: Awaited<ReturnType<typeof startLocal>> | undefined;
+    try {
       started = await startLocal(scratch.dir, options);
-    });
-    afterAll(async () => {
-      await started?.environment.stop();
-      await scratch?.remove();
-    });
-    it(`fails the gate (exit 1) with exactly: ${failing.join(', ')}`, async () => {
       const result = await runMeshgate(['run', '--target', started.targetFile, '--reports', scratch.dir, '--json', ...suites], { MESHGATE_TIMEOUT_CONVERGENCE_MS: '3000', ...env });
       expect(result.exitCode, result.stderr).toBe(1);
       expect(failedCaseIds(result.stdout)).toEqual(failing);
       for (const id of failing) expect(result.stderr).toContain(id);
-    });
+    } finally {
+      await started?.environment.stop();
+      await scratch.remove();
+    }
   });
 }
