@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { appendRuns, baselineFromReport, readBaseline, writeBaseline } from '../gate/baseline.ts';
 import { InputFileError, UsageError, errorMessage } from '../errors.ts';
 import type { RunReport } from '../reporters/run-report.ts';
 import type { CommandContext } from './command-context.ts';
@@ -33,6 +32,7 @@ export function baselineCommand(context: CommandContext): Command {
       const sources = [...runIds.map((runId) => join(flags.reports, runId, 'results.json')), ...(flags.from ?? [])];
       if (sources.length === 0) throw new UsageError('name run ids or --from <results.json>');
       if (flags.append && flags.force) throw new UsageError('--append adds to a baseline, --force replaces it: give one');
+      const { appendRuns, baselineFromReport, readBaseline, writeBaseline } = await import('../gate/baseline.ts');
       const reports = await Promise.all(sources.map(async (source) => ({ report: await readReport(source), source })));
       const [first, ...rest] = reports;
       const out = flags.out ?? join('baselines', `${first!.report.scenario}-${first!.report.environment}.json`);

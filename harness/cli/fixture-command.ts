@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { runFixtureProcess } from '../fixture/main.ts';
 
 /**
  * `fixture`: echo backends in the foreground: one (as a cluster pod runs it) or many
@@ -21,6 +20,7 @@ export function fixtureCommand(): Command {
     .addHelpText('after', '\nPrints one JSON ready line per app with its ports on stdout. Per request: ?delay=ms, ?status=N, ?size=bytes, ?chunks=N&interval=ms.')
     .action(async (_flags: unknown, command: Command) => {
       const rawArgs = command.parent?.args ?? [];
+      const { runFixtureProcess } = await import('../fixture/main.ts');
       await runFixtureProcess(rawArgs.slice(rawArgs.indexOf('fixture') + 1));
     });
 }

@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
-import { exitCodeFor } from '../gate/verdict.ts';
 import type { CommandContext } from './command-context.ts';
 import { type JudgeFlags, addJudgeOptions, judgeFromFlags } from './judge-options.ts';
 import { type NotifyFlags, addNotifyOptions, notify } from './notify-options.ts';
@@ -26,6 +25,7 @@ export function judgeCommand(context: CommandContext): Command {
     .addHelpText('after', '\nExit codes: 0 pass, 1 fail or inconclusive (too little traffic), 2 meshgate could not judge (bad input, Prometheus unreachable or refusing a query).')
     .action(async (flags: Flags) => {
       const judgement = await judgeFromFlags(context, flags, flags.window, flags.at);
+      const { exitCodeFor } = await import('../gate/verdict.ts');
       context.exitCode = exitCodeFor(judgement.verdict);
       if (flags.json) context.printJson(judgement);
       const lines = judgement.reasons.map((reason) => `${reason.subject}: ${reason.message}`);

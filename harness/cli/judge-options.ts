@@ -1,10 +1,7 @@
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import { type JudgeSettings, type TrafficJudgement, defaultJudgeSettings } from '../judge/judge-traffic.ts';
-import { formatJudgement } from '../judge/format-judgement.ts';
-import { parsePrometheusUrl } from '../judge/prometheus-client.ts';
-import { loadQueries } from '../judge/queries.ts';
-import { runJudgement } from '../judge/run-judgement.ts';
+import { parseHttpUrl } from '../net/http-url.ts';
 import type { CommandContext } from './command-context.ts';
 
 /** Flags of the real-traffic judgement (judge, and watch with --prometheus). */
@@ -18,6 +15,12 @@ export interface JudgeFlags {
   referenceOffset: number;
 }
 
+/** A Prometheus server's base URL, checked: http(s), no query string. */
+export function parsePrometheusUrl(value: string): URL {
+  const url = parseHttpUrl(value, 'Prometheus', 'http://prometheus.monitoring:9090');
+  if (url.search !== '') throw new UsageError(`not a Prometheus URL: ${value} (http or https, no query string)`);
+  return url;
+}
 const number = (what: string, min: number, max: number) => (value: string) => {
   const parsed = Number(value);
   if (!/^[0-9.]+$/.test(value) || !(parsed >= min && parsed <= max)) throw new UsageError(`not ${what}: ${value} (${min} to ${max})`);
@@ -48,6 +51,11 @@ export function addJudgeOptions(command: Command, parseDuration: (value: string)
  * defaults to the interrupt's; watch passes none, as a signal only ends its traffic.
  */
 export async function judgeFromFlags(context: CommandContext, flags: JudgeFlags & { prometheus: URL }, windowMs: number, at = new Date(), signal: AbortSignal | undefined = context.signal): Promise<TrafficJudgement> {
+  const [{ formatJudgement }, { loadQueries }, { runJudgement }] = await Promise.all([
+    import('../judge/format-judgement.ts'),
+    import('../judge/queries.ts'),
+    import('../judge/run-judgement.ts'),
+  ]);
   const queries = await loadQueries(flags.queries);
   const settings: JudgeSettings = { ...defaultJudgeSettings, minRequests: flags.minRequests, maxErrorRatio: flags.maxErrorRatio, maxP95Ms: flags.maxP95Ms, latencyBudget: flags.latencyBudget };
   context.log(`meshgate: judging ${queries.candidate.name} against ${queries.reference.name} over ${Math.ceil(windowMs / 1000)} s ending ${at.toISOString()} (${flags.prometheus.origin})`);

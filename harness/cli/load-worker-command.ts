@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { InputFileError, UsageError, errorMessage } from '../errors.ts';
-import { parseLoadSpec } from '../load/workers/load-spec.ts';
-import { READY_LINE, RESULT_PREFIX, runWorker } from '../load/workers/run-worker.ts';
 import { text as readStream } from 'node:stream/consumers';
 import type { CommandContext } from './command-context.ts';
 
@@ -14,6 +12,7 @@ function parseIndex(value: string): number {
 
 async function specText(value: string): Promise<{ text: string; source: string }> {
   if (value === '-') {
+    const { READY_LINE } = await import('../load/workers/run-worker.ts');
     // Local workers: say we are up, then the caller sends the spec with the common start.
     process.stdout.write(`${READY_LINE}\n`);
     return { text: await readStream(process.stdin), source: 'stdin' };
@@ -41,6 +40,7 @@ export function loadWorkerCommand(context: CommandContext): Command {
     .addOption(new Option('--index <n>', 'this worker\'s index').argParser(parseIndex).env('JOB_COMPLETION_INDEX').makeOptionMandatory())
     .action(async (flags: { spec: string; index: number }) => {
       const { text, source } = await specText(flags.spec);
+      const [{ parseLoadSpec }, { RESULT_PREFIX, runWorker }] = await Promise.all([import('../load/workers/load-spec.ts'), import('../load/workers/run-worker.ts')]);
       const spec = parseLoadSpec(text, source);
       if (flags.index >= spec.workers) throw new UsageError(`worker index ${flags.index} out of range (spec has ${spec.workers} workers)`);
       const result = await runWorker(spec, flags.index, context.signal);

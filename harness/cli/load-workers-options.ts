@@ -1,6 +1,5 @@
 import { type Command, Option } from 'commander';
-import { loadWorkerVariables } from '../load/workers/spread-load.ts';
-import { LOAD_WORKERS_VARIABLE, parseLoadWorkers } from '../load/workers/worker-count.ts';
+import { LOAD_WORKERS_VARIABLE, loadWorkerVariables, parseLoadWorkers } from '../load/workers/worker-count.ts';
 import { parseGatewayEndpoint } from './options.ts';
 
 /** Flags of --load-workers and its cluster settings. */

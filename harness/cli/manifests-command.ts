@@ -1,10 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { InputFileError, UsageError, errorMessage } from '../errors.ts';
-import { buildGateManifests } from '../kubernetes/gate-manifests.ts';
 import { dns1123Label } from '../kubernetes/names.ts';
-import { renderManifests } from '../kubernetes/render-yaml.ts';
-import { validateGateObjects } from '../kubernetes/validate-gate-objects.ts';
 import { defaultScenarioFile, parseScenario } from '../scenario/load.ts';
 import { meshgateVersion } from '../version.ts';
 import type { CommandContext } from './command-context.ts';
@@ -53,6 +50,11 @@ function gateCommand(context: CommandContext): Command {
         throw new InputFileError(flags.scenario, `cannot read scenario: ${errorMessage(error)}`);
       }
       parseScenario(scenarioYaml, flags.scenario);
+      const [{ buildGateManifests }, { renderManifests }, { validateGateObjects }] = await Promise.all([
+        import('../kubernetes/gate-manifests.ts'),
+        import('../kubernetes/render-yaml.ts'),
+        import('../kubernetes/validate-gate-objects.ts'),
+      ]);
       const objects = validateGateObjects(buildGateManifests({ ...flags, scenarioYaml }));
       process.stdout.write(renderManifests(objects));
       context.log(`meshgate: ${objects.length} objects for namespace ${flags.namespace}; apply with kubectl apply -f -`);

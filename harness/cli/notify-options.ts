@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
-import { type VerdictNotice, type WebhookFormat, postNotice } from '../notify/webhook.ts';
+import type { VerdictNotice, WebhookFormat } from '../notify/webhook.ts';
 import type { CommandContext } from './command-context.ts';
 import type { RunReport } from '../reporters/run-report.ts';
 
@@ -31,6 +31,7 @@ export function addNotifyOptions(command: Command): Command {
 /** Posts the notice when a webhook was given; logs, never throws. */
 export async function notify(context: CommandContext, flags: Partial<NotifyFlags>, notice: VerdictNotice): Promise<void> {
   if (flags.notifyWebhook === undefined) return;
+  const { postNotice } = await import('../notify/webhook.ts');
   if (await postNotice(flags.notifyWebhook, flags.notifyFormat ?? 'slack', notice, context.log)) context.log('meshgate: verdict posted to the notification webhook');
 }
 

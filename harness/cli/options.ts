@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
-import { parsePushgatewayUrl } from '../reporters/pushgateway.ts';
+import { parseHttpUrl } from '../net/http-url.ts';
 
 /**
  * Options shared by commands. Layering: defaults < scenario file < environment
@@ -103,6 +103,11 @@ export function parseConcurrency(value: string): number {
   const slots = Number(value);
   if (!/^[0-9]+$/.test(value) || slots < 1 || slots > 256) throw new UsageError(`--concurrency ${value}: expected a whole number of slots from 1 to 256`);
   return slots;
+}
+
+/** `--pushgateway URL`: an http(s) URL; pushes go below its path. */
+export function parsePushgatewayUrl(value: string): URL {
+  return parseHttpUrl(value, 'Pushgateway', 'http://pushgateway.monitoring:9091');
 }
 
 export function parsePort(value: string): number {

@@ -1,6 +1,5 @@
-import { parseHttpUrl } from '../net/http-url.ts';
 import { request } from 'undici';
-import { MeshgateError, UsageError, errorMessage } from '../errors.ts';
+import { MeshgateError, errorMessage } from '../errors.ts';
 import { timeouts } from '../timeouts.ts';
 
 /** Prometheus did not answer a query, or answered with an error: meshgate could not judge (exit 2). */
@@ -14,13 +13,6 @@ export class PrometheusError extends MeshgateError {
 export interface Sample {
   labels: Record<string, string>;
   value: number;
-}
-
-/** A Prometheus server's base URL, checked: http(s), no query string. */
-export function parsePrometheusUrl(value: string): URL {
-  const url = parseHttpUrl(value, 'Prometheus', 'http://prometheus.monitoring:9090');
-  if (url.search !== '') throw new UsageError(`not a Prometheus URL: ${value} (http or https, no query string)`);
-  return url;
 }
 
 /**

@@ -1,12 +1,6 @@
 import { request } from 'undici';
 import { MetricsPushError, errorMessage } from '../errors.ts';
 import { timeouts } from '../timeouts.ts';
-import { parseHttpUrl } from '../net/http-url.ts';
-
-/** `--pushgateway URL`: an http(s) URL without a path of its own beyond the server's prefix. */
-export function parsePushgatewayUrl(value: string): URL {
-  return parseHttpUrl(value, 'Pushgateway', 'http://pushgateway.monitoring:9091');
-}
 
 /**
  * The group URL of a push: `/metrics/job/<job>/<label>/<value>...`. A value

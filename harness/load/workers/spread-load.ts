@@ -6,16 +6,7 @@ import type { Target } from '../../target.ts';
 import type { LoadResult } from '../load-recorder.ts';
 import type { LoadSpec } from './load-spec.ts';
 import { runLocalWorkers } from './local-workers.ts';
-
-/** Variables carrying the cluster settings of --load-workers to the suites' processes. */
-export const loadWorkerVariables = {
-  /** meshgate's image for the Indexed Job's pods. */
-  image: 'MESHGATE_LOAD_WORKER_IMAGE',
-  /** Where pods reach the gateway under test, ADDRESS[:HTTP:HTTPS]. */
-  gateway: 'MESHGATE_LOAD_GATEWAY',
-  /** Where pods reach a live A/B reference gateway. */
-  referenceGateway: 'MESHGATE_LOAD_REFERENCE_GATEWAY',
-} as const;
+import { loadWorkerVariables } from './worker-count.ts';
 
 /**
  * Runs a load spread over `spec.workers`: local worker processes, or in a cluster

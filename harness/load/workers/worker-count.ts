@@ -3,6 +3,16 @@ import { UsageError } from '../../errors.ts';
 /** Environment variable carrying --load-workers to the suites' worker processes. */
 export const LOAD_WORKERS_VARIABLE = 'MESHGATE_LOAD_WORKERS';
 
+/** Variables carrying the cluster settings of --load-workers to the suites' processes. */
+export const loadWorkerVariables = {
+  /** meshgate's image for the Indexed Job's pods. */
+  image: 'MESHGATE_LOAD_WORKER_IMAGE',
+  /** Where pods reach the gateway under test, ADDRESS[:HTTP:HTTPS]. */
+  gateway: 'MESHGATE_LOAD_GATEWAY',
+  /** Where pods reach a live A/B reference gateway. */
+  referenceGateway: 'MESHGATE_LOAD_REFERENCE_GATEWAY',
+} as const;
+
 /** Most load workers one load may be spread over. */
 export const maxLoadWorkers = 64;
 
