@@ -1,9 +1,10 @@
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { LocalEnvironment, type LocalEnvironmentOptions } from '../../harness/environments/local/local-environment.ts';
 import type { StartedEnvironment } from '../../harness/environments/environment.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
@@ -17,9 +18,13 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Where a test's CLI runs write reports unless it says --reports: never the project's own reports/. */
+const defaultReports = mkdtempSync(join(tmpdir(), 'meshgate-test-reports-'));
+afterAll(() => rm(defaultReports, { recursive: true, force: true }));
+
 /** Runs the real CLI as a child process, bounded in time. */
 export async function runMeshgate(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<CliResult> {
-  const result = await execa(process.execPath, [meshgateBin, ...args], { reject: false, timeout: timeoutMs, env, stdin: 'ignore' });
+  const result = await execa(process.execPath, [meshgateBin, ...args], { reject: false, timeout: timeoutMs, env: { MESHGATE_REPORTS: defaultReports, ...env }, stdin: 'ignore' });
   return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 }
 
