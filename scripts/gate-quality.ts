@@ -1,4 +1,4 @@
-// npm run gate-quality -- [trials=20] [seconds=2] [rounds=8] [baselineRuns=5]
+// npm run gate-quality -- [trials=20] [seconds=2] [rounds=8] [baselineRuns=5] [--cells fast-off,fast-on,20ms-off,20ms-on]
 // How good is the performance gate (harness/gate/round-statistics.ts)? On the
 // default scenario's own HTTP load target (fast backend) and on a 20 ms backend,
 // with a CPU-burning neighbour process off and on, for a stored baseline
@@ -7,7 +7,10 @@
 // 0 / +5 / +15 / +30 % of the measured p95 (a delay hop between nginx and the
 // backend) and counts the gate's verdicts. Levels: closed model, concurrency 10,
 // `seconds` measured after a 0.5 s warm-up. Prints a Markdown table on stdout.
+// --cells runs only some of the four cells (backend and neighbour): a 20-trial run of
+// all four takes hours on 2 cores.
 import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
 import type { Baseline } from '../harness/gate/baseline.ts';
 import { gatePerformance } from '../harness/gate/performance-gate.ts';
 import { percent } from '../harness/gate/round-statistics.ts';
@@ -18,7 +21,14 @@ import { defaultBudget } from '../harness/scenario/performance-profile.ts';
 import { startCpuBurner } from './cpu-burner.ts';
 import { type BenchGateway, benchScenario, measure, startBenchGateway } from './gate-quality-rig.ts';
 
-const [trials = 20, seconds = 2, rounds = 8, baselineRuns = 5] = process.argv.slice(2).map(Number);
+const allCells = ['fast-off', 'fast-on', '20ms-off', '20ms-on'];
+const args = parseArgs({ allowPositionals: true, options: { cells: { type: 'string', default: allCells.join(',') } } });
+const cells = args.values.cells.split(',');
+if (cells.some((cell) => !allCells.includes(cell))) {
+  console.error(`--cells takes a list of ${allCells.join(', ')}, got ${args.values.cells}`);
+  process.exit(2);
+}
+const [trials = 20, seconds = 2, rounds = 8, baselineRuns = 5] = args.positionals.map(Number);
 for (const [name, value, max] of [['trials', trials, 100], ['seconds', seconds, 60], ['rounds', rounds, 50], ['baselineRuns', baselineRuns, 50]] as const) {
   if (!Number.isInteger(value) || value < 1 || value > max) {
     console.error(`${name} must be an integer 1-${max}, got ${value}`);
@@ -105,14 +115,15 @@ const rows: Row[] = [];
 const { scenario, app } = await benchScenario();
 const started = Date.now();
 const loadBefore = loadavg()[0]!;
-for (const backend of [{ name: `fast backend (${app.id})`, latencyMs: 0 }, { name: '20 ms backend', latencyMs: 20 }]) {
-  if (abort.signal.aborted) break;
+for (const backend of [{ name: `fast backend (${app.id})`, cell: 'fast', latencyMs: 0 }, { name: '20 ms backend', cell: '20ms', latencyMs: 20 }]) {
+  if (abort.signal.aborted || !cells.some((cell) => cell.startsWith(`${backend.cell}-`))) continue;
   const gateways: BenchGateway[] = [];
   try {
     gateways.push(await startBenchGateway(scenario, `gate-quality-ref-${backend.latencyMs}`, backend.latencyMs));
     gateways.push(await startBenchGateway(scenario, `gate-quality-cand-${backend.latencyMs}`, backend.latencyMs));
     for (const neighbour of [false, true]) {
       if (abort.signal.aborted) break;
+      if (!cells.includes(`${backend.cell}-${neighbour ? 'on' : 'off'}`)) continue;
       // Bounded: it ends by itself after the cell's expected length plus a margin, and is stopped when the cell ends.
       const cellSeconds = (baselineRuns + trials * (1 + conditions.length * (1 + 2 * rounds))) * (seconds + 0.5);
       const burner = neighbour ? startCpuBurner(1, cellSeconds * 2 + 60) : undefined;
