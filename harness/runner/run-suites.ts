@@ -6,7 +6,7 @@ import type { CaseRecord } from '../reporters/case-record.ts';
 import { ProgressReporter } from '../reporters/progress-reporter.ts';
 import { ResultsCollector } from '../reporters/results-collector.ts';
 import type { LoadedTarget } from '../target.ts';
-import { type PlannedCase, exactTestNamePattern } from '../suite/case-selection.ts';
+import type { PlannedCase } from '../suite/case-selection.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const suitesDir = fileURLToPath(new URL('../../suites/', import.meta.url));
@@ -73,7 +73,7 @@ export async function runSuites(options: SuiteRunOptions): Promise<SuiteRunOutco
 /** The vitest run over `suites`, reporting into `collector`; a signal cancels it. */
 async function runVitest(suites: string[], options: SuiteRunOptions, collector: ResultsCollector): Promise<void> {
   // Loaded here, not at start-up: commands that run no suite need not pay for it.
-  const { createVitest } = await import('vitest/node');
+  const [{ createVitest }, { exactTestNamePattern }] = await Promise.all([import('vitest/node'), import('../suite/case-selection.ts')]);
   const vitest = await withoutSignalHandlers(() => createVitest(
     'test',
     {
