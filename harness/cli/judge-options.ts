@@ -21,6 +21,7 @@ export function parsePrometheusUrl(value: string): URL {
   if (url.search !== '') throw new UsageError(`not a Prometheus URL: ${value} (http or https, no query string)`);
   return url;
 }
+
 const number = (what: string, min: number, max: number) => (value: string) => {
   const parsed = Number(value);
   if (!/^[0-9.]+$/.test(value) || !(parsed >= min && parsed <= max)) throw new UsageError(`not ${what}: ${value} (${min} to ${max})`);

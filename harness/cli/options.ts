@@ -96,7 +96,7 @@ export function parseGatewayEndpoint(value: string): { address: string; httpPort
   return { address, httpPort: http === undefined ? 80 : parsePort(http), httpsPort: https === undefined ? 443 : parsePort(https) };
 }
 
-/** Slots of functional work at once: measured on 2 cores, more than 16 only moves the wait into the gateway's queues. */
+/** Slots of functional work at once. On 2 cores 32 was 16 % faster at 300 apps; 16 leaves headroom for a loaded CI machine. */
 export const defaultConcurrency = 16;
 
 export function parseConcurrency(value: string): number {
