@@ -1,12 +1,12 @@
 import { type Server, type Socket, createConnection, createServer } from 'node:net';
+import { Worker } from 'node:worker_threads';
 
 /**
  * A TCP hop between the gateway and a backend that holds every answer chunk for
  * `delayUs` microseconds: a slower candidate for the gate-quality benchmark.
- * Timers only (no polling, which would burn the CPU the gateway needs on a
- * 2-core machine): Node timers fire at millisecond granularity and late on a
- * busy machine, so the benchmark reports the slowdown it measured, not only
- * the one it asked for. Loopback only.
+ * Sleeps, never polls (polling would burn the CPU the gateway needs on a 2-core
+ * machine). A sleep ends late on a busy machine, so the benchmark reports the
+ * slowdown it measured, not only the one it asked for. Loopback only.
  */
 export class DelayHop {
   /** Added latency, µs; can change between measurements. */
@@ -15,12 +15,14 @@ export class DelayHop {
   private readonly sockets = new Set<Socket>();
   private readonly queue: Array<{ due: number; socket: Socket; chunk: Buffer }> = [];
   private waiting = false;
+  private readonly timer = sleeper();
 
   /** The backend answers come from; set once the gateway config names it. */
   backendPort = 0;
 
   private constructor() {
     this.server = createServer((client) => this.connect(client));
+    this.timer.on('message', () => this.release());
   }
 
   /** Listens on a free loopback port; set `backendPort` before traffic comes. */
@@ -37,6 +39,7 @@ export class DelayHop {
 
   close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
+    void this.timer.terminate();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
@@ -76,6 +79,25 @@ export class DelayHop {
     const next = this.queue[0];
     if (!next) return;
     this.waiting = true;
-    setTimeout(() => this.release(), next.due - now);
+    this.timer.postMessage(next.due - now);
   }
+}
+
+/**
+ * A thread that answers each message (a delay in ms) after that long. Node's
+ * setTimeout truncates to whole milliseconds, so a 0.12 ms hold became 1 ms and
+ * every small slowdown of a 2 ms backend the same +50 %; Atomics.wait takes
+ * fractional milliseconds, and sleeping in its own thread blocks nothing.
+ */
+function sleeper(): Worker {
+  const source = `
+    const { parentPort } = require('node:worker_threads');
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    parentPort.on('message', (ms) => {
+      if (ms > 0) Atomics.wait(cell, 0, 0, ms);
+      parentPort.postMessage(0);
+    });`;
+  const worker = new Worker(source, { eval: true });
+  worker.unref();
+  return worker;
 }

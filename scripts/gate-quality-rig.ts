@@ -5,6 +5,7 @@ import type { GatewayAddress } from '../harness/clients/http-client.ts';
 import type { StartedEnvironment } from '../harness/environments/environment.ts';
 import { LocalEnvironment } from '../harness/environments/local/local-environment.ts';
 import { runClosedLoop } from '../harness/load/closed-loop.ts';
+import { runOpenLoop, sessionsForRate } from '../harness/load/open-loop.ts';
 import { httpDriver } from '../harness/load/load-driver.ts';
 import type { LoadResult } from '../harness/load/load-recorder.ts';
 import { type LoadedScenario, loadScenario, parseScenario } from '../harness/scenario/load.ts';
@@ -55,8 +56,21 @@ async function readCa(file: string | null): Promise<string | undefined> {
   return file ? readFile(file, 'utf8') : undefined;
 }
 
-/** One closed-model load run at concurrency 10 (a level of the default profile) through `gateway`. */
-export function measure(app: ResolvedApp, gateway: GatewayAddress, timing: { warmupMs: number; durationMs: number; signal: AbortSignal }): Promise<LoadResult> {
+/** A load level: closed model at a concurrency, or open model at a rate (req/s). */
+export type BenchLevel = { model: 'closed'; concurrency: number } | { model: 'open'; rate: number };
+
+/** `c=10` or `rate=500`, as the level is written on the command line and in the table. */
+export function parseLevel(text: string): BenchLevel | undefined {
+  const match = /^(c|rate)=([1-9][0-9]{0,5})$/.exec(text);
+  if (!match) return undefined;
+  return match[1] === 'c' ? { model: 'closed', concurrency: Number(match[2]) } : { model: 'open', rate: Number(match[2]) };
+}
+
+export const levelName = (level: BenchLevel) => (level.model === 'closed' ? `c=${level.concurrency}` : `rate=${level.rate}`);
+
+/** One load run at `level` through `gateway`, sized as the performance suite sizes it. */
+export function measure(app: ResolvedApp, gateway: GatewayAddress, level: BenchLevel, timing: { warmupMs: number; durationMs: number; signal: AbortSignal }): Promise<LoadResult> {
   const driver = httpDriver({ gateway, scheme: preferredScheme(app), host: app.host, expectBackend: app.id });
-  return runClosedLoop({ driver, concurrency: 10, ...timing });
+  if (level.model === 'closed') return runClosedLoop({ driver, concurrency: level.concurrency, ...timing });
+  return runOpenLoop({ driver, rate: level.rate, maxSessions: sessionsForRate(level.rate), ...timing });
 }

@@ -1,12 +1,13 @@
-// npm run gate-quality -- [trials=20] [seconds=2] [rounds=8] [baselineRuns=5] [--cells fast-off,fast-on,20ms-off,20ms-on]
+// npm run gate-quality -- [trials=20] [seconds=2] [rounds=8] [baselineRuns=5] [--cells fast-off,fast-on,20ms-off,20ms-on] [--level c=10|rate=500]
 // How good is the performance gate (harness/gate/round-statistics.ts)? On the
 // default scenario's own HTTP load target (fast backend) and on a 20 ms backend,
 // with a CPU-burning neighbour process off and on, for a stored baseline
 // (the latest baselineRuns runs of the reference, one recorded before each trial) and for live A/B
 // (`rounds` paired rounds per verdict), it measures candidates slowed by
 // 0 / +5 / +15 / +30 % of the measured p95 (a delay hop between nginx and the
-// backend) and counts the gate's verdicts. Levels: closed model, concurrency 10,
-// `seconds` measured after a 0.5 s warm-up. Prints a Markdown table on stdout.
+// backend) and counts the gate's verdicts. The level (--level): closed model at
+// concurrency 10 by default, or an open-model rate (the default scenario has
+// both), `seconds` measured after a 0.5 s warm-up. Prints a Markdown table on stdout.
 // --cells runs only some of the four cells (backend and neighbour): a 20-trial run of
 // all four takes hours on 2 cores.
 import { loadavg } from 'node:os';
@@ -19,21 +20,20 @@ import type { LoadResult } from '../harness/load/load-recorder.ts';
 import type { CaseRecord } from '../harness/reporters/case-record.ts';
 import { defaultBudget } from '../harness/scenario/performance-profile.ts';
 import { startCpuBurner } from './cpu-burner.ts';
-import { type BenchGateway, benchScenario, measure, startBenchGateway } from './gate-quality-rig.ts';
+import { type BenchGateway, benchScenario, levelName, measure, parseLevel, startBenchGateway } from './gate-quality-rig.ts';
 
 const allCells = ['fast-off', 'fast-on', '20ms-off', '20ms-on'];
-const args = parseArgs({ allowPositionals: true, options: { cells: { type: 'string', default: allCells.join(',') } } });
-const cells = args.values.cells.split(',');
-if (cells.some((cell) => !allCells.includes(cell))) {
-  console.error(`--cells takes a list of ${allCells.join(', ')}, got ${args.values.cells}`);
+function refuse(message: string): never {
+  console.error(message);
   process.exit(2);
 }
+const args = parseArgs({ allowPositionals: true, options: { cells: { type: 'string', default: allCells.join(',') }, level: { type: 'string', default: 'c=10' } } });
+const cells = args.values.cells.split(',');
+if (cells.some((cell) => !allCells.includes(cell))) refuse(`--cells takes a list of ${allCells.join(', ')}, got ${args.values.cells}`);
+const level = parseLevel(args.values.level) ?? refuse(`--level takes c=<concurrency> or rate=<requests per second>, got ${args.values.level}`);
 const [trials = 20, seconds = 2, rounds = 8, baselineRuns = 5] = args.positionals.map(Number);
 for (const [name, value, max] of [['trials', trials, 100], ['seconds', seconds, 60], ['rounds', rounds, 50], ['baselineRuns', baselineRuns, 50]] as const) {
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    console.error(`${name} must be an integer 1-${max}, got ${value}`);
-    process.exit(2);
-  }
+  if (!Number.isInteger(value) || value < 1 || value > max) refuse(`${name} must be an integer 1-${max}, got ${value}`);
 }
 const conditions = [
   { name: 'clean', share: 0 },
@@ -54,8 +54,10 @@ const abort = new AbortController();
 // `on`, not `once`: tsx exits 130 when its own SIGINT listener is the only one left.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => abort.abort());
 const timing = { warmupMs: 500, durationMs: seconds * 1000, signal: abort.signal };
-const key = 'performance/http-closed-loop[bench c=10]';
-const asRecord = (load: LoadResult, measurements: Record<string, unknown> = {}): CaseRecord => ({ key, suite: 'performance', caseId: 'http-closed-loop', subject: 'bench c=10', description: '', result: 'PASSED', reason: '', durationMs: 0, measurements: { load, ...measurements } });
+const caseId = level.model === 'closed' ? 'http-closed-loop' : 'http-open-loop';
+const subject = `bench ${levelName(level)}`;
+const key = `performance/${caseId}[${subject}]`;
+const asRecord = (load: LoadResult, measurements: Record<string, unknown> = {}): CaseRecord => ({ key, suite: 'performance', caseId, subject, description: '', result: 'PASSED', reason: '', durationMs: 0, measurements: { load, ...measurements } });
 
 /** The gate's verdict on one candidate, and its p95 judgement's detectable effect and estimate. */
 function judge(record: CaseRecord, baseline: Baseline | undefined): { verdict: Verdict; detectable: number; change: number } {
@@ -79,21 +81,21 @@ async function runCell(rows: Row[], label: string, app: Awaited<ReturnType<typeo
   // The stored baseline is recorded over time, as baselines/README.md asks: a run of the reference
   // before every trial, and each trial judged against the latest `baselineRuns` runs.
   const stored: LoadResult[] = [];
-  for (let run = 1; run < baselineRuns && !abort.signal.aborted; run++) stored.push(await measure(app, reference.gateway, timing));
+  for (let run = 1; run < baselineRuns && !abort.signal.aborted; run++) stored.push(await measure(app, reference.gateway, level, timing));
   const baselineOf = (runs: LoadResult[]): Baseline => ({
     kind: 'meshgate-baseline', version: 1, createdAt: '', runId: 'gate-quality', environment: 'local', scenario: 'gate-quality', scenarioHash: '',
     cases: [{ key, result: 'PASSED', samples: runs.slice(-baselineRuns).map((load, index) => ({ runId: `run-${index}`, ...summarise(load) })) }],
   });
   for (let trial = 1; trial <= trials && !abort.signal.aborted; trial++) {
-    stored.push(await measure(app, reference.gateway, timing));
+    stored.push(await measure(app, reference.gateway, level, timing));
     const baseline = baselineOf(stored);
     // "The measured p95": the median of the reference's recent runs, so one spike does not set the delays.
     const p95Us = median(stored.slice(-baselineRuns).map((load) => load.p95Us));
     for (const condition of conditions) {
       candidate.hop.delayUs = Math.round(p95Us * condition.share);
-      const alone = judge(asRecord(await measure(app, candidate.gateway, timing)), baseline);
+      const alone = judge(asRecord(await measure(app, candidate.gateway, level, timing)), baseline);
       const measurements: Record<string, unknown> = {};
-      const live = await measureLoad((gateway) => measure(app, gateway, timing), candidate.gateway, reference.gateway, measurements, { rounds, signal: abort.signal });
+      const live = await measureLoad((gateway) => measure(app, gateway, level, timing), candidate.gateway, reference.gateway, measurements, { rounds, signal: abort.signal });
       const paired = judge(asRecord(live, measurements), undefined);
       for (const [mode, result] of [['stored baseline', alone], ['live A/B', paired]] as const) {
         const row = tallyRow(rows, `${label}, ${mode}`, condition.name);
@@ -140,7 +142,7 @@ for (const backend of [{ name: `fast backend (${app.id})`, cell: 'fast', latency
     await Promise.all(gateways.map((gateway) => gateway.stop()));
   }
 }
-console.log(`${trials} trials per cell, ${seconds} s levels at c=10, ${rounds} live A/B rounds, ${baselineRuns} stored baseline runs; load average ${loadBefore.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).cpus().length} cores; ${((Date.now() - started) / 60000).toFixed(1)} min${abort.signal.aborted ? ' (interrupted)' : ''}\n`);
+console.log(`${trials} trials per cell, ${seconds} s levels at ${levelName(level)}, ${rounds} live A/B rounds, ${baselineRuns} stored baseline runs; load average ${loadBefore.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).cpus().length} cores; ${((Date.now() - started) / 60000).toFixed(1)} min${abort.signal.aborted ? ' (interrupted)' : ''}\n`);
 console.log('| cell | candidate | fail | inconclusive | pass | median p95 change | median detectable |');
 console.log('|---|---|---:|---:|---:|---:|---:|');
 for (const row of rows) {

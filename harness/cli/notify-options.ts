@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { UsageError } from '../errors.ts';
+import { parseHttpUrl } from '../net/http-url.ts';
 import type { VerdictNotice, WebhookFormat } from '../notify/webhook.ts';
 import type { CommandContext } from './command-context.ts';
 import type { RunReport } from '../reporters/run-report.ts';
@@ -10,14 +10,9 @@ export interface NotifyFlags {
   notifyFormat: WebhookFormat;
 }
 
+/** The webhook exactly as given, once it is known to be an http(s) URL. */
 function parseWebhookUrl(value: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || !['http:', 'https:'].includes(url.protocol)) throw new UsageError(`not a webhook URL: ${value} (http or https)`);
+  parseHttpUrl(value, 'webhook', 'https://hooks.slack.com/services/...');
   return value;
 }
 

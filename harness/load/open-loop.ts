@@ -17,6 +17,9 @@ export interface OpenLoopOptions {
   keepWindowHistograms?: boolean;
 }
 
+/** Sessions an open-model run may use: enough for the rate at a 100 ms latency (at least 10). */
+export const sessionsForRate = (rate: number) => Math.max(10, Math.ceil(rate / 10));
+
 /** Scheduler tick: exchanges due within it are started together, ms. */
 const tickMs = 1;
 

@@ -13,6 +13,7 @@ export interface CaseRecord {
   result: CaseResult;
   /** Why it failed, was skipped or not supported; empty when it passed. */
   reason: string;
+  /** Time the case ran (its probe and retries), not counting its wait for a slot. */
   durationMs: number;
   expected?: Expectation;
   fingerprint?: Observation;

@@ -47,7 +47,7 @@ function toRecord(test: TestCase): CaseRecord | undefined {
     caseId: meta.caseId,
     subject: meta.subject,
     description: meta.description,
-    durationMs: Math.round(test.diagnostic()?.duration ?? 0),
+    durationMs: meta.durationMs ?? Math.round(test.diagnostic()?.duration ?? 0),
     expected: meta.expected,
     fingerprint: meta.fingerprint,
     measurements: meta.measurements && Object.keys(meta.measurements).length > 0 ? meta.measurements : undefined,

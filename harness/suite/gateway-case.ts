@@ -78,6 +78,8 @@ export interface CaseMeta {
   fingerprint?: Observation;
   attempts?: number;
   measurements?: Measurements;
+  /** Time the case ran once it had its slots; vitest's own duration also counts the wait for them. */
+  durationMs?: number;
   /** On an Istio target: the known gateway difference this case follows, and whether this run saw it. */
   knownDifference?: DifferenceNote;
 }

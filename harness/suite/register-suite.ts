@@ -52,6 +52,7 @@ function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>,
       const { expected, note } = expectationFor(gatewayFamily(context.target), gatewayCase.id, ingressExpected, differences);
       const measurements: Measurements = {};
       Object.assign(meta, { expected, measurements, ...(note ? { knownDifference: note } : {}) });
+      const started = performance.now();
       try {
         const converged = await expectEventually(() => gatewayCase.probe(subject, probeContext, measurements), expected, { ...gatewayCase.convergence, signal: ctx.signal });
         Object.assign(meta, { fingerprint: fingerprint(expected, converged.observation), attempts: converged.attempts });
@@ -60,6 +61,8 @@ function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>,
         if (error instanceof ExpectationError) meta.fingerprint = fingerprint(expected, error.observation);
         if (note && error instanceof ExpectationError) note.seen = differenceSeen(ingressExpected, error.observation);
         throw error;
+      } finally {
+        meta.durationMs = Math.round(performance.now() - started);
       }
     }));
   }

@@ -4,7 +4,7 @@ import { measureLoad } from '../../harness/load/alternate.ts';
 import { runClosedLoop } from '../../harness/load/closed-loop.ts';
 import { type LoadDriver, type LoadTarget, grpcUnaryDriver, httpDriver, websocketDriver } from '../../harness/load/load-driver.ts';
 import type { LoadResult } from '../../harness/load/load-recorder.ts';
-import { runOpenLoop } from '../../harness/load/open-loop.ts';
+import { runOpenLoop, sessionsForRate } from '../../harness/load/open-loop.ts';
 import { spreadLoad } from '../../harness/load/workers/spread-load.ts';
 import { loadWorkersInForce } from '../../harness/load/workers/worker-count.ts';
 import { cpuSplit, pinThisProcess } from '../../harness/process/cpu-pinning.ts';
@@ -51,13 +51,10 @@ function pinLoadGenerator(target: LoadedTarget): { gateway: string; load: string
   return { gateway: target.gateway.pinnedCpus, load: split.load };
 }
 
-/** Sessions an open-model run may use: enough for the rate at a 100 ms latency. */
-const sessionsFor = (rate: number) => Math.max(10, Math.ceil(rate / 10));
-
 type LoadRun = (driver: LoadDriver, level: number, timing: { warmupMs: number; durationMs: number; signal?: AbortSignal }) => Promise<LoadResult>;
 
 const closedLoop: LoadRun = (driver, concurrency, timing) => runClosedLoop({ driver, concurrency, ...timing });
-const openLoop: LoadRun = (driver, rate, timing) => runOpenLoop({ driver, rate, maxSessions: sessionsFor(rate), ...timing });
+const openLoop: LoadRun = (driver, rate, timing) => runOpenLoop({ driver, rate, maxSessions: sessionsForRate(rate), ...timing });
 
 /**
  * A load case: every target of `protocol` at every level of the scenario's
@@ -81,7 +78,7 @@ function loadCase(id: string, description: string, protocol: LoadProtocol, level
       // --load-workers N: N processes share the level (a closed load at most one session each) and their results merge exactly.
       const workers = levels === 'concurrency' ? Math.min(loadWorkersInForce(), level) : loadWorkersInForce();
       const model: 'closed' | 'open' = levels === 'concurrency' ? 'closed' : 'open';
-      const spec = (gateway: GatewayAddress) => ({ version: 1 as const, protocol: protocol.name, model, level, maxSessions: sessionsFor(level), workers, target: loadTarget(gateway), warmupMs: timing.warmupMs, durationMs: timing.durationMs });
+      const spec = (gateway: GatewayAddress) => ({ version: 1 as const, protocol: protocol.name, model, level, maxSessions: sessionsForRate(level), workers, target: loadTarget(gateway), warmupMs: timing.warmupMs, durationMs: timing.durationMs });
       const load = (gateway: GatewayAddress) =>
         workers > 1 ? spreadLoad(context.target, spec(gateway), gateway !== context.gateway, context.signal) : run(protocol.driver(loadTarget(gateway)), level, timing);
       measurements.pinning = pinLoadGenerator(context.target);

@@ -74,5 +74,8 @@ describe('--case and --list, before anything starts', () => {
     const push = await meshgate(['validate', '--pushgateway', 'ftp://x', '--json']);
     expect(push.exitCode).toBe(2);
     expect(JSON.parse(push.stdout).error.message).toContain('not a Pushgateway URL: ftp://x');
+    const webhook = await meshgate(['validate', '--notify-webhook', 'hooks.example/x', '--json']);
+    expect(webhook.exitCode).toBe(2);
+    expect(JSON.parse(webhook.stdout).error.message).toContain('not a webhook URL: hooks.example/x');
   }, cliTime);
 });

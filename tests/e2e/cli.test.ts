@@ -2,7 +2,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { breakConfig, processesMentioning, runMeshgate, scratchDir, startLocal } from './meshgate-cli.ts';
 
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
@@ -115,13 +115,22 @@ describe.concurrent('bad input exits 2 with a message naming what is wrong', () 
 describe('up, run, down', () => {
   it('up leaves an environment running for run, and down stops all of it', async () => {
     const targetFile = join(scratch.dir, 'up', 'target.json');
+    // A failed check must not leave the environment up for the next run (down is idempotent).
+    onTestFinished(async () => void (await runMeshgate(['down', '--target', targetFile])));
     const up = await runMeshgate(['up', '--target', targetFile, '--run-id', 'e2e-up']);
     expect(up.exitCode, up.stderr).toBe(0);
     expect(up.stdout.trim()).toBe(targetFile);
     const target = JSON.parse(await readFile(targetFile, 'utf8'));
     expect(JSON.stringify(target)).not.toMatch(/PRIVATE KEY/);
-    const run = await runMeshgate(['run', '--target', targetFile, '--reports', scratch.dir, 'multi-tenant', '--json']);
+    // Four cases that each take all 8 slots: started together, they run one after another. Their durations
+    // add up to no more than the run only when the wait for slots is not counted.
+    const heavy = '^(websocket-100-concurrent|body-at-limit-accepted|stalled-backend)';
+    const run = await runMeshgate(['run', '--target', targetFile, '--reports', scratch.dir, '--run-id', 'e2e-heavy', '--concurrency', '8', 'protocols', '--case', heavy, '--json']);
     expect(run.exitCode, run.stderr).toBe(0);
+    const report = JSON.parse(await readFile(join(scratch.dir, 'e2e-heavy', 'results.json'), 'utf8'));
+    expect(report.cases).toHaveLength(4);
+    const caseTime = report.cases.reduce((sum: number, record: { durationMs: number }) => sum + record.durationMs, 0);
+    expect(caseTime).toBeLessThanOrEqual(Date.parse(report.finishedAt) - Date.parse(report.startedAt));
     const down = await runMeshgate(['down', '--target', targetFile]);
     expect(down.exitCode, down.stderr).toBe(0);
     expect(() => process.kill(target.ownerPid, 0)).toThrow();
