@@ -28,7 +28,7 @@ export interface GatewayCase<Subject = ResolvedApp> {
   /** Stable id, kebab-case, unique within its suite: baselines key on it. */
   id: string;
   description: string;
-  /** Scenario fields this case verifies (`declarableFields()` paths): the README's coverage table is derived from them. */
+  /** Scenario fields this case verifies (`declarableFields()` paths): docs/coverage.md's table is derived from them. */
   covers?: string[];
   /** Features the target must offer; otherwise the case is NOT_SUPPORTED. */
   features: Feature[];
