@@ -1,6 +1,22 @@
+/** Where the CLI writes: the process's stdout and stderr, or a caller's capture (tests run the CLI in-process). */
+export interface CliOutput {
+  /** Results a script reads: target paths, --list, manifests, JSON documents. */
+  stdout: (text: string) => void;
+  /** Progress, messages and errors. */
+  stderr: (text: string) => void;
+}
+
+/** The process's own streams. */
+export const processOutput: CliOutput = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
 /** What every command gets from main: where to log, the interrupt signal, and where to put its exit code. */
 export interface CommandContext {
   log: (line: string) => void;
+  /** Writes `text` as is to stdout (the CLI's output, not its progress). */
+  print: (text: string) => void;
   signal: AbortSignal;
   exitCode: number;
   /**

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { InterruptedError, MeshgateError, errorMessage } from '../errors.ts';
-import type { CommandContext } from './command-context.ts';
+import { type CliOutput, type CommandContext, processOutput } from './command-context.ts';
 import { baselineCommand } from './baseline-command.ts';
 import { runCommand, validateCommand } from './commands.ts';
 import { doctorCommand } from './doctor-command.ts';
@@ -13,26 +13,29 @@ import { loadWorkerCommand } from './load-worker-command.ts';
 import { downCommand, upCommand } from './up-down-commands.ts';
 import { watchCommand } from './watch-command.ts';
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-/** Runs the CLI and resolves with the exit code: 0 pass, 1 gate failed, 2 harness error. */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs the CLI and resolves with the exit code: 0 pass, 1 gate failed, 2 harness error.
+ * `output` is where it writes (the process's streams unless a caller captures them).
+ */
+export async function main(argv: string[], output: CliOutput = processOutput): Promise<number> {
+  const log = (line: string) => output.stderr(`${line}\n`);
   const interrupt = interruptSignal(log);
   let printed = false;
+  const print = output.stdout;
   const printJson = (document: object) => {
     printed = true;
-    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    print(`${JSON.stringify(document, null, 2)}\n`);
   };
-  const context: CommandContext = { log, signal: interrupt.signal, exitCode: 0, printJson };
+  const context: CommandContext = { log, print, signal: interrupt.signal, exitCode: 0, printJson };
   const program = new Command('meshgate')
     .description('Tests and benchmarks a gateway with Sealos-like tenants behind it, and gates a cutover on the results.')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nStart with `meshgate validate`: the embedded local environment (nginx on loopback), all suites, a verdict.\nExit codes: 0 pass, 1 gate failed, 2 meshgate could not do its job.');
   for (const command of [validateCommand, upCommand, runCommand, downCommand, watchCommand, judgeCommand, baselineCommand, fixtureCommand, doctorCommand, manifestsCommand, loadWorkerCommand]) {
     program.addCommand(command(context).exitOverride());
   }
+  writeTo(program, output);
   let failure: { exitCode: number; error: { code: string; message: string } } | undefined;
   try {
     checkTimeoutOverrides();
@@ -40,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     // Whatever a signal broke on its way out (an aborted wait, a fixture killed by the
     // same Ctrl-C), the cause is the interruption, and that is what the user is told.
-    failure = describeFailure(interrupt.signal.aborted ? new InterruptedError(interrupt.signal.reason as NodeJS.Signals) : error);
+    failure = describeFailure(log, interrupt.signal.aborted ? new InterruptedError(interrupt.signal.reason as NodeJS.Signals) : error);
   } finally {
     interrupt.dispose();
   }
@@ -50,7 +53,13 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-function describeFailure(error: unknown): { exitCode: number; error: { code: string; message: string } } {
+/** Help and parse errors of every command and subcommand go to `output` (commander does not pass this on to added commands). */
+function writeTo(command: Command, output: CliOutput): void {
+  command.configureOutput({ writeOut: output.stdout, writeErr: output.stderr });
+  for (const sub of command.commands) writeTo(sub, output);
+}
+
+function describeFailure(log: (line: string) => void, error: unknown): { exitCode: number; error: { code: string; message: string } } {
   if (error instanceof CommanderError) {
     // --help and --version exit 0; any other parse problem is a usage error.
     return { exitCode: error.exitCode === 0 ? 0 : 2, error: { code: 'E_USAGE', message: error.message.replace(/^error: /, '') } };

@@ -56,7 +56,7 @@ function gateCommand(context: CommandContext): Command {
         import('../kubernetes/validate-gate-objects.ts'),
       ]);
       const objects = validateGateObjects(buildGateManifests({ ...flags, scenarioYaml }));
-      process.stdout.write(renderManifests(objects));
+      context.print(renderManifests(objects));
       context.log(`meshgate: ${objects.length} objects for namespace ${flags.namespace}; apply with kubectl apply -f -`);
     });
 }
