@@ -42,6 +42,20 @@ export async function meshgate(args: string[]): Promise<CliResult> {
   return { exitCode, stdout: stdout.replace(/\n$/, ''), stderr: stderr.replace(/\n$/, '') };
 }
 
+/** Runs `work` with `env` set in this process's environment, then puts it back; for tests that run alone. */
+export async function withEnv<T>(env: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  try {
+    return await work();
+  } finally {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
 /** Runs the real CLI as a child process, bounded in time. */
 export async function runMeshgate(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<CliResult> {
   const result = await execa(process.execPath, [meshgateBin, ...args], { reject: false, timeout: timeoutMs, env: { MESHGATE_REPORTS: defaultReports, ...env }, stdin: 'ignore' });
@@ -113,14 +127,11 @@ export interface Breakage {
  * most of its time waiting out that window.
  */
 export function describeBreakages(breakages: Breakage[], env: NodeJS.ProcessEnv = {}): void {
+  // Set for the whole file (its rows run side by side), as the CLI's environment was.
   const suiteEnv = { MESHGATE_TIMEOUT_CONVERGENCE_MS: '3000', ...env };
-  const before = Object.fromEntries(Object.keys(suiteEnv).map((name) => [name, process.env[name]]));
   beforeAll(() => void Object.assign(process.env, suiteEnv));
   afterAll(() => {
-    for (const [name, value] of Object.entries(before)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    for (const name of Object.keys(suiteEnv)) delete process.env[name];
   });
   it.concurrent.each(breakages)('a gateway with $name fails the gate (exit 1) with exactly its listed cases', async ({ suites, options, failing }) => {
     const scratch = await scratchDir();

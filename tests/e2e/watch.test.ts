@@ -6,7 +6,7 @@ import { startReceiver } from '../notify/webhook-receiver.ts';
 import { freePort } from '../../harness/net/ports.ts';
 import { servedApps } from '../../harness/scenario/resolve.ts';
 import { readTarget } from '../../harness/target.ts';
-import { meshgateBin, runMeshgate, scratchDir, startLocal } from './meshgate-cli.ts';
+import { meshgate, meshgateBin, runMeshgate, scratchDir, startLocal } from './meshgate-cli.ts';
 
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
 let healthy: Awaited<ReturnType<typeof startLocal>>;
@@ -92,7 +92,7 @@ describe('meshgate watch', { timeout: 240_000 }, () => {
   });
 
   it('refuses a bad duration', async () => {
-    const result = await runMeshgate(['watch', '--target', healthy.targetFile, '--duration', 'forever']);
+    const result = await meshgate(['watch', '--target', healthy.targetFile, '--duration', 'forever']);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('not a duration: forever');
   });

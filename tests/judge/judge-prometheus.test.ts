@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMeshgate } from '../e2e/meshgate-cli.ts';
+import { meshgate } from '../e2e/meshgate-cli.ts';
 import { startReceiver } from '../notify/webhook-receiver.ts';
 import { type RunningPrometheus, startPrometheus } from './prometheus-fixture.ts';
 import { type Scenario, type ServiceTraffic, openMetrics, scenarioEnd } from './traffic-data.ts';
@@ -36,7 +36,7 @@ interface JudgeJson {
 
 async function judge(index: number, extra: string[] = []) {
   const at = scenarioEnd(start, index).toISOString();
-  const result = await runMeshgate(['judge', '--prometheus', prometheus.url, '--window', '10m', '--at', at, '--json', ...extra]);
+  const result = await meshgate(['judge', '--prometheus', prometheus.url, '--window', '10m', '--at', at, '--json', ...extra]);
   return { ...result, json: result.exitCode === 2 ? undefined : (JSON.parse(result.stdout) as JudgeJson) };
 }
 

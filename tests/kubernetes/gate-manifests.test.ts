@@ -5,7 +5,7 @@ import { type GateManifestOptions, buildGateManifests, gateRbacRules } from '../
 import type { GateObject } from '../../harness/kubernetes/gate-objects.ts';
 import { renderManifests } from '../../harness/kubernetes/render-yaml.ts';
 import { validateGateObjects } from '../../harness/kubernetes/validate-gate-objects.ts';
-import { runMeshgate } from '../e2e/meshgate-cli.ts';
+import { meshgate } from '../e2e/meshgate-cli.ts';
 
 const readme = () => readFile(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -85,7 +85,7 @@ function manifestsCall(text: string): string[] {
 describe('the README, run', () => {
   it('`meshgate manifests gate` as the README calls it prints a Job running the command line the README shows', async () => {
     const text = await readme();
-    const { exitCode, stdout, stderr } = await runMeshgate(manifestsCall(text));
+    const { exitCode, stdout, stderr } = await meshgate(manifestsCall(text));
     expect(exitCode, stderr).toBe(0);
     const objects = parseAllDocuments(stdout).map((document) => document.toJS() as Loose);
     expect(objects.map((object) => object.kind)).toEqual(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Job', 'CronJob']);
@@ -96,7 +96,7 @@ describe('the README, run', () => {
   });
 
   it('refuses bad input with exit 2 and prints nothing', async () => {
-    const { exitCode, stdout, stderr } = await runMeshgate(['manifests', 'gate', '--fixture-image', 'echo:1', '--mode', 'istio']);
+    const { exitCode, stdout, stderr } = await meshgate(['manifests', 'gate', '--fixture-image', 'echo:1', '--mode', 'istio']);
     expect(exitCode).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/--mode istio needs --istio-gateway/);

@@ -7,7 +7,7 @@ import type { LoadSpec } from '../../harness/load/workers/load-spec.ts';
 import { runLocalWorkers } from '../../harness/load/workers/local-workers.ts';
 import { mergeWorkerResults } from '../../harness/load/workers/merge-workers.ts';
 import { runWorker } from '../../harness/load/workers/run-worker.ts';
-import { runMeshgate } from '../e2e/meshgate-cli.ts';
+import { meshgate } from '../e2e/meshgate-cli.ts';
 
 // Load workers against an echo backend on loopback, every answer checked against its identity.
 let fixture: StartedEchoFixture;
@@ -53,26 +53,29 @@ describe('load workers', () => {
     expect(() => mergeWorkerResults([part, { ...part, index: 1, lateMs: 2500 }], 2)).toThrow(/worker\(s\) 1 \(\+2500 ms\) started after the common start/);
   });
 
-  it('N worker processes give the same total as one engine at the same total concurrency, within noise', async () => {
+  it('N worker processes give the same total as one engine at the same total concurrency, within the noise of one engine\'s own runs', async () => {
     // The single engine runs in a process of its own too, so the backend in this process serves both alike;
-    // the two alternate (one, N, one, N) so that the machine's drift hits both.
+    // the two alternate (one, N, one, N, ...) so that the machine's drift hits both.
+    const short = { ...spec, durationMs: 2000 };
     const rounds: Array<{ one: number; workers: LoadResult }> = [];
-    for (let round = 0; round < 2; round++) rounds.push({ one: (await runLocalWorkers({ ...spec, workers: 1 })).rps, workers: await runLocalWorkers(spec) });
-    const engine = rounds.reduce((sum, round) => sum + round.one, 0);
-    const spread = rounds.reduce((sum, round) => sum + round.workers.rps, 0);
+    for (let round = 0; round < 3; round++) rounds.push({ one: (await runLocalWorkers({ ...short, workers: 1 })).rps, workers: await runLocalWorkers(short) });
     for (const { workers } of rounds) {
       expect(workers.successRate).toBe(1);
       expect(workers.concurrency).toBe(spec.level);
-      expect(workers.windows).toHaveLength(3);
+      expect(workers.windows).toHaveLength(2);
     }
-    // Between-run drift on a shared 2-core machine reaches tens of percent (docs: performance.md).
+    // "Within noise" is measured, not assumed: the spread of the one engine's own runs (run-to-run drift on a
+    // shared machine reaches tens of percent, docs/benchmarks.md), widened by 10 %. A lost worker or a
+    // double-counted one (half or twice the total) falls outside it unless the machine itself halved.
+    const ones = rounds.map((round) => round.one);
+    const spread = rounds.map((round) => round.workers.rps).sort((a, b) => a - b)[1]!;
     const figures = rounds.map((round) => `one ${round.one.toFixed(0)}, ${spec.workers} workers ${round.workers.rps.toFixed(0)} req/s`).join('; ');
-    expect(spread / engine, figures).toBeGreaterThan(0.5);
-    expect(spread / engine, figures).toBeLessThan(2);
+    expect(spread, figures).toBeGreaterThanOrEqual(Math.min(...ones) / 1.1);
+    expect(spread, figures).toBeLessThanOrEqual(Math.max(...ones) * 1.1);
   }, 400_000);
 
   it('a worker given a bad spec exits 2 naming the field', async () => {
-    const { exitCode, stderr } = await runMeshgate(['load-worker', '--spec', JSON.stringify({ ...spec, level: 1, startAt: Date.now() }), '--index', '0']);
+    const { exitCode, stderr } = await meshgate(['load-worker', '--spec', JSON.stringify({ ...spec, level: 1, startAt: Date.now() }), '--index', '0']);
     expect(exitCode).toBe(2);
     expect(stderr).toMatch(/concurrency 1 cannot be shared by 2 workers/);
   });
