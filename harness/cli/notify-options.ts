@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { parseHttpUrl } from '../net/http-url.ts';
 import type { VerdictNotice, WebhookFormat } from '../notify/webhook.ts';
 import type { CommandContext } from './command-context.ts';
-import type { RunReport } from '../reporters/run-report.ts';
+import type { RunReport } from '../results/run-report.ts';
 
 /** Flags of a command that notifies. */
 export interface NotifyFlags {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type NotifyFlags, noticeOfReport, notify } from './notify-options.ts';
 import { type LoadWorkersFlags, exportLoadWorkersSettings } from './load-workers-options.ts';
 import { catalogueHash, checkBaselineFits, scenarioHash } from '../gate/baseline-fit.ts';
-import { describeMachine } from '../reporters/machine.ts';
+import { describeMachine } from '../results/machine.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { type ProfileName, describeCost, withProfile } from '../scenario/performance-profile.ts';
 import { InterruptedError, UsageError } from '../errors.ts';

@@ -3,9 +3,9 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputFileError } from '../errors.ts';
-import { type MachineInfo, sameMachineClass } from '../reporters/machine.ts';
-import type { GateFinding } from './verdict.ts';
-import type { Baseline } from './baseline.ts';
+import { type MachineInfo, sameMachineClass } from '../results/machine.ts';
+import type { GateFinding } from '../results/gate-result.ts';
+import type { Baseline } from '../results/baseline.ts';
 
 const suitesDir = fileURLToPath(new URL('../../suites/', import.meta.url));
 

@@ -41,12 +41,6 @@ export interface LoadResult {
   windowHistograms?: string[];
 }
 
-/** The load result a performance case (or a baseline's copy of it) left in its measurements, if any. */
-export function loadResultOf(holder: { measurements?: Record<string, unknown> }): LoadResult | undefined {
-  const load = holder.measurements?.load as LoadResult | undefined;
-  return load && Array.isArray(load.windows) ? load : undefined;
-}
-
 /** Latencies from 1 µs to 60 s at 3 significant digits: sub-millisecond gateway overheads stay visible. */
 export function newHistogram(): Histogram {
   return build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });

@@ -1,4 +1,4 @@
-import type { GateFinding, GateResult } from '../gate/verdict.ts';
+import type { GateFinding, GateResult } from '../results/gate-result.ts';
 import type { LoadResult } from '../load/load-recorder.ts';
 import type { LoadLevel } from './load-views.ts';
 

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { formatMetrics, runMetrics } from './metrics.ts';
 import { pushMetrics } from './pushgateway.ts';
-import type { RunReport } from './run-report.ts';
+import type { RunReport } from '../results/run-report.ts';
 
 /** Where a run's metrics go: `--metrics-out FILE`, `--pushgateway URL`. */
 export interface MetricsTargets {

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.ts';
 import { timeouts } from '../timeouts.ts';
-import type { CaseRecord } from '../reporters/case-record.ts';
+import type { CaseRecord } from '../results/case-record.ts';
 import { ProgressReporter } from '../reporters/progress-reporter.ts';
 import { ResultsCollector } from '../reporters/results-collector.ts';
 import type { LoadedTarget } from '../target.ts';

@@ -4,7 +4,9 @@ import type { GatewayAddress } from '../clients/http-client.ts';
 import { CaseSlots } from './case-slots.ts';
 import { expectEventually, ExpectationError } from './expect-eventually.ts';
 import { fingerprint } from './expectation.ts';
-import { type CaseMeta, type GatewayCase, type Measurements, type ProbeContext, subjectNames } from './gateway-case.ts';
+import { type GatewayCase, type ProbeContext, subjectNames } from './gateway-case.ts';
+import { type CaseMeta } from '../runner/case-meta.ts';
+import { type Measurements } from '../results/measurements.ts';
 import { differenceSeen, expectationFor, gatewayFamily, type KnownDifference } from './known-difference.ts';
 
 /**

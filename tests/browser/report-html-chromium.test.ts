@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRunReport } from '../../harness/reporters/run-report.ts';
-import type { CaseRecord } from '../../harness/reporters/case-record.ts';
+import type { CaseRecord } from '../../harness/results/case-record.ts';
 import { chromiumBinary, openChromium } from '../../scripts/headless-chromium.ts';
 import { scratchDir } from '../e2e/meshgate-cli.ts';
 import { missingBinaries } from '../required-binary.ts';

@@ -1,6 +1,6 @@
 import { gateResults } from '../../harness/gate/verdict.ts';
-import { type CaseRecord, countResults } from '../../harness/reporters/case-record.ts';
-import type { RunReport } from '../../harness/reporters/run-report.ts';
+import { type CaseRecord, countResults } from '../../harness/results/case-record.ts';
+import type { RunReport } from '../../harness/results/run-report.ts';
 import type { LoadResult } from '../../harness/load/load-recorder.ts';
 import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 

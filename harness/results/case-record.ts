@@ -1,6 +1,10 @@
 import type { Expectation, Observation } from '../suite/expectation.ts';
-import type { CaseResult, Measurements } from '../suite/gateway-case.ts';
 import type { DifferenceNote } from '../suite/known-difference.ts';
+import type { Measurements } from './measurements.ts';
+
+/** The four outcomes a case can have. */
+export const caseResults = ['PASSED', 'FAILED', 'SKIPPED', 'NOT_SUPPORTED'] as const;
+export type CaseResult = (typeof caseResults)[number];
 
 /** One case's outcome, as written to results.json and compared by the gate. */
 export interface CaseRecord {
