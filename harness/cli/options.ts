@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import { parseHttpUrl } from '../net/http-url.ts';
@@ -114,16 +113,4 @@ export function parsePort(value: string): number {
   const port = Number(value);
   if (!/^[0-9]+$/.test(value) || !Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`not a TCP port: ${value} (expected 1-65535)`);
   return port;
-}
-
-/** `20261121-224900-k3x9`: sortable, unique enough for parallel CI jobs. */
-export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${randomBytes(2).toString('hex')}`;
-}
-
-/** A run id becomes a folder name and a Kubernetes label value: keep it to those characters. */
-export function checkRunId(id: string): string {
-  if (!/^[a-zA-Z0-9]([-a-zA-Z0-9_.]{0,61}[a-zA-Z0-9])?$/.test(id)) throw new UsageError(`invalid --run-id ${JSON.stringify(id)}: letters, digits, - _ . (max 63)`);
-  return id;
 }

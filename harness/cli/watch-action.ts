@@ -11,9 +11,20 @@ import { watchTraffic, watchedApps } from '../watch/watch-traffic.ts';
 import type { CommandContext } from './command-context.ts';
 import { type JudgeFlags, judgeFromFlags } from './judge-options.ts';
 import { type NotifyFlags, notify } from './notify-options.ts';
-import { checkRunId, newRunId } from './options.ts';
-import { assertReachable, gatewayLabel } from './run-session.ts';
-import type { WatchFlags } from './watch-command.ts';
+import { checkRunId, newRunId } from '../run/run-id.ts';
+import { assertReachable, gatewayLabel } from '../run/reachable.ts';
+
+/** The flags of `watch` (watch-command.ts). */
+export interface WatchFlags {
+  target: string;
+  duration: number;
+  interval: number;
+  minSuccess: number;
+  statusEvery: number;
+  reports: string;
+  runId?: string;
+  json?: boolean;
+}
 
 /** `watch`: light traffic to every served host until the duration or a signal; gates on the success rate. */
 export async function runWatch(context: CommandContext, flags: WatchFlags & JudgeFlags & NotifyFlags): Promise<void> {

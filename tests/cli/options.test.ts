@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { minimumVersions, requireAtLeast } from '../../harness/cli/minimum-versions.ts';
-import { checkRunId, newRunId, parseConcurrency, parseLabelSelector, parsePort } from '../../harness/cli/options.ts';
+import { parseConcurrency, parseLabelSelector, parsePort } from '../../harness/cli/options.ts';
+import { checkRunId, newRunId } from '../../harness/run/run-id.ts';
 import { UsageError } from '../../harness/errors.ts';
 
 /** Calls `fn`, returning what it threw (or fails the test when it did not throw). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plannedTarget } from '../../harness/cli/case-plan.ts';
+import { plannedTarget } from '../../harness/run/prepare.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { compileCasePattern, exactTestNamePattern, planCases, selectCases } from '../../harness/suite/case-selection.ts';
 

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { InterruptedError, MeshgateError } from '../errors.ts';
+import { type MetricsTargets, publishMetrics } from '../reporters/publish-metrics.ts';
+import { writeErrorJunit, writeRunReport } from '../reporters/run-report.ts';
+import type { RunReport } from '../results/run-report.ts';
+import { runSuites } from '../runner/run-suites.ts';
+import type { LoadedTarget } from '../target.ts';
+import { type ReportContext, gateRun, runExitCode } from './report.ts';
+import { assertReachable, assertSameLoadTargets, gatewayLabel } from './reachable.ts';
+import { printVerdict } from './verdict-lines.ts';
+
+export interface SessionOptions extends Omit<ReportContext, 'startedAt'> {
+  suites: string[];
+  /** `--case`, already checked against the scenario before anything started. */
+  casePattern?: string;
+  /** `--concurrency`: slots of functional work at once. */
+  concurrency: number;
+  reportsDir: string;
+  /** `--metrics-out`, `--pushgateway`. */
+  metrics?: MetricsTargets;
+  /** With `--json`: prints the run summary on stdout. */
+  printJson?: (document: object) => void;
+  signal: AbortSignal;
+  log: (line: string) => void;
+  /** Called with the written report and its exit code (2 when interrupted or the suites could not run), e.g. to notify. */
+  onReport?: (report: RunReport, exitCode: number) => Promise<void>;
+}
+
+/**
+ * Runs suites against a target, gates, writes reports/<run-id>/ and prints the
+ * verdict. Returns the exit code; throws InterruptedError (after writing an
+ * "interrupted" report) when the run was stopped.
+ */
+export async function runSession(options: SessionOptions): Promise<number> {
+  const dir = join(options.reportsDir, options.runId);
+  let reported = false;
+  try {
+    return await gatedRun(options, dir, () => (reported = true));
+  } catch (error) {
+    if (!reported) await writeErrorJunit(dir, options.runId, error);
+    throw error;
+  }
+}
+
+async function gatedRun(options: SessionOptions, dir: string, onReported: () => void): Promise<number> {
+  const startedAt = new Date().toISOString();
+  const outcome = await runCases(options);
+  const report = gateRun(outcome, { ...options, startedAt });
+  await writeRunReport(dir, report);
+  onReported();
+  if (options.metrics) await publishMetrics(report, options.metrics, options.log);
+  printVerdict(report, dir, options);
+  await options.onReport?.(report, runExitCode(report));
+  if (outcome.interrupted) throw new InterruptedError((options.signal.reason as NodeJS.Signals | undefined) ?? 'SIGINT');
+  if (outcome.harnessErrors.length > 0) throw new MeshgateError('E_SUITE', `suites could not run: ${outcome.harnessErrors.join('; ')}`);
+  return runExitCode(report);
+}
+
+/** The cases stage: checks the gateways answer, then runs the selected cases with the performance levels in force. */
+async function runCases(options: SessionOptions) {
+  const target: LoadedTarget = { ...options.target, resolved: { ...options.target.resolved, performance: options.performance.levels } };
+  await assertReachable(target, options.signal);
+  if (options.compareTarget) {
+    assertSameLoadTargets(target, options.compareTarget);
+    await assertReachable(options.compareTarget.content, options.signal);
+  }
+  options.log(`meshgate: running suites against ${target.environment} gateway ${gatewayLabel(target)}`);
+  const { planCases, selectCases } = await import('../suite/case-selection.ts');
+  return runSuites({
+    target,
+    compareTarget: options.compareTarget?.content,
+    suites: options.suites,
+    selected: options.casePattern === undefined ? undefined : selectCases(planCases(options.suites, target), options.casePattern, options.suites),
+    concurrency: options.concurrency,
+    progress: options.log,
+    signal: options.signal,
+  });
+}
