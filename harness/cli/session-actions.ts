@@ -33,8 +33,8 @@ export interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags>, Lo
 /** Plans and prepares the run from the flags; with `--list`, prints the selected cases and returns undefined. */
 async function prepare(requested: string[], flags: SessionFlags, planned: LoadedTarget, context: CommandContext): Promise<PreparedRun | undefined> {
   exportLoadWorkersSettings(flags);
-  const { planRun, prepareRun } = await import('../run/prepare.ts');
-  const plan = await planRun(requested, flags.case, planned);
+  const [{ planRun, prepareRun }, catalogue] = await Promise.all([import('../run/prepare.ts'), context.catalogue()]);
+  const plan = planRun(catalogue, requested, flags.case, planned);
   if (flags.list) {
     printCaseList(plan.cases, context, Boolean(flags.json));
     return undefined;

@@ -26,6 +26,14 @@ export interface CaseRecord {
   knownDifference?: DifferenceNote;
 }
 
+/** What the case runtime returns: the records, and whether the run was cut off or the harness failed. */
+export interface CasesOutcome {
+  cases: CaseRecord[];
+  interrupted: boolean;
+  harnessErrors: string[];
+}
+
+
 /** One row of the known differences a run applied: how many of its cases showed it. */
 export interface KnownDifferenceSeen {
   id: string;

@@ -5,14 +5,15 @@ import { features } from '../environments/environment.ts';
 import { describeMachine } from '../results/machine.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 import { type ProfileName, describeCost, withProfile } from '../scenario/performance-profile.ts';
-import type { PlannedCase } from '../suite/case-selection.ts';
+import { type PlannedCase, planCases, selectCases, selectSuites } from '../suite/case-selection.ts';
+import type { SuiteCatalogue } from '../suite/catalogue.ts';
 import { type LoadedTarget, readTarget } from '../target.ts';
-import { selectSuites } from '../runner/run-suites.ts';
 import type { ReportContext } from './report.ts';
 import { checkRunId, newRunId } from './run-id.ts';
 
 /** The suites and cases a run selects, known before anything starts. */
 export interface RunPlan {
+  catalogue: SuiteCatalogue;
   suites: string[];
   cases: PlannedCase[];
 }
@@ -53,12 +54,10 @@ export function plannedTarget(scenario: LoadedScenario, environment: string): Lo
   };
 }
 
-/** The suites (all when none is named) and the cases `--case` selects of them against `planned`; unknown names and empty selections are usage errors. */
-export async function planRun(requested: string[], casePattern: string | undefined, planned: LoadedTarget): Promise<RunPlan> {
-  const suites = await selectSuites(requested);
-  // Every suite's cases (load engine, gRPC, WebSocket clients): imported only by the commands that select cases.
-  const { planCases, selectCases } = await import('../suite/case-selection.ts');
-  return { suites, cases: selectCases(planCases(suites, planned), casePattern, suites) };
+/** The suites of the catalogue (all when none is named) and the cases `--case` selects of them against `planned`; unknown names and empty selections are usage errors. */
+export function planRun(catalogue: SuiteCatalogue, requested: string[], casePattern: string | undefined, planned: LoadedTarget): RunPlan {
+  const suites = selectSuites(catalogue, requested);
+  return { catalogue, suites, cases: selectCases(planCases(catalogue, suites, planned), casePattern, suites) };
 }
 
 /**
@@ -68,7 +67,7 @@ export async function planRun(requested: string[], casePattern: string | undefin
  */
 export async function prepareRun(plan: RunPlan, input: PrepareInput, planned: LoadedTarget, log: (line: string) => void): Promise<PreparedRun> {
   const runId = checkRunId(input.runId ?? newRunId());
-  const identity = { scenarioHash: scenarioHash(planned.scenario), catalogueHash: await catalogueHash(), machine: describeMachine() };
+  const identity = { scenarioHash: scenarioHash(planned.scenario), catalogueHash: await catalogueHash(plan.catalogue.dir), machine: describeMachine() };
   const baseline = input.baseline === undefined ? undefined : { file: input.baseline, content: await readBaseline(input.baseline) };
   const accepted = baseline ? checkBaselineFits(baseline.file, baseline.content, identity, { subset: input.baselineSubset, otherMachine: input.baselineOtherMachine }) : [];
   const compareTarget = input.compareTarget === undefined ? undefined : { file: input.compareTarget, content: await readTarget(input.compareTarget) };

@@ -2,7 +2,7 @@ import { scenarioHash } from '../gate/baseline-fit.ts';
 import { exitCodeFor, gateResults } from '../gate/verdict.ts';
 import type { LoadResult } from '../load/load-recorder.ts';
 import type { Baseline } from '../results/baseline.ts';
-import { type CaseRecord, countResults, knownDifferencesSeen } from '../results/case-record.ts';
+import { type CaseRecord, type CasesOutcome, countResults, knownDifferencesSeen } from '../results/case-record.ts';
 import type { GateFinding } from '../results/gate-result.ts';
 import { describeMachine } from '../results/machine.ts';
 import { loadResultOf } from '../results/measurements.ts';
@@ -11,13 +11,6 @@ import type { ResolvedPerformance } from '../scenario/performance-profile.ts';
 import type { LoadedTarget } from '../target.ts';
 import { meshgateVersion } from '../version.ts';
 import { gatewayLabel } from './reachable.ts';
-
-/** What the cases stage returns: the records, and whether the run was cut off or the harness failed. */
-export interface CasesOutcome {
-  cases: CaseRecord[];
-  interrupted: boolean;
-  harnessErrors: string[];
-}
 
 /** What the gate and the report need besides the cases. */
 export interface ReportContext {

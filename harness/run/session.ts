@@ -2,14 +2,18 @@ import { join } from 'node:path';
 import { InterruptedError, MeshgateError } from '../errors.ts';
 import { type MetricsTargets, publishMetrics } from '../reporters/publish-metrics.ts';
 import { writeErrorJunit, writeRunReport } from '../reporters/run-report.ts';
+import type { CasesOutcome } from '../results/case-record.ts';
 import type { RunReport } from '../results/run-report.ts';
-import { runSuites } from '../runner/run-suites.ts';
+import { runCases } from '../runner/run-cases.ts';
+import type { SuiteCatalogue } from '../suite/catalogue.ts';
+import { planCases, selectCases } from '../suite/case-selection.ts';
 import type { LoadedTarget } from '../target.ts';
 import { type ReportContext, gateRun, runExitCode } from './report.ts';
 import { assertReachable, assertSameLoadTargets, gatewayLabel } from './reachable.ts';
 import { printVerdict } from './verdict-lines.ts';
 
 export interface SessionOptions extends Omit<ReportContext, 'startedAt'> {
+  catalogue: SuiteCatalogue;
   suites: string[];
   /** `--case`, already checked against the scenario before anything started. */
   casePattern?: string;
@@ -44,7 +48,7 @@ export async function runSession(options: SessionOptions): Promise<number> {
 
 async function gatedRun(options: SessionOptions, dir: string, onReported: () => void): Promise<number> {
   const startedAt = new Date().toISOString();
-  const outcome = await runCases(options);
+  const outcome = await casesStage(options);
   const report = gateRun(outcome, { ...options, startedAt });
   await writeRunReport(dir, report);
   onReported();
@@ -57,7 +61,7 @@ async function gatedRun(options: SessionOptions, dir: string, onReported: () => 
 }
 
 /** The cases stage: checks the gateways answer, then runs the selected cases with the performance levels in force. */
-async function runCases(options: SessionOptions) {
+async function casesStage(options: SessionOptions): Promise<CasesOutcome> {
   const target: LoadedTarget = { ...options.target, resolved: { ...options.target.resolved, performance: options.performance.levels } };
   await assertReachable(target, options.signal);
   if (options.compareTarget) {
@@ -65,12 +69,12 @@ async function runCases(options: SessionOptions) {
     await assertReachable(options.compareTarget.content, options.signal);
   }
   options.log(`meshgate: running suites against ${target.environment} gateway ${gatewayLabel(target)}`);
-  const { planCases, selectCases } = await import('../suite/case-selection.ts');
-  return runSuites({
+  return runCases({
+    catalogue: options.catalogue,
     target,
     compareTarget: options.compareTarget?.content,
     suites: options.suites,
-    selected: options.casePattern === undefined ? undefined : selectCases(planCases(options.suites, target), options.casePattern, options.suites),
+    selected: options.casePattern === undefined ? undefined : selectCases(planCases(options.catalogue, options.suites, target), options.casePattern, options.suites),
     concurrency: options.concurrency,
     progress: options.log,
     signal: options.signal,

@@ -23,6 +23,10 @@ declare module '@vitest/runner' {
 
 declare module 'vitest' {
   interface ProvidedContext {
+    /** The module exporting the run's SuiteCatalogue as `catalogue` (a file path). */
+    catalogueModule: string;
+    /** The suites to register, in order. */
+    suites: string[];
     /** The target under test, as read from its file. */
     target: LoadedTarget;
     /** The reference target of a live A/B comparison (--compare-target), if any. */
