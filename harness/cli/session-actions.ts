@@ -1,7 +1,6 @@
 // The flags of `validate` and `run` turned into calls of the run pipeline (harness/run/),
 // loaded only when one of them runs: `--help` and every other command must not pay
 // for the environments, vitest and the gate.
-import { join } from 'node:path';
 import type { PrepareInput, PreparedRun } from '../run/prepare.ts';
 import type { SessionOptions } from '../run/session.ts';
 import type { EnvironmentFlags } from '../run/start-environment.ts';
@@ -11,7 +10,8 @@ import type { ProfileName } from '../scenario/performance-profile.ts';
 import { printCaseList } from './case-plan.ts';
 import type { CommandContext } from './command-context.ts';
 import { type LoadWorkersFlags, exportLoadWorkersSettings } from './load-workers-options.ts';
-import { type NotifyFlags, noticeOfReport, notify } from './notify-options.ts';
+import type { NotifyFlags } from './notify-options.ts';
+import { webhookOutput } from '../reporters/webhook-output.ts';
 
 export interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags>, LoadWorkersFlags {
   reports: string;
@@ -56,7 +56,7 @@ function sessionOptions(context: CommandContext, command: string, flags: Session
     options: { command, ...flags, pushgateway: flags.pushgateway?.href, suites: prepared.suites, runId: prepared.runId },
     signal: context.signal,
     log: context.log,
-    onReport: (report, exitCode) => notify(context, flags, noticeOfReport(command, report, exitCode, join(flags.reports, report.runId))),
+    outputs: flags.notifyWebhook === undefined ? [] : [webhookOutput(flags.notifyWebhook, flags.notifyFormat ?? 'slack', command)],
   };
 }
 

@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import { InterruptedError, MeshgateError } from '../errors.ts';
-import { type MetricsTargets, publishMetrics } from '../reporters/publish-metrics.ts';
-import { writeErrorJunit, writeRunReport } from '../reporters/run-report.ts';
+import { type MetricsTargets, metricsOutputs } from '../reporters/metrics-outputs.ts';
+import { type Output, writeOutputs } from '../reporters/output.ts';
+import { reportFiles, writeErrorJunit } from '../reporters/report-files.ts';
 import type { CasesOutcome } from '../results/case-record.ts';
-import type { RunReport } from '../results/run-report.ts';
 import { runCases } from '../runner/run-cases.ts';
 import type { SuiteCatalogue } from '../suite/catalogue.ts';
 import { planCases, selectCases } from '../suite/case-selection.ts';
 import type { LoadedTarget } from '../target.ts';
 import { type ReportContext, gateRun, runExitCode } from './report.ts';
 import { assertReachable, assertSameLoadTargets, gatewayLabel } from './reachable.ts';
-import { printVerdict } from './verdict-lines.ts';
+import { verdictOutput } from './verdict-lines.ts';
 
 export interface SessionOptions extends Omit<ReportContext, 'startedAt'> {
   catalogue: SuiteCatalogue;
@@ -26,13 +26,14 @@ export interface SessionOptions extends Omit<ReportContext, 'startedAt'> {
   printJson?: (document: object) => void;
   signal: AbortSignal;
   log: (line: string) => void;
-  /** Called with the written report and its exit code (2 when interrupted or the suites could not run), e.g. to notify. */
-  onReport?: (report: RunReport, exitCode: number) => Promise<void>;
+  /** Outputs written after the report files, the metrics and the verdict, e.g. a webhook. */
+  outputs?: Output[];
 }
 
 /**
- * Runs suites against a target, gates, writes reports/<run-id>/ and prints the
- * verdict. Returns the exit code; throws InterruptedError (after writing an
+ * The run pipeline after prepare and start: runs the cases against the target,
+ * gates them, writes the outputs (reports/<run-id>/, metrics, the verdict, then
+ * `outputs`). Returns the exit code; throws InterruptedError (after writing an
  * "interrupted" report) when the run was stopped.
  */
 export async function runSession(options: SessionOptions): Promise<number> {
@@ -50,11 +51,10 @@ async function gatedRun(options: SessionOptions, dir: string, onReported: () => 
   const startedAt = new Date().toISOString();
   const outcome = await casesStage(options);
   const report = gateRun(outcome, { ...options, startedAt });
-  await writeRunReport(dir, report);
+  const context = { dir, exitCode: runExitCode(report), log: options.log };
+  await writeOutputs(reportFiles(), report, context);
   onReported();
-  if (options.metrics) await publishMetrics(report, options.metrics, options.log);
-  printVerdict(report, dir, options);
-  await options.onReport?.(report, runExitCode(report));
+  await writeOutputs([...metricsOutputs(options.metrics), verdictOutput(options), ...(options.outputs ?? [])], report, context);
   if (outcome.interrupted) throw new InterruptedError((options.signal.reason as NodeJS.Signals | undefined) ?? 'SIGINT');
   if (outcome.harnessErrors.length > 0) throw new MeshgateError('E_SUITE', `suites could not run: ${outcome.harnessErrors.join('; ')}`);
   return runExitCode(report);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { InterruptedError } from '../errors.ts';
-import { writeErrorJunit } from '../reporters/run-report.ts';
+import { writeErrorJunit } from '../reporters/report-files.ts';
 import { resolveScenario } from '../scenario/resolve.ts';
 import type { LoadedTarget } from '../target.ts';
 import type { PreparedRun } from './prepare.ts';

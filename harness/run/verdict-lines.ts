@@ -1,3 +1,4 @@
+import type { Output } from '../reporters/output.ts';
 import type { RunReport } from '../results/run-report.ts';
 import { runExitCode } from './report.ts';
 
@@ -7,8 +8,13 @@ export interface VerdictSink {
   printJson?: (document: object) => void;
 }
 
+/** The console output: the verdict on stderr (and with `--json` on stdout), after the report files and metrics. */
+export function verdictOutput(sink: VerdictSink): Output {
+  return { name: 'verdict', write: async (report, context) => printVerdict(report, context.dir, sink) };
+}
+
 /** Says the verdict, its counts and first reasons, and where the reports are. */
-export function printVerdict(report: RunReport, dir: string, sink: VerdictSink): void {
+function printVerdict(report: RunReport, dir: string, sink: VerdictSink): void {
   const { PASSED, FAILED, SKIPPED, NOT_SUPPORTED } = report.counts;
   const verdict = report.status === 'interrupted' ? 'INTERRUPTED' : report.gate.verdict.toUpperCase();
   sink.log(`meshgate: ${verdict}: ${PASSED} passed, ${FAILED} failed, ${SKIPPED} skipped, ${NOT_SUPPORTED} not supported`);

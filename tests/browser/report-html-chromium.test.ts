@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeRunReport } from '../../harness/reporters/run-report.ts';
+import { writeRunReport } from '../../harness/reporters/report-files.ts';
 import type { CaseRecord } from '../../harness/results/case-record.ts';
 import { chromiumBinary, openChromium } from '../../scripts/headless-chromium.ts';
 import { scratchDir } from '../e2e/meshgate-cli.ts';

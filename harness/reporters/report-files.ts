@@ -1,21 +1,28 @@
 import { mkdir } from 'node:fs/promises';
-import { MeshgateError, errorMessage } from '../errors.ts';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { MeshgateError, errorMessage } from '../errors.ts';
 import type { RunReport } from '../results/run-report.ts';
 import { formatHtmlReport } from './html-report.ts';
 import { formatJunitXml, runErrors } from './junit-xml.ts';
+import { type Output, fileOutput, writeOutputs } from './output.ts';
 import { formatPerfCsv } from './perf-csv.ts';
 import { formatSummaryMarkdown } from './summary-markdown.ts';
 
-/** Writes results.json, junit.xml, summary.md, perf.csv and report.html into `dir`. */
+/** The report folder's files: junit.xml, results.json (the report exactly), summary.md, perf.csv, report.html. */
+export function reportFiles(): Output[] {
+  return [
+    fileOutput('junit.xml', (report) => formatJunitXml(report.runId, report.cases, runErrors(report))),
+    fileOutput('results.json', (report) => `${JSON.stringify(report, null, 2)}\n`),
+    fileOutput('summary.md', formatSummaryMarkdown),
+    fileOutput('perf.csv', (report) => formatPerfCsv(report.cases, report.startedAt)),
+    fileOutput('report.html', formatHtmlReport),
+  ];
+}
+
+/** Writes the report folder's files into `dir`. */
 export async function writeRunReport(dir: string, report: RunReport): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, 'junit.xml'), formatJunitXml(report.runId, report.cases, runErrors(report)));
-  await writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await writeFileAtomic(join(dir, 'summary.md'), formatSummaryMarkdown(report));
-  await writeFileAtomic(join(dir, 'perf.csv'), formatPerfCsv(report.cases, report.startedAt));
-  await writeFileAtomic(join(dir, 'report.html'), formatHtmlReport(report));
+  await writeOutputs(reportFiles(), report, { dir, exitCode: 0, log: () => undefined });
 }
 
 /**
