@@ -1,4 +1,4 @@
-import type { LoadDriver, LoadSession } from './load-driver.ts';
+import type { LoadDriver, LoadSession } from './load-session.ts';
 import { LoadRecorder, type LoadResult } from './load-recorder.ts';
 
 export type { LoadResult, LoadWindow } from './load-recorder.ts';

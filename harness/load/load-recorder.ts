@@ -1,5 +1,5 @@
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
-import type { LoadDriver, Outcome } from './load-driver.ts';
+import type { LoadDriver, Outcome } from './load-session.ts';
 
 /** Failed exchanges by kind (every Outcome but 'ok'). */
 export type Failures = Record<Exclude<Outcome, 'ok'>, number>;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { timeouts } from '../timeouts.ts';
-import type { LoadDriver, LoadSession, Outcome } from './load-driver.ts';
+import type { LoadDriver, LoadSession, Outcome } from './load-session.ts';
 import { LoadRecorder, type LoadResult } from './load-recorder.ts';
 
 export interface OpenLoopOptions {

@@ -1,7 +1,7 @@
 import { catalogueHash, checkBaselineFits, scenarioHash } from '../gate/baseline-fit.ts';
 import { readBaseline } from '../gate/baseline.ts';
 import { UsageError } from '../errors.ts';
-import { features } from '../environments/environment.ts';
+import { features } from '../target.ts';
 import { describeMachine } from '../results/machine.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 import { type ProfileName, describeCost, withProfile } from '../scenario/performance-profile.ts';

@@ -1,5 +1,5 @@
 import type { GatewayAddress } from '../clients/http-client.ts';
-import type { Feature } from '../environments/environment.ts';
+import type { Feature } from '../target.ts';
 import type { ResolvedApp } from '../scenario/resolve.ts';
 import type { LoadedTarget } from '../target.ts';
 import type { ConvergenceOptions } from './expect-eventually.ts';

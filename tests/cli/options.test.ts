@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { minimumVersions, requireAtLeast } from '../../harness/cli/minimum-versions.ts';
-import { parseConcurrency, parseLabelSelector, parsePort } from '../../harness/cli/options.ts';
+import { parseConcurrency, parseLabelSelector } from '../../harness/cli/options.ts';
+import { parsePort } from '../../harness/net/gateway-endpoint.ts';
 import { checkRunId, newRunId } from '../../harness/run/run-id.ts';
 import { UsageError } from '../../harness/errors.ts';
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runClosedLoop } from '../closed-loop.ts';
-import { type LoadDriver, type LoadTarget, grpcUnaryDriver, httpDriver, websocketDriver } from '../load-driver.ts';
+import { grpcUnaryDriver, httpDriver, websocketDriver } from '../load-driver.ts';
+import { type LoadDriver, type LoadTarget } from '../load-session.ts';
 import type { LoadResult } from '../load-recorder.ts';
 import { runOpenLoop } from '../open-loop.ts';
 import { type LoadSpec, shareOf } from './load-spec.ts';

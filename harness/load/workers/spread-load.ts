@@ -1,6 +1,6 @@
-import { parseGatewayEndpoint } from '../../cli/options.ts';
+import { parseGatewayEndpoint } from '../../net/gateway-endpoint.ts';
 import { connectKube } from '../../environments/cluster/kube-api.ts';
-import { runLoadJob } from '../../environments/cluster/load-job.ts';
+import { runLoadJob } from './load-job.ts';
 import { UsageError } from '../../errors.ts';
 import type { Target } from '../../target.ts';
 import type { LoadResult } from '../load-recorder.ts';
