@@ -16,7 +16,7 @@ import type { Baseline } from '../harness/results/baseline.ts';
 import { gatePerformance } from '../harness/gate/performance-gate.ts';
 import { percent } from '../harness/gate/round-statistics.ts';
 import { measureLoad, summarise } from '../harness/load/alternate.ts';
-import type { LoadResult } from '../harness/load/load-recorder.ts';
+import type { LoadResult } from '../harness/results/load-result.ts';
 import type { CaseRecord } from '../harness/results/case-record.ts';
 import type { Measurements } from '../harness/results/measurements.ts';
 import { defaultBudget } from '../harness/scenario/performance-profile.ts';

@@ -1,6 +1,7 @@
 import type { GatewayAddress } from '../clients/http-client.ts';
 import type { AbRound, Measurements, RoundSummary } from '../results/measurements.ts';
-import { type LoadResult, mergeLoadResults } from './load-recorder.ts';
+import { mergeLoadResults } from './load-recorder.ts';
+import type { LoadResult } from '../results/load-result.ts';
 
 /**
  * Runs one load against the candidate gateway, or, when a reference gateway is

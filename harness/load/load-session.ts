@@ -1,4 +1,5 @@
 import type { GatewayAddress } from '../clients/http-client.ts';
+import type { FailureKind, LoadProtocol } from '../results/load-result.ts';
 
 /** Where load goes: the gateway, the scheme, and the tenant host (Host header or :authority, and SNI). */
 export interface LoadTarget {
@@ -14,7 +15,7 @@ export interface LoadTarget {
  * How one exchange ended: answered as expected, a connection error, no answer in
  * time, a non-success status, or a success from the wrong backend / with the wrong echo.
  */
-export type Outcome = 'ok' | 'error' | 'timeout' | 'status' | 'mismatch';
+export type Outcome = 'ok' | FailureKind;
 
 /**
  * A client with at most one exchange in flight: an HTTP connection, a WebSocket, a
@@ -28,7 +29,7 @@ export interface LoadSession {
 
 /** Makes the sessions of one run, in the protocol being measured; `close()` ends what they share. */
 export interface LoadDriver {
-  readonly protocol: 'http' | 'websocket' | 'grpc';
+  readonly protocol: LoadProtocol;
   session(): LoadSession;
   close(): void;
 }

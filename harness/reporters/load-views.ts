@@ -1,5 +1,5 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
-import { type LoadResult } from '../load/load-recorder.ts';
+import type { LoadResult } from '../results/load-result.ts';
 import { loadResultOf } from '../results/measurements.ts';
 import type { CaseRecord } from '../results/case-record.ts';
 import type { RunReport } from '../results/run-report.ts';

@@ -1,5 +1,4 @@
-import type { Expectation, Observation } from '../suite/expectation.ts';
-import type { DifferenceNote } from '../suite/known-difference.ts';
+import type { DifferenceNote, Expectation, Observation } from './observation.ts';
 import type { Measurements } from './measurements.ts';
 
 /** The four outcomes a case can have. */

@@ -1,4 +1,4 @@
-import type { LoadResult } from '../load/load-recorder.ts';
+import type { LoadResult } from './load-result.ts';
 
 /** One live A/B round, summarised: the gate's unit of evidence (harness/gate/round-statistics.ts). */
 export interface RoundSummary {

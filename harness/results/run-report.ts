@@ -1,4 +1,4 @@
-import type { LoadResult } from '../load/load-recorder.ts';
+import type { LoadResult } from './load-result.ts';
 import type { CaseRecord, KnownDifferenceSeen, countResults } from './case-record.ts';
 import type { GateResult } from './gate-result.ts';
 import type { MachineInfo } from './machine.ts';

@@ -1,6 +1,6 @@
 import { scenarioHash } from '../gate/baseline-fit.ts';
 import { exitCodeFor, gateResults } from '../gate/verdict.ts';
-import type { LoadResult } from '../load/load-recorder.ts';
+import type { LoadResult } from '../results/load-result.ts';
 import type { Baseline } from '../results/baseline.ts';
 import { type CaseRecord, type CasesOutcome, countResults, knownDifferencesSeen } from '../results/case-record.ts';
 import type { GateFinding } from '../results/gate-result.ts';

@@ -5,8 +5,8 @@ import { CaseSlots } from './case-slots.ts';
 import { expectEventually, ExpectationError } from '../suite/expect-eventually.ts';
 import { fingerprint } from '../suite/expectation.ts';
 import { type GatewayCase, type ProbeContext, subjectNames } from '../suite/gateway-case.ts';
-import { type CaseMeta } from './case-meta.ts';
-import { type Measurements } from '../results/measurements.ts';
+import type { CaseMeta } from './case-meta.ts';
+import type { Measurements } from '../results/measurements.ts';
 import { differenceSeen, expectationFor, gatewayFamily, type KnownDifference } from '../suite/known-difference.ts';
 
 /**

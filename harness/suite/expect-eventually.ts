@@ -1,6 +1,7 @@
 import { convergenceSuccesses, timeouts } from '../timeouts.ts';
 import { type PollStep, poll } from '../wait.ts';
-import { type Expectation, type Mismatch, type Observation, compare, formatMismatches } from './expectation.ts';
+import { type Mismatch, compare, formatMismatches } from './expectation.ts';
+import type { Expectation, Observation } from '../results/observation.ts';
 
 export interface Converged {
   observation: Observation;

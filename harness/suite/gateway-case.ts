@@ -3,7 +3,7 @@ import type { Feature } from '../target.ts';
 import type { ResolvedApp } from '../scenario/resolve.ts';
 import type { LoadedTarget } from '../target.ts';
 import type { ConvergenceOptions } from './expect-eventually.ts';
-import type { Expectation, Observation } from './expectation.ts';
+import type { Expectation, Observation } from '../results/observation.ts';
 import type { Measurements } from '../results/measurements.ts';
 
 /** What a probe gets: the target and how to reach its gateway. */

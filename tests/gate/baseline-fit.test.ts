@@ -5,7 +5,7 @@ import { InputFileError } from '../../harness/errors.ts';
 import { appendRuns, baselineFromReport } from '../../harness/gate/baseline.ts';
 import { catalogue } from '../../suites/catalogue.ts';
 import { catalogueHash, checkBaselineFits, scenarioHash } from '../../harness/gate/baseline-fit.ts';
-import type { LoadResult } from '../../harness/load/load-recorder.ts';
+import type { LoadResult } from '../../harness/results/load-result.ts';
 import type { CaseRecord } from '../../harness/results/case-record.ts';
 import { describeMachine } from '../../harness/results/machine.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';

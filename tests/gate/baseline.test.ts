@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baselineFromReport, readBaseline, writeBaseline } from '../../harness/gate/baseline.ts';
-import { type Baseline } from '../../harness/results/baseline.ts';
+import type { Baseline } from '../../harness/results/baseline.ts';
 import { gateResults } from '../../harness/gate/verdict.ts';
 import { InputFileError, UsageError } from '../../harness/errors.ts';
 import { type CaseRecord, caseKey } from '../../harness/results/case-record.ts';

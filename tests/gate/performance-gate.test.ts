@@ -3,7 +3,7 @@ import type { Baseline } from '../../harness/results/baseline.ts';
 import { gatePerformance } from '../../harness/gate/performance-gate.ts';
 import { gateResults } from '../../harness/gate/verdict.ts';
 import type { AbRound } from '../../harness/results/measurements.ts';
-import type { LoadResult } from '../../harness/load/load-recorder.ts';
+import type { LoadResult } from '../../harness/results/load-result.ts';
 import type { CaseRecord } from '../../harness/results/case-record.ts';
 import { defaultBudget } from '../../harness/scenario/performance-profile.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor, gateResults } from '../../harness/gate/verdict.ts';
-import { type GateResult, type Verdict } from '../../harness/results/gate-result.ts';
+import type { GateResult, Verdict } from '../../harness/results/gate-result.ts';
 import { type CaseRecord, caseKey } from '../../harness/results/case-record.ts';
 import type { CaseResult } from '../../harness/results/case-record.ts';
 

@@ -3,7 +3,7 @@ import { WebSocketServer } from 'ws';
 import { type StartedEchoFixture, startEchoFixture } from '../../harness/fixture/echo-fixture.ts';
 import { runClosedLoop } from '../../harness/load/closed-loop.ts';
 import { websocketDriver } from '../../harness/load/load-driver.ts';
-import { type LoadTarget, type Outcome } from '../../harness/load/load-session.ts';
+import type { LoadTarget, Outcome } from '../../harness/load/load-session.ts';
 import { WebSocketLoadSession } from '../../harness/load/websocket-load-session.ts';
 
 // WebSocket round trips against the real echo fixture, and against a

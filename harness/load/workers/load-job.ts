@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvironmentError } from '../../errors.ts';
-import type { LoadResult } from '../load-recorder.ts';
+import type { LoadResult } from '../../results/load-result.ts';
 import type { LoadSpec } from './load-spec.ts';
 import { parseWorkerLine } from './local-workers.ts';
 import { mergeWorkerResults } from './merge-workers.ts';
