@@ -23,7 +23,7 @@ export interface CaseRunOptions {
   suites: string[];
   /** Only these cases (from `selectCases`, against this target); all of the suites' cases when absent. */
   selected?: PlannedCase[];
-  /** Slots of functional work at once (harness/suite/case-slots.ts). */
+  /** Slots of functional work at once (harness/runner/case-slots.ts). */
   concurrency: number;
   progress: (line: string) => void;
   signal?: AbortSignal;
