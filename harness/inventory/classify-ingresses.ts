@@ -65,13 +65,14 @@ function classifyIngress(ingress: IngressObject, rows: DifferenceRows, ingressNg
   const inCutover = ingressClass === ingressNginxClass || lifecycle;
   const annotations: IngressInventory['annotations'] = [];
   const otherAnnotations: string[] = [];
+  // A paused app or suspended tenant serves nothing: only its class decides what a client sees.
   if (lifecycle) annotations.push(resolve(`${classAnnotation}: ${ingressClass}`, { difference: 'a VirtualService answers 503 for the host', row: 'paused-direct-503' }, rows));
   for (const [name, value] of Object.entries(ingress.annotations)) {
     if (!name.startsWith(prefix)) {
       if (name !== classAnnotation) otherAnnotations.push(name);
       continue;
     }
-    if (inCutover) annotations.push(classifyAnnotation(name.slice(prefix.length), value, rows));
+    if (inCutover && !lifecycle) annotations.push(classifyAnnotation(name.slice(prefix.length), value, rows));
   }
   return {
     ref: `${ingress.namespace}/${ingress.name}`,

@@ -21,7 +21,7 @@ export function formatInventory(report: InventoryReport): string[] {
   lines.push(`Hosts that block (${summary.blockingHosts.length}):${summary.blockingHosts.length === 0 ? ' none' : ''}`);
   for (const host of summary.blockingHosts.slice(0, listed)) lines.push(`  ${host}: ${blockingReasons(report, host).join('; ')}`);
   if (summary.blockingHosts.length > listed) lines.push(`  ... and ${summary.blockingHosts.length - listed} more (--json lists them all)`);
-  lines.push(`Never seen before (${summary.notUnderstood.length}):${summary.notUnderstood.length === 0 ? ' none' : ''}`);
+  lines.push(`Not understood, never seen by the translation (${summary.notUnderstood.length}):${summary.notUnderstood.length === 0 ? ' none' : ''}`);
   for (const { name, count } of summary.notUnderstood.slice(0, listed)) lines.push(`  ${name} (${count}x)`);
   const others = report.ingresses.filter((ingress) => !ingress.inCutover);
   if (others.length > 0) {

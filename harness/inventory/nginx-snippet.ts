@@ -35,11 +35,22 @@ export function parseSnippet(text: string): Directive[] {
       if (words.length === 0) throw new SnippetSyntaxError(`unexpected "${token.text}"`);
       const [name, ...args] = words;
       words = [];
-      directives.push(token.text === ';' ? { name: name!, args } : { name: name!, args, block: parseBlock(true) });
+      if (token.text === ';') directives.push({ name: name!, args });
+      else if (name!.endsWith('_by_lua_block')) directives.push({ name: name!, args: [skipRawBlock()] });
+      else directives.push({ name: name!, args, block: parseBlock(true) });
     }
     if (nested) throw new SnippetSyntaxError('a block has no closing "}"');
     if (words.length > 0) throw new SnippetSyntaxError(`"${words[0]}" has no closing ";"`);
     return directives;
+  };
+  // lua-nginx-module reads a *_by_lua_block's body as Lua, not as directives: keep it whole.
+  const skipRawBlock = (): string => {
+    const start = at;
+    for (let depth = 1; at < tokens.length; at++) {
+      depth += tokens[at]!.text === '{' ? 1 : tokens[at]!.text === '}' ? -1 : 0;
+      if (depth === 0) return tokens.slice(start, at++).map((token) => token.text).join(' ');
+    }
+    throw new SnippetSyntaxError('a Lua block has no closing "}"');
   };
   return parseBlock(false);
 }
