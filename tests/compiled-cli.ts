@@ -41,7 +41,13 @@ export default async function compileCli(project: TestProject): Promise<() => Pr
   const dir = await mkdtemp(join(tmpdir(), 'meshgate-cli-'));
   await symlink(join(root, 'node_modules'), join(dir, 'node_modules'));
   await build({
-    stdin: { contents: "import { main } from './harness/cli/main.ts';\nprocess.exitCode = await main(process.argv);\n", resolveDir: root, sourcefile: 'meshgate-cli.ts', loader: 'ts' },
+    // What bin/meshgate.js does, without tsx.
+    stdin: {
+      contents: "import { main } from './harness/cli/main.ts';\nprocess.exitCode = await main(process.argv, async () => (await import('./suites/catalogue.ts')).catalogue);\n",
+      resolveDir: root,
+      sourcefile: 'meshgate-cli.ts',
+      loader: 'ts',
+    },
     bundle: true,
     splitting: true,
     format: 'esm',

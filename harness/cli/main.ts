@@ -1,10 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { InterruptedError, MeshgateError, errorMessage } from '../errors.ts';
 import { type CliOutput, type CommandContext, processOutput } from './command-context.ts';
+import type { SuiteCatalogue } from '../suite/catalogue.ts';
 import { baselineCommand } from './baseline-command.ts';
 import { runCommand, validateCommand } from './commands.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { fixtureCommand } from './fixture-command.ts';
+import { inventoryCommand } from './inventory-command.ts';
+import { parityCommand } from './parity-command.ts';
 import { checkTimeoutOverrides } from '../timeouts.ts';
 import { interruptSignal } from './interrupt.ts';
 import { judgeCommand } from './judge-command.ts';
@@ -14,10 +17,11 @@ import { downCommand, upCommand } from './up-down-commands.ts';
 import { watchCommand } from './watch-command.ts';
 
 /**
- * Runs the CLI and resolves with the exit code: 0 pass, 1 gate failed, 2 harness error.
- * `output` is where it writes (the process's streams unless a caller captures them).
+ * Runs the CLI over the suites `catalogue` loads and resolves with the exit code: 0 pass,
+ * 1 gate failed, 2 harness error. `output` is where it writes (the process's streams
+ * unless a caller captures them).
  */
-export async function main(argv: string[], output: CliOutput = processOutput): Promise<number> {
+export async function main(argv: string[], catalogue: () => Promise<SuiteCatalogue>, output: CliOutput = processOutput): Promise<number> {
   const log = (line: string) => output.stderr(`${line}\n`);
   const interrupt = interruptSignal(log);
   let printed = false;
@@ -26,13 +30,13 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
     printed = true;
     print(`${JSON.stringify(document, null, 2)}\n`);
   };
-  const context: CommandContext = { log, print, signal: interrupt.signal, exitCode: 0, printJson };
+  const context: CommandContext = { catalogue, log, print, signal: interrupt.signal, exitCode: 0, printJson };
   const program = new Command('meshgate')
     .description('Tests and benchmarks a gateway with Sealos-like tenants behind it, and gates a cutover on the results.')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nStart with `meshgate validate`: the embedded local environment (nginx on loopback), all suites, a verdict.\nExit codes: 0 pass, 1 gate failed, 2 meshgate could not do its job.');
-  for (const command of [validateCommand, upCommand, runCommand, downCommand, watchCommand, judgeCommand, baselineCommand, fixtureCommand, doctorCommand, manifestsCommand, loadWorkerCommand]) {
+  for (const command of [validateCommand, upCommand, runCommand, downCommand, watchCommand, judgeCommand, baselineCommand, inventoryCommand, parityCommand, fixtureCommand, doctorCommand, manifestsCommand, loadWorkerCommand]) {
     program.addCommand(command(context).exitOverride());
   }
   writeTo(program, output);

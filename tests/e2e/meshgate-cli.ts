@@ -38,7 +38,9 @@ afterAll(() => rm(defaultReports, { recursive: true, force: true }));
 export async function meshgate(args: string[]): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const exitCode = await main([process.execPath, meshgateBin, ...args], { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) });
+  const output = { stdout: (text: string) => void (stdout += text), stderr: (text: string) => void (stderr += text) };
+  // The suites as bin/meshgate.js passes them in.
+  const exitCode = await main([process.execPath, meshgateBin, ...args], async () => (await import('../../suites/catalogue.ts')).catalogue, output);
   return { exitCode, stdout: stdout.replace(/\n$/, ''), stderr: stderr.replace(/\n$/, '') };
 }
 
