@@ -1,4 +1,4 @@
-import { ApiException, AppsV1Api, BatchV1Api, CoreV1Api, createConfiguration, DiscoveryV1Api, KubeConfig } from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, BatchV1Api, CoordinationV1Api, CoreV1Api, createConfiguration, DiscoveryV1Api, KubeConfig } from '@kubernetes/client-node';
 import { KubernetesObjectApi, PatchStrategy, ServerConfiguration, VersionApi } from '@kubernetes/client-node';
 import type { Configuration, KubernetesObject, Middleware, V1ObjectMeta } from '@kubernetes/client-node';
 import { EnvironmentError, errorMessage, InputFileError, MeshgateError, UsageError } from '../../errors.ts';
@@ -30,6 +30,8 @@ export interface KubeApi {
   readonly discovery: DiscoveryV1Api;
   /** Jobs (the load workers' Indexed Job). */
   readonly batch: BatchV1Api;
+  /** Leases (one run of a scenario at a time). */
+  readonly coordination: CoordinationV1Api;
   /**
    * Server-side applies `objects` in order (field manager `meshgate`, force). Before the
    * first write it refuses, naming each one, objects that exist without this run's label,
@@ -161,6 +163,7 @@ class ClusterKubeApi implements KubeApi {
   readonly apps: AppsV1Api;
   readonly discovery: DiscoveryV1Api;
   readonly batch: BatchV1Api;
+  readonly coordination: CoordinationV1Api;
   private readonly objects: KubernetesObjectApi;
   private readonly version: VersionApi;
 
@@ -172,6 +175,7 @@ class ClusterKubeApi implements KubeApi {
     this.apps = new AppsV1Api(configuration);
     this.discovery = new DiscoveryV1Api(configuration);
     this.batch = new BatchV1Api(configuration);
+    this.coordination = new CoordinationV1Api(configuration);
     this.objects = new KubernetesObjectApi(configuration);
     this.version = new VersionApi(configuration);
   }
