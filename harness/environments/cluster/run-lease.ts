@@ -47,7 +47,7 @@ export async function acquireRunLease(kube: KubeApi, options: RunLeaseOptions): 
   let lease: V1Lease;
   try {
     if (existing === undefined) {
-      lease = await kube.coordination.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec } });
+      lease = await kube.coordination.createNamespacedLease({ namespace, body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace }, spec } });
     } else {
       const holder = existing.spec?.holderIdentity ?? '';
       const renewed = existing.spec?.renewTime ?? existing.spec?.acquireTime;
