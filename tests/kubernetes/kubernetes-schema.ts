@@ -30,9 +30,9 @@ const modelOfKind: Record<string, string> = {
 };
 
 /** Problems of `object` (a kind the table knows), each `path: what is wrong`. */
-export function kubernetesSchemaErrors(object: { kind: string }): string[] {
-  const model = modelOfKind[object.kind];
-  if (!model) return [`no Kubernetes model for kind ${object.kind}`];
+export function kubernetesSchemaErrors(object: { kind?: unknown }): string[] {
+  const model = modelOfKind[String(object.kind)];
+  if (!model) return [`no Kubernetes model for kind ${String(object.kind)}`];
   return check(object, model, '');
 }
 
