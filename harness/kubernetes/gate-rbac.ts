@@ -5,7 +5,6 @@ const namespaceOf = (object: KubeObject): string => ('namespace' in object.metad
 
 /** RBAC verbs meshgate's cluster code sends (GET one: get, GET a collection: list, POST: create, PUT: update, PATCH: patch, DELETE: delete). */
 export type Verb = 'get' | 'list' | 'create' | 'update' | 'patch' | 'delete';
-const verbOrder: readonly Verb[] = ['get', 'list', 'create', 'update', 'patch', 'delete'];
 
 /** One permission of the gate, with the call that needs it. */
 export interface RbacGrant {
@@ -96,12 +95,6 @@ function byGroup(objects: readonly KubeObject[]): Array<[string, string[]]> {
     groups.set(apiGroup, (groups.get(apiGroup) ?? new Set()).add(resource));
   }
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([group, resources]) => [group, [...resources].sort()]);
-}
-
-/** Verbs in their usual order, each once. */
-export function sortVerbs(verbs: Iterable<Verb>): Verb[] {
-  const set = new Set(verbs);
-  return verbOrder.filter((verb) => set.has(verb));
 }
 
 /** `--print-rbac`: every grant, where it holds and the call that needs it. */
