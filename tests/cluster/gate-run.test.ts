@@ -33,18 +33,21 @@ tenants:
 `;
 const scenario = parseScenario(scenarioYaml, 'gate rbac scenario');
 const placement = { istioNamespace: 'istio-ingress', istioSelector: { istio: 'ingress' }, ingressNginxNamespace: 'ingress-nginx' };
-const gateObjects: GateObject[] = buildGateManifests({
+type Mode = 'istio' | 'dual';
+const gateObjectsOf = (mode: Mode): GateObject[] => buildGateManifests({
   namespace: 'meshgate',
   image: 'meshgate:test',
   fixtureImage: 'meshgate-echo:test',
-  mode: 'istio',
+  mode,
   istioGateway: 'istio-ingress.istio-ingress.svc',
+  ingressGateway: 'ingress-nginx-controller.ingress-nginx.svc',
   placement,
   scenarioYaml,
   scenario: scenario.resolved,
   schedule: '0 * * * *',
   resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } },
 });
+const gateObjects = gateObjectsOf('istio');
 
 /**
  * Call sites of meshgate's cluster code a gate run never reaches, and why; their
@@ -80,13 +83,14 @@ async function setUp(): Promise<void> {
   kubeconfig = await writeKubeconfig(scratch, fake.url);
 }
 
-function gateRun(runId: string): ClusterEnvironment {
+function gateRun(runId: string, mode: Mode = 'istio'): ClusterEnvironment {
   const { httpPort, httpsPort } = gateway.target().gateway;
+  const endpoint = { address: '127.0.0.1', httpPort, httpsPort };
   return new ClusterEnvironment({
     scenario,
     runId,
-    mode: 'istio',
-    provider: existingProvider({ kubeconfig, gateways: { istio: { address: '127.0.0.1', httpPort, httpsPort } }, placement }),
+    mode,
+    provider: existingProvider({ kubeconfig, gateways: { istio: endpoint, ingressNginx: endpoint }, placement }),
     install: { istioInstaller: 'istioctl', istioProfile: 'default', istioVersion: '1.24.2', ingressNginxChartVersion: '4.12.3' },
     fixtureImage: 'meshgate-echo:test',
     keep: false,
@@ -97,8 +101,8 @@ function gateRun(runId: string): ClusterEnvironment {
 }
 
 /** A whole gate run: start, the east-west probes, stop. */
-async function runOnce(runId: string): Promise<void> {
-  const environment = await gateRun(runId).start();
+async function runOnce(runId: string, mode: Mode = 'istio'): Promise<void> {
+  const environment = await gateRun(runId, mode).start();
   try {
     const target = { ...environment.target(), resolved: scenario.resolved };
     await probeEastWest(target, scenario.resolved.apps[0]!);
@@ -110,11 +114,11 @@ async function runOnce(runId: string): Promise<void> {
 const stored = () => [...fake.objects.values()];
 
 describe('the in-cluster gate against its RBAC', () => {
-  it('every request a gate run sends is granted, and every granted verb is sent', async () => {
+  it.each(['istio', 'dual'] as const)('mode %s: every request a gate run sends is granted, and every granted verb is sent', async (mode) => {
     await setUp();
-    await runOnce('run-1');
+    await runOnce('run-1', mode);
     const sent = fake.requests.flatMap(attributesOf);
-    const rules = boundRules(gateObjects);
+    const rules = boundRules(gateObjectsOf(mode));
     const refused = sent.filter((attributes) => !rules.some((rule) => grants(rule, attributes)));
     expect(refused).toEqual([]);
     // The check can fail: without the pods/log rule, the probe's log read is refused.
