@@ -9,7 +9,7 @@ export const FIXTURE_HTTP_PORT = 8080;
 export const FIXTURE_GRPC_PORT = 9090;
 /** Seconds between readiness probes of a fixture pod. */
 const readinessPeriodSeconds = 2;
-/** An echo server per app: a small request so 300 apps fit a staging cluster; a CPU limit high enough that throttling never shows in the performance suite's latencies. */
+/** An echo server per app: a small request so 300 apps fit a staging cluster; a two-core limit, above what its one Node thread can use, so the limit does not throttle it. */
 const fixtureResources = { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '2', memory: '512Mi' } };
 
 /** How the fixture's pods are made. */
