@@ -92,6 +92,14 @@ describe('meshgate manifests gate: objects', () => {
   });
 });
 
+describe('two installs in one cluster', () => {
+  it('have cluster-scoped objects of different names: each carries its namespace', () => {
+    const clusterScoped = (namespace: string) => buildGateManifests({ ...options, namespace }).filter((object) => object.kind === 'ClusterRole' || object.kind === 'ClusterRoleBinding').map((object) => object.metadata.name);
+    expect(clusterScoped('gate-a')).toEqual(['meshgate-gate-gate-a', 'meshgate-gate-gate-a']);
+    expect(clusterScoped('gate-b').some((name) => clusterScoped('gate-a').includes(name))).toBe(false);
+  });
+});
+
 describe('cron schedules as Kubernetes takes them', () => {
   it.each(['0 * * * *', '*/15 * * * *', '0 6-18/2 * * mon-fri', '30 2 1,15 * ?', '@hourly', '0 0 1 jan *'])('accepts %s', (schedule) => {
     expect(cronScheduleProblem(schedule)).toBeUndefined();
