@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentError } from '../../errors.ts';
-import { buildModeManifests } from '../../kubernetes/tenant-manifests.ts';
+import { buildModeManifests, type GatewayPlacementOptions } from '../../kubernetes/tenant-manifests.ts';
 import type { UntranslatedItem } from '../../kubernetes/istio-gaps.ts';
 import type { TlsKeyPair } from '../../kubernetes/tenant-workloads.ts';
 import { validateObjects } from '../../kubernetes/validate-objects.ts';
@@ -56,11 +56,7 @@ export interface ProvisionedCluster {
  * through each tenant's NetworkPolicy. Istio's Helm docs install `istio: ingress` in
  * `istio-ingress`; istioctl's default is `istio: ingressgateway` in `istio-system`.
  */
-export interface GatewayPlacement {
-  istioNamespace: string;
-  istioSelector: Record<string, string>;
-  ingressNginxNamespace: string;
-}
+export type GatewayPlacement = GatewayPlacementOptions;
 
 /** What serves each gateway, for reports, e.g. `istio/1.24.2`. */
 export interface GatewaySoftware {
