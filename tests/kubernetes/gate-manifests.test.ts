@@ -92,6 +92,18 @@ describe('meshgate manifests gate: objects', () => {
   });
 });
 
+describe('--print-rbac', () => {
+  it('names, for every grant, a function of meshgate\'s cluster code that exists', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const dir = new URL('../../harness/', import.meta.url);
+    const files = (await readdir(dir, { recursive: true })).filter((file) => file.endsWith('.ts'));
+    const code = (await Promise.all(files.map((file) => readFile(new URL(file, dir), 'utf8')))).join('\n');
+    const callers = new Set(gateGrants(options).flatMap((grant) => [...grant.why.matchAll(/KubeApi\.([a-zA-Z]+)|\b([a-z]+[A-Z][A-Za-z]+)\b/g)].map((match) => (match[1] ?? match[2])!)));
+    expect([...callers].sort()).toEqual(['acquireRunLease', 'apply', 'deleteObjects', 'deploymentsRolledOut', 'endpointsReady', 'providedNamespaces', 'runProbePod']);
+    for (const name of callers) expect(code, name).toMatch(new RegExp(`(function|async) ${name}\\b`));
+  });
+});
+
 describe('two installs in one cluster', () => {
   it('have cluster-scoped objects of different names: each carries its namespace', () => {
     const clusterScoped = (namespace: string) => buildGateManifests({ ...options, namespace }).filter((object) => object.kind === 'ClusterRole' || object.kind === 'ClusterRoleBinding').map((object) => object.metadata.name);
