@@ -76,8 +76,8 @@ afterEach(async () => {
 });
 
 /** A cluster as `kubectl apply` of the gate's manifests leaves it: its namespaces, the tenants' provided ones. */
-async function setUp(): Promise<void> {
-  fake = await startFakeKube({ podOutcome: { afterPolls: 1, phase: 'Succeeded', exitCode: 0, log: '200' } });
+async function setUp(options: { rolloutAfterPolls?: number } = {}): Promise<void> {
+  fake = await startFakeKube({ ...options, podOutcome: { afterPolls: 1, phase: 'Succeeded', exitCode: 0, log: '200' } });
   for (const name of ['istio-ingress', 'ingress-nginx']) fake.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   for (const object of gateObjects) if (object.kind === 'Namespace') fake.seed(structuredClone(object));
   kubeconfig = await writeKubeconfig(scratch, fake.url);
@@ -157,6 +157,17 @@ describe('the in-cluster gate against its RBAC', () => {
       await first.stop();
     }
     await runOnce('run-2');
+  });
+
+  it('a run interrupted (SIGTERM from a deleted Job) while pods roll out removes its objects and gives up the Lease', async () => {
+    await setUp({ rolloutAfterPolls: 1_000 });
+    const interrupt = new AbortController();
+    const starting = gateRun('run-1').start(interrupt.signal);
+    for (let poll = 0; poll < 500 && !fake.requests.some((request) => request.path.includes('/deployments')); poll++) await new Promise((resolve) => setTimeout(resolve, 20));
+    interrupt.abort(new Error('interrupted by SIGTERM'));
+    await expect(starting).rejects.toThrow(/SIGTERM|abort/i);
+    expect(stored().filter((object) => object.metadata.labels?.[RUN_ID_LABEL] !== undefined)).toEqual([]);
+    expect((stored().find((object) => object.kind === 'Lease')!.spec as { holderIdentity?: string }).holderIdentity).toBeUndefined();
   });
 
   it('removes what a killed run left once its Lease expired, instead of refusing its objects as foreign', async () => {
