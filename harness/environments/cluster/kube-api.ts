@@ -49,8 +49,10 @@ export interface KubeApi {
 
 /** Some of the objects to apply already exist and belong to someone else. */
 export class ForeignObjectError extends MeshgateError {
-  constructor(readonly objects: string[], runId: string) {
-    super('E_FOREIGN_OBJECT', `refusing to modify ${objects.join(', ')}: not labelled ${RUN_ID_LABEL}=${runId}, so not created by this run`);
+  /** `otherRuns`: run ids those objects carry, when another meshgate run made them (one that did not finish, or one still running). */
+  constructor(readonly objects: string[], runId: string, otherRuns: readonly string[] = []) {
+    const hint = otherRuns.length === 0 ? '' : `; they are run ${otherRuns.join(', ')}'s: if no such run is going on, delete them by that label, or give runs a --lease-namespace so the next run removes a killed run's objects itself`;
+    super('E_FOREIGN_OBJECT', `refusing to modify ${objects.join(', ')}: not labelled ${RUN_ID_LABEL}=${runId}, so not created by this run${hint}`);
   }
 }
 
@@ -185,11 +187,15 @@ class ClusterKubeApi implements KubeApi {
     const unlabelled = objects.filter((object) => object.metadata.labels?.[RUN_ID_LABEL] !== runId).map(objectRef);
     if (unlabelled.length > 0) throw new EnvironmentError(`not applying ${unlabelled.join(', ')}: missing label ${selector}`);
     const foreign: string[] = [];
+    const otherRuns = new Set<string>();
     for (const object of objects) {
       const existing = await this.readIfExists(object);
-      if (existing !== undefined && existing.metadata?.labels?.[RUN_ID_LABEL] !== runId) foreign.push(objectRef(object));
+      const owner = existing?.metadata?.labels?.[RUN_ID_LABEL];
+      if (existing === undefined || owner === runId) continue;
+      foreign.push(objectRef(object));
+      if (owner !== undefined) otherRuns.add(owner);
     }
-    if (foreign.length > 0) throw new ForeignObjectError(foreign, runId);
+    if (foreign.length > 0) throw new ForeignObjectError(foreign, runId, [...otherRuns]);
     for (const object of objects) {
       const patch = this.objects.patch(copyOf(object), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
       await attempt(`apply ${objectRef(object)}`, patch);
