@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { existingProvider } from '../../harness/environments/cluster/existing-pr
 import type { StartedEnvironment } from '../../harness/environments/environment.ts';
 import { LocalEnvironment } from '../../harness/environments/local/local-environment.ts';
 import { buildGateManifests } from '../../harness/kubernetes/gate-manifests.ts';
-import type { GateObject } from '../../harness/kubernetes/gate-objects.ts';
+import type { GateObject, PolicyRule } from '../../harness/kubernetes/gate-objects.ts';
 import { runLeaseName } from '../../harness/kubernetes/names.ts';
 import { RUN_ID_LABEL } from '../../harness/kubernetes/objects.ts';
 import { parseScenario } from '../../harness/scenario/load.ts';
@@ -83,7 +83,7 @@ async function setUp(options: { rolloutAfterPolls?: number } = {}): Promise<void
   kubeconfig = await writeKubeconfig(scratch, fake.url);
 }
 
-function gateRun(runId: string, mode: Mode = 'istio'): ClusterEnvironment {
+function gateRun(runId: string, mode: Mode = 'istio', leaseNamespace: string | null = 'meshgate'): ClusterEnvironment {
   const { httpPort, httpsPort } = gateway.target().gateway;
   const endpoint = { address: '127.0.0.1', httpPort, httpsPort };
   return new ClusterEnvironment({
@@ -94,15 +94,15 @@ function gateRun(runId: string, mode: Mode = 'istio'): ClusterEnvironment {
     install: { istioInstaller: 'istioctl', istioProfile: 'default', istioVersion: '1.24.2', ingressNginxChartVersion: '4.12.3' },
     fixtureImage: 'meshgate-echo:test',
     keep: false,
-    leaseNamespace: 'meshgate',
+    ...(leaseNamespace ? { leaseNamespace } : {}),
     log: () => undefined,
     runner: { run: () => Promise.reject(new Error('an existing cluster runs no tool')) } as never,
   });
 }
 
 /** A whole gate run: start, the east-west probes, stop. */
-async function runOnce(runId: string, mode: Mode = 'istio'): Promise<void> {
-  const environment = await gateRun(runId, mode).start();
+async function runOnce(runId: string, mode: Mode = 'istio', leaseNamespace: string | null = 'meshgate'): Promise<void> {
+  const environment = await gateRun(runId, mode, leaseNamespace).start();
   try {
     const target = { ...environment.target(), resolved: scenario.resolved };
     await probeEastWest(target, scenario.resolved.apps[0]!);
@@ -178,5 +178,41 @@ describe('the in-cluster gate against its RBAC', () => {
     (lease.spec as { renewTime: string }).renewTime = new Date(Date.now() - 120_000).toISOString();
     await runOnce('run-next');
     expect(stored().filter((object) => object.metadata.labels?.[RUN_ID_LABEL] !== undefined)).toEqual([]);
+  });
+});
+
+/** The README's RBAC table for `validate --env existing` from a workstation, as rules. */
+async function readmeRbacTable(): Promise<PolicyRule[]> {
+  const text = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  const table = text.split('The RBAC it needs')[1]!.split('\n\n')[1]!;
+  return table.split('\n').slice(2).map((row) => {
+    const [group, resources, verbs] = row.split('|').slice(1, 4).map((cell) => cell.trim());
+    return {
+      apiGroups: [group!.replaceAll('`', '').replaceAll('"', '')],
+      resources: resources!.replace(/\([^)]*\)/g, '').split(',').map((resource) => resource.trim()),
+      verbs: verbs!.split(',').map((verb) => verb.trim()) as PolicyRule['verbs'],
+    };
+  });
+}
+
+describe('validate --env existing from a workstation against the README\'s RBAC table', () => {
+  it.each(['istio', 'dual'] as const)('mode %s: every request is in the table, and every verb of the table is sent', async (mode) => {
+    fake = await startFakeKube({ podOutcome: { afterPolls: 1, phase: 'Succeeded', exitCode: 0, log: '200' } });
+    for (const name of ['istio-ingress', 'ingress-nginx']) fake.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    kubeconfig = await writeKubeconfig(scratch, fake.url);
+    await runOnce('run-1', mode, null);
+    const rules = (await readmeRbacTable()).map((rule) => ({ namespace: undefined, rule }));
+    const sent = fake.requests.flatMap(attributesOf);
+    expect(sent.filter((attributes) => !rules.some((rule) => grants(rule, attributes)))).toEqual([]);
+    // The Gateway's TLS Secrets go through the same apply and delete as the Gateway; this scenario has TLS off, so none is sent.
+    const sentLike = (apiGroup: string, resource: string) => (resource === 'secrets' ? { apiGroup: 'networking.istio.io', resource: 'gateways' } : { apiGroup, resource });
+    const unused = rules.flatMap(({ rule }) =>
+      rule.resources.flatMap((resource) => {
+        const like = sentLike(rule.apiGroups[0]!, resource);
+        return rule.verbs.filter((verb) => !sent.some((a) => a.apiGroup === like.apiGroup && a.resource === like.resource && a.verb === verb)).map((verb) => `${resource} ${verb}`);
+      }),
+    );
+    // ingresses only in dual mode.
+    expect(unused.filter((entry) => mode === 'dual' || !entry.startsWith('ingresses'))).toEqual([]);
   });
 });
