@@ -7,8 +7,9 @@ import { parseResourceList } from '../kubernetes/pod-security.ts';
 import { defaultScenarioFile, parseScenario } from '../scenario/load.ts';
 import { meshgateVersion } from '../version.ts';
 import type { CommandContext } from './command-context.ts';
+import { parseGatewayEndpoint } from '../net/gateway-endpoint.ts';
 import { parsePrometheusUrl } from './judge-options.ts';
-import { parseGatewayEndpoint, parseLabelSelector, parsePushgatewayUrl } from './options.ts';
+import { parseLabelSelector, parsePushgatewayUrl } from './options.ts';
 import { parseDuration } from './watch-command.ts';
 
 interface GateFlags {

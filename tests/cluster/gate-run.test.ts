@@ -11,6 +11,7 @@ import type { GateObject, PolicyRule } from '../../harness/kubernetes/gate-objec
 import { runLeaseName } from '../../harness/kubernetes/names.ts';
 import { RUN_ID_LABEL } from '../../harness/kubernetes/objects.ts';
 import { parseScenario } from '../../harness/scenario/load.ts';
+import { probeApp } from '../../harness/suite/app-probe.ts';
 import { probeEastWest } from '../../harness/suite/east-west-probe.ts';
 import { type FakeKube, startFakeKube, writeKubeconfig } from './fake-kube-api.ts';
 import { type RequestAttributes, attributesOf, boundRules, grants } from './rbac-requests.ts';
@@ -93,6 +94,7 @@ function gateRun(runId: string, mode: Mode = 'istio', leaseNamespace: string | n
     provider: existingProvider({ kubeconfig, gateways: { istio: endpoint, ingressNginx: endpoint }, placement }),
     install: { istioInstaller: 'istioctl', istioProfile: 'default', istioVersion: '1.24.2', ingressNginxChartVersion: '4.12.3' },
     fixtureImage: 'meshgate-echo:test',
+    probeApp,
     keep: false,
     ...(leaseNamespace ? { leaseNamespace } : {}),
     log: () => undefined,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadJobObjects } from '../../harness/environments/cluster/load-job.ts';
+import { loadJobObjects } from '../../harness/load/workers/load-job.ts';
 import { probePodManifest } from '../../harness/environments/cluster/probe-pod.ts';
 import { buildGateManifests } from '../../harness/kubernetes/gate-manifests.ts';
 import type { LoadSpec } from '../../harness/load/workers/load-spec.ts';
