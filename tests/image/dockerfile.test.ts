@@ -18,7 +18,7 @@ async function importedPackages(): Promise<Set<string>> {
   const names = new Set<string>();
   for (const file of files) {
     const text = await readFile(file, 'utf8');
-    for (const match of text.matchAll(/(?:\bfrom |^import |\bimport\(|\bresolve\()'((?:@[a-z0-9._-]+\/)?[a-z0-9][a-z0-9._-]*)(?:\/[^'\n]*)?'/gm)) names.add(match[1]!);
+    for (const match of text.matchAll(/(?:\bfrom |^import |\bimport\(|\bimport\.meta\.resolve\()'((?:@[a-z0-9._-]+\/)?[a-z0-9][a-z0-9._-]*)(?:\/[^'\n]*)?'/gm)) names.add(match[1]!);
   }
   return names;
 }
