@@ -21,10 +21,11 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 /** Runs the CLI over the suites `catalogue` loads and resolves with the exit code: 0 pass, 1 gate failed, 2 harness error. */
 export async function main(argv: string[], catalogue: () => Promise<SuiteCatalogue>): Promise<number> {
   const interrupt = interruptSignal(log);
-  let printed = false;
-  const printJson = (document: object) => {
-    printed = true;
-    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  // Held until the command has ended (cleanup logged): in a pod, whose log merges stdout
+  // and stderr, the document is then the log's last line, whole.
+  let document: object | undefined;
+  const printJson = (value: object) => {
+    document = value;
   };
   const context: CommandContext = { catalogue, log, signal: interrupt.signal, exitCode: 0, printJson };
   const program = new Command('meshgate')
@@ -49,7 +50,8 @@ export async function main(argv: string[], catalogue: () => Promise<SuiteCatalog
   }
   const exitCode = failure?.exitCode ?? context.exitCode;
   // A script reading stdout of `--json` always gets one document, whatever happened.
-  if (argv.includes('--json') && !printed && !argv.includes('--help')) printJson({ status: 'error', exitCode, error: failure?.error ?? null });
+  if (argv.includes('--json') && !document && !argv.includes('--help')) document = { status: 'error', exitCode, error: failure?.error ?? null };
+  if (document) process.stdout.write(`${JSON.stringify(document)}\n`);
   return exitCode;
 }
 
