@@ -154,6 +154,7 @@ export const http1Cases = [
   defineCase<SchemeSubject>({
     id: 'slow-backend-beyond-read-timeout-504',
     covers: ['timeouts.readSeconds'],
+    sample: `apps whose read timeout is at most ${waitableTimeoutSeconds} s, short enough to wait out`,
     description: "A backend slower than the app's proxy-read-timeout gets a 504 from the gateway (the probe gives up long before ingress-nginx's 60 s default).",
     features: ['http1'],
     subjects: (target) => overSchemes(httpApps(target).filter((app) => app.timeouts.readSeconds <= waitableTimeoutSeconds)),
@@ -166,6 +167,7 @@ export const http1Cases = [
   defineCase<SchemeSubject>({
     id: 'slow-backend-within-read-timeout-200',
     covers: ['timeouts.readSeconds'],
+    sample: `apps whose read timeout is at most ${waitableTimeoutSeconds} s, short enough to wait out`,
     description: "A backend that answers just within the app's proxy-read-timeout is served (200).",
     features: ['http1'],
     subjects: (target) => overSchemes(httpApps(target).filter((app) => app.timeouts.readSeconds <= waitableTimeoutSeconds)),
@@ -178,6 +180,7 @@ export const http1Cases = [
   defineCase<SchemeSubject>({
     id: 'stalled-backend-beyond-send-timeout-504',
     covers: ['timeouts.sendSeconds'],
+    sample: `apps whose send timeout is at most ${waitableTimeoutSeconds} s and whose body limit holds ${stalledBodyBytes / 1024 / 1024} MiB`,
     description: `A backend that stops reading a ${stalledBodyBytes / 1024 / 1024} MiB upload gets the gateway's 504 after the app's proxy-send-timeout (the probe gives up long before ingress-nginx's 60 s default).`,
     features: ['http1'],
     subjects: (target) =>

@@ -61,10 +61,10 @@ describe('CaseSlots', () => {
     const [busy, idle, next] = ['busy', 'idle', 'next'].map((name) => job(name, log));
     const running = [slots.run(1, busy!.work), slots.run(0, idle!.work), slots.run(1, next!.work)];
     await tick();
-    expect(log).toEqual(['start busy', 'start idle']);
+    expect([...log].sort()).toEqual(['start busy', 'start idle']);
     busy!.release();
     await tick();
-    expect(log).toEqual(['start busy', 'start idle', 'end busy', 'start next']);
+    expect(log.slice(2)).toEqual(['end busy', 'start next']);
     idle!.release();
     next!.release();
     await Promise.all(running);
