@@ -58,5 +58,7 @@ export const requestIdCases = [
     subjects: httpApps,
     expect: () => ({ status: 200, error: null, details: { clientIdKept: true, freshIdWithout: true, returnedMatches: true } }),
     probe: (app, { gateway }) => probeRequestId(gateway, app),
+    // One observation is three requests that must agree: it is its own repetition.
+    convergence: { successes: 1 },
   }),
 ];
