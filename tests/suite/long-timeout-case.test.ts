@@ -40,7 +40,7 @@ describe('nginxReadTimeoutSeconds', () => {
 
 describe('websocket-idle-beyond-default-timeout', async () => {
   const [longTimeout] = longTimeoutCases;
-  const planned = plannedTarget(await loadScenario(), 'local');
+  const planned = plannedTarget(await loadScenario(), 'kind');
   const withProfile = (profile: 'quick' | 'gate', configFile?: string): LoadedTarget => ({
     ...planned,
     gateway: { ...planned.gateway, ...(configFile ? { configFile } : {}) },
