@@ -30,14 +30,16 @@ async function probeRequestId(gateway: GatewayAddress, app: ResolvedApp) {
   const given = await exchange(gateway, app, clientId);
   const first = await exchange(gateway, app);
   const second = await exchange(gateway, app);
-  const returnedMatches = [given, first, second].every(({ seen, returned }) => returned === undefined || returned === seen);
+  const exchanges = [given, first, second];
+  // A failed exchange has no status: it must not read as 200.
+  const failed = exchanges.find(({ status }) => status !== 200);
   return {
-    status: [given, first, second].find(({ status }) => status !== 200)?.status ?? 200,
+    status: failed ? failed.status : 200,
     error: null,
     details: {
       clientIdKept: given.seen === clientId,
       freshIdWithout: Boolean(first.seen) && Boolean(second.seen) && first.seen !== second.seen,
-      returnedMatches,
+      returnedMatches: exchanges.every(({ seen, returned }) => returned === undefined || returned === seen),
     },
   };
 }
