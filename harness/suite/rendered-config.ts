@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { errorMessage } from '../errors.ts';
-import type { Observation } from './expectation.ts';
+import type { Observation } from '../results/observation.ts';
 
 /** nginx time units (ngx_parse_time): a bare number is seconds. */
 const unitSeconds: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };

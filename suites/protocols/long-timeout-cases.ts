@@ -1,5 +1,5 @@
 import type { ResolvedApp } from '../../harness/scenario/resolve.ts';
-import type { Expectation } from '../../harness/suite/expectation.ts';
+import type { Expectation } from '../../harness/results/observation.ts';
 import { defineCase } from '../../harness/suite/gateway-case.ts';
 import { probeRenderedReadTimeout } from '../../harness/suite/rendered-config.ts';
 import { probeWebSocketIdle } from '../../harness/suite/stream-probes.ts';

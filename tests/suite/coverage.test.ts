@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { plannedTarget } from '../../harness/cli/case-plan.ts';
+import { plannedTarget } from '../../harness/run/prepare.ts';
 import { declarableFields } from '../../harness/scenario/fields.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { resolveScenario } from '../../harness/scenario/resolve.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plannedTarget } from '../../harness/cli/case-plan.ts';
+import { plannedTarget } from '../../harness/run/prepare.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { nginxReadTimeoutSeconds } from '../../harness/suite/rendered-config.ts';
 import type { LoadedTarget } from '../../harness/target.ts';
