@@ -24,12 +24,13 @@ import { watchCommand } from './watch-command.ts';
 export async function main(argv: string[], catalogue: () => Promise<SuiteCatalogue>, output: CliOutput = processOutput): Promise<number> {
   const log = (line: string) => output.stderr(`${line}\n`);
   const interrupt = interruptSignal(log);
-  let printed = false;
-  const print = output.stdout;
-  const printJson = (document: object) => {
-    printed = true;
-    print(`${JSON.stringify(document, null, 2)}\n`);
+  // Held until the command has ended (cleanup logged): in a pod, whose log merges stdout
+  // and stderr, the document is then the log's last line, whole.
+  let document: object | undefined;
+  const printJson = (value: object) => {
+    document = value;
   };
+  const print = output.stdout;
   const context: CommandContext = { catalogue, log, print, signal: interrupt.signal, exitCode: 0, printJson };
   const program = new Command('meshgate')
     .description('Tests and benchmarks a gateway with Sealos-like tenants behind it, and gates a cutover on the results.')
@@ -53,7 +54,8 @@ export async function main(argv: string[], catalogue: () => Promise<SuiteCatalog
   }
   const exitCode = failure?.exitCode ?? context.exitCode;
   // A script reading stdout of `--json` always gets one document, whatever happened.
-  if (argv.includes('--json') && !printed && !argv.includes('--help')) printJson({ status: 'error', exitCode, error: failure?.error ?? null });
+  if (argv.includes('--json') && !document && !argv.includes('--help')) document = { status: 'error', exitCode, error: failure?.error ?? null };
+  if (document) print(`${JSON.stringify(document)}\n`);
   return exitCode;
 }
 
