@@ -7,7 +7,7 @@ import type { SessionFlags } from './session-actions.ts';
 
 /** `validate`: up, run every (or the chosen) suite, gate, down. The cutover script's call. */
 export function validateCommand(context: CommandContext): Command {
-  return addLoadWorkersOptions(addNotifyOptions(addClusterOptions(new Command('validate'))))
+  return addLoadWorkersOptions(addNotifyOptions(addClusterOptions(new Command('validate')), context))
     .description('start an environment, run the suites through its gateway, gate the results, stop everything')
     .argument('[suites...]', 'suites to run (default: all): multi-tenant, protocols, ssl, cors, performance')
     .addOption(sharedOptions.env())

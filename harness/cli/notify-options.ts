@@ -1,38 +1,74 @@
 import { type Command, Option } from 'commander';
 import { parseHttpUrl } from '../net/http-url.ts';
-import type { VerdictNotice, WebhookFormat } from '../notify/webhook.ts';
+import { type VerdictNotice, type WebhookFormat, webhookFormats } from '../notify/notice.ts';
+import { registerSecret, registerUrlSecrets } from '../redact.ts';
 import type { CommandContext } from './command-context.ts';
 import type { RunReport } from '../reporters/run-report.ts';
+import { newRunId } from './options.ts';
 
 /** Flags of a command that notifies. */
 export interface NotifyFlags {
   notifyWebhook?: string;
   notifyFormat: WebhookFormat;
+  notifySecret?: string;
+  reportUrlBase?: URL;
+  runId?: string;
 }
 
-/** The webhook exactly as given, once it is known to be an http(s) URL. */
+/** The webhook exactly as given, its path and query registered as secret first (even when it is refused). */
 function parseWebhookUrl(value: string): string {
+  registerUrlSecrets(value, true);
   parseHttpUrl(value, 'webhook', 'https://hooks.slack.com/services/...');
   return value;
 }
 
-/** Adds --notify-webhook and --notify-format to `command`. */
-export function addNotifyOptions(command: Command): Command {
+function parseSecret(value: string): string {
+  registerSecret(value);
+  return value;
+}
+
+/**
+ * Adds --notify-webhook, --notify-format, --notify-secret and --report-url-base to
+ * `command`, and arms the notice on exit 2: when the command fails before a verdict
+ * (missing kubeconfig, Prometheus unreachable), main calls `context.notifyFailure`.
+ */
+export function addNotifyOptions(command: Command, context: CommandContext): Command {
   return command
-    .addOption(new Option('--notify-webhook <url>', 'POST the verdict to this webhook (Slack-compatible JSON, or DingTalk); its failure never changes the verdict').argParser(parseWebhookUrl).env('MESHGATE_NOTIFY_WEBHOOK'))
-    .addOption(new Option('--notify-format <format>', 'webhook body: slack ({"text"}) or dingtalk ({"msgtype": "markdown"})').choices(['slack', 'dingtalk']).default('slack').env('MESHGATE_NOTIFY_FORMAT'));
+    .addOption(new Option('--notify-webhook <url>', 'POST the verdict (also on exit 2) to this webhook; its failure is a warning, never another exit code').argParser(parseWebhookUrl).env('MESHGATE_NOTIFY_WEBHOOK'))
+    .addOption(new Option('--notify-format <format>', 'webhook body: slack, dingtalk, feishu, lark, wecom, or generic (Alertmanager webhook JSON)').choices(webhookFormats).default('slack').env('MESHGATE_NOTIFY_FORMAT'))
+    .addOption(new Option('--notify-secret <secret>', 'signing secret of a DingTalk or Feishu/Lark robot with signature verification (prefer the environment variable)').argParser(parseSecret).env('MESHGATE_NOTIFY_SECRET'))
+    .addOption(new Option('--report-url-base <url>', 'where reports/<run-id>/ are published (e.g. a CI artifact URL): messages link <base>/<run-id>/<report file>').argParser((value) => parseHttpUrl(value, 'report base', 'https://ci.example.com/artifacts/reports')).env('MESHGATE_REPORT_URL_BASE'))
+    .hook('preAction', (_command, action) => {
+      // One run id from the start, so a notice on exit 2 names the same run as the reports.
+      if (action.options.some((option) => option.attributeName() === 'runId') && action.opts().runId === undefined) action.setOptionValue('runId', newRunId());
+      const flags = action.opts() as NotifyFlags;
+      context.notifyFailure = (error) =>
+        notify(context, flags, { command: action.name(), runId: flags.runId ?? 'none', verdict: 'error', exitCode: 2, lines: [`${error.code}: ${error.message.split('\n')[0]}`] });
+    });
 }
 
-/** Posts the notice when a webhook was given; logs, never throws. */
-export async function notify(context: CommandContext, flags: Partial<NotifyFlags>, notice: VerdictNotice): Promise<void> {
-  if (flags.notifyWebhook === undefined) return;
-  const { postNotice } = await import('../notify/webhook.ts');
-  if (await postNotice(flags.notifyWebhook, flags.notifyFormat ?? 'slack', notice, context.log)) context.log('meshgate: verdict posted to the notification webhook');
+/** Posts the notice when a webhook was given (once per command); returns the warnings to record. */
+export async function notify(context: CommandContext, flags: Partial<NotifyFlags>, notice: VerdictNotice): Promise<string[]> {
+  context.notifyFailure = undefined;
+  if (flags.notifyWebhook === undefined) return [];
+  const { postNotice } = await import('../notify/post-notice.ts');
+  const warning = await postNotice({ url: flags.notifyWebhook, format: flags.notifyFormat ?? 'slack', secret: flags.notifySecret }, notice, context.log);
+  if (warning === undefined) context.log('meshgate: verdict posted to the notification webhook');
+  return warning === undefined ? [] : [warning];
 }
 
-/** A run report's verdict (or its interruption), reasons and folder as a notice. */
-export function noticeOfReport(command: string, report: RunReport, exitCode: number, dir: string): VerdictNotice {
+/** Where a run's report file can be read: under --report-url-base when given, else the local folder. */
+export function reportLocation(flags: Partial<NotifyFlags>, dir: string, runId: string, file: string): VerdictNotice['report'] {
+  if (!flags.reportUrlBase) return { dir };
+  const base = flags.reportUrlBase.href.endsWith('/') ? flags.reportUrlBase.href : `${flags.reportUrlBase.href}/`;
+  return { url: new URL(`${encodeURIComponent(runId)}/${file}`, base).href, dir };
+}
+
+/** A run report's verdict (or its interruption), failing cases and reasons, and its link as a notice. */
+export function noticeOfReport(command: string, report: RunReport, exitCode: number, flags: Partial<NotifyFlags>, dir: string): VerdictNotice {
   const verdict = report.status === 'interrupted' ? 'interrupted' : report.gate.verdict;
-  const reasons = report.gate.reasons.slice(0, 20).map((reason) => `${reason.subject}: ${reason.message.split('\n')[0]}`);
-  return { command, verdict, exitCode, lines: [...reasons, `reports: ${dir}`] };
+  const { PASSED, FAILED, SKIPPED, NOT_SUPPORTED } = report.counts;
+  const counts = `${PASSED} passed, ${FAILED} failed, ${SKIPPED} skipped, ${NOT_SUPPORTED} not supported`;
+  const reasons = report.gate.reasons.map((reason) => `${reason.subject}: ${reason.message.split('\n')[0]}`);
+  return { command, runId: report.runId, verdict, exitCode, lines: [counts, ...reasons], report: reportLocation(flags, dir, report.runId, 'report.html') };
 }

@@ -38,8 +38,8 @@ export interface SessionOptions {
   options: Record<string, unknown>;
   signal: AbortSignal;
   log: (line: string) => void;
-  /** Called with the written report and its exit code (2 when interrupted or the suites could not run), e.g. to notify. */
-  onReport?: (report: RunReport, exitCode: number) => Promise<void>;
+  /** Called with the written report and its exit code (2 when interrupted or the suites could not run), e.g. to notify; returns warnings. */
+  onReport?: (report: RunReport, exitCode: number) => Promise<string[]>;
 }
 
 /**
@@ -110,10 +110,12 @@ async function gatedRun(options: SessionOptions, dir: string, onReported: () => 
   };
   await writeRunReport(dir, report);
   onReported();
-  if (options.metrics) await publishMetrics(report, options.metrics, options.log);
-  printVerdict(report, dir, options);
   const harnessFailed = outcome.interrupted || outcome.harnessErrors.length > 0;
-  await options.onReport?.(report, harnessFailed ? 2 : exitCodeFor(gate.verdict));
+  const exitCode = harnessFailed ? 2 : exitCodeFor(gate.verdict);
+  printVerdict(report, dir, options);
+  const warnings = await monitor(report, exitCode, options);
+  if (warnings.length > 0) await recordWarnings(dir, report, warnings);
+  options.printJson?.({ runId: report.runId, status: report.status, verdict: report.gate.verdict, exitCode, counts: report.counts, reasons: report.gate.reasons, notes: report.gate.notes, reportDir: dir });
   if (outcome.interrupted) throw new InterruptedError((options.signal.reason as NodeJS.Signals | undefined) ?? 'SIGINT');
   if (outcome.harnessErrors.length > 0) throw new MeshgateError('E_SUITE', `suites could not run: ${outcome.harnessErrors.join('; ')}`);
   return exitCodeFor(gate.verdict);
@@ -157,6 +159,17 @@ function printVerdict(report: RunReport, dir: string, options: SessionOptions): 
   for (const reason of report.gate.reasons.slice(0, 20)) options.log(`  ✗ ${reason.subject}: ${reason.message.split('\n')[0]}`);
   if (report.gate.notes.length > 0) options.log(`meshgate: ${report.gate.notes.length} note(s) in summary.md (fingerprint changes, cases not run)`);
   options.log(`meshgate: reports in ${dir}/ (summary.md, report.html, results.json, perf.csv, junit.xml)`);
-  const exitCode = report.status === 'interrupted' || report.harnessErrors.length > 0 ? 2 : exitCodeFor(report.gate.verdict);
-  options.printJson?.({ runId: report.runId, status: report.status, verdict: report.gate.verdict, exitCode, counts: report.counts, reasons: report.gate.reasons, notes: report.gate.notes, reportDir: dir });
+}
+
+/** Metrics and the notification, once the verdict is out: a failure of either is a warning, never another exit code. */
+async function monitor(report: RunReport, exitCode: number, options: SessionOptions): Promise<string[]> {
+  const pushed = options.metrics ? await publishMetrics(report, options.metrics, options.log) : [];
+  const notified = (await options.onReport?.(report, exitCode)) ?? [];
+  return [...pushed, ...notified];
+}
+
+/** Monitoring warnings join the report's notes (they do not change the verdict) and the report is written again. */
+async function recordWarnings(dir: string, report: RunReport, warnings: string[]): Promise<void> {
+  report.gate.notes.push(...warnings.map((message) => ({ subject: 'monitoring', message })));
+  await writeRunReport(dir, report);
 }

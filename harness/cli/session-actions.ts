@@ -91,7 +91,7 @@ async function session(context: CommandContext, command: string, flags: SessionF
     options: { command, ...flags, pushgateway: flags.pushgateway?.href, suites: prepared.suites, runId: prepared.runId },
     signal: context.signal,
     log: context.log,
-    onReport: (report, exitCode) => notify(context, flags, noticeOfReport(command, report, exitCode, join(flags.reports, report.runId))),
+    onReport: (report, exitCode) => notify(context, flags, noticeOfReport(command, report, exitCode, flags, join(flags.reports, report.runId))),
   });
 }
 

@@ -10,13 +10,15 @@ import { WatchStatus } from '../watch/watch-status.ts';
 import { watchTraffic, watchedApps } from '../watch/watch-traffic.ts';
 import type { CommandContext } from './command-context.ts';
 import { type JudgeFlags, judgeFromFlags } from './judge-options.ts';
-import { type NotifyFlags, notify } from './notify-options.ts';
+import { reportLocation } from './notify-options.ts';
+import { type MonitoringFlags, afterVerdict } from './monitoring.ts';
+import { watchMetrics } from '../reporters/command-metrics.ts';
 import { checkRunId, newRunId } from './options.ts';
 import { assertReachable, gatewayLabel } from './run-session.ts';
 import type { WatchFlags } from './watch-command.ts';
 
 /** `watch`: light traffic to every served host until the duration or a signal; gates on the success rate. */
-export async function runWatch(context: CommandContext, flags: WatchFlags & JudgeFlags & NotifyFlags): Promise<void> {
+export async function runWatch(context: CommandContext, flags: WatchFlags & JudgeFlags & MonitoringFlags): Promise<void> {
   const startedMs = Date.now();
   const runId = checkRunId(flags.runId ?? newRunId());
   const target = await readTarget(flags.target);
@@ -55,5 +57,6 @@ export async function runWatch(context: CommandContext, flags: WatchFlags & Judg
   if (flags.json) context.printJson({ passed, exitCode: context.exitCode, reportDir: dir, ...summary, ...(judgement ? { judgement } : {}) });
   const verdict = !passed ? 'fail' : (judgement?.verdict ?? 'pass');
   const lines = [`${summary.requests} requests, ${summary.failures} failed`, ...(judgement?.reasons ?? []).map((reason) => `${reason.subject}: ${reason.message}`)];
-  await notify(context, flags, { command: 'watch', verdict, exitCode: context.exitCode, lines });
+  const notice = { command: 'watch', runId, verdict, exitCode: context.exitCode, lines, report: reportLocation(flags, dir, runId, 'watch.html') };
+  await afterVerdict(context, flags, { families: watchMetrics(summary, verdict), group: { grouping: { command: 'watch', scenario: target.resolved.name }, runId } }, notice);
 }

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { MeshgateError, errorMessage } from '../errors.ts';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import type { GateResult } from '../gate/verdict.ts';
 import type { LoadResult } from '../load/load-recorder.ts';
 import { type CaseRecord, type KnownDifferenceSeen, countResults } from './case-record.ts';
@@ -10,6 +9,7 @@ import { formatJunitXml, runErrors } from './junit-xml.ts';
 import type { MachineInfo } from './machine.ts';
 import { formatPerfCsv } from './perf-csv.ts';
 import { formatSummaryMarkdown } from './summary-markdown.ts';
+import { writeRedacted } from '../redact.ts';
 
 /** Everything a run produced: results.json holds exactly this. */
 export interface RunReport {
@@ -51,11 +51,11 @@ export interface RunReport {
 /** Writes results.json, junit.xml, summary.md, perf.csv and report.html into `dir`. */
 export async function writeRunReport(dir: string, report: RunReport): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, 'junit.xml'), formatJunitXml(report.runId, report.cases, runErrors(report)));
-  await writeFileAtomic(join(dir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await writeFileAtomic(join(dir, 'summary.md'), formatSummaryMarkdown(report));
-  await writeFileAtomic(join(dir, 'perf.csv'), formatPerfCsv(report.cases, report.startedAt));
-  await writeFileAtomic(join(dir, 'report.html'), formatHtmlReport(report));
+  await writeRedacted(join(dir, 'junit.xml'), formatJunitXml(report.runId, report.cases, runErrors(report)));
+  await writeRedacted(join(dir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeRedacted(join(dir, 'summary.md'), formatSummaryMarkdown(report));
+  await writeRedacted(join(dir, 'perf.csv'), formatPerfCsv(report.cases, report.startedAt));
+  await writeRedacted(join(dir, 'report.html'), formatHtmlReport(report));
 }
 
 /**
@@ -66,5 +66,5 @@ export async function writeRunReport(dir: string, report: RunReport): Promise<vo
 export async function writeErrorJunit(dir: string, runId: string, error: unknown): Promise<void> {
   const runError = error instanceof MeshgateError ? { code: error.code, message: error.message } : { code: 'E_INTERNAL', message: errorMessage(error) };
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, 'junit.xml'), formatJunitXml(runId, [], [runError]));
+  await writeRedacted(join(dir, 'junit.xml'), formatJunitXml(runId, [], [runError]));
 }
