@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { errorMessage } from '../errors.ts';
+import { splitCredentials } from '../net/http-url.ts';
 import { redactUrl } from '../redact.ts';
 import { timeouts } from '../timeouts.ts';
 import type { VerdictNotice, WebhookFormat } from './notice.ts';
@@ -48,11 +49,13 @@ export async function postNotice(target: WebhookTarget, notice: VerdictNotice, l
 async function postOnce(target: WebhookTarget, notice: VerdictNotice, deadline: number): Promise<Attempt> {
   const now = Date.now();
   const signed = target.secret !== undefined && (target.format === 'feishu' || target.format === 'lark') ? feishuSignature(target.secret, now) : {};
-  const url = target.secret !== undefined && target.format === 'dingtalk' ? dingtalkSignedUrl(target.url, target.secret, now) : target.url;
+  const signedUrl = target.secret !== undefined && target.format === 'dingtalk' ? dingtalkSignedUrl(target.url, target.secret, now) : target.url;
+  // A generic receiver behind Basic auth: user:password in the URL, sent as the header it means.
+  const { url, authorization } = splitCredentials(new URL(signedUrl));
   try {
     const response = await request(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
       body: JSON.stringify({ ...signed, ...webhookBody(target.format, notice) }),
       signal: AbortSignal.timeout(Math.max(1, deadline - now)),
     });
