@@ -53,7 +53,7 @@ export async function notify(context: CommandContext, flags: Partial<NotifyFlags
   if (flags.notifyWebhook === undefined) return [];
   const { postNotice } = await import('../notify/post-notice.ts');
   const warning = await postNotice({ url: flags.notifyWebhook, format: flags.notifyFormat ?? 'slack', secret: flags.notifySecret }, notice, context.log);
-  if (warning === undefined) context.log('meshgate: verdict posted to the notification webhook');
+  if (warning === undefined) context.log('meshgate: notice posted to the notification webhook');
   return warning === undefined ? [] : [warning];
 }
 
