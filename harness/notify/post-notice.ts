@@ -14,6 +14,8 @@ export interface WebhookTarget {
   format: WebhookFormat;
   /** Signing secret of a DingTalk or Feishu/Lark robot that requires a signature. */
   secret?: string;
+  /** Time for every attempt together, ms; default timeouts.webhookMs. */
+  budgetMs?: number;
 }
 
 /** First pause between two attempts, ms; doubled each time. */
@@ -26,12 +28,12 @@ type Attempt = { ok: true } | { ok: false; problem: string; retry: boolean };
 
 /**
  * Posts the notice; never throws. A receiver that is down, answers 5xx or 429 is tried
- * again with exponential backoff, all attempts within timeouts.webhookMs. A refusal (4xx,
+ * again with exponential backoff, all attempts within the budget. A refusal (4xx,
  * or a chat platform's error code in a 200 body) is final. Returns the warning to record,
  * or undefined when the notice was delivered. The URL's secret part never reaches a log.
  */
 export async function postNotice(target: WebhookTarget, notice: VerdictNotice, log: (line: string) => void): Promise<string | undefined> {
-  const deadline = Date.now() + timeouts.webhookMs;
+  const deadline = Date.now() + (target.budgetMs ?? timeouts.webhookMs);
   let last: Attempt = { ok: false, problem: 'no attempt', retry: false };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     last = await postOnce(target, notice, deadline);
