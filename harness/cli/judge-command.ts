@@ -37,11 +37,13 @@ export function judgeCommand(context: CommandContext): Command {
       ]);
       context.exitCode = exitCodeFor(judgement.verdict);
       const dir = join(flags.reports, runId);
-      await writeJudgement(dir, judgement);
-      context.log(`meshgate: judgement in ${dir}/judge.json`);
       const lines = judgement.reasons.map((reason) => `${reason.subject}: ${reason.message}`);
       const notice = { command: 'judge', runId, verdict: judgement.verdict, exitCode: context.exitCode, lines, report: reportLocation(flags, dir, runId, 'judge.json') };
       const warnings = await afterVerdict(context, flags, { families: judgeMetrics(judgement), group: { grouping: { command: 'judge', workload: gatewayWorkloadOf(flags) }, runId } }, notice);
-      if (flags.json) context.printJson({ runId, ...judgement, ...(warnings.length > 0 ? { warnings } : {}) });
+      // Written after the monitoring, so its warnings are in it.
+      const document = { runId, ...judgement, warnings };
+      await writeJudgement(dir, document);
+      context.log(`meshgate: judgement in ${dir}/judge.json`);
+      if (flags.json) context.printJson(document);
     });
 }

@@ -25,8 +25,8 @@ function keyLine(key: KeyJudgement): string {
   ].join(' ');
 }
 
-/** reports/<run-id>/judge.json: the judgement as `--json` prints it, through the one redaction. */
-export async function writeJudgement(dir: string, judgement: TrafficJudgement): Promise<void> {
+/** reports/<run-id>/judge.json: the judgement (with run id and monitoring warnings) as `--json` prints it, through the one redaction. */
+export async function writeJudgement(dir: string, judgement: TrafficJudgement & { runId: string; warnings: string[] }): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeRedacted(join(dir, 'judge.json'), `${JSON.stringify(judgement, null, 2)}\n`);
 }

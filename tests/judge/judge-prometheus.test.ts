@@ -148,8 +148,9 @@ describe('meshgate judge --notify-webhook', () => {
   ])('%s with the same exit code when the receiver answers 500 (retried, then a warning)', async (_name, index, expected) => {
     const receiver = await startReceiver(500);
     try {
-      const { exitCode, stderr } = await judge(index, ['--notify-webhook', receiver.url, '--notify-format', 'dingtalk']);
+      const { exitCode, stderr, stdout } = await judge(index, ['--notify-webhook', receiver.url, '--notify-format', 'dingtalk']);
       expect(exitCode).toBe(expected);
+      expect(JSON.parse(stdout).warnings).toEqual([expect.stringMatching(/^notification to .* not delivered: HTTP 500; the verdict stands$/)]);
       expect(stderr).toMatch(/warning: notification to http:\/\/127\.0\.0\.1:\d+\/\*\*\* not delivered: HTTP 500; the verdict stands/);
       expect(receiver.bodies.length).toBeGreaterThan(1);
       expect(receiver.bodies[0]).toEqual({ msgtype: 'markdown', markdown: expect.objectContaining({ title: expect.stringMatching(/^meshgate judge/) }) });
