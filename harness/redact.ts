@@ -49,10 +49,15 @@ export function registerUrlSecrets(value: string, wholePath: boolean): void {
   if (!wholePath) return;
   registerSecret(value, `${url.origin}/${mask}`);
   registerSecret(url.href, `${url.origin}/${mask}`);
-  if (url.pathname.length > 1) registerSecret(url.pathname.slice(1));
-  for (const [, param] of url.searchParams) registerSecret(param);
-  if (url.search.length > 1) registerSecret(url.search.slice(1));
+  // Parts alone only when long enough to be a token: `?format=json` must not blank out every "json".
+  const part = (text: string) => text.length >= minimumPartLength && registerSecret(text);
+  part(url.pathname.slice(1));
+  for (const [, param] of url.searchParams) part(param);
+  part(url.search.slice(1));
 }
+
+/** Path and query parts of a webhook are masked alone from this length: chat tokens are 20 to 64 characters. */
+const minimumPartLength = 8;
 
 const secretParams = 'access_token|token|key|sign|signature|sig|secret|password|passwd|pwd|api[_-]?key|apikey|auth|credentials?';
 
