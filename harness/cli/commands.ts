@@ -36,7 +36,7 @@ export function validateCommand(context: CommandContext): Command {
 
 /** `run`: the suites against any gateway a target file describes, whoever started it. */
 export function runCommand(context: CommandContext): Command {
-  return addLoadWorkersOptions(new Command('run'))
+  return addLoadWorkersOptions(addNotifyOptions(new Command('run'), context))
     .description('run suites against the gateway a target file describes (from `meshgate up`, or written by hand)')
     .argument('[suites...]', 'suites to run (default: all)')
     .addOption(sharedOptions.target())
