@@ -68,7 +68,10 @@ const shapes: Array<[RegExp, string]> = [
   [new RegExp(`([?&](?:amp;)?(?:${secretParams})=)[^&\\s"'<>#]+`, 'gi'), `$1${mask}`],
   [/(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[^\s"'<>?#]+/gi, `$1${mask}`],
   [/(\/open-apis\/bot\/v2\/hook\/)[^\s"'<>?#]+/gi, `$1${mask}`],
-  [/(\bauthorization["']?\s*[:=]\s*["']?)[^"'\r\n,}]+/gi, `$1${mask}`],
+  // A quoted value (JSON, YAML, HTML-escaped JSON): the quotes stay, so the document still parses; `null` is left alone.
+  [/(\bauthorization(?:["']|&quot;)?\s*[:=]\s*)(["']|&quot;)[^\r\n<]*?\2/gi, `$1$2${mask}$2`],
+  // A header line: `Authorization: Bearer ...`.
+  [/(\bauthorization:[ \t]*)(?=[A-Za-z])[^\r\n"',;}]+/gi, `$1${mask}`],
 ];
 
 /** `text` with every registered value and every secret shape masked. */

@@ -10,6 +10,7 @@ describe('what is secret, by its shape', () => {
     ['a Feishu hook path', 'https://open.feishu.cn/open-apis/bot/v2/hook/5e3d587e-d78e', 'https://open.feishu.cn/open-apis/bot/v2/hook/***'],
     ['an Authorization header', 'Authorization: Bearer eyJhbGciOi.x.y', `Authorization: ${mask}`],
     ['an Authorization field in JSON', '{"authorization":"Basic dXNlcjpwYXNz"}', `{"authorization":"${mask}"}`],
+    ['an Authorization field in HTML-escaped JSON', '&quot;Authorization&quot;: &quot;Bearer abc&quot;', `&quot;Authorization&quot;: &quot;${mask}&quot;`],
     ['a PEM private key', 'key:\n-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----\n', `key:\n-----BEGIN PRIVATE KEY-----${mask}-----END PRIVATE KEY-----\n`],
   ])('%s', (_what, text, expected) => {
     expect(redact(text)).toBe(expected);
@@ -20,6 +21,7 @@ describe('what is secret, by its shape', () => {
     'basic authentication is not configured',
     'https://ci.example.test/artifacts/run-1/report.html',
     'certificate-verifies-for-host[ns-a/web]: the chain verifies',
+    '{"authorization": null, "authorizationError": null}',
   ])('leaves what is not secret: %s', (text) => {
     expect(redact(text)).toBe(text);
   });

@@ -122,6 +122,9 @@ describe('the redaction sweep: no planted secret in any output', () => {
     expect(summary).toMatch(/`monitoring`: metrics not pushed to .*the verdict stands/);
     expect(summary).toMatch(/`monitoring`: notification to http:\/\/127\.0\.0\.1:\d+\/\*\*\* not delivered: refused: error 310000/);
     expect(JSON.parse(result.stdout)).toMatchObject({ exitCode: 0, verdict: 'pass' });
+    // Redaction keeps documents whole: results.json still parses, with the webhook as its origin.
+    const results = JSON.parse(await readFile(join(reports, 'sweep-validate', 'results.json'), 'utf8'));
+    expect(results.options.notifyWebhook).toBe(`${new URL(receiver.url).origin}/***`);
     const message = JSON.stringify(receiver.bodies.at(-1));
     expect(message).toContain('sweep-validate');
     expect(message).toContain('https://ci.example.test/artifacts/sweep-validate/report.html');
