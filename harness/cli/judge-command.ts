@@ -4,8 +4,10 @@ import { UsageError } from '../errors.ts';
 import type { CommandContext } from './command-context.ts';
 import { type JudgeFlags, addJudgeOptions, gatewayWorkloadOf, judgeFromFlags } from './judge-options.ts';
 import type { MonitoringFlags } from './monitoring.ts';
-import { addNotifyOptions, reportLocation } from './notify-options.ts';
-import { checkRunId, sharedOptions } from './options.ts';
+import { addNotifyOptions } from './notify-options.ts';
+import { reportLocation } from '../notify/notice.ts';
+import { sharedOptions } from './options.ts';
+import { checkRunId } from '../run/run-id.ts';
 import { parseDuration } from './watch-command.ts';
 
 function parseTime(value: string): Date {
@@ -38,7 +40,7 @@ export function judgeCommand(context: CommandContext): Command {
       context.exitCode = exitCodeFor(judgement.verdict);
       const dir = join(flags.reports, runId);
       const lines = judgement.reasons.map((reason) => `${reason.subject}: ${reason.message}`);
-      const notice = { command: 'judge', runId, verdict: judgement.verdict, exitCode: context.exitCode, lines, report: reportLocation(flags, dir, runId, 'judge.json') };
+      const notice = { command: 'judge', runId, verdict: judgement.verdict, exitCode: context.exitCode, lines, report: reportLocation(flags.reportUrlBase, dir, runId, 'judge.json') };
       const warnings = await afterVerdict(context, flags, { families: judgeMetrics(judgement), group: { grouping: { command: 'judge', workload: gatewayWorkloadOf(flags) }, runId } }, notice);
       // Written after the monitoring, so its warnings are in it.
       const document = { runId, ...judgement, warnings };

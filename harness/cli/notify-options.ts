@@ -3,8 +3,7 @@ import { parseHttpUrl } from '../net/http-url.ts';
 import { type VerdictNotice, type WebhookFormat, webhookFormats } from '../notify/notice.ts';
 import { registerSecret, registerUrlSecrets } from '../redact.ts';
 import type { CommandContext } from './command-context.ts';
-import type { RunReport } from '../reporters/run-report.ts';
-import { newRunId } from './options.ts';
+import { newRunId } from '../run/run-id.ts';
 
 /** Flags of a command that notifies. */
 export interface NotifyFlags {
@@ -60,20 +59,4 @@ export async function notify(context: CommandContext, flags: Partial<NotifyFlags
   const warning = await postNotice({ url: flags.notifyWebhook, format: flags.notifyFormat ?? 'slack', secret: flags.notifySecret, budgetMs }, notice, context.log);
   if (warning === undefined) context.log('meshgate: notice posted to the notification webhook');
   return warning === undefined ? [] : [warning];
-}
-
-/** Where a run's report file can be read: under --report-url-base when given, else the local folder. */
-export function reportLocation(flags: Partial<NotifyFlags>, dir: string, runId: string, file: string): VerdictNotice['report'] {
-  if (!flags.reportUrlBase) return { dir };
-  const base = flags.reportUrlBase.href.endsWith('/') ? flags.reportUrlBase.href : `${flags.reportUrlBase.href}/`;
-  return { url: new URL(`${encodeURIComponent(runId)}/${file}`, base).href, dir };
-}
-
-/** A run report's verdict (or its interruption), failing cases and reasons, and its link as a notice. */
-export function noticeOfReport(command: string, report: RunReport, exitCode: number, flags: Partial<NotifyFlags>, dir: string): VerdictNotice {
-  const verdict = report.status === 'interrupted' ? 'interrupted' : report.gate.verdict;
-  const { PASSED, FAILED, SKIPPED, NOT_SUPPORTED } = report.counts;
-  const counts = `${PASSED} passed, ${FAILED} failed, ${SKIPPED} skipped, ${NOT_SUPPORTED} not supported`;
-  const reasons = report.gate.reasons.map((reason) => `${reason.subject}: ${reason.message.split('\n')[0]}`);
-  return { command, runId: report.runId, verdict, exitCode, lines: [counts, ...reasons], report: reportLocation(flags, dir, report.runId, 'report.html') };
 }

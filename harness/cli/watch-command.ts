@@ -5,6 +5,7 @@ import { sharedOptions } from './options.ts';
 import { type JudgeFlags, addJudgeOptions } from './judge-options.ts';
 import { addNotifyOptions } from './notify-options.ts';
 import type { MonitoringFlags } from './monitoring.ts';
+import type { WatchFlags } from './watch-action.ts';
 
 /** `2m`, `90s`, `500ms`, `1h` -> milliseconds, at most 24 h. */
 export function parseDuration(value: string): number {
@@ -18,17 +19,6 @@ function parseRate(value: string): number {
   const rate = Number(value);
   if (!/^[0-9.]+$/.test(value) || !(rate > 0 && rate <= 1)) throw new UsageError(`not a success rate: ${value} (0 to 1, e.g. 0.999)`);
   return rate;
-}
-
-export interface WatchFlags {
-  target: string;
-  duration: number;
-  interval: number;
-  minSuccess: number;
-  statusEvery: number;
-  reports: string;
-  runId?: string;
-  json?: boolean;
 }
 
 /** `watch`: light traffic to every tenant host while a cutover happens; gates on the success rate. */

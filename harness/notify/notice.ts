@@ -31,3 +31,10 @@ export function noticeLines(notice: VerdictNotice): string[] {
   const report = notice.report?.url ? [`report: ${notice.report.url}`] : notice.report?.dir ? [`report folder: ${notice.report.dir}`] : [];
   return [`run ${notice.runId}`, ...shown, ...more, ...report];
 }
+
+/** Where a run's report file can be read: under `--report-url-base` when given, else the local folder. */
+export function reportLocation(reportUrlBase: URL | undefined, dir: string, runId: string, file: string): VerdictNotice['report'] {
+  if (!reportUrlBase) return { dir };
+  const base = reportUrlBase.href.endsWith('/') ? reportUrlBase.href : `${reportUrlBase.href}/`;
+  return { url: new URL(`${encodeURIComponent(runId)}/${file}`, base).href, dir };
+}

@@ -84,7 +84,7 @@ async function inProcess(args: string[], env: Record<string, string>): Promise<{
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
   const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
   try {
-    return { exitCode: await main(['node', 'meshgate', ...args]), stdout, stderr };
+    return { exitCode: await main(['node', 'meshgate', ...args], async () => (await import('../../suites/catalogue.ts')).catalogue), stdout, stderr };
   } finally {
     out.mockRestore();
     err.mockRestore();

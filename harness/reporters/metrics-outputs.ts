@@ -4,7 +4,8 @@ import { errorMessage } from '../errors.ts';
 import { redactUrl, writeRedacted } from '../redact.ts';
 import { type MetricFamily, formatMetrics, runMetrics } from './metrics.ts';
 import { pushMetrics } from './pushgateway.ts';
-import type { RunReport } from './run-report.ts';
+import type { RunReport } from '../results/run-report.ts';
+import type { Output } from './output.ts';
 
 /** Where a run's metrics go: `--metrics-out FILE`, `--pushgateway URL`. */
 export interface MetricsTargets {
@@ -61,4 +62,10 @@ export async function publishFamilies(families: MetricFamily[], group: MetricsGr
     log(`meshgate: warning: ${warning}`);
     return [warning];
   }
+}
+
+/** The run's metrics (file, then Pushgateway) as one output; a failed push is a warning in the context. */
+export function metricsOutputs(targets: MetricsTargets = {}): Output[] {
+  if (!targets.file && !targets.pushgateway) return [];
+  return [{ name: 'metrics', write: async (report, context) => (await publishMetrics(report, targets, context.log)).forEach((warning) => context.warn?.(warning)) }];
 }
