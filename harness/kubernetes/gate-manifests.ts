@@ -45,7 +45,7 @@ export const gateRbacRules: ClusterRole['rules'] = [
   { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'create', 'patch', 'delete'] },
   { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] },
   { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: ['get', 'create', 'patch', 'delete'] },
-  { apiGroups: ['networking.istio.io'], resources: ['gateways', 'virtualservices', 'destinationrules'], verbs: ['get', 'create', 'patch', 'delete'] },
+  { apiGroups: ['networking.istio.io'], resources: ['gateways', 'virtualservices', 'destinationrules', 'envoyfilters'], verbs: ['get', 'create', 'patch', 'delete'] },
 ];
 
 /** The command line the gate's Job runs (after the image's `meshgate` entrypoint). */

@@ -68,6 +68,7 @@ const types = [
   { groupVersion: 'networking.istio.io/v1', name: 'gateways', kind: 'Gateway', namespaced: true },
   { groupVersion: 'networking.istio.io/v1', name: 'virtualservices', kind: 'VirtualService', namespaced: true },
   { groupVersion: 'networking.istio.io/v1', name: 'destinationrules', kind: 'DestinationRule', namespaced: true },
+  { groupVersion: 'networking.istio.io/v1alpha3', name: 'envoyfilters', kind: 'EnvoyFilter', namespaced: true },
 ];
 type ResourceType = (typeof types)[number];
 
