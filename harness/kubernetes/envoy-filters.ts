@@ -27,6 +27,9 @@ const bufferType = typeUrl('envoy.extensions.filters.http.buffer.v3.Buffer');
  *   (`underscores_in_headers off`, `ignore_invalid_headers on`); Envoy's default is ALLOW
  *   (HttpProtocolOptions.headers_with_underscores_action, protocol.proto), and no Istio
  *   release up to 1.29 sets it.
+ * - A client's X-Request-ID kept, as ingress-nginx keeps it ($http_x_request_id, else a new
+ *   one): at the edge Envoy replaces it unless preserve_external_request_id is set
+ *   (conn_manager_utility.cc mutateRequestHeaders), which Istio never sets.
  */
 export function buildGatewayEnvoyFilter(gateway: PatchedGateway, runId: string): EnvoyFilter {
   const listener = (subFilter?: string) => ({ filterChain: { filter: { name: hcm, ...(subFilter ? { subFilter: { name: subFilter } } : {}) } } });
@@ -46,6 +49,7 @@ export function buildGatewayEnvoyFilter(gateway: PatchedGateway, runId: string):
           typed_config: {
             '@type': typeUrl('envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager'),
             common_http_protocol_options: { headers_with_underscores_action: 'DROP_HEADER' },
+            preserve_external_request_id: true,
           },
         },
       },

@@ -42,7 +42,7 @@ describe("the EnvoyFilters' patches against Envoy's proto field names (tests/kub
 });
 
 describe('the EnvoyFilters of mode istio', () => {
-  it("puts the buffer filter on the gateway disabled, and drops request headers with underscores, on the gateway's pods only", () => {
+  it("puts the buffer filter on the gateway disabled, drops request headers with underscores and keeps a client's X-Request-ID, on the gateway's pods only", () => {
     const gateway = filter('meshgate')!;
     expect(gateway.metadata.namespace).toBe('istio-system');
     expect(gateway.spec.workloadSelector.labels).toEqual({ istio: 'ingressgateway' });
@@ -52,6 +52,7 @@ describe('the EnvoyFilters of mode istio', () => {
     ]);
     expect(gateway.spec.configPatches[0]!.patch.value).toMatchObject({ name: 'envoy.filters.http.buffer', disabled: true });
     expect(JSON.stringify(gateway.spec.configPatches[1]!.patch.value)).toContain('"headers_with_underscores_action":"DROP_HEADER"');
+    expect(gateway.spec.configPatches[1]!.patch.value).toMatchObject({ typed_config: { preserve_external_request_id: true } });
   });
 
   it("enables the buffer with the app's limit and sets its read timeout as the per-try idle timeout, on each listener's backend route", () => {
