@@ -105,8 +105,9 @@ export const knownDifferences: KnownDifference[] = [
     id: 'websocket-idle-unbounded',
     cases: [],
     ingressNginx: 'proxy-read-timeout closes an idle WebSocket after the app timeout (3600 s for WS apps)',
-    istio: 'the route timeout does not apply to upgraded connections and the stream idle timeout is off for them: an idle WebSocket stays open (no case waits an hour)',
-    sources: ['https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/http/upgrades'],
+    istio:
+      "Istio turns the stream idle timeout off, and the per-try idle timeout that carries the read timeout starts only once a request is complete, which an upgrade's never is: an idle WebSocket stays open (no case waits an hour)",
+    sources: ['https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/http/upgrades', `${istio122}/networking/core/listener_builder.go#L348`, `${envoyApi}/config/route/v3/route_components.proto#L1722-L1741`],
     classification: 'accepted-gap',
   },
   {

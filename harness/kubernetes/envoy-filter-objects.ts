@@ -11,8 +11,13 @@ import { dns1123Subdomain, labels, portNumber } from './names.ts';
 
 /** Which gateway-route configuration a patch applies to: `<host>:<port>` virtual host and route name. */
 const routeConfigurationMatchSchema = z.strictObject({
-  /** `<namespace>/<name>` of the Gateway the route configuration was built for. */
-  gateway: z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'a Gateway as <namespace>/<name>'),
+  /**
+   * `<namespace>/<name>` of the Gateway an HTTPS route configuration was built for. Istio reads
+   * it from the route configuration's name, which only HTTPS servers' carry (`http.<port>` is
+   * shared by every Gateway on the port: pilot/pkg/model/gateway.go ParseGatewayRDSRouteName),
+   * so on an HTTP port it would match nothing.
+   */
+  gateway: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'a Gateway as <namespace>/<name> (no dots: Istio splits the route name on them)').optional(),
   portNumber,
   vhost: z.strictObject({ name: z.string().min(1), route: z.strictObject({ name: z.string().min(1) }) }),
 });

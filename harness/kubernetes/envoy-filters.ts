@@ -83,7 +83,12 @@ export function buildAppEnvoyFilter(app: ResolvedApp, runId: string, gateway: Pa
       applyTo: 'HTTP_ROUTE',
       match: {
         context: 'GATEWAY',
-        routeConfiguration: { gateway: context.gateway, portNumber: listener.port, vhost: { name: `${app.host}:${listener.port}`, route: { name: backendRouteName(listener) } } },
+        routeConfiguration: {
+          // Only an HTTPS route configuration names its Gateway (see envoy-filter-objects.ts).
+          ...(listener.scheme === 'https' ? { gateway: context.gateway } : {}),
+          portNumber: listener.port,
+          vhost: { name: `${app.host}:${listener.port}`, route: { name: backendRouteName(listener) } },
+        },
       },
       patch: { operation: 'MERGE', value },
     }),

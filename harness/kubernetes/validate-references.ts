@@ -83,11 +83,11 @@ function checkEnvoyFilter(filter: EnvoyFilter, objects: readonly KubeObject[]): 
       (object) =>
         object.kind === 'VirtualService' &&
         object.spec.hosts.includes(host) &&
-        object.spec.gateways.includes(target.gateway) &&
+        (target.gateway === undefined || object.spec.gateways.includes(target.gateway)) &&
         object.spec.http.some((route) => route.name === target.vhost.route.name && (route.match ?? [{}]).some((m) => m.port === undefined || m.port === port)),
     );
     if (!built || target.vhost.name !== `${host}:${port}`) {
-      throw ManifestError.at(filter, `spec.configPatches[${i}].match.routeConfiguration`, `no VirtualService on ${target.gateway} builds route ${target.vhost.route.name} of ${target.vhost.name}`);
+      throw ManifestError.at(filter, `spec.configPatches[${i}].match.routeConfiguration`, `no VirtualService${target.gateway ? ` on ${target.gateway}` : ''} builds route ${target.vhost.route.name} of ${target.vhost.name}`);
     }
   });
 }

@@ -65,9 +65,10 @@ describe('the EnvoyFilters of mode istio', () => {
       route: { retry_policy: { per_try_idle_timeout: '86400s' } },
     });
     const hello = filter('meshgate.ns-k8x2m9qa.hello-web')!;
-    expect(hello.spec.configPatches.map((patch) => patch.match.routeConfiguration?.vhost)).toEqual([
-      { name: 'pqxtwzmbavke.cloud.sealos.test:443', route: { name: 'backend-https' } },
-      { name: 'pqxtwzmbavke.cloud.sealos.test:80', route: { name: 'backend-http' } },
+    // An HTTP route configuration (`http.<port>`) names no Gateway, so only the HTTPS patch matches on one.
+    expect(hello.spec.configPatches.map((patch) => patch.match.routeConfiguration)).toEqual([
+      { gateway: 'istio-system/meshgate', portNumber: 443, vhost: { name: 'pqxtwzmbavke.cloud.sealos.test:443', route: { name: 'backend-https' } } },
+      { portNumber: 80, vhost: { name: 'pqxtwzmbavke.cloud.sealos.test:80', route: { name: 'backend-http' } } },
     ]);
   });
 
