@@ -128,4 +128,13 @@ export const knownDifferences: KnownDifference[] = [
     sources: [`${luaIngress}#L157-L164`, `${envoyApi}/config/route/v3/route_components.proto`],
     classification: 'accepted-gap',
   },
+  {
+    id: 'gateway-answers-without-cors',
+    cases: [],
+    ingressNginx: "answers from the CORS location itself (the ssl-redirect's 308, the terminal guard's 403) carry the CORS headers of the location's CORS block (more_set_headers in the location, lua rewrite phase after it)",
+    istio:
+      "Envoy's CORS filter skips a route without a route entry, so its own answers (redirect 308, directResponse 403 / 413 / 503) carry no CORS headers (cors_filter.cc CorsFilter::decodeHeaders); a browser following a cross-origin redirect needs them only with credentials off, and no case checks them yet",
+    sources: [`${nginxTmpl}#L873-L903`, 'https://github.com/envoyproxy/envoy/blob/main/source/extensions/filters/http/cors/cors_filter.cc'],
+    classification: 'accepted-gap',
+  },
 ];

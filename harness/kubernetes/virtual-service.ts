@@ -84,7 +84,9 @@ function servingRoutes(app: ResolvedApp, context: RouteContext, listener: Listen
       ? []
       : [{ name: `upgrade-${scheme}`, match: [{ port, headers: { upgrade: { regex: '(?i)websocket' } } }], route: destination, ...cors, ...headers(requestOperations(app, listener), response) }];
   if (!app.webSocketGuard) return [...upgrade, backend];
-  // nginx's 403 carries the CORS and response headers too (add_header ... always), so the guard route does.
+  // nginx's 403 carries the response headers too (add_header ... always), so the guard route does; not
+  // its CORS headers: Envoy's CORS filter skips a route without a route entry, as a directResponse is
+  // (cors_filter.cc CorsFilter::decodeHeaders), so a corsPolicy here would do nothing.
   const guard: HTTPRoute = {
     name: `websocket-guard-${scheme}`,
     match: [
@@ -96,7 +98,6 @@ function servingRoutes(app: ResolvedApp, context: RouteContext, listener: Listen
       },
     ],
     directResponse: { status: 403 },
-    ...cors,
     ...headers(undefined, response),
   };
   return [guard, ...upgrade, backend];
