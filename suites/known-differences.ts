@@ -102,13 +102,13 @@ export const knownDifferences: KnownDifference[] = [
     classification: 'translated',
   },
   {
-    id: 'websocket-idle-unbounded',
-    cases: [],
-    ingressNginx: 'proxy-read-timeout closes an idle WebSocket after the app timeout (3600 s for WS apps)',
+    id: 'websocket-idle-by-route-idle-timeout',
+    cases: ['websocket-idle-hold', 'websocket-idle-beyond-default-timeout'],
+    ingressNginx: 'proxy-read-timeout closes an idle WebSocket after the app timeout (3600 s for WS apps): nginx counts only reads from the backend',
     istio:
-      "Istio turns the stream idle timeout off, and the per-try idle timeout that carries the read timeout starts only once a request is complete, which an upgrade's never is: an idle WebSocket stays open (no case waits an hour)",
-    sources: ['https://www.envoyproxy.io/docs/envoy/latest/intro/arch_overview/http/upgrades', `${istio122}/networking/core/listener_builder.go#L348`, `${envoyApi}/config/route/v3/route_components.proto#L1722-L1741`],
-    classification: 'accepted-gap',
+      "Istio turns the stream idle timeout off, and the per-try idle timeout starts only once a request is complete, which an upgrade's never is; meshgate's EnvoyFilter sets the upgrade route's idle_timeout to the app's read timeout, so an idle WebSocket is closed after it (Envoy counts traffic in either direction)",
+    sources: [`${istio122}/networking/core/listener_builder.go#L348`, `${envoyApi}/config/route/v3/route_components.proto#L1384-L1409`, `${envoyApi}/config/route/v3/route_components.proto#L1722-L1741`],
+    classification: 'translated',
   },
   {
     id: 'unknown-sni-closed',

@@ -2,7 +2,7 @@ import type { ResolvedApp } from '../scenario/resolve.ts';
 import { MAX_BUFFER_BYTES, bufferLimitBytes } from './body-limit.ts';
 import type { EnvoyConfigPatch, EnvoyFilter } from './envoy-filter-objects.ts';
 import { objectMeta } from './objects.ts';
-import { type RouteContext, backendRouteName, servingListeners } from './virtual-service.ts';
+import { type Listener, type RouteContext, backendRouteName, servingListeners, upgradeRouteName } from './virtual-service.ts';
 
 /** The gateway the EnvoyFilters patch: where they live (they reach only its pods) and its pods' labels. */
 export interface PatchedGateway {
@@ -59,40 +59,46 @@ export function buildGatewayEnvoyFilter(gateway: PatchedGateway, runId: string):
 }
 
 /**
- * An app's backend routes, patched by virtual host (`<host>:<port>`, Istio's
- * util.DomainName) and route name (the VirtualService route's `name`, route.go TranslateRoute):
- * - the buffer filter enabled with the app's body limit: a chunked or HTTP/2 body over
- *   it is refused with 413 once that many bytes have arrived;
- * - proxy-read-timeout as the per-try idle timeout (route.proto RetryPolicy.per_try_idle_timeout):
- *   like nginx's, it starts once the request is sent and bounds the wait between two reads
- *   from the backend, so a long response that keeps flowing is never cut (the route
- *   timeout stays off, Istio's default).
+ * An app's routes, patched by virtual host (`<host>:<port>`, Istio's util.DomainName) and
+ * route name (the VirtualService route's `name`, route.go TranslateRoute):
+ * - on the backend routes, the buffer filter enabled with the app's body limit (a chunked or
+ *   HTTP/2 body over it is refused with 413 once that many bytes have arrived), and
+ *   proxy-read-timeout as the per-try idle timeout (route_components.proto
+ *   RetryPolicy.per_try_idle_timeout): like nginx's, it starts once the request is sent and
+ *   bounds the wait between two reads from the backend, so a long response that keeps
+ *   flowing is never cut (the route timeout stays off, Istio's default);
+ * - on the upgrade routes, proxy-read-timeout as the route's idle timeout
+ *   (RouteAction.idle_timeout): an upgrade's request never ends, so no per-try timer starts,
+ *   and Istio turns the stream idle timeout off; this closes an idle WebSocket as nginx does.
  * Null for an app without backend routes (paused or suspended).
  */
 export function buildAppEnvoyFilter(app: ResolvedApp, runId: string, gateway: PatchedGateway, context: RouteContext): EnvoyFilter | null {
   if (app.state !== 'active') return null;
   const limit = bufferLimitBytes(app);
-  const value = {
+  const read = `${app.timeouts.readSeconds}s`;
+  const backend = {
     ...(limit === null
       ? {}
       : { typed_per_filter_config: { [bufferFilter]: { '@type': typeUrl('envoy.extensions.filters.http.buffer.v3.BufferPerRoute'), buffer: { max_request_bytes: limit } } } }),
-    route: { retry_policy: { per_try_idle_timeout: `${app.timeouts.readSeconds}s` } },
+    route: { retry_policy: { per_try_idle_timeout: read } },
   };
-  const patches = servingListeners(app, context).map(
-    (listener): EnvoyConfigPatch => ({
-      applyTo: 'HTTP_ROUTE',
-      match: {
-        context: 'GATEWAY',
-        routeConfiguration: {
-          // Only an HTTPS route configuration names its Gateway (see envoy-filter-objects.ts).
-          ...(listener.scheme === 'https' ? { gateway: context.gateway } : {}),
-          portNumber: listener.port,
-          vhost: { name: `${app.host}:${listener.port}`, route: { name: backendRouteName(listener) } },
-        },
+  const patch = (listener: Listener, route: string, value: Record<string, unknown>): EnvoyConfigPatch => ({
+    applyTo: 'HTTP_ROUTE',
+    match: {
+      context: 'GATEWAY',
+      routeConfiguration: {
+        // Only an HTTPS route configuration names its Gateway (see envoy-filter-objects.ts).
+        ...(listener.scheme === 'https' ? { gateway: context.gateway } : {}),
+        portNumber: listener.port,
+        vhost: { name: `${app.host}:${listener.port}`, route: { name: route } },
       },
-      patch: { operation: 'MERGE', value },
-    }),
-  );
+    },
+    patch: { operation: 'MERGE', value },
+  });
+  const patches = servingListeners(app, context).flatMap((listener) => {
+    const upgrade = upgradeRouteName(app, listener);
+    return [patch(listener, backendRouteName(listener), backend), ...(upgrade === null ? [] : [patch(listener, upgrade, { route: { idle_timeout: read } })])];
+  });
   return envoyFilter(`meshgate.${app.namespace}.${app.name}`, gateway, runId, patches);
 }
 

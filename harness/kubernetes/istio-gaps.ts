@@ -65,7 +65,7 @@ export function istioUntranslated(app: ResolvedApp): UntranslatedItem[] {
       ? [
           item(
             `${nginxAnnotation('proxy-read-timeout')}: "${readSeconds}" (WebSocket)`,
-            'an idle WebSocket is never closed by Istio (the route timeout does not apply to upgraded streams); ingress-nginx closes it after the read timeout',
+            `translated as the upgrade route's idle timeout (${readSeconds}s): Envoy counts traffic in either direction, ingress-nginx only what the backend sends, so a client that keeps talking to a silent backend keeps the socket open on Istio only`,
           ),
         ]
       : []),

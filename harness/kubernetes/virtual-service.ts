@@ -57,6 +57,15 @@ export function backendRouteName(listener: Listener): string {
   return `backend-${listener.scheme}`;
 }
 
+/**
+ * The name of the route that sends `listener`'s WebSocket upgrades to the backend, or null when
+ * the app has none: only apps whose body is buffered need one (an upgrade's request never
+ * ends, so the buffer filter would hold it forever).
+ */
+export function upgradeRouteName(app: ResolvedApp, listener: Listener): string | null {
+  return bufferLimitBytes(app) === null ? null : `upgrade-${listener.scheme}`;
+}
+
 function httpRoutes(app: ResolvedApp, context: RouteContext): HTTPRoute[] {
   if (app.state !== 'active') return [{ name: app.state, directResponse: { status: 503 } }];
   // Unmatched by port, so it precedes the redirect on HTTP too: nginx refuses the declared
@@ -78,11 +87,11 @@ function servingRoutes(app: ResolvedApp, context: RouteContext, listener: Listen
   const response = responseOperations(app, scheme === 'https' && app.hsts !== null);
   const destination = [{ destination: { host: serviceHost(app, context.clusterDomain), port: { number: backendPort(app) } } }];
   const backend: HTTPRoute = { name: backendRouteName(listener), match: [{ port }], route: destination, ...cors, ...headers(requestOperations(app, listener), response) };
-  // An upgrade's request never ends, so the buffer filter would hold it forever: upgrades take a route without it.
+  const upgradeName = upgradeRouteName(app, listener);
   const upgrade: HTTPRoute[] =
-    bufferLimitBytes(app) === null
+    upgradeName === null
       ? []
-      : [{ name: `upgrade-${scheme}`, match: [{ port, headers: { upgrade: { regex: '(?i)websocket' } } }], route: destination, ...cors, ...headers(requestOperations(app, listener), response) }];
+      : [{ name: upgradeName, match: [{ port, headers: { upgrade: { regex: '(?i)websocket' } } }], route: destination, ...cors, ...headers(requestOperations(app, listener), response) }];
   if (!app.webSocketGuard) return [...upgrade, backend];
   // nginx's 403 carries the response headers too (add_header ... always), so the guard route does; not
   // its CORS headers: Envoy's CORS filter skips a route without a route entry, as a directResponse is

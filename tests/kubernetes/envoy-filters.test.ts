@@ -57,7 +57,7 @@ describe('the EnvoyFilters of mode istio', () => {
 
   it("enables the buffer with the app's limit and sets its read timeout as the per-try idle timeout, on each listener's backend route", () => {
     const terminal = filter('meshgate.ns-k8x2m9qa.terminal')!;
-    expect(terminal.spec.configPatches).toHaveLength(1);
+    expect(terminal.spec.configPatches.map((patch) => patch.match.routeConfiguration?.vhost.route.name)).toEqual(['backend-https', 'upgrade-https']);
     expect(terminal.spec.configPatches[0]!.patch.value).toEqual({
       typed_per_filter_config: {
         'envoy.filters.http.buffer': { '@type': 'type.googleapis.com/envoy.extensions.filters.http.buffer.v3.BufferPerRoute', buffer: { max_request_bytes: 32 * 1024 * 1024 } },
@@ -65,15 +65,23 @@ describe('the EnvoyFilters of mode istio', () => {
       route: { retry_policy: { per_try_idle_timeout: '86400s' } },
     });
     const hello = filter('meshgate.ns-k8x2m9qa.hello-web')!;
+    const backends = (object: EnvoyFilter) => object.spec.configPatches.filter((patch) => patch.match.routeConfiguration?.vhost.route.name.startsWith('backend'));
     // An HTTP route configuration (`http.<port>`) names no Gateway, so only the HTTPS patch matches on one.
-    expect(hello.spec.configPatches.map((patch) => patch.match.routeConfiguration)).toEqual([
+    expect(backends(hello).map((patch) => patch.match.routeConfiguration)).toEqual([
       { gateway: 'istio-system/meshgate', portNumber: 443, vhost: { name: 'pqxtwzmbavke.cloud.sealos.test:443', route: { name: 'backend-https' } } },
       { portNumber: 80, vhost: { name: 'pqxtwzmbavke.cloud.sealos.test:80', route: { name: 'backend-http' } } },
     ]);
   });
 
+  it("closes an idle WebSocket after the app's read timeout: the upgrade route's idle timeout", () => {
+    const chat = filter('meshgate.ns-k8x2m9qa.chat-ws')!;
+    const upgrade = chat.spec.configPatches.find((patch) => patch.match.routeConfiguration?.vhost.route.name === 'upgrade-http')!;
+    expect(upgrade.patch.value).toEqual({ route: { idle_timeout: '3600s' } });
+  });
+
   it('buffers no gRPC app (a bidi stream would wait for its end) but bounds its reads', () => {
-    expect(filter('meshgate.ns-k8x2m9qa.echo-grpc')!.spec.configPatches[0]!.patch.value).toEqual({ route: { retry_policy: { per_try_idle_timeout: '60s' } } });
+    const grpc = filter('meshgate.ns-k8x2m9qa.echo-grpc')!;
+    expect(grpc.spec.configPatches.map((patch) => patch.patch.value)).toEqual([{ route: { retry_policy: { per_try_idle_timeout: '60s' } } }]);
   });
 
   it('patches nothing for paused or suspended apps, nor for the squatter', () => {

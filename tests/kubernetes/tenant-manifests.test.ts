@@ -187,6 +187,7 @@ describe('mode istio', () => {
     expect(filter.spec.workloadSelector.labels).toEqual({ app: 'edge' });
     expect(filter.spec.configPatches.map((patch) => patch.match.routeConfiguration)).toEqual([
       { gateway: 'gw/edge', portNumber: 8443, vhost: { name: 'tk2x9qm4p.cloud.sealos.test:8443', route: { name: 'backend-https' } } },
+      { gateway: 'gw/edge', portNumber: 8443, vhost: { name: 'tk2x9qm4p.cloud.sealos.test:8443', route: { name: 'upgrade-https' } } },
     ]);
     expect(objects.filter((object) => object.kind === 'Secret').every((secret) => secret.metadata.namespace === 'gw')).toBe(true);
     expect(validateObjects(objects, runId)).toHaveLength(objects.length);
