@@ -120,6 +120,11 @@ describe('greaterThanPattern: the Content-Length of a body over the limit', () =
     expect(matches(limit, value)).toBe(over);
   });
 
+  it("stays within Istio's regex length limit of 1024 for any limit Envoy can buffer (pkg/config/validation/validation.go validateStringRegexp, 1.22.0:2094-2103)", () => {
+    expect(greaterThanPattern(4_294_967_295).length).toBeLessThan(1024);
+    expect(greaterThanPattern(Number.MAX_SAFE_INTEGER).length).toBeLessThan(1024);
+  });
+
   it('agrees with a numeric comparison around many limits', () => {
     for (const limit of [1, 7, 10, 99, 100, 101, 1999, 65536, 3221225472]) {
       for (let delta = -120; delta <= 120; delta += 1) {
