@@ -89,11 +89,12 @@ function gatewaySecrets(apps: ResolvedApp[], namespace: string, runId: string, c
 
 function buildGateway(apps: ResolvedApp[], runId: string, gateway: Required<IstioGatewayOptions>): Gateway {
   const host = (app: ResolvedApp) => `${app.namespace}/${app.host}`;
-  // One HTTPS server per certificate; the port name leaves out the dots Istio's route names are split on.
+  // One HTTPS server per certificate; the port name leaves out the dots Istio's route names are split on
+  // (https.<port>.<port name>.<gateway>.<namespace>: an EnvoyFilter match reads the Gateway from it).
   const https = new Map<string, { name: string; hosts: string[] }>();
   for (const app of apps.filter((candidate) => candidate.tls)) {
     const credentialName = gatewaySecretName(app);
-    const server = https.get(credentialName) ?? { name: `https-${tlsSecretKey(app).replace('/', '-')}`, hosts: [] };
+    const server = https.get(credentialName) ?? { name: `https-${tlsSecretKey(app).replace(/[/.]/g, '-')}`, hosts: [] };
     https.set(credentialName, { ...server, hosts: [...server.hosts, host(app)] });
   }
   const servers: GatewayServer[] = [

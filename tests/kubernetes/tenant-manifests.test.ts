@@ -5,7 +5,7 @@ import { type KubeObject, RUN_ID_LABEL } from '../../harness/kubernetes/objects.
 import { renderManifests } from '../../harness/kubernetes/render-yaml.ts';
 import { validateObjects } from '../../harness/kubernetes/validate-objects.ts';
 import type { ResolvedScenario } from '../../harness/scenario/resolve.ts';
-import { defaultScenario, manifests, runId } from './fixtures.ts';
+import { certificates, defaultScenario, manifests, runId } from './fixtures.ts';
 
 let scenario: ResolvedScenario;
 
@@ -173,6 +173,13 @@ describe('mode istio', () => {
       'X-Forwarded-Port': port,
       'X-Forwarded-Proto': scheme,
     });
+  });
+
+  it("names HTTPS server ports without dots, which Istio's route-name parsing for EnvoyFilter matches splits on", () => {
+    const dotted: ResolvedScenario = { ...scenario, tls: { ...scenario.tls, wildcardSecret: 'wildcard.cert' }, apps: scenario.apps.map((candidate) => (candidate.tls && !candidate.tls.custom ? { ...candidate, tls: { ...candidate.tls, secretName: 'wildcard.cert' } } : candidate)) };
+    const certificatesWithDot = new Map([...certificates].map(([key, pair]) => [key === 'wildcard-cert' ? 'wildcard.cert' : key, pair]));
+    const gateway = find(manifests(dotted, 'istio', { certificates: certificatesWithDot }).objects, 'Gateway', 'istio-system', 'meshgate')!;
+    expect(gateway.spec.servers.map((server) => server.port.name)).toEqual(['http', 'https-wildcard-cert', 'https-ns-r4n7v1pz-shop-tls']);
   });
 
   it('follows the gateway options and the cluster domain', () => {
