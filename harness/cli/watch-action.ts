@@ -15,6 +15,8 @@ import { checkRunId, newRunId } from './options.ts';
 import { assertReachable, gatewayLabel } from './run-session.ts';
 import type { WatchFlags } from './watch-command.ts';
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 /** `watch`: light traffic to every served host until the duration or a signal; gates on the success rate, latency budgets and events. */
 export async function runWatch(context: CommandContext, flags: WatchFlags & JudgeFlags & NotifyFlags): Promise<void> {
   const startedMs = Date.now();
@@ -42,7 +44,7 @@ export async function runWatch(context: CommandContext, flags: WatchFlags & Judg
   const { summary, passed } = outcome;
   const dir = join(flags.reports, runId);
   await writeWatchReport(dir, { runId, gateway: gatewayLabel(target), minSuccess: flags.minSuccess, maxLatencyMs: flags.maxLatency, p95BudgetMs: flags.p95Budget }, outcome);
-  context.log(`meshgate: ${passed ? 'PASS' : 'FAIL'}: ${summary.requests} requests, ${summary.failures} failed (${summary.distinctFailures.length} distinct), success rate ${(summary.successRate * 100).toFixed(3)} % (required ${(flags.minSuccess * 100).toFixed(1)} %), ${outcome.events.length} events, ${outcome.p95Breaches.length} hosts over the p95 budget`);
+  context.log(`meshgate: ${passed ? 'PASS' : 'FAIL'}: ${summary.requests} requests, ${summary.failures} failed (${summary.distinctFailures.length} distinct), success rate ${(summary.successRate * 100).toFixed(3)} % (required ${(flags.minSuccess * 100).toFixed(1)} %), ${plural(outcome.events.length, 'event')}, ${plural(outcome.p95Breaches.length, 'host')} over the p95 budget`);
   for (const reason of outcome.reasons) context.log(`  - ${reason}`);
   context.log(`meshgate: watch report in ${dir}/ (watch.html, watch.csv, watch.json)`);
   const { prometheus } = flags;

@@ -59,7 +59,7 @@ export class WatchStatus {
   private print(): void {
     const { requests, failures, distinctFailures } = this.recorder.summary();
     const rate = requests === 0 ? '-' : `${((100 * (requests - failures)) / requests).toFixed(3)} %`;
-    const event = this.ongoing ? `; ${this.ongoing.kind.toUpperCase()} for ${((Date.now() - this.ongoing.start) / 1000).toFixed(0)} s on ${this.ongoing.hosts.length} hosts` : '';
+    const event = this.ongoing ? `; ${this.ongoing.kind.toUpperCase()} for ${(this.ongoing.durationMs / 1000).toFixed(0)} s on ${this.ongoing.hosts.length} hosts` : '';
     const line = `meshgate: ${new Date().toISOString().slice(11, 19)} ${requests} exchanges, ${failures} failed (${distinctFailures.length} distinct), success ${rate}${event}`;
     if (this.stream.isTTY) {
       this.clear();
