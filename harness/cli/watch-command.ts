@@ -61,7 +61,7 @@ export function watchCommand(context: CommandContext): Command {
     .addOption(new Option('--min-success <rate>', 'success rate the gate requires (a slow answer is a failed one)').argParser(parseRate).default(0.999))
     .addOption(new Option('--max-latency <time>', 'an answer slower than this is a failure of kind "slow"').argParser(parseLatency).default(1000, '1s'))
     .addOption(new Option('--p95-budget <time>', "each host's rolling p95 must stay under this").argParser(parseLatency).default(500, '500ms'))
-    .addOption(new Option('--p95-window <time>', 'the rolling p95 looks at the answers of this long').argParser(parseDuration).default(10_000, '10s'))
+    .addOption(new Option('--p95-window <time>', 'the rolling p95 looks at the answers of this long (at least the last 20 of a host)').argParser(parseDuration).default(10_000, '10s'))
     .addOption(new Option('--mark-file <path>', 'a file the cutover script touches at the switch (SIGUSR2 marks it too)').argParser(parseMarkFile))
     .addOption(new Option('--mark-window <time>', 'the report compares this long before and after each mark').argParser(parseDuration).default(30_000, '30s'))
     .addOption(new Option('--status-every <time>', 'without a terminal, print the rolling status line this often (a terminal gets one line updated every second)').argParser(parseDuration).default(10_000, '10s'))

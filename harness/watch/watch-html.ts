@@ -1,8 +1,7 @@
 import { escapeHtml as escape, lineChart } from '../reporters/svg-chart.ts';
 import type { MarkReport, MarkSide } from './watch-mark.ts';
 import type { WatchSecond } from './watch-recorder.ts';
-import type { WatchRun } from './watch-report.ts';
-import type { WatchOutcome } from './watch-session.ts';
+import type { WatchOutcome, WatchRun } from './watch-outcome.ts';
 
 const time = (ms: number) => new Date(ms).toISOString();
 const row = (cells: Array<string | number>) => `<tr>${cells.map((cell) => (typeof cell === 'number' ? `<td class="num">${cell}</td>` : `<td>${escape(cell)}</td>`)).join('')}</tr>`;

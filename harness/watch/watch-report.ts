@@ -4,17 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import writeFileAtomic from 'write-file-atomic';
 import { formatWatchHtml } from './watch-html.ts';
 import type { WatchSecond } from './watch-recorder.ts';
-import type { WatchOutcome } from './watch-session.ts';
-
-/** What a watch report says besides its figures: the run and the budgets in force. */
-export interface WatchRun {
-  runId: string;
-  gateway: string;
-  minSuccess: number;
-  /** Per-answer ceiling and rolling p95 budget, ms. */
-  maxLatencyMs: number;
-  p95BudgetMs: number;
-}
+import type { WatchOutcome, WatchRun } from './watch-outcome.ts';
 
 const columns = ['timestamp', 'host', 'app', 'protocol', 'requests', 'failures', 'success_rate', 'p50_latency_ms', 'p95_latency_ms', 'max_latency_ms'];
 const round = (value: number) => Number(value.toFixed(3));

@@ -1,11 +1,12 @@
 import type { GatewayAddress } from '../clients/http-client.ts';
 import type { LoadedTarget } from '../target.ts';
-import { defaultEventRules, detectEvents, type WatchEvent } from './watch-events.ts';
+import { defaultEventRules, detectEvents } from './watch-events.ts';
 import { gateWatch } from './watch-gate.ts';
-import { type HeldConnection, type MarkReport, reportMark } from './watch-mark.ts';
+import { type HeldConnection, reportMark } from './watch-mark.ts';
+import type { WatchOutcome } from './watch-outcome.ts';
 import { listenForMarks } from './watch-marks.ts';
-import { type P95Breach, p95Breaches } from './watch-p95.ts';
-import { type WatchSecond, type WatchSummary, WatchRecorder } from './watch-recorder.ts';
+import { p95Breaches } from './watch-p95.ts';
+import { WatchRecorder } from './watch-recorder.ts';
 import { WatchStatus } from './watch-status.ts';
 import { watchTraffic, watchedApps } from './watch-traffic.ts';
 import { holdWebSockets } from './watch-websockets.ts';
@@ -29,21 +30,6 @@ export interface WatchSettings {
   signal: AbortSignal;
 }
 
-/** What a watch saw and how it is judged. */
-export interface WatchOutcome {
-  startedAt: string;
-  finishedAt: string;
-  passed: boolean;
-  reasons: string[];
-  summary: WatchSummary;
-  seconds: WatchSecond[];
-  events: WatchEvent[];
-  p95Breaches: P95Breach[];
-  marks: MarkReport[];
-  /** WebSocket connections held through the watch: how many were opened, how many dropped. */
-  websockets: { opened: number; dropped: number };
-}
-
 /** Runs the watch's traffic, held WebSockets, marks and status line until the duration ends or the signal fires; then judges. */
 export async function runWatchSession(settings: WatchSettings): Promise<WatchOutcome> {
   const apps = watchedApps(settings.target);
@@ -51,7 +37,7 @@ export async function runWatchSession(settings: WatchSettings): Promise<WatchOut
   const status = new WatchStatus(recorder, process.stderr, settings.statusEveryMs);
   const held: HeldConnection[] = [];
   const marks: Array<{ at: number; by: string }> = [];
-  const stopMarks = listenForMarks(settings.markFile, (mark) => {
+  const stopMarks = listenForMarks(settings.markFile, performance.timeOrigin, (mark) => {
     marks.push(mark);
     status.failure(`  ▶ switch marked at ${new Date(mark.at).toISOString()} (${mark.by})`);
   });
@@ -61,7 +47,8 @@ export async function runWatchSession(settings: WatchSettings): Promise<WatchOut
   status.start();
   try {
     const options = { durationMs: settings.durationMs, intervalMs: settings.intervalMs, signal };
-    const websockets = holdWebSockets(apps, settings.gateway, options, held);
+    const onDrop = (connection: HeldConnection) => status.failure(`  ✗ ${new Date(connection.closedAt!).toISOString()} ${connection.host}: held WebSocket ended (${connection.why}); reconnecting`);
+    const websockets = holdWebSockets(apps, settings.gateway, { ...options, onDrop }, held);
     await watchTraffic({
       ...options,
       target: settings.target,

@@ -7,6 +7,14 @@ import { openWebSocket } from '../suite/probes.ts';
 import { timeouts } from '../timeouts.ts';
 import type { HeldConnection } from './watch-mark.ts';
 
+/** How long and how often to hold; `onDrop` hears of each connection that ended before the watch did. */
+export interface HoldOptions {
+  durationMs: number;
+  intervalMs: number;
+  signal: AbortSignal;
+  onDrop?: (connection: HeldConnection) => void;
+}
+
 /**
  * Holds one WebSocket open to every WebSocket app for the whole watch, as a
  * tenant's terminal or chat does, echoing a message every `intervalMs`. A
@@ -15,7 +23,7 @@ import type { HeldConnection } from './watch-mark.ts';
  * `connections` tells how long each lasted and how long reconnecting took.
  * Bounded: at most durationMs / intervalMs + 1 attempts per app.
  */
-export async function holdWebSockets(apps: ResolvedApp[], gateway: GatewayAddress, options: { durationMs: number; intervalMs: number; signal: AbortSignal }, connections: HeldConnection[]): Promise<void> {
+export async function holdWebSockets(apps: ResolvedApp[], gateway: GatewayAddress, options: HoldOptions, connections: HeldConnection[]): Promise<void> {
   const attempts = Math.ceil(options.durationMs / options.intervalMs) + 1;
   await Promise.all(
     apps
@@ -30,7 +38,7 @@ export async function holdWebSockets(apps: ResolvedApp[], gateway: GatewayAddres
 }
 
 /** One connection, until it ends or the watch does; resolves whether it opened. */
-function holdOnce(socket: WebSocket, host: string, options: { intervalMs: number; signal: AbortSignal }, connections: HeldConnection[]): Promise<boolean> {
+function holdOnce(socket: WebSocket, host: string, options: HoldOptions, connections: HeldConnection[]): Promise<boolean> {
   return new Promise((resolve) => {
     let connection: HeldConnection | undefined;
     let waitingSince: number | null = null;
@@ -42,7 +50,10 @@ function holdOnce(socket: WebSocket, host: string, options: { intervalMs: number
       socket.on('error', () => undefined);
       socket.terminate();
       // The watch ending is not a drop: the connection stays open in the record.
-      if (connection && why !== null) Object.assign(connection, { closedAt: Date.now(), why });
+      if (connection && why !== null) {
+        Object.assign(connection, { closedAt: Date.now(), why });
+        options.onDrop?.(connection);
+      }
       resolve(connection !== undefined);
     };
     const stop = () => finish(null);
