@@ -8,7 +8,7 @@ import { listenForMarks } from './watch-marks.ts';
 import { p95Breaches } from './watch-p95.ts';
 import { WatchRecorder } from './watch-recorder.ts';
 import { WatchStatus } from './watch-status.ts';
-import { watchTraffic, watchedApps } from './watch-traffic.ts';
+import { warmUp, watchTraffic, watchedApps } from './watch-traffic.ts';
 import { holdWebSockets } from './watch-websockets.ts';
 
 /** What a watch is asked to do; durations in ms. */
@@ -37,15 +37,18 @@ export async function runWatchSession(settings: WatchSettings): Promise<WatchOut
   const status = new WatchStatus(recorder, process.stderr, settings.statusEveryMs);
   const held: HeldConnection[] = [];
   const marks: Array<{ at: number; by: string }> = [];
+  // Listening from the start: SIGUSR2 unheard would end the process.
   const stopMarks = listenForMarks(settings.markFile, performance.timeOrigin, (mark) => {
     marks.push(mark);
     status.failure(`  ▶ switch marked at ${new Date(mark.at).toISOString()} (${mark.by})`);
   });
   const done = new AbortController();
   const signal = AbortSignal.any([settings.signal, done.signal]);
-  const startedAt = new Date().toISOString();
-  status.start();
+  let startedAt = new Date().toISOString();
   try {
+    await warmUp(settings.target, settings.gateway);
+    startedAt = new Date().toISOString();
+    status.start();
     const options = { durationMs: settings.durationMs, intervalMs: settings.intervalMs, signal };
     const onDrop = (connection: HeldConnection) => status.failure(`  ✗ ${new Date(connection.closedAt!).toISOString()} ${connection.host}: held WebSocket ended (${connection.why}); reconnecting`);
     const websockets = holdWebSockets(apps, settings.gateway, { ...options, onDrop }, held);

@@ -37,13 +37,20 @@ export function watchedApps(target: LoadedTarget): ResolvedApp[] {
 }
 
 /**
+ * One exchange with every served app, reported nowhere, before the watch starts:
+ * the first exchange loads the client's code and TLS context (0.5 s and more for
+ * every host at once on a busy machine, against tens of ms after), which is the
+ * watch starting, not the gateway. Bounded by the request timeout.
+ */
+export async function warmUp(target: LoadedTarget, gateway: GatewayAddress): Promise<void> {
+  await Promise.all(watchedApps(target).map((app) => probeApp(app, gateway)));
+}
+
+/**
  * Keeps light traffic flowing to every served host, in its own protocol, until
  * the duration ends or the signal fires. Each host has its own loop (one
  * exchange, then a pause), so one slow host never slows the watch of the others.
- * Each host's first exchange is not reported: it loads the client's code and
- * TLS context (measured here at 0.5 s and more for every host at once on a busy
- * machine, against tens of ms after), which is the watch starting, not the gateway.
- * Bounded: at most durationMs / intervalMs + 2 exchanges per host.
+ * Bounded: at most durationMs / intervalMs + 1 exchanges per host.
  */
 export async function watchTraffic(options: WatchOptions): Promise<void> {
   const end = Date.now() + options.durationMs;
@@ -51,7 +58,6 @@ export async function watchTraffic(options: WatchOptions): Promise<void> {
   await Promise.all(
     watchedApps(options.target).map(async (app) => {
       const protocol = appProtocol(app);
-      await probeApp(app, options.gateway);
       for (let round = 0; round < rounds && Date.now() < end && !options.signal?.aborted; round++) {
         const at = Date.now();
         options.onStart?.({ at, app: app.id, host: app.host, protocol });
