@@ -78,6 +78,11 @@ async function startWatch(args: string[]): Promise<{ child: ResultPromise<{ reje
   return { child };
 }
 
+/** Resolves when the child writes `text` on stderr (a progress wait, bounded by the child's own timeout). */
+function stderrShows(child: ResultPromise<{ reject: false; timeout: number }>, text: string): Promise<void> {
+  return new Promise((resolve) => child.stderr?.on('data', (chunk: Buffer) => chunk.toString().includes(text) && resolve()));
+}
+
 describe('meshgate watch', { timeout: 240_000 }, () => {
   it('passes while every served app of every protocol answers from its own backend, and writes its report', async () => {
     const result = await runMeshgate(['watch', '--target', healthy.targetFile, '--duration', '3s', '--status-every', '500ms', '--reports', scratch.dir, '--run-id', 'watch-ok', '--json']);
@@ -124,7 +129,7 @@ describe('meshgate watch', { timeout: 240_000 }, () => {
 
   it('marks the switch on SIGUSR2, stops on SIGINT and gates on the traffic it saw', async () => {
     const { child } = await startWatch(['--target', healthy.targetFile, '--duration', '10m', '--reports', scratch.dir]);
-    const marked = new Promise<void>((resolve) => child.stderr?.on('data', (chunk: Buffer) => chunk.toString().includes('switch marked') && resolve()));
+    const marked = stderrShows(child, 'switch marked');
     child.kill('SIGUSR2');
     await marked;
     child.kill('SIGINT');
@@ -205,6 +210,25 @@ describe('meshgate watch', { timeout: 240_000 }, () => {
     const html = await readFile(join(scratch.dir, 'watch-reload', 'watch.html'), 'utf8');
     expect(html).toContain('No event');
     expect(html).toMatch(/WebSocket connections held across the switch: 1 open at the mark, 1 survived/);
+  });
+
+  it('a worker killed at the switch drops the held WebSocket: the report counts it as not surviving, with its reconnect', async () => {
+    const { child: watch } = await startWatch(['--target', healthy.targetFile, '--duration', '6s', '--mark-window', '3s', '--reports', scratch.dir, '--json']);
+    const { master, workers } = await localNginx(healthy.targetFile);
+    const marked = stderrShows(watch, 'switch marked');
+    watch.kill('SIGUSR2');
+    await marked;
+    // The master starts a new worker; connections the killed one held are gone.
+    for (const worker of workers) process.kill(worker, 'SIGKILL');
+    await waitUntil('nginx to replace its killed worker', `pid ${master}`, 'nginxReloadMs', async () => {
+      const now = (await localNginx(healthy.targetFile)).workers;
+      if (now.length === 0 || now.some((pid) => workers.includes(pid))) throw new Error(`workers ${now.join(', ')}`);
+    });
+    const result = await watch;
+    const [mark] = JSON.parse(result.stdout).marks;
+    expect(mark.websockets).toMatchObject({ held: 1, survived: 0, reconnectMs: [expect.any(Number)] });
+    expect(mark.websockets.reconnectMs[0]).toBeLessThan(5_000);
+    expect(result.stderr).toMatch(/zqbnhyvtlfew\.cloud\.sealos\.test: held WebSocket ended \(closed 1006\); reconnecting/);
   });
 
   it('a host whose answers take 700 ms fails on the p95 budget, named, with no event', async () => {
