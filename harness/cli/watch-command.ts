@@ -21,7 +21,7 @@ function parseRate(value: string): number {
   return rate;
 }
 
-/** `250ms`, `1s` -> ms: a latency budget, 1 ms to 60 s (a budget over the request timeout could never be broken by an answer). */
+/** `250ms`, `1s` -> ms: a latency budget, 1 ms to 60 s. */
 export function parseLatency(value: string): number {
   const ms = parseDuration(value);
   if (ms > 60_000) throw new UsageError(`not a latency budget: ${value} (1ms to 60s, e.g. 500ms)`);
@@ -57,7 +57,7 @@ export function watchCommand(context: CommandContext): Command {
     .description('keep light traffic flowing to every served tenant host in its own protocol (HTTP(S), WebSocket, gRPC) during a cutover; name every failure and every stall; gate on the success rate, latency budgets and events')
     .addOption(sharedOptions.target())
     .addOption(new Option('-d, --duration <time>', 'stop after this long (e.g. 90s, 10m; at most 24h); SIGINT/SIGTERM stop earlier').argParser(parseDuration).default(600_000, '10m'))
-    .addOption(new Option('--interval <time>', 'pause between two rounds over every host').argParser(parseDuration).default(200, '200ms'))
+    .addOption(new Option('--interval <time>', 'pause between two exchanges with a host (each host has its own loop)').argParser(parseDuration).default(200, '200ms'))
     .addOption(new Option('--min-success <rate>', 'success rate the gate requires (a slow answer is a failed one)').argParser(parseRate).default(0.999))
     .addOption(new Option('--max-latency <time>', 'an answer slower than this is a failure of kind "slow"').argParser(parseLatency).default(1000, '1s'))
     .addOption(new Option('--p95-budget <time>', "each host's rolling p95 must stay under this").argParser(parseLatency).default(500, '500ms'))
