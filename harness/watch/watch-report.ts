@@ -15,11 +15,16 @@ export function formatWatchCsv(seconds: WatchSecond[]): string {
   return stringify(rows, { header: true, columns });
 }
 
-/** Writes watch.csv, watch.html and watch.json (the verdict, its reasons, events, p95 breaches, marks and the summary) into `dir`. */
+/** watch.json (and `--json`): the run, the verdict and its reasons, events, p95 breaches, marks and the summary; the per-second rows are in watch.csv. Pure. */
+export function watchDocument(run: WatchRun, outcome: WatchOutcome): object {
+  const { seconds: _inTheCsv, summary, ...rest } = outcome;
+  return { ...run, ...rest, ...summary };
+}
+
+/** Writes watch.csv, watch.html and watch.json into `dir`. */
 export async function writeWatchReport(dir: string, run: WatchRun, outcome: WatchOutcome): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const { seconds, summary, ...rest } = outcome;
-  await writeFileAtomic(join(dir, 'watch.csv'), formatWatchCsv(seconds));
+  await writeFileAtomic(join(dir, 'watch.csv'), formatWatchCsv(outcome.seconds));
   await writeFileAtomic(join(dir, 'watch.html'), formatWatchHtml(run, outcome));
-  await writeFileAtomic(join(dir, 'watch.json'), `${JSON.stringify({ ...run, ...rest, ...summary }, null, 2)}\n`);
+  await writeFileAtomic(join(dir, 'watch.json'), `${JSON.stringify(watchDocument(run, outcome), null, 2)}\n`);
 }
