@@ -6,6 +6,7 @@ import type { CommandContext } from './command-context.ts';
 import { sharedOptions } from './options.ts';
 import { type JudgeFlags, addJudgeOptions } from './judge-options.ts';
 import { type NotifyFlags, addNotifyOptions } from './notify-options.ts';
+import type { WatchFlags } from './watch-action.ts';
 
 /** `2m`, `90s`, `500ms`, `1h` -> milliseconds, at most 24 h. */
 export function parseDuration(value: string): number {
@@ -33,22 +34,6 @@ function parseMarkFile(value: string): string {
   const folder = dirname(resolve(value));
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`--mark-file ${value}: no folder ${folder} to watch it in`);
   return resolve(value);
-}
-
-export interface WatchFlags {
-  target: string;
-  duration: number;
-  interval: number;
-  minSuccess: number;
-  maxLatency: number;
-  p95Budget: number;
-  p95Window: number;
-  markFile?: string;
-  markWindow: number;
-  statusEvery: number;
-  reports: string;
-  runId?: string;
-  json?: boolean;
 }
 
 /** `watch`: light traffic to every tenant host while a cutover happens; gates on the success rate, latency budgets and events. */

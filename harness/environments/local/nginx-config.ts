@@ -3,10 +3,10 @@ import { defaultCertificateKey } from './gateway-certificates.ts';
 import { renderHttpSettings } from './nginx-http-settings.ts';
 import { renderHstsMaps, renderLocation } from './nginx-location.ts';
 import { headersMoreModule } from './nginx-modules.ts';
-import { indent } from './nginx-quote.ts';
+import { indent } from '../../kubernetes/nginx-quote.ts';
 import { nginxSizing } from './nginx-sizing.ts';
 
-export { quote } from './nginx-quote.ts';
+export { quote } from '../../kubernetes/nginx-quote.ts';
 
 /** Where the rendered gateway listens and finds its backends and files. */
 export interface NginxConfigInput {
