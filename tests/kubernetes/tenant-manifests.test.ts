@@ -117,7 +117,7 @@ describe('mode istio', () => {
   it('terminates TLS per certificate, each from a prefixed Secret in the gateway namespace', () => {
     const gateway = find(manifests(scenario, 'istio').objects, 'Gateway', 'istio-system', 'meshgate')!;
     expect(gateway.spec.servers.slice(1).map((server) => [server.tls?.credentialName, server.hosts.length])).toEqual([
-      ['meshgate.wildcard-cert', 9],
+      ['meshgate.wildcard-cert', 10],
       ['meshgate.ns-r4n7v1pz.shop-tls', 1],
     ]);
   });

@@ -112,7 +112,7 @@ function renderServer(claims: ResolvedApp[], input: NginxConfigInput): string {
     `server_name ${owner.host} ;`,
     `listen ${at}:${input.httpPort};`,
     ...(owner.tls ? [`listen ${at}:${input.httpsPort} ssl http2;`, ...renderCertificate(owner, input)] : []),
-    ...rejected.map((app) => `# ${app.id}: location / already configured for this host by ${owner.id} (the oldest Ingress keeps it)`),
+    ...rejected.map((app) => rejectedClaim(app, owner)),
     // The launchpad's server-snippet (HTTP set): header buffers for this host.
     ...(owner.sealosBuffers ? ['client_header_buffer_size 64k;', 'large_client_header_buffers 4 128k;'] : []),
     'location / {',
@@ -120,6 +120,19 @@ function renderServer(claims: ResolvedApp[], input: NginxConfigInput): string {
     '}',
   ];
   return `server {\n${indent(lines.join('\n'))}\n}`;
+}
+
+/**
+ * Why a later claim on a host serves nothing. A whole-host claim: the oldest Ingress keeps `/`.
+ * A narrower one (a path, a canary header) would win in ingress-nginx alone (controller.go
+ * createServers adds the new location; mergeAlternativeBackends merges a canary of any
+ * namespace), so Sealos refuses it at admission: labring/sealos webhooks/admission
+ * api/v1/ingress_webhook.go checkOwner denies a host an Ingress of another namespace uses.
+ */
+function rejectedClaim(app: ResolvedApp, owner: ResolvedApp): string {
+  if (!app.route) return `# ${app.id}: location / already configured for this host by ${owner.id} (the oldest Ingress keeps it)`;
+  const claim = app.route.path ? `path ${app.route.path}` : `canary header ${app.route.header?.name}: ${app.route.header?.value}`;
+  return `# ${app.id}: Ingress (${claim}) refused by Sealos' admission webhook: ${owner.id} owns this host`;
 }
 
 function renderCertificate(app: ResolvedApp, input: NginxConfigInput): string[] {
