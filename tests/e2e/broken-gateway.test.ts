@@ -10,14 +10,32 @@ const breakages: Breakage[] = [
     name: 'one host routed to another tenant backend',
     suites: ['multi-tenant'],
     options: { configHook: routeUpstream('ns-k8x2m9qa_hello-web_http', 'ns-c9w3e5ty_api_http') },
-    failing: ['forwarded-headers-do-not-route', 'host-claim-stays-with-owner', 'host-routes-to-own-backend-http', 'host-routes-to-own-backend-https'],
+    failing: [
+      'client-forwarded-headers-replaced',
+      'forwarded-headers-do-not-route',
+      'host-claim-stays-with-owner',
+      'host-routes-to-own-backend-http',
+      'host-routes-to-own-backend-https',
+      'squatter-header-match-never-wins',
+      'squatter-specific-path-never-wins',
+      'underscore-headers-dropped',
+    ],
   },
   {
     // The squatter's Ingress is applied (its backend is an upstream); a gateway that lets the newer claim win must fail.
     name: 'a squatting tenant wins the host it claimed',
     suites: ['multi-tenant'],
     options: { configHook: routeUpstream('ns-k8x2m9qa_hello-web_http', 'ns-c9w3e5ty_squatter_http') },
-    failing: ['forwarded-headers-do-not-route', 'host-claim-stays-with-owner', 'host-routes-to-own-backend-http', 'host-routes-to-own-backend-https'],
+    failing: [
+      'client-forwarded-headers-replaced',
+      'forwarded-headers-do-not-route',
+      'host-claim-stays-with-owner',
+      'host-routes-to-own-backend-http',
+      'host-routes-to-own-backend-https',
+      'squatter-header-match-never-wins',
+      'squatter-specific-path-never-wins',
+      'underscore-headers-dropped',
+    ],
   },
   {
     name: 'CORS allow-origin header missing',
@@ -99,6 +117,7 @@ const breakages: Breakage[] = [
       'grpc-server-streaming',
       'grpc-status-and-trailers',
       'grpc-unary-tls-edge',
+      'long-grpc-stream-outlives-read-timeout',
     ],
   },
   {
