@@ -150,6 +150,16 @@ export const sslCases = [
     probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'http', host: app.host, path: '/path?q=1' }),
   }),
   defineCase({
+    id: 'ssl-redirect-drops-trailing-slash',
+    covers: ['sslRedirect'],
+    description:
+      "The 308 to HTTPS drops one trailing / of the path, /dir/ going to https://<host>/dir: ingress-nginx's preserve-trailing-slash is false (lua_ingress.lua rewrite(), dbb11b92 lines 158-164).",
+    features: ['tls', 'http1'],
+    subjects: (target) => httpApps(target).filter((app) => app.sslRedirect),
+    expect: (app) => ({ status: 308, backend: null, headers: { location: { matches: `^https://${app.host.replaceAll('.', '\\.')}(:[0-9]+)?/dir$` } } }),
+    probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'http', host: app.host, path: '/dir/' }),
+  }),
+  defineCase({
     id: 'no-redirect-where-disabled',
     covers: ['sslRedirect'],
     description: 'Apps with ssl-redirect "false" (Sealos launchpad apps) are served over plain HTTP, not redirected.',

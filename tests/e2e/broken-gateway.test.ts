@@ -123,7 +123,7 @@ const breakages: Breakage[] = [
   {
     name: 'the default server proxying to a tenant',
     suites: ['multi-tenant', '--case', '^(bare-ip|empty-host|unknown-host|paused)'],
-    options: { configHook: breakConfig(/location \/ \{ return 404; \}/, 'location / { proxy_pass http://ns-c9w3e5ty_api_http; }') },
+    options: { configHook: breakConfig(/location \/ \{ ([^{}]*)return 404; \}/, 'location / { $1proxy_pass http://ns-c9w3e5ty_api_http; }') },
     failing: [
       'bare-ip-reaches-no-tenant',
       'empty-host-reaches-no-tenant',
@@ -153,14 +153,14 @@ const breakages: Breakage[] = [
   {
     name: 'HSTS dropped',
     suites: ['ssl', '--case', '^hsts'],
-    options: { configHook: breakConfig(/add_header Strict-Transport-Security [^;]+;/, '') },
+    options: { configHook: breakConfig(/more_set_headers 'Strict-Transport-Security: [^']+';/, '') },
     failing: ['hsts-where-configured'],
   },
   {
     // ingress-nginx sends HSTS by default: a gateway that only sends it where an app configured its own must fail.
     name: "HSTS only where an app sets its own (ingress-nginx's default dropped)",
     suites: ['ssl', '--case', '^hsts'],
-    options: { configHook: breakConfig(/add_header Strict-Transport-Security \$meshgate_hsts_31536000_sub always;/, '') },
+    options: { configHook: breakConfig(/more_set_headers 'Strict-Transport-Security: \$meshgate_hsts_31536000_sub';/, '') },
     failing: ['hsts-where-configured'],
   },
   {

@@ -1,7 +1,8 @@
 import { type ResolvedApp, type ResolvedScenario, tlsSecretKey } from '../../scenario/resolve.ts';
 import { defaultCertificateKey } from './gateway-certificates.ts';
 import { renderHttpSettings } from './nginx-http-settings.ts';
-import { renderHstsMaps, renderLocation } from './nginx-location.ts';
+import { ingressNginxHsts } from '../../scenario/kind-defaults.ts';
+import { redirectUriMap, renderHsts, renderHstsMaps, renderLocation } from './nginx-location.ts';
 import { headersMoreModule } from './nginx-modules.ts';
 import { indent } from './nginx-quote.ts';
 import { nginxSizing } from './nginx-sizing.ts';
@@ -51,7 +52,7 @@ export function renderNginxConfig(input: NginxConfigInput): string {
     `events {\n  multi_accept on;\n  worker_connections ${sizing.workerConnections};\n  use epoll;\n}`,
     'http {',
     indent(renderHttpSettings(input.prefix, sizing, input.tlsFiles.get(defaultCertificateKey))),
-    indent(renderHstsMaps(active.flatMap((app) => (app.hsts ? [app.hsts] : []))).join('\n')),
+    indent([...renderHstsMaps([ingressNginxHsts, ...active.flatMap((app) => (app.hsts ? [app.hsts] : []))]), redirectUriMap].join('\n')),
     // ingress-nginx keeps a backend for every Service an Ingress names, served or not (upstream_balancer).
     indent(active.map((app) => renderUpstream(app, input)).join('\n')),
     indent(renderDefaultServers(input)),
@@ -92,7 +93,9 @@ function renderUpstream(app: ResolvedApp, input: NginxConfigInput): string {
 /**
  * The `_` server: hosts no Ingress serves, bare IPs and requests without Host get the
  * default backend's 404; on HTTPS after a completed handshake with the default
- * certificate (ssl_reject_handshake off, config.go SSLRejectHandshake false).
+ * certificate (ssl_reject_handshake off, config.go SSLRejectHandshake false), with
+ * ingress-nginx's HSTS (its Lua header filter runs in this location too). /healthz
+ * answers 200 (nginx.tmpl SERVER, `eq $server.Hostname "_"`, HealthzURI).
  */
 function renderDefaultServers(input: NginxConfigInput): string {
   const at = input.listenHost;
@@ -101,7 +104,8 @@ function renderDefaultServers(input: NginxConfigInput): string {
   listen ${at}:${input.httpPort} default_server;
   listen ${at}:${input.httpsPort} default_server ssl http2;
   ssl_reject_handshake off;
-  location / { return 404; }
+  location /healthz { access_log off; return 200; }
+  location / { ${renderHsts(ingressNginxHsts)} return 404; }
 }`;
 }
 
