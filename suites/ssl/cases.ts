@@ -110,14 +110,15 @@ export const sslCases = [
     id: 'hsts-where-configured',
     covers: ['hsts.maxAgeSeconds', 'hsts.includeSubdomains'],
     description:
-      "Every HTTPS app sends Strict-Transport-Security: ingress-nginx's default (max-age=31536000; includeSubDomains, config.go hsts*) or the app's own value.",
+      "Every HTTPS app sends one Strict-Transport-Security: ingress-nginx's default (max-age=31536000; includeSubDomains, config.go hsts*) or the app's own value, replacing the backend's own (lua_ingress.lua sets ngx.header).",
     features: ['tls'],
     subjects: (target) => httpApps(target).filter((app) => app.tls !== null && app.hsts !== null),
     expect: (app) => ({
       status: 200,
       headers: { 'strict-transport-security': { equals: `max-age=${app.hsts?.maxAgeSeconds}${app.hsts?.includeSubdomains ? '; includeSubDomains' : ''}` } },
     }),
-    probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'https', host: app.host }),
+    // The backend sends a header of its own: a gateway that adds instead of replacing sends two.
+    probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'https', host: app.host, path: `/?header=${encodeURIComponent('Strict-Transport-Security:max-age=5')}` }),
   }),
   defineCase({
     id: 'no-hsts-over-http',

@@ -84,6 +84,20 @@ const breakages: Breakage[] = [
     },
     failing: ['squatter-header-match-never-wins'],
   },
+  {
+    // Istio's and Envoy's redirect keep the path as requested; ingress-nginx drops one trailing `/` (preserve-trailing-slash false).
+    name: 'the ssl-redirect keeps the trailing slash',
+    suites: ['ssl', '--case', '^(ssl-redirect|no-redirect)'],
+    options: { configHook: breakConfig(/return 308 (\S+)\$meshgate_redirect_uri;/, 'return 308 $1$request_uri;') },
+    failing: ['ssl-redirect-drops-trailing-slash'],
+  },
+  {
+    // Envoy's response_headers_to_add with append: the backend's header and the gateway's both reach the client.
+    name: "HSTS added beside the backend's own instead of replacing it",
+    suites: ['ssl', '--case', '^(hsts|no-hsts)'],
+    options: { configHook: breakConfig(/more_set_headers 'Strict-Transport-Security: (\$meshgate_hsts_\w+)';/, 'add_header Strict-Transport-Security $1 always;') },
+    failing: ['hsts-where-configured'],
+  },
 ];
 
 describeBreakages(breakages);

@@ -88,7 +88,7 @@ const breakages: Breakage[] = [
     name: 'ssl-redirect dropped',
     suites: ['ssl'],
     options: { configHook: breakConfig(/if \(\$pass_access_scheme = "http"\) \{ return 308 [^}]+\}/, '') },
-    failing: ['ssl-redirect-where-configured'],
+    failing: ['ssl-redirect-drops-trailing-slash', 'ssl-redirect-where-configured'],
   },
   {
     name: 'WebSocket upgrade headers dropped',
