@@ -1,23 +1,12 @@
-import type { ResolvedApp } from '../../harness/scenario/resolve.ts';
 import { defineCase } from '../../harness/suite/gateway-case.ts';
 import { probeHttp } from '../../harness/suite/probes.ts';
-import { type SchemeSubject, httpApps, overSchemes, schemeSubjectName, squattingApps } from '../../harness/suite/subjects.ts';
-import type { LoadedTarget } from '../../harness/target.ts';
+import { type SchemeSubject, httpApps, overSchemes, schemeSubjectName, squatterListeners } from '../../harness/suite/subjects.ts';
 
 /**
  * Where ingress-nginx and an Istio gateway part ways on the same tenant, and a
  * wrong translation would hand a tenant's traffic or identity to someone else:
  * narrower squatter routes, header names with underscores, client-sent forwarding headers.
  */
-
-/** Each listener of the owner of a squatter's host, with the squatter as subject. */
-function squatterSubjects(target: LoadedTarget, claim: (route: NonNullable<ResolvedApp['route']>) => boolean): SchemeSubject[] {
-  const squatters = squattingApps(target).filter((app) => app.route !== null && claim(app.route));
-  return squatters.flatMap((squatter) => {
-    const owner = target.resolved.apps.find((app) => app.id === squatter.hostOwner);
-    return owner ? overSchemes([owner]).map(({ scheme }) => ({ app: squatter, scheme })) : [];
-  });
-}
 
 /** Header names a CGI/WSGI backend reads as X-Forwarded-For or an identity (both map `-` and `_` to `_`). */
 const underscoreHeaders = { x_forwarded_for: '203.0.113.9', x_sealos_user: 'admin' };
@@ -34,7 +23,7 @@ export const switchRiskCases = [
     description:
       "A second tenant's route for the owner's host with a specific path (/api/) never wins, on every listener. Sealos refuses its Ingress (admission webhook, checkOwner); an Istio gateway sorts specific routes before catch-alls whatever the objects' ages.",
     features: ['http1'],
-    subjects: (target) => squatterSubjects(target, (route) => route.path !== null),
+    subjects: (target) => squatterListeners(target, (app) => app.route?.path != null),
     subjectName: schemeSubjectName,
     expect: ({ app }) => ({ status: 200, backend: app.hostOwner }),
     probe: ({ app, scheme }, { gateway }) => probeHttp(gateway, { scheme, host: app.host, path: `${app.route?.path ?? '/'}meshgate` }),
@@ -44,7 +33,7 @@ export const switchRiskCases = [
     covers: ['route.header'],
     description: "A second tenant's route for the owner's host that matches a request header never wins a request carrying that header, on every listener.",
     features: ['http1'],
-    subjects: (target) => squatterSubjects(target, (route) => route.header !== null),
+    subjects: (target) => squatterListeners(target, (app) => app.route?.header != null),
     subjectName: schemeSubjectName,
     expect: ({ app }) => ({ status: 200, backend: app.hostOwner }),
     probe: ({ app, scheme }, { gateway }) => {
