@@ -3,7 +3,11 @@ import { execa } from 'execa';
 import { headersMoreModule } from '../environments/local/nginx-modules.ts';
 import { nginxBinary } from '../environments/local/nginx-process.ts';
 import type { CommandContext } from './command-context.ts';
-import { minimumVersions, requireAtLeast } from './minimum-versions.ts';
+import { type ClusterFinding, inspectCluster } from '../environments/cluster/cluster-checks.ts';
+import type { GatewayMode } from '../environments/cluster/gateway-install.ts';
+import { connectKube } from '../environments/cluster/kube-api.ts';
+import { errorMessage } from '../errors.ts';
+import { minimumVersions, requireAtLeast } from '../environments/cluster/minimum-versions.ts';
 
 /** One prerequisite: how to read its version, whether it is required, what to do when it is missing. */
 interface Check {
@@ -123,15 +127,28 @@ function clusterChecks(env: 'kind' | 'k3s' | 'existing', options: { mode: string
 
 export interface DoctorFlags {
   env: 'local' | 'kind' | 'k3s' | 'existing';
-  mode: string;
+  mode: GatewayMode;
   istioInstaller: string;
   json?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  gatewayNamespace: string;
+  gatewaySelector: Record<string, string>;
+  ingressGatewayNamespace: string;
+}
+
+interface CheckResult {
+  name: string;
+  required: boolean;
+  ok: boolean;
+  version: string;
+  advice: string;
 }
 
 /** Runs the checks for `flags.env`, prints each with its version or advice, and sets the exit code. */
 export async function runDoctor(context: CommandContext, flags: DoctorFlags): Promise<void> {
   const checks = flags.env === 'local' ? localChecks : clusterChecks(flags.env, flags);
-  const results = await Promise.all(
+  const results: CheckResult[] = await Promise.all(
     checks.map(async (check) => {
       try {
         return { name: check.name, required: check.required, ok: true, version: await check.probe(), advice: '' };
@@ -141,9 +158,22 @@ export async function runDoctor(context: CommandContext, flags: DoctorFlags): Pr
       }
     }),
   );
+  if (flags.env === 'existing') results.push(...(await clusterFindings(flags)));
   for (const r of results) context.log(`${r.ok ? '✓' : r.required ? '✗' : '○'} ${r.name.padEnd(8)} ${r.version}${r.ok ? '' : ` — ${r.advice}`}`);
   if (flags.json) context.printJson(results);
   const missing = results.filter((r) => r.required && !r.ok);
   context.exitCode = missing.length > 0 ? 2 : 0;
   context.log(missing.length > 0 ? `meshgate: missing for --env ${flags.env}: ${missing.map((r) => r.name).join(', ')}` : `meshgate: ready for the ${flags.env} environment`);
+}
+
+/** What the existing cluster itself says (reads only); every finding is required. */
+async function clusterFindings(flags: DoctorFlags): Promise<CheckResult[]> {
+  const placement = { istioNamespace: flags.gatewayNamespace, istioSelector: flags.gatewaySelector, ingressNginxNamespace: flags.ingressGatewayNamespace };
+  let findings: ClusterFinding[];
+  try {
+    findings = await inspectCluster(connectKube({ kubeconfig: flags.kubeconfig, context: flags.context }), { mode: flags.mode, placement });
+  } catch (error) {
+    findings = [{ name: 'api-server', ok: false, detail: errorMessage(error), advice: 'pass --kubeconfig FILE and --context NAME of the cluster to check' }];
+  }
+  return findings.map((finding) => ({ name: finding.name, required: true, ok: finding.ok, version: finding.detail, advice: finding.advice }));
 }

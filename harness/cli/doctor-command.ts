@@ -1,15 +1,19 @@
 import { Command, Option } from 'commander';
 import type { CommandContext } from './command-context.ts';
 import type { DoctorFlags } from './doctor-checks.ts';
+import { existingClusterOptions } from './options.ts';
 
 /** `doctor`: checks an environment's prerequisites with versions and says what to do about each missing one. */
 export function doctorCommand(context: CommandContext): Command {
-  return new Command('doctor')
+  const command = new Command('doctor')
     .description('check the prerequisites of an environment (and of the benchmarks), with versions and what to do about anything missing')
     .addOption(new Option('-e, --env <name>', 'environment to check').choices(['local', 'kind', 'k3s', 'existing']).default('local'))
     .addOption(new Option('--mode <mode>', 'gateways the cluster environment would install').choices(['ingress', 'istio', 'dual']).default('istio'))
     .addOption(new Option('--istio-installer <tool>', 'how Istio would be installed').choices(['istioctl', 'helm']).default('istioctl'))
-    .option('--json', 'print the checks as JSON on stdout')
+    .option('--json', 'print the checks as JSON on stdout');
+  for (const option of existingClusterOptions()) command.addOption(option);
+  return command
+    .addHelpText('after', '\nWith --env existing, doctor also reads the cluster (reads only): the istiod (or Higress) version and PILOT_SCOPE_GATEWAY_TO_NAMESPACE, the gateway pods --gateway-namespace and --gateway-selector find, the Istio CRD versions served, the ingress-nginx controller.')
     .action(async (flags: DoctorFlags) => {
       const { runDoctor } = await import('./doctor-checks.ts');
       await runDoctor(context, flags);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import { parseHttpUrl } from '../net/http-url.ts';
+import { minimumVersions, requireAtLeast } from '../environments/cluster/minimum-versions.ts';
 
 /**
  * Options shared by commands. Layering: defaults < scenario file < environment
@@ -63,15 +64,22 @@ const clusterOptions = () => [
   cluster('--k3s-image <image>', 'k3s image').default('rancher/k3s:v1.31.2-k3s1'),
   cluster('--istio-installer <tool>', 'how Istio is installed on a created cluster').choices(['istioctl', 'helm']).default('istioctl'),
   cluster('--istio-profile <profile>', 'istioctl profile').default('default'),
-  cluster('--istio-version <version>', 'Istio Helm chart version (--istio-installer helm; istioctl installs its own)').default('1.24.2'),
+  cluster('--istio-version <version>', `Istio Helm chart version, ${minimumVersions.istio.version} or newer (--istio-installer helm; istioctl installs its own)`)
+    .default('1.24.2')
+    .argParser(parseIstioVersion),
   cluster('--ingress-nginx-version <version>', 'ingress-nginx Helm chart version').default('4.12.3'),
   cluster('--fixture-image <image>', 'echo fixture image; kind and k3s build it, an existing cluster pulls it (push it to a registry it can reach)').env('MESHGATE_FIXTURE_IMAGE'),
-  cluster('--kubeconfig <file>', 'existing: kubeconfig file (default $KUBECONFIG or ~/.kube/config)'),
-  cluster('--context <name>', 'existing: kubeconfig context (default the current one)').env('MESHGATE_CONTEXT'),
   cluster('--istio-gateway <address[:http:https]>', 'existing: where this machine reaches the Istio ingress gateway (ports default 80 and 443)').argParser(parseGatewayEndpoint),
   cluster('--ingress-gateway <address[:http:https]>', 'existing: where this machine reaches ingress-nginx (ports default 80 and 443)').argParser(parseGatewayEndpoint),
-  cluster('--gateway-namespace <namespace>', "existing: the Istio ingress gateway's namespace (Istio's Helm docs: istio-ingress; istioctl: istio-system)").default('istio-system'),
-  cluster('--gateway-selector <label=value,...>', "existing: the Istio ingress gateway pods' labels (Helm docs: istio=ingress; istioctl: istio=ingressgateway)")
+  ...existingClusterOptions(),
+];
+
+/** Which cluster, and where its gateways run: what `validate --env existing` and `doctor --env existing` share. */
+export const existingClusterOptions = () => [
+  cluster('--kubeconfig <file>', 'existing: kubeconfig file (default $KUBECONFIG or ~/.kube/config)'),
+  cluster('--context <name>', 'existing: kubeconfig context (default the current one)').env('MESHGATE_CONTEXT'),
+  cluster('--gateway-namespace <namespace>', "existing: the Istio ingress gateway's namespace (Istio's Helm docs: istio-ingress; istioctl: istio-system; Higress: higress-system)").default('istio-system'),
+  cluster('--gateway-selector <label=value,...>', "existing: the Istio ingress gateway pods' labels (Helm docs: istio=ingress; istioctl: istio=ingressgateway; Higress: higress=higress-system-higress-gateway)")
     .default({ istio: 'ingressgateway' }, 'istio=ingressgateway')
     .argParser(parseLabelSelector),
   cluster('--ingress-gateway-namespace <namespace>', "existing: ingress-nginx controller's namespace (let through each tenant's NetworkPolicy)").default('ingress-nginx'),
@@ -85,6 +93,16 @@ export function parseLabelSelector(value: string): Record<string, string> {
     throw new UsageError(`not a label selector: ${value} (expected LABEL=VALUE[,LABEL=VALUE])`);
   }
   return Object.fromEntries(pairs);
+}
+
+/** `--istio-version`: a release Istio's charts publish, held to the minimum meshgate's objects need. */
+export function parseIstioVersion(value: string): string {
+  if (!/^\d+\.\d+\.\d+$/.test(value)) throw new UsageError(`--istio-version ${value}: expected a release such as 1.24.2`);
+  try {
+    return requireAtLeast(value, minimumVersions.istio);
+  } catch (error) {
+    throw new UsageError(`--istio-version ${(error as Error).message}`);
+  }
 }
 
 /** `203.0.113.7` or `gw.example.test:8080:8443`: a gateway's address with its HTTP and HTTPS ports. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { minimumVersions, requireAtLeast } from '../../harness/cli/minimum-versions.ts';
-import { checkRunId, newRunId, parseConcurrency, parseLabelSelector, parsePort } from '../../harness/cli/options.ts';
+import { minimumVersions, requireAtLeast } from '../../harness/environments/cluster/minimum-versions.ts';
+import { checkRunId, newRunId, parseConcurrency, parseIstioVersion, parseLabelSelector, parsePort } from '../../harness/cli/options.ts';
 import { UsageError } from '../../harness/errors.ts';
 
 /** Calls `fn`, returning what it threw (or fails the test when it did not throw). */
@@ -110,5 +110,22 @@ describe('requireAtLeast (doctor)', () => {
   it('refuses Istio before 1.22 and says why', () => {
     expect(() => requireAtLeast('1.21.6', minimumVersions.istio)).toThrow(/older than 1\.22\.0: networking\.istio\.io\/v1/);
     expect(() => requireAtLeast('unknown', minimumVersions.istio)).toThrow(/cannot read a version/);
+  });
+});
+
+describe('parseIstioVersion (--istio-version)', () => {
+  it.each(['1.22.0', '1.24.2', '1.29.1'])('accepts %s', (version) => {
+    expect(parseIstioVersion(version)).toBe(version);
+  });
+
+  it.each([
+    ['1.21.6', /older than 1\.22\.0: networking\.istio\.io\/v1/],
+    ['1.9.0', /older than 1\.22\.0/],
+    ['latest', /expected a release such as 1\.24\.2/],
+    ['v1.24.2', /expected a release/],
+  ])('refuses %s with a UsageError that says why', (version, message) => {
+    const error = thrownBy(() => parseIstioVersion(version));
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(message);
   });
 });

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { describe, expect, it, vi } from 'vitest';
-import { ingressNginxValues, istioGatewayValues, istioOperator, nodePorts } from '../../harness/environments/cluster/gateway-install.ts';
+import { ingressNginxValues, istioGatewayValues, istiodValues, istioOperator, nodePorts } from '../../harness/environments/cluster/gateway-install.ts';
 import { kindConfig } from '../../harness/environments/cluster/kind-cluster.ts';
 import { FakeCommandRunner } from './fake-command-runner.ts';
 
@@ -40,6 +40,16 @@ describe('tool configuration', () => {
     // Helm replaces lists whole: the status port must still be there.
     expect(values.service.ports.map((port: { name: string }) => port.name)).toEqual(['status-port', 'http2', 'https']);
     expect(values.service).toMatchObject({ type: 'NodePort', ports: [{}, { nodePort: nodePorts.istio.http }, { nodePort: nodePorts.istio.https }] });
+  });
+
+  it.each([
+    ['1.22.0', { pilot: { env: { PILOT_SCOPE_GATEWAY_TO_NAMESPACE: 'true' } } }],
+    ['1.23.6', { pilot: { env: { PILOT_SCOPE_GATEWAY_TO_NAMESPACE: 'true' } } }],
+    ['1.24.0', { env: { PILOT_SCOPE_GATEWAY_TO_NAMESPACE: 'true' } }],
+    ['1.24.2', { env: { PILOT_SCOPE_GATEWAY_TO_NAMESPACE: 'true' } }],
+    ['1.29.1', { env: { PILOT_SCOPE_GATEWAY_TO_NAMESPACE: 'true' } }],
+  ])('istiod chart %s gets the gateway-scoping flag under the key that chart version reads', (version, values) => {
+    expect(parse(istiodValues(version))).toEqual(values);
   });
 
   it('ingress-nginx: NodePorts, snippets allowed at risk level Critical (the terminal guard needs them), ingress-nginx HSTS default kept', () => {

@@ -68,6 +68,7 @@ const types = [
   { groupVersion: 'networking.istio.io/v1', name: 'gateways', kind: 'Gateway', namespaced: true },
   { groupVersion: 'networking.istio.io/v1', name: 'virtualservices', kind: 'VirtualService', namespaced: true },
   { groupVersion: 'networking.istio.io/v1', name: 'destinationrules', kind: 'DestinationRule', namespaced: true },
+  { groupVersion: 'apiextensions.k8s.io/v1', name: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false },
 ];
 type ResourceType = (typeof types)[number];
 
@@ -169,7 +170,12 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
               (target.namespace === undefined || object.metadata.namespace === target.namespace) &&
               matchesSelector(object, selector),
           );
-    return { apiVersion: target.groupVersion, kind: `${target.type.kind}List`, metadata: {}, items: items.map((item) => withStatus(target.type, item)) };
+    // Chunked lists as the API server serves them: `limit` items, then a `continue` token for the rest.
+    const offset = Number(query.continue ?? 0);
+    const limit = Number(query.limit ?? items.length) || items.length;
+    const page = items.slice(offset, offset + limit);
+    const metadata = offset + limit < items.length ? { continue: String(offset + limit) } : {};
+    return { apiVersion: target.groupVersion, kind: `${target.type.kind}List`, metadata, items: page.map((item) => withStatus(target.type, item)) };
   }
 
   /** Creates or replaces an object the way the API server would answer: 404 when its namespace is missing. */

@@ -145,12 +145,24 @@ async function helmInstall(options: GatewayInstallOptions, release: { name: stri
   await options.runner.run('helm', [...args, '--wait', '--timeout', '10m'], { timeoutMs: timeouts.installStepMs, signal: options.signal });
 }
 
+/**
+ * Values of the istiod chart carrying istiod's environment, where that chart version
+ * reads it (manifests/charts/istio-control/istio-discovery): 1.22.0 and 1.23.0 read
+ * `pilot.env` (templates/deployment.yaml 150-151 at 1.22.0, 157-158 at 1.23.0); from
+ * 1.24.0 the values are flat and it reads `env` (deployment.yaml 176-177 at 1.24.0).
+ * A key the chart does not read is dropped without a word, so the flag would be off.
+ */
+export function istiodValues(chartVersion: string): string {
+  const [major = 0, minor = 0] = (/(\d+)\.(\d+)/.exec(chartVersion) ?? []).slice(1).map(Number);
+  const flat = major > 1 || (major === 1 && minor >= 24);
+  return stringify(flat ? { env: istiodEnv } : { pilot: { env: istiodEnv } });
+}
+
 /** Istio's documented Helm sequence: base (CRDs), istiod, then the ingress gateway, all in istio-system. */
 async function installIstioWithHelm(options: GatewayInstallOptions): Promise<void> {
   const chart = { repo: istioCharts, version: options.istioVersion, namespace: gatewayNamespaces.istio };
   await helmInstall(options, { ...chart, name: 'istio-base', chart: 'base', values: stringify({ defaultRevision: 'default' }) });
-  // The istiod chart takes istiod's environment as `env` (manifests/charts/istio-control/istio-discovery/values.yaml).
-  await helmInstall(options, { ...chart, name: 'istiod', chart: 'istiod', values: stringify({ env: istiodEnv }) });
+  await helmInstall(options, { ...chart, name: 'istiod', chart: 'istiod', values: istiodValues(options.istioVersion) });
   await helmInstall(options, { ...chart, name: 'istio-ingressgateway', chart: 'gateway', values: istioGatewayValues() });
 }
 

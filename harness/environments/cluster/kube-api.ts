@@ -1,4 +1,4 @@
-import { ApiException, AppsV1Api, BatchV1Api, CoreV1Api, createConfiguration, DiscoveryV1Api, KubeConfig } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, ApiException, AppsV1Api, BatchV1Api, CoreV1Api, createConfiguration, DiscoveryV1Api, KubeConfig, NetworkingV1Api } from '@kubernetes/client-node';
 import { KubernetesObjectApi, PatchStrategy, ServerConfiguration, VersionApi } from '@kubernetes/client-node';
 import type { Configuration, KubernetesObject, Middleware, V1ObjectMeta } from '@kubernetes/client-node';
 import { EnvironmentError, errorMessage, InputFileError, MeshgateError, UsageError } from '../../errors.ts';
@@ -30,6 +30,10 @@ export interface KubeApi {
   readonly discovery: DiscoveryV1Api;
   /** Jobs (the load workers' Indexed Job). */
   readonly batch: BatchV1Api;
+  /** CustomResourceDefinitions, read by `doctor --env existing` (which API versions the cluster serves). */
+  readonly apiextensions: ApiextensionsV1Api;
+  /** Ingresses, listed by `meshgate inventory --from-cluster`. */
+  readonly networking: NetworkingV1Api;
   /**
    * Server-side applies `objects` in order (field manager `meshgate`, force). Before the
    * first write it refuses, naming each one, objects that exist without this run's label,
@@ -161,6 +165,8 @@ class ClusterKubeApi implements KubeApi {
   readonly apps: AppsV1Api;
   readonly discovery: DiscoveryV1Api;
   readonly batch: BatchV1Api;
+  readonly apiextensions: ApiextensionsV1Api;
+  readonly networking: NetworkingV1Api;
   private readonly objects: KubernetesObjectApi;
   private readonly version: VersionApi;
 
@@ -172,6 +178,8 @@ class ClusterKubeApi implements KubeApi {
     this.apps = new AppsV1Api(configuration);
     this.discovery = new DiscoveryV1Api(configuration);
     this.batch = new BatchV1Api(configuration);
+    this.apiextensions = new ApiextensionsV1Api(configuration);
+    this.networking = new NetworkingV1Api(configuration);
     this.objects = new KubernetesObjectApi(configuration);
     this.version = new VersionApi(configuration);
   }

@@ -1,0 +1,36 @@
+// The work of `inventory`, loaded only when it runs.
+import { writeFile } from 'node:fs/promises';
+import { UsageError } from '../errors.ts';
+import { connectKube } from '../environments/cluster/kube-api.ts';
+import { classifyIngresses, type DifferenceRows } from '../inventory/classify-ingresses.ts';
+import { listClusterIngresses } from '../inventory/cluster-ingresses.ts';
+import { formatInventory, inventoryRbac } from '../inventory/format-inventory.ts';
+import { readIngressFile } from '../inventory/ingress-objects.ts';
+import type { CommandContext } from './command-context.ts';
+import type { InventoryFlags } from './inventory-command.ts';
+
+/** Reads the Ingresses (a file, or the cluster a page at a time), classes them, prints the summary and the JSON asked for. */
+export async function runInventory(context: CommandContext, flags: InventoryFlags): Promise<void> {
+  if (flags.printRbac !== undefined) {
+    process.stdout.write(inventoryRbac(flags.printRbac));
+    return;
+  }
+  if ((flags.fromFile === undefined) === (flags.fromCluster === undefined)) throw new UsageError('say where the Ingresses come from: --from-file FILE or --from-cluster');
+  const ingresses =
+    flags.fromFile !== undefined
+      ? await readIngressFile(flags.fromFile)
+      : await listClusterIngresses(connectKube({ kubeconfig: flags.kubeconfig, context: flags.context }), {
+          pageSize: flags.pageSize,
+          onPage: (listed) => context.log(`meshgate: listed ${listed} Ingresses`),
+        });
+  const report = classifyIngresses(ingresses, await differenceRows(), flags.ingressClass);
+  for (const line of formatInventory(report)) context.log(line);
+  if (flags.out !== undefined) await writeFile(flags.out, `${JSON.stringify(report, null, 2)}\n`);
+  if (flags.json) context.printJson(report);
+}
+
+/** The known-differences table decides how a difference classes: it is content (suites/), read when the command runs. */
+async function differenceRows(): Promise<DifferenceRows> {
+  const { knownDifferences } = await import('../../suites/known-differences.ts');
+  return new Map(knownDifferences.map((row) => [row.id, row.classification]));
+}
