@@ -81,7 +81,7 @@ function renderTimeouts(app: ResolvedApp, grpc: boolean): string[] {
 }
 
 /**
- * lua_ingress.lua rewrite() (dbb11b92 lines 155-172): 308 (http-redirect-code) to https://<host
+ * lua_ingress.lua rewrite() (dbb11b92 lines 157-174): 308 (http-redirect-code) to https://<host
  * without port><uri>, the uri's one trailing `/` dropped (preserve-trailing-slash false,
  * `$meshgate_redirect_uri`); here the port stays when not 443.
  */
@@ -91,7 +91,7 @@ function renderRedirect(httpsPort: number): string {
 }
 
 /**
- * lua_ingress.lua `_M.header` (dbb11b92 lines 176-188) sets `ngx.header`, which replaces a
+ * lua_ingress.lua `_M.header` (dbb11b92 lines 178-189) sets `ngx.header`, which replaces a
  * backend's own Strict-Transport-Security, in every location's header filter (the catch-all's
  * too) and on HTTPS only: over HTTP the map yields the backend's own header, left as it was.
  */
