@@ -6,6 +6,7 @@ import { runCommand, validateCommand } from './commands.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { fixtureCommand } from './fixture-command.ts';
 import { inventoryCommand } from './inventory-command.ts';
+import { parityCommand } from './parity-command.ts';
 import { checkTimeoutOverrides } from '../timeouts.ts';
 import { interruptSignal } from './interrupt.ts';
 import { judgeCommand } from './judge-command.ts';
@@ -31,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nStart with `meshgate validate`: the embedded local environment (nginx on loopback), all suites, a verdict.\nExit codes: 0 pass, 1 gate failed, 2 meshgate could not do its job.');
-  for (const command of [validateCommand, upCommand, runCommand, downCommand, watchCommand, judgeCommand, baselineCommand, inventoryCommand, fixtureCommand, doctorCommand, manifestsCommand, loadWorkerCommand]) {
+  for (const command of [validateCommand, upCommand, runCommand, downCommand, watchCommand, judgeCommand, baselineCommand, inventoryCommand, parityCommand, fixtureCommand, doctorCommand, manifestsCommand, loadWorkerCommand]) {
     program.addCommand(command(context).exitOverride());
   }
   let failure: { exitCode: number; error: { code: string; message: string } } | undefined;

@@ -1,0 +1,71 @@
+// The work of `parity`, loaded only when it runs.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GatewayAddress } from '../clients/http-client.ts';
+import { EnvironmentError, InputFileError, InterruptedError, UsageError, errorMessage } from '../errors.ts';
+import { connectKube } from '../environments/cluster/kube-api.ts';
+import { listClusterIngresses } from '../inventory/cluster-ingresses.ts';
+import { readIngressFile } from '../inventory/ingress-objects.ts';
+import { hostsFromIngresses, readHostList } from '../parity/parity-hosts.ts';
+import { type ParityReport, runParity } from '../parity/run-parity.ts';
+import { tcpConnects } from '../wait.ts';
+import type { CommandContext } from './command-context.ts';
+import { checkRunId, newRunId } from './options.ts';
+import type { ParityFlags } from './parity-command.ts';
+
+export async function runParityAction(context: CommandContext, flags: ParityFlags): Promise<void> {
+  const sources = [flags.hosts, flags.ingresses, flags.fromCluster].filter((source) => source !== undefined);
+  if (sources.length !== 1) throw new UsageError('say where the hosts come from: exactly one of --hosts FILE, --ingresses FILE, --from-cluster');
+  const runId = checkRunId(flags.runId ?? newRunId());
+  const hosts =
+    flags.hosts !== undefined
+      ? await readHostList(flags.hosts)
+      : hostsFromIngresses(flags.ingresses !== undefined ? await readIngressFile(flags.ingresses) : await listClusterIngresses(connectKube({ kubeconfig: flags.kubeconfig, context: flags.context })));
+  if (hosts.length === 0) throw new UsageError('no host to compare: no Ingress of class nginx names a host');
+  const reference = await gatewayOf('reference', flags.reference, flags.referenceCa);
+  const candidate = await gatewayOf('candidate', flags.candidate, flags.candidateCa);
+  const { knownDifferences } = await import('../../suites/known-differences.ts');
+  context.log(`meshgate: comparing ${hosts.length} hosts through ${flags.reference.address} (reference) and ${flags.candidate.address} (candidate), at most ${flags.rate} requests/s`);
+  const report = await runParity({
+    reference,
+    candidate,
+    hosts,
+    ratePerSecond: flags.rate,
+    hostsAtOnce: flags.hostsAtOnce,
+    timeoutMs: flags.timeout * 1000,
+    retries: flags.retries,
+    rows: new Map(knownDifferences.map((row) => [row.id, row.classification])),
+    ...(flags.state ? { stateFile: flags.state } : {}),
+    signal: context.signal,
+    progress: context.log,
+  });
+  const dir = join(flags.reports, runId);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'parity.json'), `${JSON.stringify({ runId, ...report }, null, 2)}\n`);
+  for (const line of summaryLines(report)) context.log(line);
+  context.log(`meshgate: report in ${dir}/parity.json`);
+  if (report.interrupted) throw new InterruptedError((context.signal.reason as NodeJS.Signals | undefined) ?? 'SIGINT');
+  context.exitCode = report.counts.differs > 0 ? 1 : 0;
+  if (flags.json) context.printJson({ runId, verdict: report.counts.differs > 0 ? 'fail' : 'pass', counts: report.counts, differing: report.hosts.filter((host) => host.verdict === 'differs').map((host) => host.host), reportDir: dir });
+}
+
+/** A gateway that does not accept connections fails the run before any host is probed: no partial report. */
+async function gatewayOf(role: string, endpoint: ParityFlags['reference'], caFile: string | undefined): Promise<GatewayAddress> {
+  for (const port of [endpoint.httpPort, endpoint.httpsPort]) {
+    await tcpConnects(endpoint.address, port)().catch((error: unknown) => {
+      throw new EnvironmentError(`the ${role} gateway ${endpoint.address}:${port} does not accept connections: ${errorMessage(error)}`);
+    });
+  }
+  const ca = caFile === undefined ? undefined : await readFile(caFile, 'utf8').catch((error: unknown) => Promise.reject(new InputFileError(caFile, errorMessage(error))));
+  return { ...endpoint, ...(ca ? { ca } : {}) };
+}
+
+function summaryLines(report: ParityReport): string[] {
+  const { same, knownDifference, differs } = report.counts;
+  const lines = [`meshgate: ${differs > 0 ? 'FAIL' : 'PASS'}: ${report.hosts.length} hosts, ${same} the same, ${knownDifference} with known differences only, ${differs} differ${report.resumed > 0 ? ` (${report.resumed} from the state file)` : ''}`];
+  for (const host of report.hosts.filter((parity) => parity.verdict === 'differs').slice(0, 50)) {
+    lines.push(`  ✗ ${host.host}`);
+    for (const difference of host.differences.filter((item) => item.class === 'differs')) lines.push(`      ${difference.field}: ${difference.reference ?? '(none)'} -> ${difference.candidate ?? '(none)'}`);
+  }
+  return lines;
+}

@@ -1,0 +1,58 @@
+import { Command, Option } from 'commander';
+import { UsageError } from '../errors.ts';
+import type { CommandContext } from './command-context.ts';
+import { existingClusterOptions, parseGatewayEndpoint, sharedOptions } from './options.ts';
+
+export interface ParityFlags {
+  reference: { address: string; httpPort: number; httpsPort: number };
+  candidate: { address: string; httpPort: number; httpsPort: number };
+  referenceCa?: string;
+  candidateCa?: string;
+  hosts?: string;
+  ingresses?: string;
+  fromCluster?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  rate: number;
+  hostsAtOnce: number;
+  timeout: number;
+  retries: number;
+  state?: string;
+  reports: string;
+  runId?: string;
+  json?: boolean;
+}
+
+/** `parity`: every host through two live gateways, answer by answer. */
+export function parityCommand(context: CommandContext): Command {
+  const command = new Command('parity')
+    .description('probe every host through two live gateways (TLS, redirect, GET and HEAD, CORS preflights, WebSocket upgrade; read-only) and name each host whose answers differ, after learning from the reference twice what varies by itself')
+    .requiredOption('--reference <address[:http:https]>', 'the gateway in service today (e.g. ingress-nginx)', parseGatewayEndpoint)
+    .requiredOption('--candidate <address[:http:https]>', 'the gateway to switch to (e.g. the Istio ingress gateway)', parseGatewayEndpoint)
+    .option('--reference-ca <file>', "PEM bundle that verifies the reference's certificates (default: the system roots)")
+    .option('--candidate-ca <file>', "PEM bundle that verifies the candidate's certificates (default: the system roots)")
+    .option('--hosts <file>', 'hosts to compare, one per line (HTTPS and / assumed)')
+    .option('--ingresses <file>', 'hosts, paths, TLS, CORS and WebSocket from `kubectl get ingress -A -o yaml` output')
+    .option('--from-cluster', 'hosts from the Ingresses of the kubeconfig context (list only)')
+    .addOption(new Option('--rate <requests/s>', 'requests per second over both gateways together').argParser((value) => bounded(value, '--rate', 1, 1000)).default(20))
+    .addOption(new Option('--hosts-at-once <n>', 'hosts probed at once (one request in flight per host)').argParser((value) => bounded(value, '--hosts-at-once', 1, 64)).default(8))
+    .addOption(new Option('--timeout <seconds>', 'bound on each request').argParser((value) => bounded(value, '--timeout', 1, 120)).default(5))
+    .addOption(new Option('--retries <n>', 'extra attempts at a host whose answers carry a connection error').argParser((value) => bounded(value, '--retries', 0, 5)).default(1))
+    .option('--state <file>', 'resume from (and record progress in) this file: hosts already in it are not probed again')
+    .addOption(sharedOptions.reports())
+    .addOption(sharedOptions.runId())
+    .option('--json', 'print the comparison summary as JSON on stdout');
+  for (const option of existingClusterOptions().slice(0, 2)) command.addOption(option);
+  return command
+    .addHelpText('after', '\nExit codes: 0 every host answers the same (or with known differences only), 1 a host differs, 2 bad input, an unreachable gateway or an interrupted run.')
+    .action(async (flags: ParityFlags) => {
+      const { runParityAction } = await import('./parity-action.ts');
+      await runParityAction(context, flags);
+    });
+}
+
+function bounded(value: string, flag: string, min: number, max: number): number {
+  const number = Number(value);
+  if (!/^[0-9]+$/.test(value) || number < min || number > max) throw new UsageError(`${flag} ${value}: expected a whole number from ${min} to ${max}`);
+  return number;
+}
