@@ -2,11 +2,30 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
-import { features } from './environments/environment.ts';
 import { InputFileError, errorMessage } from './errors.ts';
 import { type ResolvedScenario, resolveScenario } from './scenario/resolve.ts';
 import { checkScenarioRules } from './scenario/load.ts';
 import { scenarioSchema } from './scenario/schema.ts';
+
+/**
+ * What an environment can test. A case that needs a feature the target lacks is
+ * reported NOT_SUPPORTED, never FAILED.
+ */
+export const features = [
+  'http1',
+  'http2',
+  /** HTTP/2 over cleartext on a separate port. */
+  'h2c',
+  'websocket',
+  'grpc',
+  'tls',
+  'cors',
+  /** Traffic between tenants inside a cluster (needs pods and Services). */
+  'east-west',
+  /** Load generation against the gateway. */
+  'load',
+] as const;
+export type Feature = (typeof features)[number];
 
 /**
  * The target file: everything the suites need to test a gateway, and nothing

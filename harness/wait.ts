@@ -16,19 +16,53 @@ export async function waitUntil(
   signal?: AbortSignal,
 ): Promise<void> {
   const timeoutMs = timeouts[timeout];
-  const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
-  for (let attempt = 0; attempt < 10_000 && Date.now() < deadline; attempt++) {
-    signal?.throwIfAborted();
+  const step = async (): Promise<PollStep<void>> => {
     try {
       await probe();
-      return;
+      return { done: true, value: undefined };
     } catch (error) {
       lastError = error;
+      return { done: false };
     }
-    await sleep(timeouts.convergencePollMs, undefined, { signal });
-  }
+  };
+  if (await poll(step, { timeoutMs, pollMs: timeouts.convergencePollMs, signal })) return;
   throw new WaitTimeoutError(what, resource, timeoutMs, lastError, timeoutVariable(timeout));
+}
+
+/** One attempt's answer: the awaited value, or not yet (and whether to go on past the deadline, or try again without a pause). */
+export type PollStep<T> = { done: true; value: T } | { done: false; /** A run of successes is under way: it may finish past the deadline. */ extend?: boolean; /** Try again at once. */ now?: boolean };
+
+/** How long a poll may take, how often it tries, and how it is stopped. */
+export interface PollOptions {
+  /** Give up after this many milliseconds. */
+  timeoutMs: number;
+  /** Pause between two attempts, ms. */
+  pollMs: number;
+  signal?: AbortSignal;
+  /** At most this many attempts (default 10,000): every loop is bounded in count as in time. */
+  maxAttempts?: number;
+}
+
+/**
+ * The one poll loop of the harness (environment, cluster and convergence waits):
+ * calls `step` until it is done, bounded by `timeoutMs` and `maxAttempts`, pausing
+ * `pollMs` (never past the deadline) between attempts. Resolves with the value, or
+ * undefined when the time or the attempts ran out; each caller words its own
+ * timeout error. An aborted signal rejects with its reason.
+ */
+export async function poll<T>(step: (attempt: number) => Promise<PollStep<T>>, options: PollOptions): Promise<{ value: T } | undefined> {
+  const deadline = Date.now() + options.timeoutMs;
+  const maxAttempts = options.maxAttempts ?? 10_000;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    options.signal?.throwIfAborted();
+    const result = await step(attempt);
+    if (result.done) return { value: result.value };
+    const left = deadline - Date.now();
+    if (left <= 0 && !result.extend) break;
+    if (!result.now) await sleep(Math.max(0, Math.min(options.pollMs, left)), undefined, { signal: options.signal });
+  }
+  return undefined;
 }
 
 /** Succeeds once a TCP connection to host:port is accepted. */

@@ -2,7 +2,8 @@
 // windows and histogram). Used by the bench so the engine runs pinned like the other tools.
 //   tsx scripts/bench-engine.ts <http|grpc|websocket> '<{"gateway":…,"host":…,"expectBackend":…}>' <concurrency> <seconds>
 import { runClosedLoop } from '../harness/load/closed-loop.ts';
-import { type LoadDriver, type LoadTarget, grpcUnaryDriver, httpDriver, websocketDriver } from '../harness/load/load-driver.ts';
+import { grpcUnaryDriver, httpDriver, websocketDriver } from '../harness/load/load-driver.ts';
+import type { LoadDriver, LoadTarget } from '../harness/load/load-session.ts';
 
 const [protocol = '', json = '{}', concurrency = '50', seconds = '5'] = process.argv.slice(2);
 const { gateway, host, expectBackend } = JSON.parse(json) as Pick<LoadTarget, 'gateway' | 'host' | 'expectBackend'>;

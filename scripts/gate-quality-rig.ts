@@ -7,7 +7,7 @@ import { LocalEnvironment } from '../harness/environments/local/local-environmen
 import { runClosedLoop } from '../harness/load/closed-loop.ts';
 import { runOpenLoop, sessionsForRate } from '../harness/load/open-loop.ts';
 import { httpDriver } from '../harness/load/load-driver.ts';
-import type { LoadResult } from '../harness/load/load-recorder.ts';
+import type { LoadResult } from '../harness/results/load-result.ts';
 import { type LoadedScenario, loadScenario, parseScenario } from '../harness/scenario/load.ts';
 import type { ResolvedApp } from '../harness/scenario/resolve.ts';
 import { preferredScheme } from '../harness/suite/subjects.ts';

@@ -12,12 +12,13 @@
 // all four takes hours on 2 cores.
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Baseline } from '../harness/gate/baseline.ts';
+import type { Baseline } from '../harness/results/baseline.ts';
 import { gatePerformance } from '../harness/gate/performance-gate.ts';
 import { percent } from '../harness/gate/round-statistics.ts';
 import { measureLoad, summarise } from '../harness/load/alternate.ts';
-import type { LoadResult } from '../harness/load/load-recorder.ts';
-import type { CaseRecord } from '../harness/reporters/case-record.ts';
+import type { LoadResult } from '../harness/results/load-result.ts';
+import type { CaseRecord } from '../harness/results/case-record.ts';
+import type { Measurements } from '../harness/results/measurements.ts';
 import { defaultBudget } from '../harness/scenario/performance-profile.ts';
 import { startCpuBurner } from './cpu-burner.ts';
 import { type BenchGateway, benchScenario, levelName, measure, parseLevel, startBenchGateway } from './gate-quality-rig.ts';
@@ -57,7 +58,7 @@ const timing = { warmupMs: 500, durationMs: seconds * 1000, signal: abort.signal
 const caseId = level.model === 'closed' ? 'http-closed-loop' : 'http-open-loop';
 const subject = `bench ${levelName(level)}`;
 const key = `performance/${caseId}[${subject}]`;
-const asRecord = (load: LoadResult, measurements: Record<string, unknown> = {}): CaseRecord => ({ key, suite: 'performance', caseId, subject, description: '', result: 'PASSED', reason: '', durationMs: 0, measurements: { load, ...measurements } });
+const asRecord = (load: LoadResult, measurements: Measurements = {}): CaseRecord => ({ key, suite: 'performance', caseId, subject, description: '', result: 'PASSED', reason: '', durationMs: 0, measurements: { load, ...measurements } });
 
 /** The gate's verdict on one candidate, and its p95 judgement's detectable effect and estimate. */
 function judge(record: CaseRecord, baseline: Baseline | undefined): { verdict: Verdict; detectable: number; change: number } {
@@ -94,7 +95,7 @@ async function runCell(rows: Row[], label: string, app: Awaited<ReturnType<typeo
     for (const condition of conditions) {
       candidate.hop.delayUs = Math.round(p95Us * condition.share);
       const alone = judge(asRecord(await measure(app, candidate.gateway, level, timing)), baseline);
-      const measurements: Record<string, unknown> = {};
+      const measurements: Measurements = {};
       const live = await measureLoad((gateway) => measure(app, gateway, level, timing), candidate.gateway, reference.gateway, measurements, { rounds, signal: abort.signal });
       const paired = judge(asRecord(live, measurements), undefined);
       for (const [mode, result] of [['stored baseline', alone], ['live A/B', paired]] as const) {

@@ -1,5 +1,7 @@
-import type { GatewayCase } from '../harness/suite/gateway-case.ts';
+import { fileURLToPath } from 'node:url';
+import type { SuiteCatalogue } from '../harness/suite/catalogue.ts';
 import { corsCases } from './cors/cases.ts';
+import { knownDifferences } from './known-differences.ts';
 import { hygieneCases, multiTenantCases } from './multi-tenant/cases.ts';
 import { switchRiskCases } from './multi-tenant/switch-risk-cases.ts';
 import { performanceCases } from './performance/cases.ts';
@@ -10,13 +12,18 @@ import { streamingCases } from './protocols/streaming-cases.ts';
 import { sslCases } from './ssl/cases.ts';
 
 /**
- * Every suite's cases by suite name: what `<suite>.suite.ts` registers with vitest
- * and what `--list` and the `--case` check enumerate before anything starts.
+ * Every suite and its cases, declared once: what a run registers with the case
+ * runtime and what `--list` and the `--case` check enumerate before anything starts.
  */
-export const catalogue: Record<string, Array<GatewayCase<any>>> = {
-  cors: corsCases,
-  'multi-tenant': [...multiTenantCases, ...hygieneCases, ...switchRiskCases],
-  performance: performanceCases,
-  protocols: [...protocolCases, ...http1Cases, ...streamingCases, ...longStreamCases],
-  ssl: sslCases,
+export const catalogue: SuiteCatalogue = {
+  suites: {
+    cors: corsCases,
+    'multi-tenant': [...multiTenantCases, ...hygieneCases, ...switchRiskCases],
+    performance: performanceCases,
+    protocols: [...protocolCases, ...http1Cases, ...streamingCases, ...longStreamCases],
+    ssl: sslCases,
+  },
+  knownDifferences,
+  dir: fileURLToPath(new URL('./', import.meta.url)),
+  module: fileURLToPath(import.meta.url),
 };

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { InputFileError, UsageError, errorMessage } from '../errors.ts';
-import type { RunReport } from '../reporters/run-report.ts';
+import type { RunReport } from '../results/run-report.ts';
 import type { CommandContext } from './command-context.ts';
 import { sharedOptions } from './options.ts';
 

@@ -1,27 +1,5 @@
-import { features } from '../environments/environment.ts';
-import type { LoadedScenario } from '../scenario/load.ts';
 import type { PlannedCase } from '../suite/case-selection.ts';
-import type { LoadedTarget } from '../target.ts';
 import type { CommandContext } from './command-context.ts';
-
-/**
- * The target an environment will write, as far as case subjects depend on it,
- * before anything is started: the scenario decides the subjects; the gateway
- * address (the bare-IP case's subject) is loopback, as the local environment's is.
- * Cases are re-selected against the real target once it exists.
- */
-export function plannedTarget(scenario: LoadedScenario, environment: string): LoadedTarget {
-  return {
-    version: 1,
-    environment,
-    runId: 'planned',
-    gateway: { address: '127.0.0.1', httpPort: 80, httpsPort: 443 },
-    caFile: null,
-    features: [...features],
-    scenario: scenario.input,
-    resolved: scenario.resolved,
-  };
-}
 
 /** `--list`: one line per case and subject (`<suite> <case-id> [<subject>]`), or a JSON array with --json. */
 export function printCaseList(cases: PlannedCase[], context: CommandContext, json: boolean): void {

@@ -1,5 +1,9 @@
-/** What every command gets from main: where to log, the interrupt signal, and where to put its exit code. */
+import type { SuiteCatalogue } from '../suite/catalogue.ts';
+
+/** What every command gets from main: where to log, the interrupt signal, where to put its exit code, and the content to run. */
 export interface CommandContext {
+  /** Loads the suites (bin/meshgate.js passes them in: the harness never imports suites/). */
+  catalogue: () => Promise<SuiteCatalogue>;
   log: (line: string) => void;
   signal: AbortSignal;
   exitCode: number;

@@ -1,19 +1,8 @@
 import { Command, Option } from 'commander';
 import type { CommandContext } from './command-context.ts';
+import type { InventoryFlags } from './inventory-action.ts';
 import { UsageError } from '../errors.ts';
 import { existingClusterOptions } from './options.ts';
-
-export interface InventoryFlags {
-  fromFile?: string;
-  fromCluster?: boolean;
-  kubeconfig?: string;
-  context?: string;
-  pageSize: number;
-  ingressClass: string;
-  out?: string;
-  json?: boolean;
-  printRbac?: string;
-}
 
 /** `inventory`: what a cluster's Ingresses use, and what of it the translation covers. Reads only. */
 export function inventoryCommand(context: CommandContext): Command {

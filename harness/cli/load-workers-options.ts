@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { LOAD_WORKERS_VARIABLE, loadWorkerVariables, parseLoadWorkers } from '../load/workers/worker-count.ts';
-import { parseGatewayEndpoint } from './options.ts';
+import { parseGatewayEndpoint } from '../net/gateway-endpoint.ts';
 
 /** Flags of --load-workers and its cluster settings. */
 export interface LoadWorkersFlags {

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { InterruptedError, MeshgateError, errorMessage } from '../errors.ts';
 import type { CommandContext } from './command-context.ts';
+import type { SuiteCatalogue } from '../suite/catalogue.ts';
 import { baselineCommand } from './baseline-command.ts';
 import { runCommand, validateCommand } from './commands.ts';
 import { doctorCommand } from './doctor-command.ts';
@@ -17,15 +18,15 @@ import { watchCommand } from './watch-command.ts';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Runs the CLI and resolves with the exit code: 0 pass, 1 gate failed, 2 harness error. */
-export async function main(argv: string[]): Promise<number> {
+/** Runs the CLI over the suites `catalogue` loads and resolves with the exit code: 0 pass, 1 gate failed, 2 harness error. */
+export async function main(argv: string[], catalogue: () => Promise<SuiteCatalogue>): Promise<number> {
   const interrupt = interruptSignal(log);
   let printed = false;
   const printJson = (document: object) => {
     printed = true;
     process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   };
-  const context: CommandContext = { log, signal: interrupt.signal, exitCode: 0, printJson };
+  const context: CommandContext = { catalogue, log, signal: interrupt.signal, exitCode: 0, printJson };
   const program = new Command('meshgate')
     .description('Tests and benchmarks a gateway with Sealos-like tenants behind it, and gates a cutover on the results.')
     .exitOverride()

@@ -5,7 +5,7 @@ import { dns1123Label } from '../kubernetes/names.ts';
 import { defaultScenarioFile, parseScenario } from '../scenario/load.ts';
 import { meshgateVersion } from '../version.ts';
 import type { CommandContext } from './command-context.ts';
-import { parseGatewayEndpoint } from './options.ts';
+import { parseGatewayEndpoint } from '../net/gateway-endpoint.ts';
 
 interface GateFlags {
   namespace: string;

@@ -2,7 +2,6 @@ import { type Command, Option } from 'commander';
 import { parseHttpUrl } from '../net/http-url.ts';
 import type { VerdictNotice, WebhookFormat } from '../notify/webhook.ts';
 import type { CommandContext } from './command-context.ts';
-import type { RunReport } from '../reporters/run-report.ts';
 
 /** Flags of a command that notifies. */
 export interface NotifyFlags {
@@ -26,13 +25,6 @@ export function addNotifyOptions(command: Command): Command {
 /** Posts the notice when a webhook was given; logs, never throws. */
 export async function notify(context: CommandContext, flags: Partial<NotifyFlags>, notice: VerdictNotice): Promise<void> {
   if (flags.notifyWebhook === undefined) return;
-  const { postNotice } = await import('../notify/webhook.ts');
-  if (await postNotice(flags.notifyWebhook, flags.notifyFormat ?? 'slack', notice, context.log)) context.log('meshgate: verdict posted to the notification webhook');
-}
-
-/** A run report's verdict (or its interruption), reasons and folder as a notice. */
-export function noticeOfReport(command: string, report: RunReport, exitCode: number, dir: string): VerdictNotice {
-  const verdict = report.status === 'interrupted' ? 'interrupted' : report.gate.verdict;
-  const reasons = report.gate.reasons.slice(0, 20).map((reason) => `${reason.subject}: ${reason.message.split('\n')[0]}`);
-  return { command, verdict, exitCode, lines: [...reasons, `reports: ${dir}`] };
+  const { sendNotice } = await import('../notify/webhook.ts');
+  await sendNotice(flags.notifyWebhook, flags.notifyFormat ?? 'slack', notice, context.log);
 }

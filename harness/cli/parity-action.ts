@@ -10,8 +10,28 @@ import { hostsFromIngresses, readHostList } from '../parity/parity-hosts.ts';
 import { type ParityReport, runParity } from '../parity/run-parity.ts';
 import { tcpConnects } from '../wait.ts';
 import type { CommandContext } from './command-context.ts';
-import { checkRunId, newRunId } from './options.ts';
-import type { ParityFlags } from './parity-command.ts';
+import { checkRunId, newRunId } from '../run/run-id.ts';
+
+/** The flags of `parity` (parity-command.ts). */
+export interface ParityFlags {
+  reference: { address: string; httpPort: number; httpsPort: number };
+  candidate: { address: string; httpPort: number; httpsPort: number };
+  referenceCa?: string;
+  candidateCa?: string;
+  hosts?: string;
+  ingresses?: string;
+  fromCluster?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  rate: number;
+  hostsAtOnce: number;
+  timeout: number;
+  retries: number;
+  state?: string;
+  reports: string;
+  runId?: string;
+  json?: boolean;
+}
 
 export async function runParityAction(context: CommandContext, flags: ParityFlags): Promise<void> {
   const sources = [flags.hosts, flags.ingresses, flags.fromCluster].filter((source) => source !== undefined);
@@ -24,7 +44,7 @@ export async function runParityAction(context: CommandContext, flags: ParityFlag
   if (hosts.length === 0) throw new UsageError('no host to compare: no Ingress of class nginx names a host');
   const reference = await gatewayOf('reference', flags.reference, flags.referenceCa);
   const candidate = await gatewayOf('candidate', flags.candidate, flags.candidateCa);
-  const { knownDifferences } = await import('../../suites/known-differences.ts');
+  const { knownDifferences } = await context.catalogue();
   context.log(`meshgate: comparing ${hosts.length} hosts through ${flags.reference.address} (reference) and ${flags.candidate.address} (candidate), at most ${flags.rate} requests/s`);
   const report = await runParity({
     reference,

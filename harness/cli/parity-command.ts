@@ -1,27 +1,9 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import type { CommandContext } from './command-context.ts';
-import { existingClusterOptions, parseGatewayEndpoint, sharedOptions } from './options.ts';
-
-export interface ParityFlags {
-  reference: { address: string; httpPort: number; httpsPort: number };
-  candidate: { address: string; httpPort: number; httpsPort: number };
-  referenceCa?: string;
-  candidateCa?: string;
-  hosts?: string;
-  ingresses?: string;
-  fromCluster?: boolean;
-  kubeconfig?: string;
-  context?: string;
-  rate: number;
-  hostsAtOnce: number;
-  timeout: number;
-  retries: number;
-  state?: string;
-  reports: string;
-  runId?: string;
-  json?: boolean;
-}
+import type { ParityFlags } from './parity-action.ts';
+import { existingClusterOptions, sharedOptions } from './options.ts';
+import { parseGatewayEndpoint } from '../net/gateway-endpoint.ts';
 
 /** `parity`: every host through two live gateways, answer by answer. */
 export function parityCommand(context: CommandContext): Command {

@@ -8,8 +8,9 @@ import { EnvironmentError, InputFileError, WaitTimeoutError } from '../errors.ts
 import { readTarget, writeTarget } from '../target.ts';
 import { timeouts } from '../timeouts.ts';
 import type { CommandContext } from './command-context.ts';
-import { addClusterOptions, checkRunId, newRunId, sharedOptions } from './options.ts';
-import type { EnvironmentFlags } from './start-environment.ts';
+import { addClusterOptions, sharedOptions } from './options.ts';
+import { checkRunId, newRunId } from '../run/run-id.ts';
+import type { EnvironmentFlags } from '../run/start-environment.ts';
 
 const binary = fileURLToPath(new URL('../../bin/meshgate.js', import.meta.url));
 
@@ -40,7 +41,7 @@ export function upCommand(context: CommandContext): Command {
 /** Runs the environment in this process until a signal, then stops it and removes the target file. */
 async function holdEnvironment(flags: UpFlags, context: CommandContext): Promise<void> {
   const runId = checkRunId(flags.runId ?? newRunId());
-  const { startEnvironment } = await import('./start-environment.ts');
+  const { startEnvironment } = await import('../run/start-environment.ts');
   const environment = await startEnvironment({ ...flags, runId, signal: context.signal, log: context.log });
   try {
     await writeTarget(flags.target, { ...environment.target(), ownerPid: process.pid });

@@ -4,6 +4,7 @@ import type { CommandContext } from './command-context.ts';
 import { sharedOptions } from './options.ts';
 import { type JudgeFlags, addJudgeOptions } from './judge-options.ts';
 import { type NotifyFlags, addNotifyOptions } from './notify-options.ts';
+import type { WatchFlags } from './watch-action.ts';
 
 /** `2m`, `90s`, `500ms`, `1h` -> milliseconds, at most 24 h. */
 export function parseDuration(value: string): number {
@@ -17,17 +18,6 @@ function parseRate(value: string): number {
   const rate = Number(value);
   if (!/^[0-9.]+$/.test(value) || !(rate > 0 && rate <= 1)) throw new UsageError(`not a success rate: ${value} (0 to 1, e.g. 0.999)`);
   return rate;
-}
-
-export interface WatchFlags {
-  target: string;
-  duration: number;
-  interval: number;
-  minSuccess: number;
-  statusEvery: number;
-  reports: string;
-  runId?: string;
-  json?: boolean;
 }
 
 /** `watch`: light traffic to every tenant host while a cutover happens; gates on the success rate. */

@@ -19,23 +19,3 @@ export interface StartedEnvironment extends AsyncDisposable {
   /** Stops every process and removes every file this environment created. Idempotent. */
   stop(): Promise<void>;
 }
-
-/**
- * What an environment can test. A case that needs a feature the target lacks is
- * reported NOT_SUPPORTED, never FAILED.
- */
-export const features = [
-  'http1',
-  'http2',
-  /** HTTP/2 over cleartext on a separate port. */
-  'h2c',
-  'websocket',
-  'grpc',
-  'tls',
-  'cors',
-  /** Traffic between tenants inside a cluster (needs pods and Services). */
-  'east-west',
-  /** Load generation against the gateway. */
-  'load',
-] as const;
-export type Feature = (typeof features)[number];

@@ -1,20 +1,17 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputFileError } from '../errors.ts';
-import { type MachineInfo, sameMachineClass } from '../reporters/machine.ts';
-import type { GateFinding } from './verdict.ts';
-import type { Baseline } from './baseline.ts';
-
-const suitesDir = fileURLToPath(new URL('../../suites/', import.meta.url));
+import { type MachineInfo, sameMachineClass } from '../results/machine.ts';
+import type { GateFinding } from '../results/gate-result.ts';
+import type { Baseline } from '../results/baseline.ts';
 
 /**
  * sha256 of the case catalogue: every file under suites/ (path and content).
- * Read, not imported (the harness never imports suites), so it is known before
- * anything starts; any change to a case changes it.
+ * Read, not imported, so it is known before anything starts; any change to a
+ * case changes it.
  */
-export async function catalogueHash(dir = suitesDir): Promise<string> {
+export async function catalogueHash(dir: string): Promise<string> {
   const files = (await readdir(dir, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name))

@@ -1,4 +1,4 @@
-import type { Observation } from '../suite/expectation.ts';
+import type { Observation } from '../results/observation.ts';
 
 /**
  * What changed between two fingerprints, one line per field:

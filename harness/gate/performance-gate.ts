@@ -1,10 +1,10 @@
-import type { AbRound, RoundSummary } from '../load/alternate.ts';
-import { loadResultOf } from '../load/load-recorder.ts';
-import type { CaseRecord } from '../reporters/case-record.ts';
+import type { RoundSummary } from '../results/measurements.ts';
+import { loadResultOf } from '../results/measurements.ts';
+import type { CaseRecord } from '../results/case-record.ts';
 import { type PerformanceBudget, defaultBudget } from '../scenario/performance-profile.ts';
-import type { Baseline } from './baseline.ts';
+import type { Baseline } from '../results/baseline.ts';
 import { type Direction, type EffectBudget, type Judgement, defaultStatistics, judgeAgainstRuns, judgePairedRounds, percent } from './round-statistics.ts';
-import type { GateFinding } from './verdict.ts';
+import type { GateFinding } from '../results/gate-result.ts';
 
 export interface PerformanceFindings {
   failures: GateFinding[];
@@ -45,7 +45,7 @@ export function gatePerformance(cases: CaseRecord[], baseline: Baseline | undefi
   for (const record of cases) {
     const load = loadResultOf(record);
     if (!load || record.result !== 'PASSED') continue;
-    const rounds = record.measurements?.rounds as AbRound[] | undefined;
+    const rounds = record.measurements?.rounds;
     const stored = reference.get(record.key)?.samples;
     if (!rounds && !baseline) continue;
     if (!rounds && !reference.has(record.key)) {

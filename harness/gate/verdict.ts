@@ -1,25 +1,10 @@
-import type { CaseRecord } from '../reporters/case-record.ts';
-import type { Baseline } from './baseline.ts';
+import type { CaseRecord } from '../results/case-record.ts';
+import type { Baseline } from '../results/baseline.ts';
+import type { GateFinding, GateResult, Verdict } from '../results/gate-result.ts';
 import { diffFingerprints } from './fingerprint-diff.ts';
 import { type PerformanceFindings, describeBudget, gatePerformance } from './performance-gate.ts';
-import { loadResultOf } from '../load/load-recorder.ts';
+import { loadResultOf } from '../results/measurements.ts';
 import { type PerformanceBudget, type ProfileName, defaultBudget } from '../scenario/performance-profile.ts';
-
-export type Verdict = 'pass' | 'fail' | 'inconclusive';
-
-export interface GateFinding {
-  /** Case key or metric the finding is about. */
-  subject: string;
-  message: string;
-}
-
-export interface GateResult {
-  verdict: Verdict;
-  /** Why the verdict is not pass. */
-  reasons: GateFinding[];
-  /** Differences worth reading that do not change the verdict. */
-  notes: GateFinding[];
-}
 
 /** How performance is gated: the budget, and the profile the levels were measured with. */
 export interface PerformanceGateOptions {
@@ -42,7 +27,7 @@ export function gateResults(cases: CaseRecord[], baseline?: Baseline, options: P
   const notes: GateFinding[] = [];
   for (const record of cases) {
     const warning = record.measurements?.warning;
-    if (typeof warning === 'string') notes.push({ subject: record.key, message: warning });
+    if (warning !== undefined) notes.push({ subject: record.key, message: warning });
     const before = reference.get(record.key);
     if (record.result === 'FAILED') {
       if (before && before.result === 'FAILED') notes.push({ subject: record.key, message: `failed, as in baseline ${baseline?.runId}: ${record.reason}` });

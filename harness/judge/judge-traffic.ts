@@ -1,4 +1,4 @@
-import type { GateFinding, Verdict } from '../gate/verdict.ts';
+import type { GateFinding, Verdict } from '../results/gate-result.ts';
 import { type Bucket, bucketQuantile, minimumExpectedEvents, proportionGreaterP, shareAboveP, slowerThan } from './traffic-statistics.ts';
 
 /** One gateway's traffic for one key (or in total) over the window. */

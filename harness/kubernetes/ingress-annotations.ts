@@ -1,4 +1,4 @@
-import { quote } from '../environments/local/nginx-quote.ts';
+import { quote } from './nginx-quote.ts';
 import { ingressNginxHsts, ingressNginxTimeouts } from '../scenario/kind-defaults.ts';
 import type { ResolvedApp } from '../scenario/resolve.ts';
 

@@ -1,17 +1,7 @@
 import type { GatewayAddress } from '../clients/http-client.ts';
-import type { Measurements } from '../suite/gateway-case.ts';
-import { type LoadResult, mergeLoadResults } from './load-recorder.ts';
-
-/** One live A/B round, summarised: the gate's unit of evidence (harness/gate/round-statistics.ts). */
-export interface RoundSummary {
-  p95Us: number;
-  rps: number;
-}
-
-export interface AbRound {
-  reference: RoundSummary;
-  candidate: RoundSummary;
-}
+import type { AbRound, Measurements, RoundSummary } from '../results/measurements.ts';
+import { mergeLoadResults } from './load-recorder.ts';
+import type { LoadResult } from '../results/load-result.ts';
 
 /**
  * Runs one load against the candidate gateway, or, when a reference gateway is

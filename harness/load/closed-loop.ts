@@ -1,7 +1,6 @@
-import type { LoadDriver, LoadSession } from './load-driver.ts';
-import { LoadRecorder, type LoadResult } from './load-recorder.ts';
-
-export type { LoadResult, LoadWindow } from './load-recorder.ts';
+import type { LoadDriver, LoadSession } from './load-session.ts';
+import { LoadRecorder } from './load-recorder.ts';
+import type { LoadResult } from '../results/load-result.ts';
 
 export interface ClosedLoopOptions {
   /** The protocol's client; the run closes it when done. */

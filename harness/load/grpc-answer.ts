@@ -1,5 +1,5 @@
 import { loadEchoService } from '../fixture/echo-proto.ts';
-import type { Outcome } from './load-driver.ts';
+import type { Outcome } from './load-session.ts';
 
 /** gRPC status codes told apart in outcomes (grpc/doc/statuscodes.md); the rest count as 'status'. */
 const grpcOk = '0';

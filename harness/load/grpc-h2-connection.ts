@@ -5,7 +5,7 @@ import {
   type Frame, FrameReader, cancelCode, defaultHeaderTableSize, defaultWindow, flag, frame, frameType, type headerBlocks, maxWindow, preface,
   requestFrames, setting, settings, tableSizeUpdate, unpadded, windowUpdate,
 } from './h2-frames.ts';
-import type { LoadTarget } from './load-driver.ts';
+import type { LoadTarget } from './load-session.ts';
 
 /** How a call's stream ended: cleanly (END_STREAM), reset or cut with its connection, or refused unprocessed (GOAWAY). */
 export type StreamEnd = 'ended' | 'reset' | 'refused';

@@ -4,7 +4,7 @@ import { ExchangeWatchdog } from './exchange-watchdog.ts';
 import { type ExpectedAnswer, GrpcAnswer } from './grpc-answer.ts';
 import { GrpcH2Connection, type GrpcRequest, type H2Call, type StreamEnd } from './grpc-h2-connection.ts';
 import { headerBlocks } from './h2-frames.ts';
-import type { LoadSession, LoadTarget, Outcome } from './load-driver.ts';
+import type { LoadSession, LoadTarget, Outcome } from './load-session.ts';
 
 /**
  * gRPC unary calls to the echo service on one HTTP/2 connection shared by every

@@ -1,7 +1,7 @@
 import { type Socket, connect as connectTcp } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { ExchangeWatchdog } from './exchange-watchdog.ts';
-import type { LoadTarget, Outcome } from './load-driver.ts';
+import type { LoadTarget, Outcome } from './load-session.ts';
 
 /** Where the response being read is; `body` and `chunk-data` count down `remaining` bytes. */
 type ReadPhase = 'head' | 'body' | 'chunk-size' | 'chunk-data' | 'trailers' | 'until-close';

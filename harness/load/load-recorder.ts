@@ -1,51 +1,6 @@
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
-import type { LoadDriver, Outcome } from './load-driver.ts';
-
-/** Failed exchanges by kind (every Outcome but 'ok'). */
-export type Failures = Record<Exclude<Outcome, 'ok'>, number>;
-
-/** One per-second window: what a time series of the run looks like. */
-export interface LoadWindow {
-  /** Seconds since the measured part started. */
-  second: number;
-  requests: number;
-  errors: number;
-  p50Us: number;
-  p95Us: number;
-  p99Us: number;
-}
-
-export interface LoadResult {
-  protocol: LoadDriver['protocol'];
-  /** When the measured part began (ISO 8601), after the warm-up. */
-  startedAt: string;
-  /** Connections of a closed-model run; for an open-model run, its connection cap. */
-  concurrency: number;
-  /** Requests per second an open-model run was asked for; absent for closed-model runs. */
-  targetRate?: number;
-  durationMs: number;
-  requests: number;
-  /** Failed exchanges: connection errors, timeouts, non-success statuses and mismatched answers. */
-  errors: number;
-  failures: Failures;
-  successRate: number;
-  rps: number;
-  p50Us: number;
-  p95Us: number;
-  p99Us: number;
-  maxUs: number;
-  windows: LoadWindow[];
-  /** The whole-run latency histogram (µs), HdrHistogram compressed base64: mergeable across runs. */
-  histogram: string;
-  /** Each window's histogram, encoded alike, when asked for: load workers send them so windows merge exactly. */
-  windowHistograms?: string[];
-}
-
-/** The load result a performance case (or a baseline's copy of it) left in its measurements, if any. */
-export function loadResultOf(holder: { measurements?: Record<string, unknown> }): LoadResult | undefined {
-  const load = holder.measurements?.load as LoadResult | undefined;
-  return load && Array.isArray(load.windows) ? load : undefined;
-}
+import type { LoadDriver, Outcome } from './load-session.ts';
+import type { Failures, LoadResult } from '../results/load-result.ts';
 
 /** Latencies from 1 µs to 60 s at 3 significant digits: sub-millisecond gateway overheads stay visible. */
 export function newHistogram(): Histogram {

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { timeouts } from '../timeouts.ts';
-import type { LoadDriver, LoadSession, Outcome } from './load-driver.ts';
-import { LoadRecorder, type LoadResult } from './load-recorder.ts';
+import type { LoadDriver, LoadSession, Outcome } from './load-session.ts';
+import { LoadRecorder } from './load-recorder.ts';
+import type { LoadResult } from '../results/load-result.ts';
 
 export interface OpenLoopOptions {
   /** The protocol's client; the run closes it when done. */

@@ -1,7 +1,7 @@
 import type WebSocket from 'ws';
 import { openWebSocket } from '../suite/probes.ts';
 import { ExchangeWatchdog } from './exchange-watchdog.ts';
-import type { LoadSession, LoadTarget, Outcome } from './load-driver.ts';
+import type { LoadSession, LoadTarget, Outcome } from './load-session.ts';
 
 /**
  * One WebSocket carrying message round trips: each exchange sends `message` as a

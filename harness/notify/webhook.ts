@@ -59,3 +59,8 @@ function redact(url: string): string {
     return '(invalid URL)';
   }
 }
+
+/** Posts the notice and says so when the receiver took it; like postNotice, never throws. */
+export async function sendNotice(url: string, format: WebhookFormat, notice: VerdictNotice, log: (line: string) => void): Promise<void> {
+  if (await postNotice(url, format, notice, log)) log('meshgate: verdict posted to the notification webhook');
+}

@@ -1,5 +1,5 @@
-import type { GateFinding, GateResult } from '../gate/verdict.ts';
-import type { LoadResult } from '../load/load-recorder.ts';
+import type { GateFinding, GateResult } from '../results/gate-result.ts';
+import type { LoadResult } from '../results/load-result.ts';
 import type { LoadLevel } from './load-views.ts';
 
 /** One metric of a load level, candidate beside its reference (baseline or live A/B), as report.html shows it. */

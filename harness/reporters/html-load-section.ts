@@ -1,6 +1,6 @@
 import { comparisonRows } from './comparison.ts';
 import { type LoadLevel, levelName, percentileCurve, percentileTicks } from './load-views.ts';
-import type { RunReport } from './run-report.ts';
+import type { RunReport } from '../results/run-report.ts';
 import { escapeHtml as escape, lineChart } from './svg-chart.ts';
 
 const ms = (micros: number) => (micros / 1000).toFixed(2);

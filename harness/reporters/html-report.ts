@@ -1,8 +1,8 @@
-import type { GateFinding } from '../gate/verdict.ts';
-import { type CaseRecord, countResults } from './case-record.ts';
+import type { GateFinding } from '../results/gate-result.ts';
+import { type CaseRecord, countResults } from '../results/case-record.ts';
 import { formatComparison, formatLoadTarget } from './html-load-section.ts';
 import { loadLevels } from './load-views.ts';
-import type { RunReport } from './run-report.ts';
+import type { RunReport } from '../results/run-report.ts';
 import { escapeHtml as escape } from './svg-chart.ts';
 
 const style = `body{font:14px system-ui,sans-serif;margin:2em auto;max-width:76em;padding:0 1em;color:#222}

@@ -1,5 +1,5 @@
-import type { CaseRecord } from './case-record.ts';
-import type { RunReport } from './run-report.ts';
+import type { CaseRecord } from '../results/case-record.ts';
+import type { RunReport } from '../results/run-report.ts';
 
 /** What stopped a run before every case could give a result (interrupted, a harness error). */
 export interface RunError {

@@ -1,7 +1,8 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
-import { type LoadResult, loadResultOf } from '../load/load-recorder.ts';
-import type { CaseRecord } from './case-record.ts';
-import type { RunReport } from './run-report.ts';
+import type { LoadResult } from '../results/load-result.ts';
+import { loadResultOf } from '../results/measurements.ts';
+import type { CaseRecord } from '../results/case-record.ts';
+import type { RunReport } from '../results/run-report.ts';
 
 /** One measured level of a load target, with what it is compared against (baseline or live reference), if anything. */
 export interface LoadLevel {
@@ -22,7 +23,7 @@ export function loadLevels(report: Pick<RunReport, 'cases' | 'baselineLoads'>): 
     const load = loadResultOf(record);
     if (!load) continue;
     const target = record.subject.replace(/ [cr]=\d+$/, '');
-    const reference = (record.measurements?.reference as LoadResult | undefined) ?? report.baselineLoads?.[record.key];
+    const reference = record.measurements?.reference ?? report.baselineLoads?.[record.key];
     const level: LoadLevel = { record, target, model: load.targetRate === undefined ? 'closed' : 'open', level: load.targetRate ?? load.concurrency, load, reference };
     byTarget.set(target, [...(byTarget.get(target) ?? []), level]);
   }

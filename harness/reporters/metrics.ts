@@ -1,6 +1,6 @@
-import { caseResults } from '../suite/gateway-case.ts';
+import { caseResults } from '../results/case-record.ts';
 import { loadLevels } from './load-views.ts';
-import type { RunReport } from './run-report.ts';
+import type { RunReport } from '../results/run-report.ts';
 
 /** One gauge family: every meshgate metric is a gauge, so the same text parses as OpenMetrics and as Prometheus text 0.0.4. */
 export interface MetricFamily {

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
-import { loadResultOf } from '../load/load-recorder.ts';
-import type { CaseRecord } from './case-record.ts';
+import { loadResultOf } from '../results/measurements.ts';
+import type { CaseRecord } from '../results/case-record.ts';
 
 /** Columns of perf.csv; units are in the names so a spreadsheet needs no legend. */
 const columns = ['timestamp', 'service', 'protocol', 'concurrent_users', 'target_rate_rps', 'window_s', 'requests', 'errors', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'success_rate', 'rps'];

@@ -1,7 +1,7 @@
-import type { GateResult } from '../gate/verdict.ts';
-import { type CaseRecord, countResults } from './case-record.ts';
-import { loadResultOf } from '../load/load-recorder.ts';
-import type { RunReport } from './run-report.ts';
+import type { GateResult } from '../results/gate-result.ts';
+import { type CaseRecord, countResults } from '../results/case-record.ts';
+import { loadResultOf } from '../results/measurements.ts';
+import type { RunReport } from '../results/run-report.ts';
 
 const icons = { PASSED: '✅', FAILED: '❌', SKIPPED: '⏭️', NOT_SUPPORTED: '➖' } as const;
 
@@ -66,7 +66,7 @@ function formatPerformanceTable(cases: CaseRecord[]): string[] {
     return [`| ${record.subject} | ${load.protocol} | ${Math.round(load.rps)} | ${ms(load.p50Us)} | ${ms(load.p95Us)} | ${ms(load.p99Us)} | ${(load.successRate * 100).toFixed(2)} % | ${failed.join(', ') || 'none'} |`];
   });
   if (rows.length === 0) return [];
-  const pinning = cases.find((record) => loadResultOf(record))?.measurements?.pinning as { gateway: string; load: string } | null | undefined;
+  const pinning = cases.find((record) => loadResultOf(record))?.measurements?.pinning;
   const pinned = pinning ? `CPU pinning in force: gateway and backends on cores ${pinning.gateway}, load generator on ${pinning.load}.` : 'CPU pinning not in force: figures carry more run-to-run noise.';
   return ['', '## Performance', '', pinned, '', '| target | protocol | req/s | p50 ms | p95 ms | p99 ms | success | failures |', '|---|---|---:|---:|---:|---:|---:|---|', ...rows];
 }

@@ -1,7 +1,7 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { GatewayAddress } from '../clients/http-client.ts';
 import type { ResolvedApp } from '../scenario/resolve.ts';
-import type { Observation } from './expectation.ts';
+import type { Observation } from '../results/observation.ts';
 import { probeGrpcUnary, probeHttp, probeWebSocket } from './probes.ts';
 
 /** One request in the app's own protocol, checked against what a healthy gateway answers; a failure is named (status, gRPC code, close code, error text). */

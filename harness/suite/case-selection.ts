@@ -1,6 +1,6 @@
-import { catalogue } from '../../suites/catalogue.ts';
 import { UsageError } from '../errors.ts';
 import type { LoadedTarget } from '../target.ts';
+import type { SuiteCatalogue } from './catalogue.ts';
 import { subjectNames } from './gateway-case.ts';
 
 /** One test a run would register: a case of a suite against one subject. */
@@ -11,10 +11,18 @@ export interface PlannedCase {
   subject: string;
 }
 
+/** Checks suite names against the catalogue; an unknown one is a usage error (exit 2). No name means every suite. */
+export function selectSuites(catalogue: SuiteCatalogue, requested: string[]): string[] {
+  const known = Object.keys(catalogue.suites).sort();
+  const unknown = requested.filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new UsageError(`unknown suite ${unknown.join(', ')}; available: ${known.join(', ')}`);
+  return requested.length > 0 ? requested : known;
+}
+
 /** Every case and subject the suites yield against `target`, in registration order. Pure: nothing is started. */
-export function planCases(suites: string[], target: LoadedTarget): PlannedCase[] {
+export function planCases(catalogue: SuiteCatalogue, suites: string[], target: LoadedTarget): PlannedCase[] {
   return suites.flatMap((suite) =>
-    (catalogue[suite] ?? []).flatMap((gatewayCase) => subjectNames(gatewayCase, target).map((subject) => ({ suite, caseId: gatewayCase.id, subject }))),
+    (catalogue.suites[suite] ?? []).flatMap((gatewayCase) => subjectNames(gatewayCase, target).map((subject) => ({ suite, caseId: gatewayCase.id, subject }))),
   );
 }
 
@@ -47,17 +55,4 @@ export function selectCases(planned: PlannedCase[], pattern: string | undefined,
     throw new UsageError(`${what} in ${suites.join(', ')} (${ids.length} case ids, e.g. ${ids.slice(0, 3).join(', ')}; \`--list\` prints them with their subjects)`);
   }
   return selected;
-}
-
-/**
- * The vitest name filter that runs exactly `selected`: vitest matches a test by its
- * full name, `<file> <describe> <test>`, i.e. `... <suite> <case-id> [<subject>]`.
- */
-export function exactTestNamePattern(selected: PlannedCase[]): RegExp {
-  const names = selected.map((item) => escapeRegExp(`${item.suite} ${item.caseId} [${item.subject}]`));
-  return new RegExp(`(?:^| )(?:${names.join('|')})$`);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

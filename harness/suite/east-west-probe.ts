@@ -4,7 +4,7 @@ import { runProbePod } from '../environments/cluster/probe-pod.ts';
 import type { ResolvedApp } from '../scenario/resolve.ts';
 import type { LoadedTarget } from '../target.ts';
 import { timeouts } from '../timeouts.ts';
-import type { Observation } from './expectation.ts';
+import type { Observation } from '../results/observation.ts';
 
 /** A small image with curl; pulled by the cluster like any workload. */
 export const probeImage = 'curlimages/curl:8.10.1';

@@ -1,6 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { convergenceSuccesses, timeouts } from '../timeouts.ts';
-import { type Expectation, type Mismatch, type Observation, compare, formatMismatches } from './expectation.ts';
+import { type PollStep, poll } from '../wait.ts';
+import { type Mismatch, compare, formatMismatches } from './expectation.ts';
+import type { Expectation, Observation } from '../results/observation.ts';
 
 export interface Converged {
   observation: Observation;
@@ -42,21 +43,20 @@ export async function expectEventually(
   options: ConvergenceOptions = {},
 ): Promise<Converged> {
   const { successes = convergenceSuccesses, timeoutMs = timeouts.convergenceMs, pollMs = timeouts.convergencePollMs, signal } = options;
-  const deadline = Date.now() + timeoutMs;
   let streak = 0;
   let last: { observation: Observation; mismatches: Mismatch[] } | undefined;
-  for (let attempt = 1; attempt <= 10_000; attempt++) {
-    signal?.throwIfAborted();
+  const step = async (attempt: number): Promise<PollStep<Converged>> => {
     const observation = await probe();
     const mismatches = compare(expected, observation);
     last = { observation, mismatches };
     streak = mismatches.length === 0 ? streak + 1 : 0;
-    if (streak >= successes) return { observation, attempts: attempt };
+    if (streak >= successes) return { done: true, value: { observation, attempts: attempt } };
     // Past the deadline a streak that is still growing may finish (at most successes - 1
     // more attempts): a slow probe, such as a streamed response, must not fail for its own length.
-    if (Date.now() >= deadline && streak === 0) break;
-    if (mismatches.length > 0) await sleep(pollMs, undefined, { signal });
-  }
+    return { done: false, extend: streak > 0, now: streak > 0 };
+  };
+  const converged = await poll(step, { timeoutMs, pollMs, signal });
+  if (converged) return converged.value;
   const detail = !last ? 'no observation' : last.mismatches.length ? formatMismatches(last.mismatches) : 'it matched, but not enough times in a row';
   throw new ExpectationError(`did not converge within ${timeoutMs} ms (${successes} consecutive matches needed): ${detail}`, last?.mismatches ?? [], last?.observation ?? {});
 }

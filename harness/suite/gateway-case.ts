@@ -1,10 +1,10 @@
 import type { GatewayAddress } from '../clients/http-client.ts';
-import type { Feature } from '../environments/environment.ts';
+import type { Feature } from '../target.ts';
 import type { ResolvedApp } from '../scenario/resolve.ts';
 import type { LoadedTarget } from '../target.ts';
 import type { ConvergenceOptions } from './expect-eventually.ts';
-import type { Expectation, Observation } from './expectation.ts';
-import type { DifferenceNote } from './known-difference.ts';
+import type { Expectation, Observation } from '../results/observation.ts';
+import type { Measurements } from '../results/measurements.ts';
 
 /** What a probe gets: the target and how to reach its gateway. */
 export interface ProbeContext {
@@ -15,9 +15,6 @@ export interface ProbeContext {
   /** With --compare-target: the reference gateway that load alternates with (live A/B). */
   reference?: GatewayAddress;
 }
-
-/** A measured case attaches its figures here; they travel to reports in task meta. */
-export type Measurements = Record<string, unknown>;
 
 /**
  * A case is a value: what it checks (expectations as data) and one function that
@@ -59,44 +56,4 @@ export function subjectNames(gatewayCase: GatewayCase<any>, target: LoadedTarget
   const subjects: unknown[] = gatewayCase.subjects(target);
   if (subjects.length === 0) return ['-'];
   return subjects.map((subject) => gatewayCase.subjectName?.(subject) ?? (subject as { id?: string }).id ?? String(subject));
-}
-
-/** The four outcomes a case can have. */
-export const caseResults = ['PASSED', 'FAILED', 'SKIPPED', 'NOT_SUPPORTED'] as const;
-export type CaseResult = (typeof caseResults)[number];
-
-/** What a case's test leaves in vitest's task meta for reporters. */
-export interface CaseMeta {
-  suite: string;
-  caseId: string;
-  subject: string;
-  description: string;
-  /** Set when the outcome is not visible as pass/fail: NOT_SUPPORTED or SKIPPED. */
-  outcome?: Extract<CaseResult, 'NOT_SUPPORTED' | 'SKIPPED'>;
-  reason?: string;
-  expected?: Expectation;
-  fingerprint?: Observation;
-  attempts?: number;
-  measurements?: Measurements;
-  /** Time the case ran once it had its slots; vitest's own duration also counts the wait for them. */
-  durationMs?: number;
-  /** On an Istio target: the known gateway difference this case follows, and whether this run saw it. */
-  knownDifference?: DifferenceNote;
-}
-
-declare module '@vitest/runner' {
-  interface TaskMeta {
-    meshgate?: CaseMeta;
-  }
-}
-
-declare module 'vitest' {
-  interface ProvidedContext {
-    /** The target under test, as read from its file. */
-    target: LoadedTarget;
-    /** The reference target of a live A/B comparison (--compare-target), if any. */
-    compareTarget: LoadedTarget | null;
-    /** Slots of functional work at once (--concurrency). */
-    concurrency: number;
-  }
 }

@@ -2,7 +2,7 @@ import { Client } from 'undici';
 import type { GatewayAddress } from '../clients/http-client.ts';
 import { errorCode } from '../clients/http-client.ts';
 import { timeouts } from '../timeouts.ts';
-import type { Observation } from './expectation.ts';
+import type { Observation } from '../results/observation.ts';
 
 function clientFor(gateway: GatewayAddress, scheme: 'http' | 'https', host: string): Client {
   const port = scheme === 'https' ? gateway.httpsPort : gateway.httpPort;

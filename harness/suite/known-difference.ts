@@ -1,10 +1,7 @@
 import type { LoadedTarget } from '../target.ts';
-import type { Expectation, Observation } from './expectation.ts';
+import type { Expectation, Observation } from '../results/observation.ts';
 import { compare } from './expectation.ts';
-
-/** How a cutover treats a difference between ingress-nginx and Istio. */
-export const differenceClasses = ['translated', 'accepted-gap', 'blocking-gap'] as const;
-export type DifferenceClass = (typeof differenceClasses)[number];
+import type { DifferenceClass, DifferenceNote } from '../results/observation.ts';
 
 /**
  * A known behaviour difference between the two gateways, as data: the cases it
@@ -29,14 +26,6 @@ export interface KnownDifference {
 /** Which gateway a target fronts, from what it reports serving it (`istio/1.24`, `nginx/1.22.1`). */
 export function gatewayFamily(target: LoadedTarget): 'istio' | 'ingress-nginx' {
   return /^istio\b/i.test(target.gateway.software ?? '') ? 'istio' : 'ingress-nginx';
-}
-
-/** What a case result records about a known difference: applied, and whether the gateway showed it. */
-export interface DifferenceNote {
-  id: string;
-  classification: DifferenceClass;
-  /** True when the observation departs from ingress-nginx's expectation: the difference was seen on this run. */
-  seen?: boolean;
 }
 
 /**

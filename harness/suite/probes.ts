@@ -6,7 +6,7 @@ import { createEchoClient, unary } from '../clients/grpc-echo-client.ts';
 import { type GatewayAddress, type HttpRequestSpec, backendOf, errorCode, sendHttpRequest } from '../clients/http-client.ts';
 import { errorMessage } from '../errors.ts';
 import { timeouts } from '../timeouts.ts';
-import type { Observation } from './expectation.ts';
+import type { Observation } from '../results/observation.ts';
 
 /**
  * Probes shared by the suites: each performs one real exchange through the

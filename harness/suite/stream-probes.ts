@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { type EchoClient, type EchoReply, bidi, clientStream, createEchoClient, serverStream, unary } from '../clients/grpc-echo-client.ts';
 import { type GatewayAddress, backendOf, errorCode } from '../clients/http-client.ts';
 import { timeouts } from '../timeouts.ts';
-import type { Observation } from './expectation.ts';
+import type { Observation } from '../results/observation.ts';
 import { type WebSocketProbeSpec, openWebSocket } from './probes.ts';
 
 /**

@@ -1,9 +1,10 @@
 import type { GatewayAddress } from '../../harness/clients/http-client.ts';
-import type { Feature } from '../../harness/environments/environment.ts';
+import type { Feature } from '../../harness/target.ts';
 import { measureLoad } from '../../harness/load/alternate.ts';
 import { runClosedLoop } from '../../harness/load/closed-loop.ts';
-import { type LoadDriver, type LoadTarget, grpcUnaryDriver, httpDriver, websocketDriver } from '../../harness/load/load-driver.ts';
-import type { LoadResult } from '../../harness/load/load-recorder.ts';
+import { grpcUnaryDriver, httpDriver, websocketDriver } from '../../harness/load/load-driver.ts';
+import type { LoadDriver, LoadTarget } from '../../harness/load/load-session.ts';
+import type { LoadResult } from '../../harness/results/load-result.ts';
 import { runOpenLoop, sessionsForRate } from '../../harness/load/open-loop.ts';
 import { spreadLoad } from '../../harness/load/workers/spread-load.ts';
 import { loadWorkersInForce } from '../../harness/load/workers/worker-count.ts';

@@ -2,7 +2,7 @@ import { offerCipherSuites, strongCipherSuites, weakCipherSuites } from '../../h
 import { probeTls, type TlsProbeResult } from '../../harness/clients/tls-probe.ts';
 import type { ProbeContext } from '../../harness/suite/gateway-case.ts';
 import { defineCase } from '../../harness/suite/gateway-case.ts';
-import type { Observation } from '../../harness/suite/expectation.ts';
+import type { Observation } from '../../harness/results/observation.ts';
 import { probeHttp } from '../../harness/suite/probes.ts';
 import type { ResolvedApp } from '../../harness/scenario/resolve.ts';
 import { httpApps, tlsApps } from '../../harness/suite/subjects.ts';

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { loadResultOf } from '../../harness/load/load-recorder.ts';
-import type { RunReport } from '../../harness/reporters/run-report.ts';
+import { loadResultOf } from '../../harness/results/measurements.ts';
+import type { RunReport } from '../../harness/results/run-report.ts';
 
 interface ShownPage {
   headline?: string;

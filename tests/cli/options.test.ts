@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { minimumVersions, requireAtLeast } from '../../harness/environments/cluster/minimum-versions.ts';
-import { checkRunId, newRunId, parseConcurrency, parseIstioVersion, parseLabelSelector, parsePort } from '../../harness/cli/options.ts';
+import { parseConcurrency, parseIstioVersion, parseLabelSelector } from '../../harness/cli/options.ts';
+import { parsePort } from '../../harness/net/gateway-endpoint.ts';
+import { checkRunId, newRunId } from '../../harness/run/run-id.ts';
 import { UsageError } from '../../harness/errors.ts';
 
 /** Calls `fn`, returning what it threw (or fails the test when it did not throw). */

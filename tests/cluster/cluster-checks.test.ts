@@ -10,6 +10,7 @@ import type { GatewayPlacement } from '../../harness/environments/cluster/cluste
 import { startFakeKube, writeKubeconfig } from './fake-kube-api.ts';
 import { defaultScenario, manifests } from '../kubernetes/fixtures.ts';
 import type { FakeKube } from './fake-kube-api.ts';
+import { catalogue } from '../../suites/catalogue.ts';
 
 // `doctor --env existing` against an API server that holds what a real install
 // writes: istiod as Istio's istiod chart renders it (app=istiod, container
@@ -136,7 +137,7 @@ describe('doctor --env existing reads the cluster', () => {
     const run = async (objects: Stored[]) => {
       const kubeconfig = await clusterWith(objects);
       const lines: string[] = [];
-      const context: CommandContext = { log: (line) => lines.push(line), signal: new AbortController().signal, exitCode: 0, printJson: () => undefined };
+      const context: CommandContext = { catalogue: async () => catalogue, log: (line) => lines.push(line), signal: new AbortController().signal, exitCode: 0, printJson: () => undefined };
       await runDoctor(context, { env: 'existing', mode: 'istio', istioInstaller: 'istioctl', kubeconfig, gatewayNamespace: 'istio-system', gatewaySelector: { istio: 'ingressgateway' }, ingressGatewayNamespace: 'ingress-nginx' });
       await fake!.close();
       fake = undefined;

@@ -8,6 +8,7 @@ import { kindProvider } from '../../harness/environments/cluster/kind-provider.t
 import type { StartedEnvironment } from '../../harness/environments/environment.ts';
 import { LocalEnvironment } from '../../harness/environments/local/local-environment.ts';
 import { parseScenario } from '../../harness/scenario/load.ts';
+import { probeApp } from '../../harness/suite/app-probe.ts';
 import { FakeCommandRunner, writesKubeconfig } from './fake-command-runner.ts';
 import { type FakeKube, startFakeKube, writeKubeconfig } from './fake-kube-api.ts';
 
@@ -84,6 +85,7 @@ function kindEnvironment(runner: FakeCommandRunner, options: { mode?: GatewayMod
     logsDir: join(scratch, 'logs'),
     log: () => undefined,
     runner,
+    probeApp,
   });
 }
 

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type StartedEchoFixture, startEchoFixture } from '../../harness/fixture/echo-fixture.ts';
 import { connectKube } from '../../harness/environments/cluster/kube-api.ts';
-import { loadJobObjects, loadNamespace, runLoadJob } from '../../harness/environments/cluster/load-job.ts';
+import { loadJobObjects, loadNamespace, runLoadJob } from '../../harness/load/workers/load-job.ts';
 import { RUN_ID_LABEL } from '../../harness/kubernetes/objects.ts';
 import type { LoadSpec } from '../../harness/load/workers/load-spec.ts';
 import { spreadLoad } from '../../harness/load/workers/spread-load.ts';

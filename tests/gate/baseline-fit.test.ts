@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputFileError } from '../../harness/errors.ts';
 import { appendRuns, baselineFromReport } from '../../harness/gate/baseline.ts';
+import { catalogue } from '../../suites/catalogue.ts';
 import { catalogueHash, checkBaselineFits, scenarioHash } from '../../harness/gate/baseline-fit.ts';
-import type { LoadResult } from '../../harness/load/load-recorder.ts';
-import type { CaseRecord } from '../../harness/reporters/case-record.ts';
-import { describeMachine } from '../../harness/reporters/machine.ts';
+import type { LoadResult } from '../../harness/results/load-result.ts';
+import type { CaseRecord } from '../../harness/results/case-record.ts';
+import { describeMachine } from '../../harness/results/machine.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { runMeshgate, scratchDir } from '../e2e/meshgate-cli.ts';
 import { runReportOf } from '../reporters/run-report-fixture.ts';
@@ -82,7 +83,7 @@ describe('a mismatched baseline on the command line', () => {
 
   it('exits 2 before anything starts: no environment, no report', async () => {
     const scenario = await loadScenario();
-    const fits = baselineFromReport(report('base', 1000, { scenarioHash: scenarioHash(scenario.input), catalogueHash: await catalogueHash(), machine: describeMachine() }), 'r');
+    const fits = baselineFromReport(report('base', 1000, { scenarioHash: scenarioHash(scenario.input), catalogueHash: await catalogueHash(catalogue.dir), machine: describeMachine() }), 'r');
     const file = join(scratch.dir, 'other-scenario.json');
     await writeFile(file, JSON.stringify({ ...fits, scenario: 'another', scenarioHash: 'a'.repeat(64) }));
     const reports = join(scratch.dir, 'reports');

@@ -1,12 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Baseline, baselineFromReport, readBaseline, writeBaseline } from '../../harness/gate/baseline.ts';
+import { baselineFromReport, readBaseline, writeBaseline } from '../../harness/gate/baseline.ts';
+import type { Baseline } from '../../harness/results/baseline.ts';
 import { gateResults } from '../../harness/gate/verdict.ts';
 import { InputFileError, UsageError } from '../../harness/errors.ts';
-import { type CaseRecord, caseKey } from '../../harness/reporters/case-record.ts';
-import type { RunReport } from '../../harness/reporters/run-report.ts';
-import type { CaseResult } from '../../harness/suite/gateway-case.ts';
+import { type CaseRecord, caseKey } from '../../harness/results/case-record.ts';
+import type { RunReport } from '../../harness/results/run-report.ts';
+import type { CaseResult } from '../../harness/results/case-record.ts';
 import { scratchDir } from '../e2e/meshgate-cli.ts';
 import { runReportOf } from '../reporters/run-report-fixture.ts';
 

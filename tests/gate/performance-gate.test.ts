@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Baseline } from '../../harness/gate/baseline.ts';
+import type { Baseline } from '../../harness/results/baseline.ts';
 import { gatePerformance } from '../../harness/gate/performance-gate.ts';
 import { gateResults } from '../../harness/gate/verdict.ts';
-import type { AbRound } from '../../harness/load/alternate.ts';
-import type { LoadResult } from '../../harness/load/load-recorder.ts';
-import type { CaseRecord } from '../../harness/reporters/case-record.ts';
+import type { AbRound } from '../../harness/results/measurements.ts';
+import type { LoadResult } from '../../harness/results/load-result.ts';
+import type { CaseRecord } from '../../harness/results/case-record.ts';
 import { defaultBudget } from '../../harness/scenario/performance-profile.ts';
 
 function load(p95Us: number, rps: number): LoadResult {

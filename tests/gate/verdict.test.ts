@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type GateResult, type Verdict, exitCodeFor, gateResults } from '../../harness/gate/verdict.ts';
-import { type CaseRecord, caseKey } from '../../harness/reporters/case-record.ts';
-import type { CaseResult } from '../../harness/suite/gateway-case.ts';
+import { exitCodeFor, gateResults } from '../../harness/gate/verdict.ts';
+import type { GateResult, Verdict } from '../../harness/results/gate-result.ts';
+import { type CaseRecord, caseKey } from '../../harness/results/case-record.ts';
+import type { CaseResult } from '../../harness/results/case-record.ts';
 
 /** A case record with the given outcome; the reason is empty for PASSED as the collector writes it. */
 function record(suite: string, caseId: string, subject: string, result: CaseResult, reason = ''): CaseRecord {

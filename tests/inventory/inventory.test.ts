@@ -6,6 +6,7 @@ import { main } from '../../harness/cli/main.ts';
 import { InputFileError } from '../../harness/errors.ts';
 import { connectKube } from '../../harness/environments/cluster/kube-api.ts';
 import { classifyIngresses, type InventoryClass } from '../../harness/inventory/classify-ingresses.ts';
+import { catalogue } from '../../suites/catalogue.ts';
 import { listClusterIngresses } from '../../harness/inventory/cluster-ingresses.ts';
 import { formatInventory, inventoryRbac } from '../../harness/inventory/format-inventory.ts';
 import { readIngressFile } from '../../harness/inventory/ingress-objects.ts';
@@ -85,8 +86,8 @@ describe('inventory input', () => {
     const write = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
     try {
-      expect(await main(['node', 'meshgate', 'inventory', '--from-file', file])).toBe(2);
-      expect(await main(['node', 'meshgate', 'inventory'])).toBe(2);
+      expect(await main(['node', 'meshgate', 'inventory', '--from-file', file], async () => catalogue)).toBe(2);
+      expect(await main(['node', 'meshgate', 'inventory'], async () => catalogue)).toBe(2);
     } finally {
       process.stderr.write = write;
     }

@@ -6,7 +6,8 @@ import { loadEchoService } from '../../harness/fixture/echo-proto.ts';
 import { runClosedLoop } from '../../harness/load/closed-loop.ts';
 import { GrpcCallSlot, GrpcLoadChannel } from '../../harness/load/grpc-load-driver.ts';
 import { headerBlocks } from '../../harness/load/h2-frames.ts';
-import { type LoadTarget, type Outcome, grpcUnaryDriver } from '../../harness/load/load-driver.ts';
+import { grpcUnaryDriver } from '../../harness/load/load-driver.ts';
+import type { LoadTarget, Outcome } from '../../harness/load/load-session.ts';
 
 // The raw gRPC load client against the real echo fixture (h2c on loopback), and
 // against a hand-written HTTP/2 server for what a real backend rarely does.

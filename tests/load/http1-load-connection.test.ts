@@ -1,7 +1,7 @@
 import { type Server, createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Http1LoadConnection } from '../../harness/load/http1-load-connection.ts';
-import type { Outcome } from '../../harness/load/load-driver.ts';
+import type { Outcome } from '../../harness/load/load-session.ts';
 
 // The raw load client against hand-written answers: framing a general client
 // would hide (split heads, chunk trailers, Connection: close, silence).

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayAddress } from '../../harness/clients/http-client.ts';
 import { type StartedEchoFixture, startEchoFixture } from '../../harness/fixture/echo-fixture.ts';
 import { runClosedLoop } from '../../harness/load/closed-loop.ts';
-import { type LoadTarget, grpcUnaryDriver, httpDriver, websocketDriver } from '../../harness/load/load-driver.ts';
+import { grpcUnaryDriver, httpDriver, websocketDriver } from '../../harness/load/load-driver.ts';
+import type { LoadTarget } from '../../harness/load/load-session.ts';
 import { mergeLoadResults } from '../../harness/load/load-recorder.ts';
 import { runOpenLoop } from '../../harness/load/open-loop.ts';
 

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { type StartedEchoFixture, startEchoFixture } from '../../harness/fixture/echo-fixture.ts';
 import { runClosedLoop } from '../../harness/load/closed-loop.ts';
-import { type LoadTarget, type Outcome, websocketDriver } from '../../harness/load/load-driver.ts';
+import { websocketDriver } from '../../harness/load/load-driver.ts';
+import type { LoadTarget, Outcome } from '../../harness/load/load-session.ts';
 import { WebSocketLoadSession } from '../../harness/load/websocket-load-session.ts';
 
 // WebSocket round trips against the real echo fixture, and against a

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputFileError } from '../../harness/errors.ts';
+import { catalogue } from '../../suites/catalogue.ts';
 import type { StartedEnvironment } from '../../harness/environments/environment.ts';
 import { LocalEnvironment, type LocalEnvironmentOptions } from '../../harness/environments/local/local-environment.ts';
 import { toIngress } from '../../harness/inventory/ingress-objects.ts';
@@ -138,7 +139,7 @@ describe('meshgate parity input', () => {
     const stderr: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
-    const parity = (...args: string[]) => main(['node', 'meshgate', 'parity', '--reference', closed, '--candidate', closed, '--reports', reports, ...args]);
+    const parity = (...args: string[]) => main(['node', 'meshgate', 'parity', '--reference', closed, '--candidate', closed, '--reports', reports, ...args], async () => catalogue);
     try {
       expect(await parity('--hosts', junk)).toBe(2);
       expect(await parity()).toBe(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseRecord } from '../../harness/reporters/case-record.ts';
+import type { CaseRecord } from '../../harness/results/case-record.ts';
 import { formatHtmlReport } from '../../harness/reporters/html-report.ts';
 import { formatPerfCsv } from '../../harness/reporters/perf-csv.ts';
 import { linearTicks, logTicks } from '../../harness/reporters/svg-chart.ts';

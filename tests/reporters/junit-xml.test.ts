@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseRecord } from '../../harness/reporters/case-record.ts';
+import type { CaseRecord } from '../../harness/results/case-record.ts';
 import { formatJunitXml, runErrors } from '../../harness/reporters/junit-xml.ts';
 import { runReportOf } from './run-report-fixture.ts';
 

@@ -4,7 +4,8 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../harness/net/ports.ts';
 import { type ChildProcess, startChildProcess } from '../../harness/process/child-process.ts';
-import { publishMetrics } from '../../harness/reporters/publish-metrics.ts';
+import { metricsOutputs } from '../../harness/reporters/metrics-outputs.ts';
+import { writeOutputs } from '../../harness/reporters/output.ts';
 import { pushMetrics } from '../../harness/reporters/pushgateway.ts';
 import { tcpConnects, waitUntil } from '../../harness/wait.ts';
 import { scratchDir } from '../e2e/meshgate-cli.ts';
@@ -57,7 +58,7 @@ describe.skipIf(skip)('metrics through a real Pushgateway into a real Prometheus
   it('writes OpenMetrics, pushes grouped by run and scenario, and PromQL over HTTP returns the pushed value', async () => {
     const report = runReportOf([perfRecord(10, 1600), perfRecord(200, 900, true)], { runId: 'metrics-run-1', scenario: 'sealos-default' });
     const file = join(scratch.dir, 'out', 'metrics.txt');
-    await publishMetrics(report, { file, pushgateway }, () => undefined);
+    await writeOutputs(metricsOutputs({ file, pushgateway }), report, { dir: scratch.dir, exitCode: 0, log: () => undefined });
     const text = await readFile(file, 'utf8');
     expect(text.trimEnd().endsWith('# EOF')).toBe(true);
     expect(text).toContain('# UNIT meshgate_load_latency_seconds seconds');

@@ -1,7 +1,7 @@
 import { gateResults } from '../../harness/gate/verdict.ts';
-import { type CaseRecord, countResults } from '../../harness/reporters/case-record.ts';
-import type { RunReport } from '../../harness/reporters/run-report.ts';
-import type { LoadResult } from '../../harness/load/load-recorder.ts';
+import { type CaseRecord, countResults } from '../../harness/results/case-record.ts';
+import type { RunReport } from '../../harness/results/run-report.ts';
+import type { LoadResult } from '../../harness/results/load-result.ts';
 import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 
 /** A completed run report of these cases, gated without a baseline, with fixed timestamps and machine. */

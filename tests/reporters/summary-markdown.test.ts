@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type CaseRecord, caseKey, knownDifferencesSeen } from '../../harness/reporters/case-record.ts';
-import type { RunReport } from '../../harness/reporters/run-report.ts';
+import { type CaseRecord, caseKey, knownDifferencesSeen } from '../../harness/results/case-record.ts';
+import type { RunReport } from '../../harness/results/run-report.ts';
 import { formatSummaryMarkdown } from '../../harness/reporters/summary-markdown.ts';
-import type { CaseResult } from '../../harness/suite/gateway-case.ts';
+import type { CaseResult } from '../../harness/results/case-record.ts';
 import { runReportOf } from './run-report-fixture.ts';
 
 function record(suite: string, caseId: string, subject: string, result: CaseResult, reason = ''): CaseRecord {

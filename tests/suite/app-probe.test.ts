@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { servedApps } from '../../harness/scenario/resolve.ts';
 import { describeFailure } from '../../harness/suite/app-probe.ts';
-import type { Observation } from '../../harness/suite/expectation.ts';
+import type { Observation } from '../../harness/results/observation.ts';
 
 describe('watch names each failure in its protocol', async () => {
   const app = servedApps((await loadScenario()).resolved)[0]!;

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { plannedTarget } from '../../harness/cli/case-plan.ts';
+import { plannedTarget } from '../../harness/run/prepare.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
-import { compileCasePattern, exactTestNamePattern, planCases, selectCases } from '../../harness/suite/case-selection.ts';
+import { exactTestNamePattern } from '../../harness/runner/test-names.ts';
+import { compileCasePattern, planCases, selectCases } from '../../harness/suite/case-selection.ts';
+import { catalogue } from '../../suites/catalogue.ts';
 
 describe('case selection', async () => {
-  const planned = planCases(['cors', 'ssl'], plannedTarget(await loadScenario(), 'local'));
+  const planned = planCases(catalogue, ['cors', 'ssl'], plannedTarget(await loadScenario(), 'local'));
 
   it('matches the id alone, or id[subject] when the pattern has a [', () => {
     const pick = (pattern: string) => planned.filter(compileCasePattern(pattern));
@@ -21,7 +23,7 @@ describe('case selection', async () => {
 
   it("builds a vitest name filter that runs exactly the selection (vitest matches '<file> <describe> <test>')", () => {
     const pattern = exactTestNamePattern(selectCases(planned, '^tlsv12-accepted\\[ns-k8x2m9qa/hello-web\\]$', ['ssl']));
-    expect(pattern.test('suites/ssl/ssl.suite.ts ssl tlsv12-accepted [ns-k8x2m9qa/hello-web]')).toBe(true);
+    expect(pattern.test('harness/runner/suite-file.ts ssl tlsv12-accepted [ns-k8x2m9qa/hello-web]')).toBe(true);
     expect(pattern.test('ssl tlsv12-accepted [ns-k8x2m9qa/hello-web]')).toBe(true);
     expect(pattern.test('ssl tlsv12-accepted [ns-k8x2m9qa/hello-web2]')).toBe(false);
     expect(pattern.test('ssl xtlsv12-accepted [ns-k8x2m9qa/hello-web]')).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CaseSlots } from '../../harness/suite/case-slots.ts';
+import { CaseSlots } from '../../harness/runner/case-slots.ts';
 
 /** A job that records when it starts and ends only when `release` is called. */
 function job(name: string, log: string[]) {

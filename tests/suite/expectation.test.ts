@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExpectationError, expectEventually } from '../../harness/suite/expect-eventually.ts';
-import { type Expectation, type Mismatch, type Observation, compare, fingerprint, formatMismatches } from '../../harness/suite/expectation.ts';
+import { type Mismatch, compare, fingerprint, formatMismatches } from '../../harness/suite/expectation.ts';
+import type { Expectation, Observation } from '../../harness/results/observation.ts';
 
 describe('compare', () => {
   it.each<{ name: string; expected: Expectation; observed: Observation; mismatches: Mismatch[] }>([

@@ -11,14 +11,15 @@ import type { LoadedScenario } from '../../scenario/load.ts';
 import type { ResolvedScenario } from '../../scenario/resolve.ts';
 import type { Target } from '../../target.ts';
 import { timeouts } from '../../timeouts.ts';
-import type { Environment, Feature, StartedEnvironment } from '../environment.ts';
+import type { Environment, StartedEnvironment } from '../environment.ts';
+import type { Feature } from '../../target.ts';
 import { issueGatewayCertificates } from '../local/gateway-certificates.ts';
 import { Resources } from '../resources.ts';
 import type { CommandRunner } from './command-runner.ts';
 import { buildFixtureImage } from './fixture-image.ts';
-import { type GatewayInstallOptions, type GatewayMode, gatewayNamespaces, installGateways, installedSoftware, istioGatewaySelector } from './gateway-install.ts';
+import { type GatewayInstallOptions, type GatewayMode, type GatewaySoftware, gatewayNamespaces, installGateways, installedSoftware, istioGatewaySelector } from './gateway-install.ts';
 import { type ClusterObject, type KubeApi, connectKube } from './kube-api.ts';
-import { routesAnswering } from './routes-answering.ts';
+import { type AppProbe, routesAnswering } from './routes-answering.ts';
 import { deploymentsRolledOut, endpointsReady } from './wait-strategies.ts';
 
 /** Where a gateway of the cluster is reached from this machine. */
@@ -62,12 +63,6 @@ export interface GatewayPlacement {
   ingressNginxNamespace: string;
 }
 
-/** What serves each gateway, for reports, e.g. `istio/1.24.2`. */
-export interface GatewaySoftware {
-  istio?: string;
-  ingressNginx?: string;
-}
-
 /** How a cluster comes to be: created by kind or k3s, or one that already exists. */
 export interface ClusterProvider {
   readonly name: 'kind' | 'k3s' | 'existing';
@@ -90,6 +85,8 @@ export interface ClusterEnvironmentOptions {
   logsDir?: string;
   log: (line: string) => void;
   runner: CommandRunner;
+  /** Asks one app through a gateway: the readiness wait probes every served app with it. */
+  probeApp: AppProbe;
 }
 
 /** What a cluster can test: everything, in-cluster traffic included; h2c only where a gateway listens for it (none here). */
@@ -144,7 +141,7 @@ export class ClusterEnvironment implements Environment {
     const candidate = mode === 'ingress' ? targetOf('ingressNginx', []) : targetOf('istio', untranslated);
     const reference = mode === 'dual' ? targetOf('ingressNginx', []) : undefined;
     for (const target of [candidate, reference]) {
-      if (target) await routesAnswering(scenario.resolved, { ...target.gateway, ca: certificates?.ca.certPem }).wait({ timeoutMs: timeouts.routesReadyMs, signal });
+      if (target) await routesAnswering(scenario.resolved, { ...target.gateway, ca: certificates?.ca.certPem }, this.options.probeApp).wait({ timeoutMs: timeouts.routesReadyMs, signal });
     }
     log(`meshgate: ${cluster.description}: tenants answering through ${[candidate, reference].map((target) => target?.gateway.software).filter(Boolean).join(' and ')}`);
     return new StartedClusterEnvironment(candidate, reference, resources, cluster.exportLogs);

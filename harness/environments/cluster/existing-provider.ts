@@ -1,4 +1,5 @@
-import type { ClusterProvider, GatewayEndpoint, GatewayPlacement, GatewaySoftware, ProvisionedCluster } from './cluster-environment.ts';
+import type { ClusterProvider, GatewayEndpoint, GatewayPlacement, ProvisionedCluster } from './cluster-environment.ts';
+import type { GatewaySoftware } from './gateway-install.ts';
 
 export interface ExistingProviderOptions {
   /** kubeconfig file; default $KUBECONFIG or ~/.kube/config. */

@@ -2,8 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { timeouts } from '../../timeouts.ts';
-import type { GatewaySoftware } from './cluster-environment.ts';
 import type { CommandRunner } from './command-runner.ts';
+
+/** What serves each gateway, for reports, e.g. `istio/1.24.2`. */
+export interface GatewaySoftware {
+  istio?: string;
+  ingressNginx?: string;
+}
 
 /** Which gateways serve the tenants: ingress-nginx, Istio, or both side by side (live A/B). */
 export type GatewayMode = 'ingress' | 'istio' | 'dual';

@@ -1,15 +1,18 @@
 import type { GatewayAddress } from '../../clients/http-client.ts';
-import { type ResolvedScenario, servedApps } from '../../scenario/resolve.ts';
-import { probeApp } from '../../suite/app-probe.ts';
+import { type ResolvedApp, type ResolvedScenario, servedApps } from '../../scenario/resolve.ts';
 import { convergenceSuccesses, timeouts } from '../../timeouts.ts';
 import { type Pending, waitFor } from './wait-strategies.ts';
+
+/** One request to an app in its own protocol through a gateway: the protocol, and what failed (null when it answered as a healthy gateway does). */
+export type AppProbe = (app: ResolvedApp, gateway: GatewayAddress) => Promise<{ protocol: string; failure: string | null }>;
 
 /**
  * Readiness from the client's side: every served app answers through `gateway`,
  * in its own protocol and from its own backend, `convergenceSuccesses` times in a
  * row. Rolled-out pods are not enough: the gateway must also have programmed its routes.
+ * `probeApp` makes the request (the run passes the cases' app probe in).
  */
-export function routesAnswering(scenario: ResolvedScenario, gateway: GatewayAddress) {
+export function routesAnswering(scenario: ResolvedScenario, gateway: GatewayAddress, probeApp: AppProbe) {
   const apps = servedApps(scenario);
   return {
     name: 'routes answering',

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1Deployment, V1EndpointSlice } from '@kubernetes/client-node';
 import { WaitTimeoutError } from '../../errors.ts';
 import { timeouts } from '../../timeouts.ts';
+import { type PollStep, poll } from '../../wait.ts';
 import { apiStatus, attempt } from './kube-api.ts';
 import type { KubeApi } from './kube-api.ts';
 
@@ -38,27 +38,25 @@ export type Poll<T> = { done: true; value: T } | { done: false; pending: readonl
  * no amount of waiting fixes. The timeout error names `name`, the pending resources with
  * what was last seen of them, how long it waited, and the last failure if any.
  */
-export async function waitFor<T>(name: string, poll: () => Promise<Poll<T>>, options: WaitOptions): Promise<T> {
+export async function waitFor<T>(name: string, attempt: () => Promise<Poll<T>>, options: WaitOptions): Promise<T> {
   const pollMs = options.pollMs ?? timeouts.kubePollMs;
   const started = Date.now();
-  const maxPolls = Math.ceil(options.timeoutMs / pollMs) + 1;
   let pending: readonly Pending[] = [];
   let lastError: unknown;
-  for (let count = 0; count < maxPolls; count++) {
-    options.signal?.throwIfAborted();
+  const step = async (): Promise<PollStep<T>> => {
     try {
-      const result = await poll();
-      if (result.done) return result.value;
+      const result = await attempt();
+      if (result.done) return result;
       pending = result.pending;
       lastError = undefined;
     } catch (error) {
       if (apiStatus(error) === 401 || apiStatus(error) === 403) throw error;
       lastError = error;
     }
-    const left = started + options.timeoutMs - Date.now();
-    if (left <= 0) break;
-    await sleep(Math.min(pollMs, left), undefined, { signal: options.signal });
-  }
+    return { done: false };
+  };
+  const result = await poll(step, { timeoutMs: options.timeoutMs, pollMs, signal: options.signal, maxAttempts: Math.ceil(options.timeoutMs / pollMs) + 1 });
+  if (result) return result.value;
   throw new WaitTimeoutError(name, describePending(pending), Date.now() - started, lastError);
 }
 

@@ -4,10 +4,10 @@ import { renderHttpSettings } from './nginx-http-settings.ts';
 import { ingressNginxHsts } from '../../scenario/kind-defaults.ts';
 import { redirectUriMap, renderHsts, renderHstsMaps, renderLocation } from './nginx-location.ts';
 import { headersMoreModule } from './nginx-modules.ts';
-import { indent } from './nginx-quote.ts';
+import { indent } from '../../kubernetes/nginx-quote.ts';
 import { nginxSizing } from './nginx-sizing.ts';
 
-export { quote } from './nginx-quote.ts';
+export { quote } from '../../kubernetes/nginx-quote.ts';
 
 /** Where the rendered gateway listens and finds its backends and files. */
 export interface NginxConfigInput {

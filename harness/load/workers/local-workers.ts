@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { type ResultPromise, execa } from 'execa';
 import { EnvironmentError, WaitTimeoutError, errorMessage } from '../../errors.ts';
 import { timeouts } from '../../timeouts.ts';
-import type { LoadResult } from '../load-recorder.ts';
+import type { LoadResult } from '../../results/load-result.ts';
 import type { LoadSpec } from './load-spec.ts';
 import { mergeWorkerResults } from './merge-workers.ts';
 import { READY_LINE, RESULT_PREFIX, type WorkerResult } from './run-worker.ts';

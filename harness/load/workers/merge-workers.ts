@@ -1,6 +1,7 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { MeshgateError } from '../../errors.ts';
-import { type LoadResult, type LoadWindow, mergeLoadResults, newHistogram } from '../load-recorder.ts';
+import { mergeLoadResults, newHistogram } from '../load-recorder.ts';
+import type { LoadResult, LoadWindow } from '../../results/load-result.ts';
 import type { WorkerResult } from './run-worker.ts';
 
 /** A worker that started this much after the common start would shift its windows by one: ms. */

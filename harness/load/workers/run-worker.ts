@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runClosedLoop } from '../closed-loop.ts';
-import { type LoadDriver, type LoadTarget, grpcUnaryDriver, httpDriver, websocketDriver } from '../load-driver.ts';
-import type { LoadResult } from '../load-recorder.ts';
+import { grpcUnaryDriver, httpDriver, websocketDriver } from '../load-driver.ts';
+import type { LoadDriver, LoadTarget } from '../load-session.ts';
+import type { LoadResult } from '../../results/load-result.ts';
 import { runOpenLoop } from '../open-loop.ts';
 import { type LoadSpec, shareOf } from './load-spec.ts';
 

@@ -1,9 +1,9 @@
-import { parseGatewayEndpoint } from '../../cli/options.ts';
+import { parseGatewayEndpoint } from '../../net/gateway-endpoint.ts';
 import { connectKube } from '../../environments/cluster/kube-api.ts';
-import { runLoadJob } from '../../environments/cluster/load-job.ts';
+import { runLoadJob } from './load-job.ts';
 import { UsageError } from '../../errors.ts';
 import type { Target } from '../../target.ts';
-import type { LoadResult } from '../load-recorder.ts';
+import type { LoadResult } from '../../results/load-result.ts';
 import type { LoadSpec } from './load-spec.ts';
 import { runLocalWorkers } from './local-workers.ts';
 import { loadWorkerVariables } from './worker-count.ts';

@@ -1,6 +1,9 @@
-import type { Expectation, Observation } from '../suite/expectation.ts';
-import type { CaseResult, Measurements } from '../suite/gateway-case.ts';
-import type { DifferenceNote } from '../suite/known-difference.ts';
+import type { DifferenceNote, Expectation, Observation } from './observation.ts';
+import type { Measurements } from './measurements.ts';
+
+/** The four outcomes a case can have. */
+export const caseResults = ['PASSED', 'FAILED', 'SKIPPED', 'NOT_SUPPORTED'] as const;
+export type CaseResult = (typeof caseResults)[number];
 
 /** One case's outcome, as written to results.json and compared by the gate. */
 export interface CaseRecord {
@@ -21,6 +24,14 @@ export interface CaseRecord {
   /** On Istio: the known gateway difference this case followed, and whether this run showed it. */
   knownDifference?: DifferenceNote;
 }
+
+/** What the case runtime returns: the records, and whether the run was cut off or the harness failed. */
+export interface CasesOutcome {
+  cases: CaseRecord[];
+  interrupted: boolean;
+  harnessErrors: string[];
+}
+
 
 /** One row of the known differences a run applied: how many of its cases showed it. */
 export interface KnownDifferenceSeen {

@@ -2,19 +2,21 @@ import { readFileSync } from 'node:fs';
 import { describe, inject, test } from 'vitest';
 import type { GatewayAddress } from '../clients/http-client.ts';
 import { CaseSlots } from './case-slots.ts';
-import { expectEventually, ExpectationError } from './expect-eventually.ts';
-import { fingerprint } from './expectation.ts';
-import { type CaseMeta, type GatewayCase, type Measurements, type ProbeContext, subjectNames } from './gateway-case.ts';
-import { differenceSeen, expectationFor, gatewayFamily, type KnownDifference } from './known-difference.ts';
+import { expectEventually, ExpectationError } from '../suite/expect-eventually.ts';
+import { fingerprint } from '../suite/expectation.ts';
+import { type GatewayCase, type ProbeContext, subjectNames } from '../suite/gateway-case.ts';
+import type { CaseMeta } from './case-meta.ts';
+import type { Measurements } from '../results/measurements.ts';
+import { differenceSeen, expectationFor, gatewayFamily, type KnownDifference } from '../suite/known-difference.ts';
 
 /**
  * Registers a suite's cases as vitest tests against the injected target: one
  * concurrent test per case and subject, named `<case-id> [<subject>]` so a single
- * case can be selected by name. Called from `suites/<area>/<area>.suite.ts`.
+ * case can be selected by name. Called from suite-file.ts in vitest's worker.
  * On an Istio target a case named by one of `differences` is held to that row's
  * expectation, and its result notes the row and whether the difference was seen.
  */
-export function registerSuite(suite: string, cases: Array<GatewayCase<any>>, differences: readonly KnownDifference[] = []): void {
+export function registerSuite(suite: string, cases: ReadonlyArray<GatewayCase<any>>, differences: readonly KnownDifference[] = []): void {
   const target = inject('target');
   const compareTarget = inject('compareTarget');
   const context: ProbeContext = { target, gateway: gatewayOf(target), ...(compareTarget ? { reference: gatewayOf(compareTarget) } : {}) };

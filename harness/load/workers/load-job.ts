@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvironmentError } from '../../errors.ts';
-import type { LoadResult } from '../../load/load-recorder.ts';
-import type { LoadSpec } from '../../load/workers/load-spec.ts';
-import { parseWorkerLine } from '../../load/workers/local-workers.ts';
-import { mergeWorkerResults } from '../../load/workers/merge-workers.ts';
-import { RESULT_PREFIX, type WorkerResult } from '../../load/workers/run-worker.ts';
+import type { LoadResult } from '../../results/load-result.ts';
+import type { LoadSpec } from './load-spec.ts';
+import { parseWorkerLine } from './local-workers.ts';
+import { mergeWorkerResults } from './merge-workers.ts';
+import { RESULT_PREFIX, type WorkerResult } from './run-worker.ts';
 import { runLabels } from '../../kubernetes/objects.ts';
 import { timeouts } from '../../timeouts.ts';
-import { type ClusterObject, type KubeApi, attempt } from './kube-api.ts';
+import { type ClusterObject, type KubeApi, attempt } from '../../environments/cluster/kube-api.ts';
 
 export interface LoadJobOptions {
   kube: KubeApi;

@@ -1,62 +1,42 @@
-import { readdir } from 'node:fs/promises';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.ts';
 import { timeouts } from '../timeouts.ts';
-import type { CaseRecord } from '../reporters/case-record.ts';
-import { ProgressReporter } from '../reporters/progress-reporter.ts';
-import { ResultsCollector } from '../reporters/results-collector.ts';
-import type { LoadedTarget } from '../target.ts';
+import type { CasesOutcome } from '../results/case-record.ts';
 import type { PlannedCase } from '../suite/case-selection.ts';
+import type { SuiteCatalogue } from '../suite/catalogue.ts';
+import type { LoadedTarget } from '../target.ts';
+import { ProgressReporter } from './progress-reporter.ts';
+import { ResultsCollector } from './results-collector.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-const suitesDir = fileURLToPath(new URL('../../suites/', import.meta.url));
+/** The one test file of a run: it registers the catalogue's suites in vitest's worker (suite-file.ts). */
+const suiteFile = fileURLToPath(new URL('./suite-file.ts', import.meta.url));
 
-export interface SuiteRunOptions {
+export interface CaseRunOptions {
+  /** Where the cases come from: the runtime loads `catalogue.module` again in its worker. */
+  catalogue: SuiteCatalogue;
   target: LoadedTarget;
   /** Reference target for live A/B load (--compare-target). */
   compareTarget?: LoadedTarget;
-  /** Suite names as returned by `selectSuites`. */
+  /** Suite names as returned by `selectSuites`, run in this order. */
   suites: string[];
   /** Only these cases (from `selectCases`, against this target); all of the suites' cases when absent. */
   selected?: PlannedCase[];
-  /** Slots of functional work at once (harness/suite/case-slots.ts). */
+  /** Slots of functional work at once (harness/runner/case-slots.ts). */
   concurrency: number;
   progress: (line: string) => void;
   signal?: AbortSignal;
 }
 
-export interface SuiteRunOutcome {
-  cases: CaseRecord[];
-  interrupted: boolean;
-  harnessErrors: string[];
-}
-
-/** The suites that exist: folders of suites/ holding a `<name>.suite.ts`. */
-export async function availableSuites(): Promise<string[]> {
-  const entries = await readdir(suitesDir, { withFileTypes: true });
-  const names: string[] = [];
-  for (const entry of entries) {
-    if (!entry.isDirectory()) continue;
-    const files = await readdir(`${suitesDir}${entry.name}`);
-    if (files.includes(`${entry.name}.suite.ts`)) names.push(entry.name);
-  }
-  return names.sort();
-}
-
-/** Checks suite names against what exists; an unknown one is a usage error (exit 2). */
-export async function selectSuites(requested: string[]): Promise<string[]> {
-  const known = await availableSuites();
-  const unknown = requested.filter((name) => !known.includes(name));
-  if (unknown.length > 0) throw new UsageError(`unknown suite ${unknown.join(', ')}; available: ${known.join(', ')}`);
-  return requested.length > 0 ? requested : known;
-}
-
 /**
- * One vitest run over the selected suites against the target. Suite files run one
- * after another (so the performance suite never competes with functional traffic);
- * cases within a suite run concurrently, bounded by `concurrency` slots.
+ * The case runtime: runs the selected suites of the catalogue against the target
+ * and returns their records. Suites run one after another (so the performance
+ * suite never competes with functional traffic); cases within a suite run
+ * concurrently, bounded by `concurrency` slots. vitest is its engine; nothing
+ * outside harness/runner/ knows that.
  */
-export async function runSuites(options: SuiteRunOptions): Promise<SuiteRunOutcome> {
+export async function runCases(options: CaseRunOptions): Promise<CasesOutcome> {
   const { suites } = options;
   const collector = new ResultsCollector();
   if (!options.signal?.aborted) await runVitest(suites, options, collector);
@@ -71,22 +51,21 @@ export async function runSuites(options: SuiteRunOptions): Promise<SuiteRunOutco
 }
 
 /** The vitest run over `suites`, reporting into `collector`; a signal cancels it. */
-async function runVitest(suites: string[], options: SuiteRunOptions, collector: ResultsCollector): Promise<void> {
+async function runVitest(suites: string[], options: CaseRunOptions, collector: ResultsCollector): Promise<void> {
   // Loaded here, not at start-up: commands that run no suite need not pay for it.
-  const [{ createVitest }, { exactTestNamePattern }] = await Promise.all([import('vitest/node'), import('../suite/case-selection.ts')]);
+  const [{ createVitest }, { exactTestNamePattern }] = await Promise.all([import('vitest/node'), import('./test-names.ts')]);
   const vitest = await withoutSignalHandlers(() => createVitest(
     'test',
     {
       root: projectRoot,
       config: false,
       watch: false,
-      include: suites.map((name) => `suites/${name}/${name}.suite.ts`),
+      include: [relative(projectRoot, suiteFile)],
       // junit.xml is written with the other reports (it must also say "interrupted"), not by vitest's reporter.
       reporters: [collector, new ProgressReporter(options.progress)],
-      provide: { target: options.target, compareTarget: options.compareTarget ?? null, concurrency: options.concurrency },
+      provide: { catalogueModule: options.catalogue.module, suites, target: options.target, compareTarget: options.compareTarget ?? null, concurrency: options.concurrency },
       testNamePattern: options.selected === undefined ? undefined : exactTestNamePattern(options.selected),
       fileParallelism: false,
-      // One worker for every suite file, one after another: a fork per file costs a second of start-up each.
       isolate: false,
       // The slots bound the work (register-suite.ts); vitest's own count of tests must not bind first.
       maxConcurrency: options.concurrency,

@@ -65,10 +65,11 @@ export async function startEnvironment(options: StartOptions): Promise<StartedEn
  */
 async function chooseEnvironment(options: StartOptions, scenario: LoadedScenario): Promise<Environment> {
   if (options.env === 'local') return new LocalEnvironment({ scenario, runId: options.runId, httpPort: options.httpPort, httpsPort: options.httpsPort });
-  const [{ ClusterEnvironment }, { execaRunner }, { defaultFixtureImage }] = await Promise.all([
+  const [{ ClusterEnvironment }, { execaRunner }, { defaultFixtureImage }, { probeApp }] = await Promise.all([
     import('../environments/cluster/cluster-environment.ts'),
     import('../environments/cluster/command-runner.ts'),
     import('../environments/cluster/fixture-image.ts'),
+    import('../suite/app-probe.ts'),
   ]);
   return new ClusterEnvironment({
     scenario,
@@ -81,6 +82,7 @@ async function chooseEnvironment(options: StartOptions, scenario: LoadedScenario
     logsDir: options.logsDir,
     log: options.log,
     runner: execaRunner,
+    probeApp,
   });
 }
 

@@ -1,6 +1,6 @@
 import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 import type { SerializedError } from 'vitest';
-import { type CaseRecord, caseKey } from './case-record.ts';
+import { type CaseRecord, caseKey } from '../results/case-record.ts';
 
 /**
  * A vitest reporter that turns finished tests into CaseRecords. Tests never write

@@ -1,0 +1,47 @@
+import type { LoadResult } from './load-result.ts';
+
+/** One live A/B round, summarised: the gate's unit of evidence (harness/gate/round-statistics.ts). */
+export interface RoundSummary {
+  p95Us: number;
+  rps: number;
+}
+
+export interface AbRound {
+  reference: RoundSummary;
+  candidate: RoundSummary;
+}
+
+/**
+ * A load case's figures for one level: its result (histograms, per-second
+ * windows, failures by kind), with --compare-target the reference's result and
+ * each A/B round's summary, and how the load generator was pinned to CPUs.
+ */
+export interface LoadMeasurements {
+  load?: LoadResult;
+  /** The live A/B reference's merged result (--compare-target or dual mode). */
+  reference?: LoadResult;
+  /** Each live A/B round, summarised: the gate's unit of evidence. */
+  rounds?: AbRound[];
+  /** CPUs of the gateway and the load generator, or null when the machine was not split. */
+  pinning?: { gateway: string; load: string } | null;
+}
+
+/** A certificate case's figures. */
+export interface CertificateMeasurements {
+  /** When the served certificate expires (ISO 8601). */
+  notAfter?: string;
+  /** Whole days until then. */
+  daysLeft?: number;
+}
+
+/** What a measured case attaches to its result; results.json carries it as written. */
+export interface Measurements extends LoadMeasurements, CertificateMeasurements {
+  /** Worth reading, not a failure: the gate lists it as a note. */
+  warning?: string;
+}
+
+/** The load result a performance case (or a baseline's copy of it) left in its measurements, if any. */
+export function loadResultOf(holder: { measurements?: Measurements }): LoadResult | undefined {
+  const load = holder.measurements?.load;
+  return load && Array.isArray(load.windows) ? load : undefined;
+}

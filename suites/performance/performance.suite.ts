@@ -1,4 +1,0 @@
-import { registerSuite } from '../../harness/suite/register-suite.ts';
-import { catalogue } from '../catalogue.ts';
-
-registerSuite('performance', catalogue['performance']!);

@@ -1,5 +1,0 @@
-import { registerSuite } from '../../harness/suite/register-suite.ts';
-import { catalogue } from '../catalogue.ts';
-import { knownDifferences } from '../known-differences.ts';
-
-registerSuite('ssl', catalogue['ssl']!, knownDifferences);
