@@ -61,7 +61,7 @@ const defaults = {
   loadJobStartMs: 120_000,
   /** One Prometheus HTTP API query (`meshgate judge`), from connect to the last byte of the answer. */
   prometheusQueryMs: 30_000,
-  /** One notification POST (--notify-webhook); a slow receiver never holds the verdict longer. */
+  /** One notification (--notify-webhook), all its attempts together; a slow receiver never holds the verdict longer. */
   webhookMs: 10_000,
 };
 

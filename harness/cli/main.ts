@@ -15,6 +15,7 @@ import { manifestsCommand } from './manifests-command.ts';
 import { loadWorkerCommand } from './load-worker-command.ts';
 import { downCommand, upCommand } from './up-down-commands.ts';
 import { watchCommand } from './watch-command.ts';
+import { redact } from '../redact.ts';
 
 /**
  * Runs the CLI over the suites `catalogue` loads and resolves with the exit code: 0 pass,
@@ -22,7 +23,8 @@ import { watchCommand } from './watch-command.ts';
  * unless a caller captures them).
  */
 export async function main(argv: string[], catalogue: () => Promise<SuiteCatalogue>, output: CliOutput = processOutput): Promise<number> {
-  const log = (line: string) => output.stderr(`${line}\n`);
+  // Every line to stderr and every --json document passes the one redaction (harness/redact.ts).
+  const log = (line: string) => output.stderr(`${redact(line)}\n`);
   const interrupt = interruptSignal(log);
   // Held until the command has ended (cleanup logged): in a pod, whose log merges stdout
   // and stderr, the document is then the log's last line, whole.
@@ -53,15 +55,17 @@ export async function main(argv: string[], catalogue: () => Promise<SuiteCatalog
     interrupt.dispose();
   }
   const exitCode = failure?.exitCode ?? context.exitCode;
+  // Exit 2 before a verdict was sent (missing kubeconfig, Prometheus unreachable) is news too.
+  if (failure && exitCode === 2) await context.notifyFailure?.(failure.error);
   // A script reading stdout of `--json` always gets one document, whatever happened.
   if (argv.includes('--json') && !document && !argv.includes('--help')) document = { status: 'error', exitCode, error: failure?.error ?? null };
-  if (document) print(`${JSON.stringify(document)}\n`);
+  if (document) print(`${redact(JSON.stringify(document))}\n`);
   return exitCode;
 }
 
 /** Help and parse errors of every command and subcommand go to `output` (commander does not pass this on to added commands). */
 function writeTo(command: Command, output: CliOutput): void {
-  command.configureOutput({ writeOut: output.stdout, writeErr: output.stderr });
+  command.configureOutput({ writeOut: output.stdout, writeErr: (text) => output.stderr(redact(text)) });
   for (const sub of command.commands) writeTo(sub, output);
 }
 
