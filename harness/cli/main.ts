@@ -23,10 +23,11 @@ const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
 /** Runs the CLI over the suites `catalogue` loads and resolves with the exit code: 0 pass, 1 gate failed, 2 harness error. */
 export async function main(argv: string[], catalogue: () => Promise<SuiteCatalogue>): Promise<number> {
   const interrupt = interruptSignal(log);
-  let printed = false;
-  const printJson = (document: object) => {
-    printed = true;
-    process.stdout.write(`${redact(JSON.stringify(document, null, 2))}\n`);
+  // Held until the command has ended (cleanup logged): in a pod, whose log merges stdout
+  // and stderr, the document is then the log's last line, whole.
+  let document: object | undefined;
+  const printJson = (value: object) => {
+    document = value;
   };
   const context: CommandContext = { catalogue, log, signal: interrupt.signal, exitCode: 0, printJson };
   const program = new Command('meshgate')
@@ -53,7 +54,8 @@ export async function main(argv: string[], catalogue: () => Promise<SuiteCatalog
   // Exit 2 before a verdict was sent (missing kubeconfig, Prometheus unreachable) is news too.
   if (failure && exitCode === 2) await context.notifyFailure?.(failure.error);
   // A script reading stdout of `--json` always gets one document, whatever happened.
-  if (argv.includes('--json') && !printed && !argv.includes('--help')) printJson({ status: 'error', exitCode, error: failure?.error ?? null });
+  if (argv.includes('--json') && !document && !argv.includes('--help')) document = { status: 'error', exitCode, error: failure?.error ?? null };
+  if (document) process.stdout.write(`${redact(JSON.stringify(document))}\n`);
   return exitCode;
 }
 

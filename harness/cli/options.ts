@@ -84,6 +84,7 @@ export const existingClusterOptions = () => [
     .default({ istio: 'ingressgateway' }, 'istio=ingressgateway')
     .argParser(parseLabelSelector),
   cluster('--ingress-gateway-namespace <namespace>', "existing: ingress-nginx controller's namespace (let through each tenant's NetworkPolicy)").default('ingress-nginx'),
+  cluster('--lease-namespace <namespace>', "existing: hold the scenario's Lease there for the run, so no two runs of it overlap; a killed run's leftovers are removed (the in-cluster gate passes its own namespace)").env('MESHGATE_LEASE_NAMESPACE'),
 ];
 
 /** `istio=ingress,app=gw`: pod labels as a Gateway's selector. */
