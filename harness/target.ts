@@ -50,6 +50,11 @@ export const targetSchema = z
         software: z.string().optional(),
         /** Cores the gateway (and its backends) are pinned to, when they are; the load generator keeps off them. */
         pinnedCpus: z.string().optional(),
+        /**
+         * The configuration file the gateway runs with (nginx.conf), where the environment can show it: a case
+         * may read a setting there that no quick probe can tell apart (a one-hour read timeout from the 60 s default).
+         */
+        configFile: z.string().min(1).optional(),
       })
       .strict(),
     /** PEM bundle that verifies the gateway's certificates; null for a publicly trusted chain. */

@@ -20,6 +20,13 @@ const defaults = {
   processStopMs: 5_000,
   /** One request or connection attempt made by a case. */
   requestMs: 5_000,
+  /**
+   * The read timeout a gateway falls back to when an app's own is lost: ingress-nginx's
+   * proxy-read-timeout default, 60 s (internal/ingress/controller/config/config.go 859 at
+   * kubernetes/ingress-nginx@dbb11b92). websocket-idle-beyond-default-timeout holds a WebSocket idle
+   * longer than this; only the harness's own tests shorten it (with a gateway broken to match).
+   */
+  gatewayDefaultReadMs: 60_000,
   /** A case's expectation must hold N consecutive times within this time. */
   convergenceMs: 15_000,
   /** Pause between two attempts of a converging check. */
@@ -54,7 +61,7 @@ const defaults = {
   loadJobStartMs: 120_000,
   /** One Prometheus HTTP API query (`meshgate judge`), from connect to the last byte of the answer. */
   prometheusQueryMs: 30_000,
-  /** One notification POST (--notify-webhook); a slow receiver never holds the verdict longer. */
+  /** One notification (--notify-webhook), all its attempts together; a slow receiver never holds the verdict longer. */
   webhookMs: 10_000,
 };
 

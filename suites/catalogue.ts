@@ -3,9 +3,11 @@ import type { SuiteCatalogue } from '../harness/suite/catalogue.ts';
 import { corsCases } from './cors/cases.ts';
 import { knownDifferences } from './known-differences.ts';
 import { hygieneCases, multiTenantCases } from './multi-tenant/cases.ts';
+import { requestIdCases } from './multi-tenant/request-id-cases.ts';
 import { performanceCases } from './performance/cases.ts';
 import { protocolCases } from './protocols/cases.ts';
 import { http1Cases } from './protocols/http1-cases.ts';
+import { longTimeoutCases } from './protocols/long-timeout-cases.ts';
 import { streamingCases } from './protocols/streaming-cases.ts';
 import { sslCases } from './ssl/cases.ts';
 
@@ -16,9 +18,9 @@ import { sslCases } from './ssl/cases.ts';
 export const catalogue: SuiteCatalogue = {
   suites: {
     cors: corsCases,
-    'multi-tenant': [...multiTenantCases, ...hygieneCases],
+    'multi-tenant': [...multiTenantCases, ...hygieneCases, ...requestIdCases],
     performance: performanceCases,
-    protocols: [...protocolCases, ...http1Cases, ...streamingCases],
+    protocols: [...protocolCases, ...http1Cases, ...streamingCases, ...longTimeoutCases],
     ssl: sslCases,
   },
   knownDifferences,

@@ -12,4 +12,6 @@ export interface CommandContext {
    * instead when the command ends (exit 2 included) without having printed one.
    */
   printJson: (document: object) => void;
+  /** Set by a command that notifies: main calls it when the command ends with exit 2 before a verdict was sent. */
+  notifyFailure?: (error: { code: string; message: string }) => Promise<unknown>;
 }

@@ -7,7 +7,7 @@ import type { SessionFlags } from './session-actions.ts';
 
 /** `validate`: up, run every (or the chosen) suite, gate, down. The cutover script's call. */
 export function validateCommand(context: CommandContext): Command {
-  return addLoadWorkersOptions(addNotifyOptions(addClusterOptions(new Command('validate'))))
+  return addLoadWorkersOptions(addNotifyOptions(addClusterOptions(new Command('validate')), context))
     .description('start an environment, run the suites through its gateway, gate the results, stop everything')
     .argument('[suites...]', 'suites to run (default: all): multi-tenant, protocols, ssl, cors, performance')
     .addOption(sharedOptions.env())
@@ -36,7 +36,7 @@ export function validateCommand(context: CommandContext): Command {
 
 /** `run`: the suites against any gateway a target file describes, whoever started it. */
 export function runCommand(context: CommandContext): Command {
-  return addLoadWorkersOptions(new Command('run'))
+  return addLoadWorkersOptions(addNotifyOptions(new Command('run'), context))
     .description('run suites against the gateway a target file describes (from `meshgate up`, or written by hand)')
     .argument('[suites...]', 'suites to run (default: all)')
     .addOption(sharedOptions.target())

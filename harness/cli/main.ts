@@ -15,22 +15,25 @@ import { manifestsCommand } from './manifests-command.ts';
 import { loadWorkerCommand } from './load-worker-command.ts';
 import { downCommand, upCommand } from './up-down-commands.ts';
 import { watchCommand } from './watch-command.ts';
+import { redact } from '../redact.ts';
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
+// Every line to stderr and every --json document passes the one redaction (harness/redact.ts).
+const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
 
 /** Runs the CLI over the suites `catalogue` loads and resolves with the exit code: 0 pass, 1 gate failed, 2 harness error. */
 export async function main(argv: string[], catalogue: () => Promise<SuiteCatalogue>): Promise<number> {
   const interrupt = interruptSignal(log);
-  let printed = false;
-  const printJson = (document: object) => {
-    printed = true;
-    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  // Held until the command has ended (cleanup logged): in a pod, whose log merges stdout
+  // and stderr, the document is then the log's last line, whole.
+  let document: object | undefined;
+  const printJson = (value: object) => {
+    document = value;
   };
   const context: CommandContext = { catalogue, log, signal: interrupt.signal, exitCode: 0, printJson };
   const program = new Command('meshgate')
     .description('Tests and benchmarks a gateway with Sealos-like tenants behind it, and gates a cutover on the results.')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .configureOutput({ writeErr: (text) => process.stderr.write(redact(text)) })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nStart with `meshgate validate`: the embedded local environment (nginx on loopback), all suites, a verdict.\nExit codes: 0 pass, 1 gate failed, 2 meshgate could not do its job.');
   for (const command of [validateCommand, upCommand, runCommand, downCommand, watchCommand, judgeCommand, baselineCommand, inventoryCommand, parityCommand, fixtureCommand, doctorCommand, manifestsCommand, loadWorkerCommand]) {
@@ -48,8 +51,11 @@ export async function main(argv: string[], catalogue: () => Promise<SuiteCatalog
     interrupt.dispose();
   }
   const exitCode = failure?.exitCode ?? context.exitCode;
+  // Exit 2 before a verdict was sent (missing kubeconfig, Prometheus unreachable) is news too.
+  if (failure && exitCode === 2) await context.notifyFailure?.(failure.error);
   // A script reading stdout of `--json` always gets one document, whatever happened.
-  if (argv.includes('--json') && !printed && !argv.includes('--help')) printJson({ status: 'error', exitCode, error: failure?.error ?? null });
+  if (argv.includes('--json') && !document && !argv.includes('--help')) document = { status: 'error', exitCode, error: failure?.error ?? null };
+  if (document) process.stdout.write(`${redact(JSON.stringify(document))}\n`);
   return exitCode;
 }
 

@@ -1,30 +1,62 @@
 import { type Command, Option } from 'commander';
 import { parseHttpUrl } from '../net/http-url.ts';
-import type { VerdictNotice, WebhookFormat } from '../notify/webhook.ts';
+import { type VerdictNotice, type WebhookFormat, webhookFormats } from '../notify/notice.ts';
+import { registerSecret, registerUrlSecrets } from '../redact.ts';
 import type { CommandContext } from './command-context.ts';
+import { newRunId } from '../run/run-id.ts';
 
 /** Flags of a command that notifies. */
 export interface NotifyFlags {
   notifyWebhook?: string;
   notifyFormat: WebhookFormat;
+  notifySecret?: string;
+  reportUrlBase?: URL;
+  runId?: string;
 }
 
-/** The webhook exactly as given, once it is known to be an http(s) URL. */
+/** The webhook exactly as given, its path and query registered as secret first (even when it is refused). */
 function parseWebhookUrl(value: string): string {
+  registerUrlSecrets(value, true);
   parseHttpUrl(value, 'webhook', 'https://hooks.slack.com/services/...');
   return value;
 }
 
-/** Adds --notify-webhook and --notify-format to `command`. */
-export function addNotifyOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--notify-webhook <url>', 'POST the verdict to this webhook (Slack-compatible JSON, or DingTalk); its failure never changes the verdict').argParser(parseWebhookUrl).env('MESHGATE_NOTIFY_WEBHOOK'))
-    .addOption(new Option('--notify-format <format>', 'webhook body: slack ({"text"}) or dingtalk ({"msgtype": "markdown"})').choices(['slack', 'dingtalk']).default('slack').env('MESHGATE_NOTIFY_FORMAT'));
+function parseSecret(value: string): string {
+  registerSecret(value);
+  return value;
 }
 
-/** Posts the notice when a webhook was given; logs, never throws. */
-export async function notify(context: CommandContext, flags: Partial<NotifyFlags>, notice: VerdictNotice): Promise<void> {
-  if (flags.notifyWebhook === undefined) return;
-  const { sendNotice } = await import('../notify/webhook.ts');
-  await sendNotice(flags.notifyWebhook, flags.notifyFormat ?? 'slack', notice, context.log);
+/**
+ * Adds --notify-webhook, --notify-format, --notify-secret and --report-url-base to
+ * `command`, and arms the notice on exit 2: when the command fails before a verdict
+ * (missing kubeconfig, Prometheus unreachable), main calls `context.notifyFailure`.
+ */
+export function addNotifyOptions(command: Command, context: CommandContext): Command {
+  return command
+    .addOption(new Option('--notify-webhook <url>', 'POST the verdict (also on exit 2) to this webhook; its failure is a warning, never another exit code').argParser(parseWebhookUrl).env('MESHGATE_NOTIFY_WEBHOOK'))
+    .addOption(new Option('--notify-format <format>', 'webhook body: slack, dingtalk, feishu, lark, wecom, or generic (Alertmanager webhook JSON)').choices(webhookFormats).default('slack').env('MESHGATE_NOTIFY_FORMAT'))
+    .addOption(new Option('--notify-secret <secret>', 'signing secret of a DingTalk or Feishu/Lark robot with signature verification (prefer the environment variable)').argParser(parseSecret).env('MESHGATE_NOTIFY_SECRET'))
+    .addOption(new Option('--report-url-base <url>', 'where reports/<run-id>/ are published (e.g. a CI artifact URL): messages link <base>/<run-id>/<report file>').argParser((value) => parseHttpUrl(value, 'report base', 'https://ci.example.com/artifacts/reports')).env('MESHGATE_REPORT_URL_BASE'))
+    .hook('preAction', (_command, action) => {
+      // One run id from the start, so a notice on exit 2 names the same run as the reports.
+      if (action.options.some((option) => option.attributeName() === 'runId') && action.opts().runId === undefined) action.setOptionValue('runId', newRunId());
+      const flags = action.opts() as NotifyFlags;
+      context.notifyFailure = (error) =>
+        notify(context, flags, { command: action.name(), runId: flags.runId ?? 'none', verdict: 'error', exitCode: 2, lines: [`${error.code}: ${error.message.split('\n')[0]}`] });
+    });
+}
+
+/** Time the notice of an interrupted run may take, ms: the run ends within 5 s of the signal (README, "What validate does"). */
+const interruptedBudgetMs = 1_500;
+
+/** Posts the notice when a webhook was given (once per command); returns the warnings to record. */
+export async function notify(context: CommandContext, flags: Partial<NotifyFlags>, notice: VerdictNotice): Promise<string[]> {
+  context.notifyFailure = undefined;
+  if (flags.notifyWebhook === undefined) return [];
+  const { postNotice } = await import('../notify/post-notice.ts');
+  // An interrupted run must still end within its grace: one short try, no long backoff.
+  const budgetMs = context.signal.aborted ? interruptedBudgetMs : undefined;
+  const warning = await postNotice({ url: flags.notifyWebhook, format: flags.notifyFormat ?? 'slack', secret: flags.notifySecret, budgetMs }, notice, context.log);
+  if (warning === undefined) context.log('meshgate: notice posted to the notification webhook');
+  return warning === undefined ? [] : [warning];
 }

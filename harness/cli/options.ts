@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import { parseHttpUrl } from '../net/http-url.ts';
+import { registerUrlSecrets } from '../redact.ts';
 import { minimumVersions, requireAtLeast } from '../environments/cluster/minimum-versions.ts';
 import { parseGatewayEndpoint, parsePort } from '../net/gateway-endpoint.ts';
 
@@ -17,7 +18,7 @@ export const sharedOptions = {
   list: () => new Option('--list', 'print the cases (id and subject) the scenario yields for the chosen suites and --case, start nothing'),
   metricsOut: () => new Option('--metrics-out <file>', 'also write the run\'s metrics (verdict, cases, latency percentiles, req/s, success ratio) as OpenMetrics text').env('MESHGATE_METRICS_OUT'),
   pushgateway: () =>
-    new Option('--pushgateway <url>', 'push the same metrics to this Prometheus Pushgateway, grouped by job meshgate, run_id and scenario').argParser(parsePushgatewayUrl).env('MESHGATE_PUSHGATEWAY'),
+    new Option('--pushgateway <url>', 'push the same metrics to this Prometheus Pushgateway: one group per scenario and mode (watch, judge: per command), replaced by each run, the run id a label; a failed push is a warning').argParser(parsePushgatewayUrl).env('MESHGATE_PUSHGATEWAY'),
   concurrency: () =>
     new Option('--concurrency <slots>', 'how much functional work runs at once, in slots: a plain request case takes 1, a case opening 100 WebSockets or moving megabytes takes more (performance cases always run alone)')
       .argParser(parseConcurrency)
@@ -83,6 +84,7 @@ export const existingClusterOptions = () => [
     .default({ istio: 'ingressgateway' }, 'istio=ingressgateway')
     .argParser(parseLabelSelector),
   cluster('--ingress-gateway-namespace <namespace>', "existing: ingress-nginx controller's namespace (let through each tenant's NetworkPolicy)").default('ingress-nginx'),
+  cluster('--lease-namespace <namespace>', "existing: hold the scenario's Lease there for the run, so no two runs of it overlap; a killed run's leftovers are removed (the in-cluster gate passes its own namespace)").env('MESHGATE_LEASE_NAMESPACE'),
 ];
 
 /** `istio=ingress,app=gw`: pod labels as a Gateway's selector. */
@@ -116,6 +118,7 @@ export function parseConcurrency(value: string): number {
 
 /** `--pushgateway URL`: an http(s) URL; pushes go below its path. */
 export function parsePushgatewayUrl(value: string): URL {
+  registerUrlSecrets(value, false);
   return parseHttpUrl(value, 'Pushgateway', 'http://pushgateway.monitoring:9091');
 }
 

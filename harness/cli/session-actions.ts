@@ -10,7 +10,7 @@ import type { ProfileName } from '../scenario/performance-profile.ts';
 import { printCaseList } from './case-plan.ts';
 import type { CommandContext } from './command-context.ts';
 import { type LoadWorkersFlags, exportLoadWorkersSettings } from './load-workers-options.ts';
-import type { NotifyFlags } from './notify-options.ts';
+import { type NotifyFlags, notify } from './notify-options.ts';
 import { webhookOutput } from '../reporters/webhook-output.ts';
 
 export interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags>, LoadWorkersFlags {
@@ -56,7 +56,7 @@ function sessionOptions(context: CommandContext, command: string, flags: Session
     options: { command, ...flags, pushgateway: flags.pushgateway?.href, suites: prepared.suites, runId: prepared.runId },
     signal: context.signal,
     log: context.log,
-    outputs: flags.notifyWebhook === undefined ? [] : [webhookOutput(flags.notifyWebhook, flags.notifyFormat ?? 'slack', command)],
+    outputs: flags.notifyWebhook === undefined ? [] : [webhookOutput(command, flags.reportUrlBase, (notice) => notify(context, flags, notice))],
   };
 }
 

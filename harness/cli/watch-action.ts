@@ -3,20 +3,23 @@ import { exitCodeFor } from '../gate/verdict.ts';
 import { type WatchOptions, watchGateway } from '../run/watch.ts';
 import type { CommandContext } from './command-context.ts';
 import { type JudgeFlags, judgeFromFlags } from './judge-options.ts';
-import { type NotifyFlags, notify } from './notify-options.ts';
+import { reportLocation } from '../notify/notice.ts';
+import { watchMetrics } from '../reporters/command-metrics.ts';
+import { type MonitoringFlags, afterVerdict } from './monitoring.ts';
 
 /** The flags of `watch` (watch-command.ts). */
 export type WatchFlags = Omit<WatchOptions, 'signal' | 'log'> & { json?: boolean };
 
 /** `watch`: light traffic to every served host until the duration or a signal; gates on the success rate (and with --prometheus on the real traffic too). */
-export async function runWatch(context: CommandContext, flags: WatchFlags & JudgeFlags & NotifyFlags): Promise<void> {
+export async function runWatch(context: CommandContext, flags: WatchFlags & JudgeFlags & MonitoringFlags): Promise<void> {
   const startedMs = Date.now();
-  const { passed, summary, dir } = await watchGateway({ ...flags, signal: context.signal, log: context.log });
+  const { passed, summary, dir, runId, scenario } = await watchGateway({ ...flags, signal: context.signal, log: context.log });
   const { prometheus } = flags;
   const judgement = prometheus && (await judgeFromFlags(context, { ...flags, prometheus }, Date.now() - startedMs, new Date(), undefined));
   context.exitCode = passed ? (judgement ? exitCodeFor(judgement.verdict) : 0) : 1;
   if (flags.json) context.printJson({ passed, exitCode: context.exitCode, reportDir: dir, ...summary, ...(judgement ? { judgement } : {}) });
   const verdict = !passed ? 'fail' : (judgement?.verdict ?? 'pass');
   const lines = [`${summary.requests} requests, ${summary.failures} failed`, ...(judgement?.reasons ?? []).map((reason) => `${reason.subject}: ${reason.message}`)];
-  await notify(context, flags, { command: 'watch', verdict, exitCode: context.exitCode, lines });
+  const notice = { command: 'watch', runId, verdict, exitCode: context.exitCode, lines, report: reportLocation(flags.reportUrlBase, dir, runId, 'watch.html') };
+  await afterVerdict(context, flags, { families: watchMetrics(summary, verdict), group: { grouping: { command: 'watch', scenario }, runId } }, notice);
 }

@@ -3,7 +3,8 @@ import { UsageError } from '../errors.ts';
 import type { CommandContext } from './command-context.ts';
 import { sharedOptions } from './options.ts';
 import { type JudgeFlags, addJudgeOptions } from './judge-options.ts';
-import { type NotifyFlags, addNotifyOptions } from './notify-options.ts';
+import { addNotifyOptions } from './notify-options.ts';
+import type { MonitoringFlags } from './monitoring.ts';
 import type { WatchFlags } from './watch-action.ts';
 
 /** `2m`, `90s`, `500ms`, `1h` -> milliseconds, at most 24 h. */
@@ -31,13 +32,15 @@ export function watchCommand(context: CommandContext): Command {
     .addOption(new Option('--status-every <time>', 'without a terminal, print the rolling status line this often (a terminal gets one line updated every second)').argParser(parseDuration).default(10_000, '10s'))
     .addOption(sharedOptions.reports())
     .addOption(sharedOptions.runId())
+    .addOption(sharedOptions.metricsOut())
+    .addOption(sharedOptions.pushgateway())
     .addOption(sharedOptions.json());
-  return addNotifyOptions(addJudgeOptions(command, parseDuration, false))
+  return addNotifyOptions(addJudgeOptions(command, parseDuration, false), context)
     .addHelpText(
       'after',
       "\nWrites reports/<run-id>/watch.csv (per host and second: exchanges, failures, latency), watch.html and watch.json.\nA signal ends the watch normally: the verdict covers the traffic seen. With --prometheus, the gateways' real traffic over the watch is judged too (meshgate judge) and both must pass.\nExit codes: 0 success rate met (and real traffic passed), 1 not met (or no exchange completed), 2 bad input or gateway unreachable at the start.",
     )
-    .action(async (flags: WatchFlags & JudgeFlags & NotifyFlags) => {
+    .action(async (flags: WatchFlags & JudgeFlags & MonitoringFlags) => {
       const { runWatch } = await import('./watch-action.ts');
       await runWatch(context, flags);
     });

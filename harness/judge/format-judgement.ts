@@ -1,3 +1,6 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeRedacted } from '../redact.ts';
 import type { KeyJudgement, TrafficJudgement } from './judge-traffic.ts';
 
 /** The verdict as lines for a terminal or a notification: verdict, reasons, then every key's figures. */
@@ -20,4 +23,10 @@ function keyLine(key: KeyJudgement): string {
     pair(num(key.candidate.p95Ms), num(key.reference.p95Ms), 17),
     pair(num(key.candidate.p99Ms), num(key.reference.p99Ms), 17),
   ].join(' ');
+}
+
+/** reports/<run-id>/judge.json: the judgement (with run id and monitoring warnings) as `--json` prints it, through the one redaction. */
+export async function writeJudgement(dir: string, judgement: TrafficJudgement & { runId: string; warnings: string[] }): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeRedacted(join(dir, 'judge.json'), `${JSON.stringify(judgement, null, 2)}\n`);
 }

@@ -72,6 +72,9 @@ export interface TrafficJudgement {
 /** Key of the whole traffic of each side. */
 export const TOTAL_KEY = '(total)';
 
+/** A key label's value when the series has it empty or not at all (e.g. ingress-nginx's default backend: service=""). */
+export const emptyLabelValue = '(none)';
+
 const empty: SideTraffic = { requests: 0, errors: 0, buckets: [] };
 
 /**
@@ -109,7 +112,10 @@ function judgeKey(key: string, candidate: SideTraffic, reference: SideTraffic, s
     judgement.notes.push(`too little traffic to judge: ${round(candidate.requests)} and ${round(reference.requests)} requests (at least ${settings.minRequests} per side)`);
     return judgement;
   }
-  if (enoughReference) judgeVolume(candidate, reference, settings, judgement);
+  if (enoughReference && key.split('/').includes(emptyLabelValue)) {
+    // Traffic no Service answered (unknown hosts at ingress-nginx's default backend) is labelled differently by each gateway.
+    judgement.notes.push(`${round(reference.requests)} requests on the reference without a Service label: judged on errors and latency, not on volume`);
+  } else if (enoughReference) judgeVolume(candidate, reference, settings, judgement);
   if (!enoughCandidate) return judgement;
   judgeErrors(candidate, enoughReference ? reference : undefined, settings, judgement);
   judgeLatency(candidate, enoughReference ? reference : undefined, settings, judgement);

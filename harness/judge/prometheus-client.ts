@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import { MeshgateError, errorMessage } from '../errors.ts';
 import { timeouts } from '../timeouts.ts';
 
@@ -7,6 +7,13 @@ export class PrometheusError extends MeshgateError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('E_PROMETHEUS', message, options);
   }
+}
+
+/** How to reach Prometheus: its base URL (no credentials in it), the Authorization header, and a TLS agent trusting --prometheus-ca-file. */
+export interface PrometheusAccess {
+  url: URL;
+  authorization?: string;
+  dispatcher?: Dispatcher;
 }
 
 /** One series of an instant vector: its labels and its value at the evaluation time. */
@@ -19,8 +26,10 @@ export interface Sample {
  * An instant query over the HTTP API (prometheus.io/docs/prometheus/latest/querying/api/,
  * "Instant queries": GET /api/v1/query with `query` and `time` in Unix seconds; the answer is
  * `{status, data: {resultType: "vector", result: [{metric, value: [time, "value"]}]}}`).
+ * Messages name the server by its origin only.
  */
-export async function instantQuery(base: URL, query: string, at: Date, signal?: AbortSignal): Promise<Sample[]> {
+export async function instantQuery(access: PrometheusAccess, query: string, at: Date, signal?: AbortSignal): Promise<Sample[]> {
+  const base = access.url;
   const url = new URL('api/v1/query', base.href.endsWith('/') ? base : `${base.href}/`);
   url.searchParams.set('query', query);
   url.searchParams.set('time', (at.getTime() / 1000).toFixed(3));
@@ -28,7 +37,8 @@ export async function instantQuery(base: URL, query: string, at: Date, signal?: 
   let body: unknown;
   try {
     const signals = [AbortSignal.timeout(timeouts.prometheusQueryMs), ...(signal ? [signal] : [])];
-    const response = await request(url, { method: 'GET', signal: AbortSignal.any(signals) });
+    const headers = access.authorization ? { authorization: access.authorization } : {};
+    const response = await request(url, { method: 'GET', headers, dispatcher: access.dispatcher, signal: AbortSignal.any(signals) });
     status = response.statusCode;
     body = await response.body.json().catch(() => undefined);
   } catch (error) {
@@ -40,7 +50,8 @@ export async function instantQuery(base: URL, query: string, at: Date, signal?: 
 function vectorOf(body: unknown, status: number, query: string): Sample[] {
   const answer = body as { status?: string; error?: string; data?: { resultType?: string; result?: Array<{ metric: Record<string, string>; value: [number, string] }> } } | undefined;
   if (status !== 200 || answer?.status !== 'success') {
-    throw new PrometheusError(`query ${JSON.stringify(query)} failed (HTTP ${status}): ${answer?.error ?? 'not a Prometheus API answer'}`);
+    const hint = status === 401 || status === 403 ? ' (credentials: --prometheus-bearer-token-file, --prometheus-username with --prometheus-password-file)' : '';
+    throw new PrometheusError(`query ${JSON.stringify(query)} failed (HTTP ${status}): ${answer?.error ?? 'not a Prometheus API answer'}${hint}`);
   }
   if (answer.data?.resultType !== 'vector' || !Array.isArray(answer.data.result)) {
     throw new PrometheusError(`query ${JSON.stringify(query)} returned ${answer.data?.resultType ?? 'nothing'}, not an instant vector`);

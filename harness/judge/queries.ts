@@ -9,6 +9,14 @@ export const defaultQueriesFile = fileURLToPath(new URL('./queries.yaml', import
 
 const promql = z.string().min(1).refine((query) => query.includes('{{window}}'), 'must use {{window}} as its range');
 
+/** Placeholders a query may use: `{{window}}` (required) and `{{gatewayWorkload}}`. */
+export interface QueryValues {
+  /** PromQL range, e.g. `600s`. */
+  window: string;
+  /** The Istio ingress gateway's workload name (source_workload). */
+  gatewayWorkload: string;
+}
+
 const sideSchema = z.strictObject({
   /** Gateway name for messages, e.g. istio. */
   name: z.string().min(1),
@@ -22,6 +30,8 @@ const sideSchema = z.strictObject({
   errors: promql,
   /** Cumulative latency bucket counts per key and `le` over the window. */
   latencyBuckets: promql,
+  /** What to check when the requests or buckets query matches no series at all (printed with the error). */
+  noSeriesHint: z.string().min(1).optional(),
 });
 export type QuerySide = z.infer<typeof sideSchema>;
 
@@ -44,7 +54,7 @@ export async function loadQueries(file: string = defaultQueriesFile): Promise<Ju
   return result.data;
 }
 
-/** The query text for a window such as `10m`. */
-export function withWindow(query: string, window: string): string {
-  return query.replaceAll('{{window}}', window);
+/** The query text with its placeholders filled in. */
+export function renderQuery(query: string, values: QueryValues): string {
+  return query.replaceAll('{{window}}', values.window).replaceAll('{{gatewayWorkload}}', values.gatewayWorkload);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quantity, resourcesSchema, restrictedContainerSecuritySchema, restrictedPodSecuritySchema } from './pod-security.ts';
 import { dns1035Label, dns1123Label, dns1123Subdomain, ingressHost, labels, portName, portNumber } from './names.ts';
 
 /**
@@ -54,6 +55,9 @@ const containerSchema = z.strictObject({
     /** Seconds between probes. */
     periodSeconds: z.number().int().positive(),
   }),
+  resources: resourcesSchema,
+  securityContext: restrictedContainerSecuritySchema,
+  volumeMounts: z.array(z.strictObject({ name: dns1123Label, mountPath: z.string().startsWith('/') })),
 });
 
 export const deploymentSchema = z.strictObject({
@@ -65,7 +69,12 @@ export const deploymentSchema = z.strictObject({
     selector: z.strictObject({ matchLabels: labels }),
     template: z.strictObject({
       metadata: z.strictObject({ labels }),
-      spec: z.strictObject({ containers: z.array(containerSchema).min(1) }),
+      spec: z.strictObject({
+        /** Pod Security "restricted" (pod-security.ts). */
+        securityContext: restrictedPodSecuritySchema,
+        containers: z.array(containerSchema).min(1),
+        volumes: z.array(z.strictObject({ name: dns1123Label, emptyDir: z.strictObject({ sizeLimit: quantity }) })),
+      }),
     }),
   }),
 });

@@ -1,122 +1,103 @@
-import type { ClusterRole, CronJob, GateObject, Job } from './gate-objects.ts';
-import { MANAGED_BY_LABEL } from './objects.ts';
+import type { ResolvedScenario } from '../scenario/resolve.ts';
+import type { GateObject, PolicyRule } from './gate-objects.ts';
+import { type GatePodOptions, GATE_NAME, SCENARIO_CONFIG_MAP, gateCommandLine, gateJobSpec, gateLabels, judgeCommandLine } from './gate-pod.ts';
+import { type RbacGrant, gateRbacGrants } from './gate-rbac.ts';
+import { runLeaseName } from './names.ts';
+import { PROVIDED_BY_LABEL } from './objects.ts';
+import { buildModeManifests } from './tenant-manifests.ts';
+import type { TlsKeyPair } from './tenant-workloads.ts';
 
 /** How `meshgate manifests gate` runs the gate in a cluster. */
-export interface GateManifestOptions {
-  /** Namespace of meshgate's own objects (created). */
-  namespace: string;
-  /** Image of meshgate itself (the repository's Dockerfile). */
-  image: string;
-  /** Echo fixture image the tenants run (harness/fixture/Dockerfile), pullable by the cluster. */
-  fixtureImage: string;
-  mode: 'ingress' | 'istio' | 'dual';
-  /** Where the pod reaches the Istio ingress gateway: `ADDRESS[:HTTP:HTTPS]`, e.g. its Service's DNS name. */
-  istioGateway?: string;
-  /** Where the pod reaches ingress-nginx (modes ingress and dual). */
-  ingressGateway?: string;
+export interface GateManifestOptions extends GatePodOptions {
   /** The scenario's YAML text, carried by the ConfigMap. */
   scenarioYaml: string;
+  /** The same scenario resolved: its tenant namespaces are created here, and its objects decide the RBAC. */
+  scenario: ResolvedScenario;
   /** CronJob schedule (cron syntax), e.g. `0 * * * *` for hourly. */
   schedule: string;
-  /** A PersistentVolumeClaim for reports/<run-id>/; without one the summary goes to the pod log (--json). */
-  reportsClaim?: string;
 }
 
-const name = 'meshgate';
-const scenarioPath = '/etc/meshgate/scenario.yaml';
-const reportsPath = '/reports';
-/** The node image's `node` user. */
-const nodeUid = 1000;
-/** Bound on one gate run in the cluster, s: a whole validate with the cluster's waits. */
-const gateDeadlineSeconds = 3600;
+const rbacGroup = 'rbac.authorization.k8s.io';
+/** Namespaces whose pods must pass Pod Security "restricted" (kubernetes.io/docs/concepts/security/pod-security-admission/). */
+const restrictedLabels = { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' };
 
-const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'gate', [MANAGED_BY_LABEL]: 'meshgate' };
+/** Any key has a certificate: only the Secrets' names matter when the RBAC is derived from the run's objects. */
+class PlaceholderCertificates extends Map<string, TlsKeyPair> {
+  override get(): TlsKeyPair {
+    return { chainPem: 'placeholder', keyPem: 'placeholder' };
+  }
+}
 
-/**
- * What `meshgate validate --env existing` needs (the README's RBAC table): its labelled
- * namespaces and what goes into them, the Gateway and TLS Secrets in istio-system,
- * probe pods and their logs, and reads of rollouts and endpoints. Server-side apply
- * needs `create` beside `patch` for objects that do not exist yet.
- */
-export const gateRbacRules: ClusterRole['rules'] = [
-  { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'create', 'patch', 'delete'] },
-  { apiGroups: [''], resources: ['services', 'secrets'], verbs: ['get', 'create', 'patch', 'delete'] },
-  { apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'create', 'delete'] },
-  { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'create', 'patch', 'delete'] },
-  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list'] },
-  { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: ['get', 'create', 'patch', 'delete'] },
-  { apiGroups: ['networking.istio.io'], resources: ['gateways', 'virtualservices', 'destinationrules', 'envoyfilters'], verbs: ['get', 'create', 'patch', 'delete'] },
-];
-
-/** The command line the gate's Job runs (after the image's `meshgate` entrypoint). */
-export function gateCommandLine(options: GateManifestOptions): string[] {
-  return [
-    'validate', '--env', 'existing', '--mode', options.mode,
-    ...(options.istioGateway ? ['--istio-gateway', options.istioGateway] : []),
-    ...(options.ingressGateway ? ['--ingress-gateway', options.ingressGateway] : []),
-    '--fixture-image', options.fixtureImage,
-    '--scenario', scenarioPath,
-    '--reports', reportsPath,
-    ...(options.reportsClaim ? [] : ['--json']),
-  ];
+/** The grants of the gate's run for these options: what its validate applies, reads and deletes. */
+export function gateGrants(options: GateManifestOptions): RbacGrant[] {
+  const certificates = options.scenario.tls.enabled ? new PlaceholderCertificates() : new Map<string, TlsKeyPair>();
+  const { objects } = buildModeManifests(options.scenario, 'manifests', options.mode, { image: options.fixtureImage, certificates, placement: options.placement });
+  return gateRbacGrants({ runObjects: objects, gateNamespace: options.namespace, leaseName: runLeaseName(options.scenario.name) });
 }
 
 /**
- * Namespace, ServiceAccount, ClusterRole and its binding, the scenario as a ConfigMap, a
- * Job that gates once and a CronJob that gates on a schedule, in apply order. Pure;
- * check the result with `validateGateObjects`.
+ * Namespaces (the gate's and the scenario's tenants', Pod Security "restricted"),
+ * ServiceAccounts, the RBAC of `gateGrants` as Roles in each namespace plus one
+ * ClusterRole for reading those namespaces, the scenario as a ConfigMap, a Job that
+ * gates once, a CronJob that gates on a schedule and, with --prometheus, a CronJob
+ * that judges real traffic. In apply order. Pure; check the result with `validateGateObjects`.
  */
 export function buildGateManifests(options: GateManifestOptions): GateObject[] {
   const { namespace } = options;
-  const meta = { name, namespace, labels };
-  return [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `${name}-gate`, labels }, rules: gateRbacRules },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: `${name}-gate`, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${name}-gate` },
-      subjects: [{ kind: 'ServiceAccount', name, namespace }],
-    },
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { ...meta, name: `${name}-scenario` }, data: { 'scenario.yaml': options.scenarioYaml } },
-    { apiVersion: 'batch/v1', kind: 'Job', metadata: { ...meta, name: `${name}-gate` }, spec: jobSpec(options) },
+  const labels = gateLabels('gate');
+  const meta = { name: GATE_NAME, namespace, labels };
+  const grants = gateGrants(options);
+  const tenantNamespaces = grants.find((grant) => grant.namespace === undefined)?.resourceNames ?? [];
+  const objects: GateObject[] = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...labels, ...restrictedLabels } } },
+    ...tenantNamespaces.map((name): GateObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { ...gateLabels('tenants'), [PROVIDED_BY_LABEL]: namespace, ...restrictedLabels } } })),
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta, automountServiceAccountToken: true },
+    ...rbacObjects(grants, namespace),
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { ...meta, name: SCENARIO_CONFIG_MAP }, data: { 'scenario.yaml': options.scenarioYaml } },
+    { apiVersion: 'batch/v1', kind: 'Job', metadata: { ...meta, name: `${GATE_NAME}-gate` }, spec: gateJobSpec(options, gateCommandLine(options), GATE_NAME, true) },
     {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
-      metadata: { ...meta, name: `${name}-gate-scheduled` },
-      // Forbid: two gates at once would load the gateway twice and measure each other.
-      spec: { schedule: options.schedule, concurrencyPolicy: 'Forbid', successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3, jobTemplate: { spec: jobSpec(options) } },
-    } satisfies CronJob,
+      metadata: { ...meta, name: `${GATE_NAME}-gate-scheduled` },
+      // Forbid: two gates at once would load the gateway twice and measure each other (the Lease also stops a Job beside it).
+      spec: { schedule: options.schedule, concurrencyPolicy: 'Forbid', successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3, jobTemplate: { spec: gateJobSpec(options, gateCommandLine(options), GATE_NAME, true) } },
+    },
+  ];
+  return options.prometheus ? [...objects, ...judgeObjects({ ...options, prometheus: options.prometheus })] : objects;
+}
+
+/** The judge's own ServiceAccount (no API token: it only queries Prometheus) and its CronJob. */
+function judgeObjects(options: GateManifestOptions & { prometheus: string }): GateObject[] {
+  const name = `${GATE_NAME}-judge`;
+  const metadata = { name, namespace: options.namespace, labels: gateLabels('judge') };
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata, automountServiceAccountToken: false },
+    {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { ...metadata, name: `${name}-scheduled` },
+      spec: { schedule: options.schedule, concurrencyPolicy: 'Forbid', successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3, jobTemplate: { spec: gateJobSpec(options, judgeCommandLine(options), name, false) } },
+    },
   ];
 }
 
-function jobSpec(options: GateManifestOptions): Job['spec'] {
-  const reports = options.reportsClaim ? { persistentVolumeClaim: { claimName: options.reportsClaim } } : { emptyDir: {} };
-  return {
-    // A gate that failed is an answer: retrying could turn it into a pass.
-    backoffLimit: 0,
-    activeDeadlineSeconds: gateDeadlineSeconds,
-    template: {
-      metadata: { labels },
-      spec: {
-        serviceAccountName: name,
-        securityContext: { runAsNonRoot: true, runAsUser: nodeUid, fsGroup: nodeUid },
-        restartPolicy: 'Never',
-        containers: [
-          {
-            name,
-            image: options.image,
-            args: gateCommandLine(options),
-            volumeMounts: [
-              { name: 'scenario', mountPath: '/etc/meshgate', readOnly: true },
-              { name: 'reports', mountPath: reportsPath },
-            ],
-          },
-        ],
-        volumes: [{ name: 'scenario', configMap: { name: `${name}-scenario` } }, { name: 'reports', ...reports }],
-      },
-    },
-  };
+/** One ClusterRole for the cluster-scoped grants, one Role per namespace, each bound to the gate's ServiceAccount. Names carry the gate's namespace. */
+function rbacObjects(grants: readonly RbacGrant[], namespace: string): GateObject[] {
+  const name = `${GATE_NAME}-gate-${namespace}`;
+  const labels = gateLabels('gate');
+  const subjects = [{ kind: 'ServiceAccount' as const, name: GATE_NAME, namespace }];
+  const rule = (grant: RbacGrant): PolicyRule => ({ apiGroups: [grant.apiGroup], resources: grant.resources, verbs: grant.verbs, ...(grant.resourceNames ? { resourceNames: grant.resourceNames } : {}) });
+  const clusterRules = grants.filter((grant) => grant.namespace === undefined).map(rule);
+  const objects: GateObject[] = [
+    { apiVersion: `${rbacGroup}/v1`, kind: 'ClusterRole', metadata: { name, labels }, rules: clusterRules },
+    { apiVersion: `${rbacGroup}/v1`, kind: 'ClusterRoleBinding', metadata: { name, labels }, roleRef: { apiGroup: rbacGroup, kind: 'ClusterRole', name }, subjects },
+  ];
+  for (const where of new Set(grants.flatMap((grant) => (grant.namespace === undefined ? [] : [grant.namespace])))) {
+    const metadata = { name, namespace: where, labels };
+    objects.push(
+      { apiVersion: `${rbacGroup}/v1`, kind: 'Role', metadata, rules: grants.filter((grant) => grant.namespace === where).map(rule) },
+      { apiVersion: `${rbacGroup}/v1`, kind: 'RoleBinding', metadata, roleRef: { apiGroup: rbacGroup, kind: 'Role', name }, subjects },
+    );
+  }
+  return objects;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dns1123Label, dns1123Subdomain, labels } from './names.ts';
+import { quantity, resourcesSchema, restrictedContainerSecuritySchema, restrictedPodSecuritySchema } from './pod-security.ts';
 
 /**
  * The objects that run meshgate itself in a cluster (`meshgate manifests gate`), with only
@@ -13,28 +14,39 @@ const namespacedMetadata = z.strictObject({ name: dns1123Subdomain, namespace: d
 
 export const gateNamespaceSchema = z.strictObject({ apiVersion: z.literal('v1'), kind: z.literal('Namespace'), metadata: z.strictObject({ name: dns1123Label, labels }) });
 
-export const serviceAccountSchema = z.strictObject({ apiVersion: z.literal('v1'), kind: z.literal('ServiceAccount'), metadata: namespacedMetadata });
+export const serviceAccountSchema = z.strictObject({
+  apiVersion: z.literal('v1'),
+  kind: z.literal('ServiceAccount'),
+  metadata: namespacedMetadata,
+  /** false for a pod that never calls the API (the judge). */
+  automountServiceAccountToken: z.boolean(),
+});
 
 const policyRuleSchema = z.strictObject({
-  apiGroups: z.array(z.string()).min(1),
+  apiGroups: z.array(z.string()).length(1),
   resources: z.array(z.string().min(1)).min(1),
   verbs: z.array(z.enum(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'])).min(1),
+  resourceNames: z.array(dns1123Subdomain).min(1).optional(),
 });
+export type PolicyRule = z.infer<typeof policyRuleSchema>;
 
-export const clusterRoleSchema = z.strictObject({
-  apiVersion: z.literal('rbac.authorization.k8s.io/v1'),
-  kind: z.literal('ClusterRole'),
-  metadata: clusterMetadata,
-  rules: z.array(policyRuleSchema).min(1),
-});
-export type ClusterRole = z.infer<typeof clusterRoleSchema>;
+export const clusterRoleSchema = z.strictObject({ apiVersion: z.literal('rbac.authorization.k8s.io/v1'), kind: z.literal('ClusterRole'), metadata: clusterMetadata, rules: z.array(policyRuleSchema).min(1) });
+export const roleSchema = z.strictObject({ apiVersion: z.literal('rbac.authorization.k8s.io/v1'), kind: z.literal('Role'), metadata: namespacedMetadata, rules: z.array(policyRuleSchema).min(1) });
 
+const subjects = z.array(z.strictObject({ kind: z.literal('ServiceAccount'), name: dns1123Subdomain, namespace: dns1123Label })).min(1);
 export const clusterRoleBindingSchema = z.strictObject({
   apiVersion: z.literal('rbac.authorization.k8s.io/v1'),
   kind: z.literal('ClusterRoleBinding'),
   metadata: clusterMetadata,
   roleRef: z.strictObject({ apiGroup: z.literal('rbac.authorization.k8s.io'), kind: z.literal('ClusterRole'), name: dns1123Subdomain }),
-  subjects: z.array(z.strictObject({ kind: z.literal('ServiceAccount'), name: dns1123Subdomain, namespace: dns1123Label })).min(1),
+  subjects,
+});
+export const roleBindingSchema = z.strictObject({
+  apiVersion: z.literal('rbac.authorization.k8s.io/v1'),
+  kind: z.literal('RoleBinding'),
+  metadata: namespacedMetadata,
+  roleRef: z.strictObject({ apiGroup: z.literal('rbac.authorization.k8s.io'), kind: z.literal('Role'), name: dns1123Subdomain }),
+  subjects,
 });
 
 export const configMapSchema = z.strictObject({
@@ -47,22 +59,33 @@ export const configMapSchema = z.strictObject({
 const volumeSchema = z.union([
   z.strictObject({ name: dns1123Label, configMap: z.strictObject({ name: dns1123Subdomain }) }),
   z.strictObject({ name: dns1123Label, persistentVolumeClaim: z.strictObject({ claimName: dns1123Subdomain }) }),
-  z.strictObject({ name: dns1123Label, emptyDir: z.strictObject({}) }),
+  z.strictObject({ name: dns1123Label, emptyDir: z.strictObject({ sizeLimit: quantity }) }),
 ]);
+
+const envSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name'),
+  /** Only from a Secret: a webhook URL carries its token and is never written into an object. */
+  valueFrom: z.strictObject({ secretKeyRef: z.strictObject({ name: dns1123Subdomain, key: z.string().regex(/^[-._a-zA-Z0-9]+$/, 'not a Secret key') }) }),
+});
 
 const podTemplateSchema = z.strictObject({
   metadata: z.strictObject({ labels }),
   spec: z.strictObject({
     serviceAccountName: dns1123Subdomain,
     /** The image runs as the node user (uid 1000); fsGroup lets it write a mounted claim. */
-    securityContext: z.strictObject({ runAsNonRoot: z.literal(true), runAsUser: z.number().int().positive(), fsGroup: z.number().int().positive() }),
+    securityContext: restrictedPodSecuritySchema,
     restartPolicy: z.enum(['Never', 'OnFailure']),
+    /** Seconds between SIGTERM and SIGKILL: the run removes its objects in between. */
+    terminationGracePeriodSeconds: z.number().int().positive(),
     containers: z
       .array(
         z.strictObject({
           name: dns1123Label,
           image: z.string().min(1),
           args: z.array(z.string()),
+          env: z.array(envSchema).optional(),
+          resources: resourcesSchema,
+          securityContext: restrictedContainerSecuritySchema,
           volumeMounts: z.array(z.strictObject({ name: dns1123Label, mountPath: z.string().startsWith('/'), readOnly: z.boolean().optional() })),
         }),
       )
@@ -70,6 +93,7 @@ const podTemplateSchema = z.strictObject({
     volumes: z.array(volumeSchema),
   }),
 });
+export type PodTemplate = z.infer<typeof podTemplateSchema>;
 
 const jobSpecSchema = z.strictObject({
   /** A gate that fails must not be retried into a pass: one attempt. */
@@ -78,6 +102,7 @@ const jobSpecSchema = z.strictObject({
   activeDeadlineSeconds: z.number().int().positive(),
   template: podTemplateSchema,
 });
+export type JobSpec = z.infer<typeof jobSpecSchema>;
 
 export const jobSchema = z.strictObject({ apiVersion: z.literal('batch/v1'), kind: z.literal('Job'), metadata: namespacedMetadata, spec: jobSpecSchema });
 export type Job = z.infer<typeof jobSchema>;
@@ -87,8 +112,8 @@ export const cronJobSchema = z.strictObject({
   kind: z.literal('CronJob'),
   metadata: namespacedMetadata,
   spec: z.strictObject({
-    /** Cron syntax, five fields (kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#schedule-syntax). */
-    schedule: z.string().regex(/^(@(hourly|daily|weekly|monthly|yearly)|(\S+\s+){4}\S+)$/, 'not a cron schedule (five fields, or @hourly ...)'),
+    /** Checked field by field by validateGateObjects (cronScheduleProblem). */
+    schedule: z.string().min(1),
     concurrencyPolicy: z.enum(['Allow', 'Forbid', 'Replace']),
     successfulJobsHistoryLimit: z.number().int().nonnegative(),
     failedJobsHistoryLimit: z.number().int().nonnegative(),
@@ -98,5 +123,15 @@ export const cronJobSchema = z.strictObject({
 export type CronJob = z.infer<typeof cronJobSchema>;
 
 /** Any object of `meshgate manifests gate`, told apart by `kind`. */
-export const gateObjectSchema = z.discriminatedUnion('kind', [gateNamespaceSchema, serviceAccountSchema, clusterRoleSchema, clusterRoleBindingSchema, configMapSchema, jobSchema, cronJobSchema]);
+export const gateObjectSchema = z.discriminatedUnion('kind', [
+  gateNamespaceSchema,
+  serviceAccountSchema,
+  clusterRoleSchema,
+  clusterRoleBindingSchema,
+  roleSchema,
+  roleBindingSchema,
+  configMapSchema,
+  jobSchema,
+  cronJobSchema,
+]);
 export type GateObject = z.infer<typeof gateObjectSchema>;

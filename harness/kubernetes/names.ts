@@ -70,3 +70,9 @@ export const labelValue = z
 
 /** Labels as Kubernetes accepts them. */
 export const labels = z.record(labelKey, labelValue);
+
+/** The Lease that keeps two runs of one scenario apart: `meshgate-run-<scenario name as a DNS label>`. */
+export function runLeaseName(scenarioName: string): string {
+  const slug = scenarioName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'scenario';
+  return `meshgate-run-${slug}`.slice(0, 63).replace(/-+$/, '');
+}

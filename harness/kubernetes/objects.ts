@@ -48,3 +48,10 @@ export function objectRef(object: { kind: string; metadata: { name: string; name
   const { name, namespace } = object.metadata;
   return `${object.kind} ${namespace ? `${namespace}/` : ''}${name}`;
 }
+
+/**
+ * Label of a tenant namespace that `meshgate manifests gate` creates (value: the gate's
+ * namespace). A run fills such a namespace with its objects and empties it afterwards,
+ * but never creates or deletes it: the gate's Roles are bound inside it.
+ */
+export const PROVIDED_BY_LABEL = 'meshgate.io/provided-by';

@@ -49,3 +49,35 @@ export function buildTenantManifests(scenario: ResolvedScenario, runId: string, 
   const istio = buildIstioRouting(scenario, runId, options.certificates, { ...options.gateway, clusterDomain });
   return { objects: [...common, ...istio.objects], untranslated: istio.untranslated };
 }
+
+/** Where the gateways run (the placement flags): the Istio Gateway's namespace and pod labels, and ingress-nginx's namespace. */
+export interface GatewayPlacementOptions {
+  istioNamespace: string;
+  istioSelector: Record<string, string>;
+  ingressNginxNamespace: string;
+}
+
+/**
+ * The objects of a run in `mode`: dual is both routings over one set of namespaces and
+ * workloads (each object once). Not yet validated.
+ */
+export function buildModeManifests(
+  scenario: ResolvedScenario,
+  runId: string,
+  mode: 'ingress' | 'istio' | 'dual',
+  options: { image: string; certificates: ReadonlyMap<string, TlsKeyPair>; placement: GatewayPlacementOptions },
+): TenantManifests {
+  const { placement } = options;
+  const build = (routing: 'ingress' | 'istio') =>
+    buildTenantManifests(scenario, runId, {
+      mode: routing,
+      fixture: { image: options.image },
+      certificates: options.certificates,
+      gateway: { namespace: placement.istioNamespace, selector: placement.istioSelector },
+      gatewayNamespaces: [placement.istioNamespace, placement.ingressNginxNamespace],
+    });
+  const parts = mode === 'dual' ? [build('ingress'), build('istio')] : [build(mode)];
+  const key = (object: KubeObject) => `${object.kind}/${'namespace' in object.metadata ? object.metadata.namespace : ''}/${object.metadata.name}`;
+  const unique = new Map(parts.flatMap((part) => part.objects).map((object) => [key(object), object]));
+  return { objects: [...unique.values()], untranslated: parts.flatMap((part) => part.untranslated) };
+}

@@ -1,6 +1,7 @@
 import type { ResolvedApp, ResolvedScenario } from '../scenario/resolve.ts';
 import type { Deployment, Namespace, NetworkPolicy, Secret, Service } from './core-objects.ts';
 import { objectMeta, runLabels } from './objects.ts';
+import { NODE_UID, restrictedContainerSecurity, restrictedPodSecurity, tmpMount, tmpVolume } from './pod-security.ts';
 
 /** Port the echo fixture serves HTTP and WebSocket on inside its pod. */
 export const FIXTURE_HTTP_PORT = 8080;
@@ -8,6 +9,8 @@ export const FIXTURE_HTTP_PORT = 8080;
 export const FIXTURE_GRPC_PORT = 9090;
 /** Seconds between readiness probes of a fixture pod. */
 const readinessPeriodSeconds = 2;
+/** An echo server per app: a small request so 300 apps fit a staging cluster; a two-core limit, above what its one Node thread can use, so the limit does not throttle it. */
+const fixtureResources = { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '2', memory: '512Mi' } };
 
 /** How the fixture's pods are made. */
 export interface FixtureImageOptions {
@@ -89,6 +92,7 @@ export function buildWorkload(app: ResolvedApp, runId: string, fixture: FixtureI
       template: {
         metadata: { labels: { ...runLabels(runId), ...appLabels(app) } },
         spec: {
+          securityContext: restrictedPodSecurity(NODE_UID),
           containers: [
             {
               name: 'echo',
@@ -101,8 +105,12 @@ export function buildWorkload(app: ResolvedApp, runId: string, fixture: FixtureI
                 { name: 'grpc', containerPort: FIXTURE_GRPC_PORT, protocol: 'TCP' },
               ],
               readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: readinessPeriodSeconds },
+              resources: fixtureResources,
+              securityContext: restrictedContainerSecurity,
+              volumeMounts: [{ ...tmpMount }],
             },
           ],
+          volumes: [{ ...tmpVolume, emptyDir: { ...tmpVolume.emptyDir } }],
         },
       },
     },

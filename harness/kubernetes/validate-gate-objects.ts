@@ -1,13 +1,17 @@
-import { type GateObject, gateObjectSchema } from './gate-objects.ts';
+import { cronScheduleProblem } from './cron-schedule.ts';
+import { type GateObject, type PodTemplate, gateObjectSchema } from './gate-objects.ts';
 import { ManifestError } from './manifest-error.ts';
 import { issueError } from './validate-objects.ts';
 
 const kinds = gateObjectSchema.options.map((option) => option.shape.kind.value);
 
+type Has = (kind: string, name: string, namespace?: string) => boolean;
+
 /**
  * Checks `meshgate manifests gate`'s objects: strict schemas (a misspelled or missing
- * field names the object and field), then references within the list: the binding's
- * role and ServiceAccount, each pod's ServiceAccount, ConfigMap volumes and mounts.
+ * field names the object and field), CronJob schedules field by field, then references
+ * within the list: each binding's role, ServiceAccounts and namespace, each pod's
+ * ServiceAccount, ConfigMap volumes and mounts. Secrets the pods read are the user's own.
  */
 export function validateGateObjects(objects: readonly unknown[]): GateObject[] {
   const parsed = objects.map((object, index) => {
@@ -15,24 +19,29 @@ export function validateGateObjects(objects: readonly unknown[]): GateObject[] {
     if (!result.success) throw issueError(object, index, result.error.issues[0]!, kinds);
     return result.data;
   });
-  const has = (kind: string, objectName: string, namespace?: string) =>
+  const has: Has = (kind, objectName, namespace) =>
     parsed.some((object) => object.kind === kind && object.metadata.name === objectName && (namespace === undefined || ('namespace' in object.metadata && object.metadata.namespace === namespace)));
   for (const object of parsed) {
-    if (object.kind === 'ClusterRoleBinding') {
-      if (!has('ClusterRole', object.roleRef.name)) throw ManifestError.at(object, 'roleRef.name', `no ClusterRole ${object.roleRef.name} in the list`);
-      object.subjects.forEach((subject, i) => {
-        if (!has('ServiceAccount', subject.name, subject.namespace)) throw ManifestError.at(object, `subjects[${i}]`, `no ServiceAccount ${subject.namespace}/${subject.name} in the list`);
-      });
-    }
+    if (object.kind === 'ClusterRoleBinding' || object.kind === 'RoleBinding') checkBinding(object, has);
     if (object.kind === 'Job') checkPod(object, object.spec.template.spec, 'spec.template.spec', has);
-    if (object.kind === 'CronJob') checkPod(object, object.spec.jobTemplate.spec.template.spec, 'spec.jobTemplate.spec.template.spec', has);
+    if (object.kind === 'CronJob') {
+      const problem = cronScheduleProblem(object.spec.schedule);
+      if (problem) throw ManifestError.at(object, 'spec.schedule', `not a cron schedule: ${problem}`);
+      checkPod(object, object.spec.jobTemplate.spec.template.spec, 'spec.jobTemplate.spec.template.spec', has);
+    }
   }
   return parsed;
 }
 
-type PodSpec = Extract<GateObject, { kind: 'Job' }>['spec']['template']['spec'];
+function checkBinding(object: Extract<GateObject, { kind: 'ClusterRoleBinding' | 'RoleBinding' }>, has: Has): void {
+  const namespace = 'namespace' in object.metadata ? object.metadata.namespace : undefined;
+  if (!has(object.roleRef.kind, object.roleRef.name, namespace)) throw ManifestError.at(object, 'roleRef.name', `no ${object.roleRef.kind} ${namespace ? `${namespace}/` : ''}${object.roleRef.name} in the list`);
+  object.subjects.forEach((subject, i) => {
+    if (!has('ServiceAccount', subject.name, subject.namespace)) throw ManifestError.at(object, `subjects[${i}]`, `no ServiceAccount ${subject.namespace}/${subject.name} in the list`);
+  });
+}
 
-function checkPod(object: Extract<GateObject, { kind: 'Job' | 'CronJob' }>, pod: PodSpec, at: string, has: (kind: string, name: string, namespace?: string) => boolean): void {
+function checkPod(object: Extract<GateObject, { kind: 'Job' | 'CronJob' }>, pod: PodTemplate['spec'], at: string, has: Has): void {
   const { namespace } = object.metadata;
   if (!has('ServiceAccount', pod.serviceAccountName, namespace)) throw ManifestError.at(object, `${at}.serviceAccountName`, `no ServiceAccount ${namespace}/${pod.serviceAccountName} in the list`);
   pod.volumes.forEach((volume, i) => {

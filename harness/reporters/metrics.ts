@@ -1,6 +1,7 @@
 import { caseResults } from '../results/case-record.ts';
 import { loadLevels } from './load-views.ts';
 import type { RunReport } from '../results/run-report.ts';
+import { redact } from '../redact.ts';
 
 /** One gauge family: every meshgate metric is a gauge, so the same text parses as OpenMetrics and as Prometheus text 0.0.4. */
 export interface MetricFamily {
@@ -70,7 +71,8 @@ export function formatMetrics(families: MetricFamily[], format: 'openmetrics' | 
 }
 
 function formatLabels(labels: Record<string, string>): string {
-  const pairs = Object.entries(labels).map(([name, value]) => `${name}="${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`);
+  // Label values pass the one redaction (harness/redact.ts), like every other output.
+  const pairs = Object.entries(labels).map(([name, value]) => `${name}="${redact(value).replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`);
   return pairs.length === 0 ? '' : `{${pairs.join(',')}}`;
 }
 

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeRedacted } from '../redact.ts';
 import type { RunReport } from '../results/run-report.ts';
 
 /** What an output is told besides the report. */
@@ -10,6 +10,8 @@ export interface OutputContext {
   /** The run's exit code (2 when interrupted or the harness failed). */
   exitCode: number;
   log: (line: string) => void;
+  /** A monitoring output (metrics, webhook) that failed says so here: the run records it as a note, and the exit code stays. */
+  warn?: (warning: string) => void;
 }
 
 /**
@@ -27,13 +29,13 @@ export async function writeOutputs(outputs: readonly Output[], report: RunReport
   for (const output of outputs) await output.write(report, context);
 }
 
-/** An output that formats the report as one file in the report folder, written atomically. */
+/** An output that formats the report as one file in the report folder, written atomically through the one redaction. */
 export function fileOutput(name: string, format: (report: RunReport) => string): Output {
   return {
     name,
     async write(report, context) {
       await mkdir(context.dir, { recursive: true });
-      await writeFileAtomic(join(context.dir, name), format(report));
+      await writeRedacted(join(context.dir, name), format(report));
     },
   };
 }

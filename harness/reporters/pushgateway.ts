@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import { MetricsPushError, errorMessage } from '../errors.ts';
 import { timeouts } from '../timeouts.ts';
+import { splitCredentials } from '../net/http-url.ts';
 
 /**
  * The group URL of a push: `/metrics/job/<job>/<label>/<value>...`. A value
@@ -15,16 +16,18 @@ export function groupUrl(base: URL, job: string, grouping: Record<string, string
 }
 
 /**
- * Pushes Prometheus text (format 0.0.4) with PUT, which replaces every metric of
- * the group, so a re-run with the same id leaves no stale series (README, "PUT method").
+ * Pushes Prometheus text (format 0.0.4) with PUT, which replaces every metric of the
+ * group (README, "PUT method"): the group keeps only the latest push. Credentials in
+ * `base` go as Basic auth.
  */
 export async function pushMetrics(base: URL, job: string, grouping: Record<string, string>, text: string): Promise<void> {
-  const url = groupUrl(base, job, grouping);
+  const { url: bare, authorization } = splitCredentials(base);
+  const url = groupUrl(bare, job, grouping);
   let answer: { statusCode: number; body: { text(): Promise<string> } };
   try {
     answer = await request(url, {
       method: 'PUT',
-      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', ...(authorization ? { authorization } : {}) },
       body: text,
       headersTimeout: timeouts.metricsPushMs,
       bodyTimeout: timeouts.metricsPushMs,

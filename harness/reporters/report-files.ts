@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeRedacted } from '../redact.ts';
 import { MeshgateError, errorMessage } from '../errors.ts';
 import type { RunReport } from '../results/run-report.ts';
 import { formatHtmlReport } from './html-report.ts';
@@ -33,5 +33,5 @@ export async function writeRunReport(dir: string, report: RunReport): Promise<vo
 export async function writeErrorJunit(dir: string, runId: string, error: unknown): Promise<void> {
   const runError = error instanceof MeshgateError ? { code: error.code, message: error.message } : { code: 'E_INTERNAL', message: errorMessage(error) };
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, 'junit.xml'), formatJunitXml(runId, [], [runError]));
+  await writeRedacted(join(dir, 'junit.xml'), formatJunitXml(runId, [], [runError]));
 }

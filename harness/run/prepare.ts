@@ -46,7 +46,8 @@ export function plannedTarget(scenario: LoadedScenario, environment: string): Lo
     version: 1,
     environment,
     runId: 'planned',
-    gateway: { address: '127.0.0.1', httpPort: 80, httpsPort: 443 },
+    // The local environment names its nginx.conf, which decides some cases' subjects (long read timeouts).
+    gateway: { address: '127.0.0.1', httpPort: 80, httpsPort: 443, ...(environment === 'local' ? { configFile: 'nginx.conf' } : {}) },
     caFile: null,
     features: [...features],
     scenario: scenario.input,

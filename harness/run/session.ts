@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { InterruptedError, MeshgateError } from '../errors.ts';
 import { type MetricsTargets, metricsOutputs } from '../reporters/metrics-outputs.ts';
-import { type Output, writeOutputs } from '../reporters/output.ts';
+import { type Output, type OutputContext, writeOutputs } from '../reporters/output.ts';
+import type { RunReport } from '../results/run-report.ts';
 import { reportFiles, writeErrorJunit } from '../reporters/report-files.ts';
 import type { CasesOutcome } from '../results/case-record.ts';
 import { runCases } from '../runner/run-cases.ts';
@@ -10,7 +11,7 @@ import { planCases, selectCases } from '../suite/case-selection.ts';
 import type { LoadedTarget } from '../target.ts';
 import { type ReportContext, gateRun, runExitCode } from './report.ts';
 import { assertReachable, assertSameLoadTargets, gatewayLabel } from './reachable.ts';
-import { verdictOutput } from './verdict-lines.ts';
+import { jsonOutput, verdictOutput } from './verdict-lines.ts';
 
 export interface SessionOptions extends Omit<ReportContext, 'startedAt'> {
   catalogue: SuiteCatalogue;
@@ -26,14 +27,14 @@ export interface SessionOptions extends Omit<ReportContext, 'startedAt'> {
   printJson?: (document: object) => void;
   signal: AbortSignal;
   log: (line: string) => void;
-  /** Outputs written after the report files, the metrics and the verdict, e.g. a webhook. */
+  /** Outputs written after the report files, the verdict and the metrics, e.g. a webhook. */
   outputs?: Output[];
 }
 
 /**
  * The run pipeline after prepare and start: runs the cases against the target,
- * gates them, writes the outputs (reports/<run-id>/, metrics, the verdict, then
- * `outputs`). Returns the exit code; throws InterruptedError (after writing an
+ * gates them, writes the outputs (reports/<run-id>/, the verdict, metrics, then
+ * `outputs`; their warnings into the report), then the `--json` document. Returns the exit code; throws InterruptedError (after writing an
  * "interrupted" report) when the run was stopped.
  */
 export async function runSession(options: SessionOptions): Promise<number> {
@@ -51,13 +52,23 @@ async function gatedRun(options: SessionOptions, dir: string, onReported: () => 
   const startedAt = new Date().toISOString();
   const outcome = await casesStage(options);
   const report = gateRun(outcome, { ...options, startedAt });
-  const context = { dir, exitCode: runExitCode(report), log: options.log };
+  const warnings: string[] = [];
+  const context = { dir, exitCode: runExitCode(report), log: options.log, warn: (warning: string) => warnings.push(warning) };
   await writeOutputs(reportFiles(), report, context);
   onReported();
-  await writeOutputs([...metricsOutputs(options.metrics), verdictOutput(options), ...(options.outputs ?? [])], report, context);
+  // The verdict first; then monitoring (metrics, webhook), whose failures are warnings, never another exit code.
+  await writeOutputs([verdictOutput(options), ...metricsOutputs(options.metrics), ...(options.outputs ?? [])], report, context);
+  if (warnings.length > 0) await recordWarnings(report, warnings, context);
+  await writeOutputs([jsonOutput(options)], report, context);
   if (outcome.interrupted) throw new InterruptedError((options.signal.reason as NodeJS.Signals | undefined) ?? 'SIGINT');
   if (outcome.harnessErrors.length > 0) throw new MeshgateError('E_SUITE', `suites could not run: ${outcome.harnessErrors.join('; ')}`);
   return runExitCode(report);
+}
+
+/** Monitoring warnings join the report's notes (they do not change the verdict) and the report files are written again. */
+async function recordWarnings(report: RunReport, warnings: string[], context: OutputContext): Promise<void> {
+  report.gate.notes.push(...warnings.map((message) => ({ subject: 'monitoring', message })));
+  await writeOutputs(reportFiles(), report, context);
 }
 
 /** The cases stage: checks the gateways answer, then runs the selected cases with the performance levels in force. */

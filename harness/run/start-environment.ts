@@ -33,6 +33,8 @@ export interface EnvironmentFlags {
   gatewayNamespace: string;
   gatewaySelector: Record<string, string>;
   ingressGatewayNamespace: string;
+  /** existing: hold the scenario's Lease in this namespace (--lease-namespace). */
+  leaseNamespace?: string;
 }
 
 export interface StartOptions extends EnvironmentFlags {
@@ -79,6 +81,7 @@ async function chooseEnvironment(options: StartOptions, scenario: LoadedScenario
     install: { istioInstaller: options.istioInstaller, istioProfile: options.istioProfile, istioVersion: options.istioVersion, ingressNginxChartVersion: options.ingressNginxVersion },
     fixtureImage: options.fixtureImage ?? defaultFixtureImage(meshgateVersion),
     keep: Boolean(options.keep),
+    ...(options.leaseNamespace ? { leaseNamespace: options.leaseNamespace } : {}),
     logsDir: options.logsDir,
     log: options.log,
     runner: execaRunner,

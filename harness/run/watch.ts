@@ -32,6 +32,9 @@ export interface WatchOutcome {
   passed: boolean;
   summary: WatchSummary;
   dir: string;
+  runId: string;
+  /** The target's scenario name (the metrics' group). */
+  scenario: string;
 }
 
 /**
@@ -71,5 +74,5 @@ export async function watchGateway(options: WatchOptions): Promise<WatchOutcome>
   await writeWatchReport(dir, { runId, gateway: gatewayLabel(target), startedAt, finishedAt: new Date().toISOString(), minSuccess: options.minSuccess, passed }, summary, recorder.perSecond());
   options.log(`meshgate: ${passed ? 'PASS' : 'FAIL'}: ${summary.requests} requests, ${summary.failures} failed (${summary.distinctFailures.length} distinct), success rate ${(summary.successRate * 100).toFixed(3)} % (required ${(options.minSuccess * 100).toFixed(1)} %)`);
   options.log(`meshgate: watch report in ${dir}/ (watch.html, watch.csv, watch.json)`);
-  return { passed, summary, dir };
+  return { passed, summary, dir, runId, scenario: target.resolved.name };
 }

@@ -12,9 +12,13 @@ export class CaseSlots {
     this.free = capacity;
   }
 
-  /** Runs `work` once `weight` slots are free (a weight above the capacity takes them all); frees them after. */
+  /**
+   * Runs `work` once `weight` slots are free (a weight above the capacity takes them all); frees them after.
+   * Weight 0 (work that only holds idle connections) runs at once, beside the rest, in no slot.
+   */
   async run<T>(weight: number, work: () => Promise<T>): Promise<T> {
-    const taken = Math.min(Math.max(1, weight), this.capacity);
+    if (weight <= 0) return work();
+    const taken = Math.min(Math.ceil(weight), this.capacity);
     await this.acquire(taken);
     try {
       return await work();

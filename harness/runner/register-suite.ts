@@ -38,14 +38,16 @@ function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>,
     });
     return;
   }
+  const skipped = gatewayCase.skip?.(context.target);
   for (const [index, subject] of subjects.entries()) {
     const name = names[index]!;
     const register = gatewayCase.serial ? test : test.concurrent;
-    register(`${gatewayCase.id} [${name}]`, (ctx) => slots.run(gatewayCase.weight ?? 1, async () => {
+    const weight = typeof gatewayCase.weight === 'function' ? gatewayCase.weight(subject) : (gatewayCase.weight ?? 1);
+    register(`${gatewayCase.id} [${name}]`, (ctx) => slots.run(weight, async () => {
       const meta: CaseMeta = { ...base, subject: name };
       ctx.task.meta.meshgate = meta;
-      if (missing.length > 0) {
-        Object.assign(meta, { outcome: 'NOT_SUPPORTED', reason: `the target lacks ${missing.join(', ')}` });
+      if (missing.length > 0 || skipped !== undefined) {
+        Object.assign(meta, missing.length > 0 ? { outcome: 'NOT_SUPPORTED', reason: `the target lacks ${missing.join(', ')}` } : { outcome: 'SKIPPED', reason: skipped });
         ctx.skip();
         return;
       }

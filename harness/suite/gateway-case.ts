@@ -27,6 +27,12 @@ export interface GatewayCase<Subject = ResolvedApp> {
   description: string;
   /** Scenario fields this case verifies (`declarableFields()` paths): the README's coverage table is derived from them. */
   covers?: string[];
+  /**
+   * Set when the case checks only part of the apps its fields apply to (one app per
+   * distinct value, or only values short enough to wait out): says which part, and the
+   * coverage table lists the case as verifying a sample, never every app.
+   */
+  sample?: string;
   /** Features the target must offer; otherwise the case is NOT_SUPPORTED. */
   features: Feature[];
   /** What the case runs against; an empty list skips it. */
@@ -39,9 +45,13 @@ export interface GatewayCase<Subject = ResolvedApp> {
   convergence?: ConvergenceOptions;
   /**
    * Slots one subject takes of the suite's concurrency (default 1, a plain request):
-   * more for a case that holds many connections or moves megabytes at once.
+   * more for a case that holds many connections or moves megabytes at once; 0 for one
+   * that only holds idle connections (it runs beside the others in a slot of its own).
+   * A function when subjects of one case differ in cost.
    */
-  weight?: number;
+  weight?: number | ((subject: Subject) => number);
+  /** Why the case does not run against this target at all (e.g. a long hold in the quick profile): its results are SKIPPED with that reason. */
+  skip?(target: LoadedTarget): string | undefined;
   /** Run alone, one subject after another (load must not compete with other traffic). */
   serial?: boolean;
 }

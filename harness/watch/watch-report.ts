@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import writeFileAtomic from 'write-file-atomic';
+import { writeRedacted } from '../redact.ts';
 import { escapeHtml as escape, lineChart } from '../reporters/svg-chart.ts';
 import type { WatchSecond, WatchSummary } from './watch-recorder.ts';
 
@@ -48,7 +48,7 @@ ${lineChart({ title: 'p95 latency per second, by host', x: { label: 'seconds sin
 /** Writes watch.csv, watch.html and watch.json (the summary) into `dir`. */
 export async function writeWatchReport(dir: string, run: WatchRun, summary: WatchSummary, seconds: WatchSecond[]): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(join(dir, 'watch.csv'), formatWatchCsv(seconds));
-  await writeFileAtomic(join(dir, 'watch.html'), formatWatchHtml(run, summary, seconds));
-  await writeFileAtomic(join(dir, 'watch.json'), `${JSON.stringify({ ...run, ...summary }, null, 2)}\n`);
+  await writeRedacted(join(dir, 'watch.csv'), formatWatchCsv(seconds));
+  await writeRedacted(join(dir, 'watch.html'), formatWatchHtml(run, summary, seconds));
+  await writeRedacted(join(dir, 'watch.json'), `${JSON.stringify({ ...run, ...summary }, null, 2)}\n`);
 }

@@ -23,8 +23,28 @@ function onePerLimit(apps: ResolvedApp[]): ResolvedApp[] {
   return [...new Map(apps.map((app) => [app.bodySizeBytes, app] as const).reverse()).values()].reverse();
 }
 
-function request(app: ResolvedApp, path: string, extra: Record<string, string> = {}): string {
-  return [`POST ${path} HTTP/1.1`, `Host: ${app.host}`, 'Connection: close', ...Object.entries(extra).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
+/** An app, and whether its at-limit body is sent whole (one app per distinct limit) or only announced. */
+interface BodySubject {
+  app: ResolvedApp;
+  whole: boolean;
+}
+
+/**
+ * A POST that announces `bytes` with Content-Length and Expect: 100-continue and sends no byte of it; the
+ * first answer is read: 100 Continue or a final status. nginx compares Content-Length with
+ * client_max_body_size when it picks the location and answers 413 at once, marking Expect as answered
+ * (src/http/ngx_http_core_module.c 985-998 at nginx release-1.22.1); within the limit the proxy starts
+ * reading the body and ngx_http_test_expect sends "HTTP/1.1 100 Continue" (ngx_http_request_body.c 51, 913-956).
+ * So both sides of a 32 MiB limit cost one request head each.
+ */
+function probeAnnouncedBody(gateway: GatewayAddress, scheme: 'http' | 'https', app: ResolvedApp, bytes: number) {
+  const head = [`POST /upload HTTP/1.1`, `Host: ${app.host}`, 'Connection: close', `Content-Length: ${bytes}`, 'Expect: 100-continue', '', ''].join('\r\n');
+  return probeRawHttp(gateway, { scheme, servername: app.host, request: head });
+}
+
+async function probeWholeBody(gateway: GatewayAddress, app: ResolvedApp) {
+  const observation = await probeHttp(gateway, { scheme: preferredScheme(app), host: app.host, method: 'POST', body: Buffer.alloc(app.bodySizeBytes, 3), timeoutMs: 30_000 });
+  return { ...observation, details: { bodyBytes: observation.echo?.bodyBytes ?? null } };
 }
 
 async function probeLargeHeader(gateway: GatewayAddress, scheme: 'http' | 'https', host: string) {
@@ -102,21 +122,24 @@ export const http1Cases = [
     expect: () => ({ status: 400, backend: null }),
     probe: ({ app, scheme }, { gateway }) => probeLargeHeader(gateway, scheme, app.host),
   }),
-  defineCase({
+  defineCase<BodySubject>({
     id: 'body-at-limit-accepted',
     covers: ['bodySize'],
     description:
-      "A body exactly at the app's proxy-body-size is accepted and arrives whole; checked on one app per distinct limit " +
-      '(tens of MiB each: every app of a platform-size scenario would take minutes), while body-over-limit-refused pins every app\'s limit from above.',
+      "Every app accepts a body exactly at its proxy-body-size. The request announces it with Expect: 100-continue and sends no byte: " +
+      'the gateway must answer 100 Continue, not 413 (nginx checks the limit against Content-Length before it asks for the body). ' +
+      'On one app per distinct limit the whole body is sent and must arrive intact (tens of MiB each).',
     features: ['http1'],
-    subjects: (target) => onePerLimit(httpApps(target).filter((app) => app.bodySizeBytes <= sendableBodyBytes)),
-    convergence: { successes: 1 },
-    weight: 8,
-    expect: (app) => ({ status: 200, backend: app.id, details: { bodyBytes: app.bodySizeBytes } }),
-    probe: async (app, { gateway }) => {
-      const observation = await probeHttp(gateway, { scheme: preferredScheme(app), host: app.host, method: 'POST', body: Buffer.alloc(app.bodySizeBytes, 3), timeoutMs: 30_000 });
-      return { ...observation, details: { bodyBytes: observation.echo?.bodyBytes ?? null } };
+    subjects: (target) => {
+      const apps = httpApps(target);
+      const whole = new Set(onePerLimit(apps.filter((app) => app.bodySizeBytes <= sendableBodyBytes)));
+      return apps.map((app) => ({ app, whole: whole.has(app) }));
     },
+    subjectName: ({ app }) => app.id,
+    convergence: { successes: 1 },
+    weight: ({ whole }) => (whole ? 8 : 1),
+    expect: ({ app, whole }) => (whole ? { status: 200, backend: app.id, details: { bodyBytes: app.bodySizeBytes } } : { status: 100, backend: null }),
+    probe: ({ app, whole }, { gateway }) => (whole ? probeWholeBody(gateway, app) : probeAnnouncedBody(gateway, preferredScheme(app), app, app.bodySizeBytes)),
   }),
   defineCase<SchemeSubject>({
     id: 'body-over-limit-refused',
@@ -126,12 +149,12 @@ export const http1Cases = [
     subjects: (target) => overSchemes(httpApps(target)),
     subjectName: schemeSubjectName,
     expect: () => ({ status: 413, backend: null }),
-    probe: ({ app, scheme }, { gateway }) =>
-      probeRawHttp(gateway, { scheme, servername: app.host, request: request(app, '/upload', { 'Content-Length': String(app.bodySizeBytes + 1) }) }),
+    probe: ({ app, scheme }, { gateway }) => probeAnnouncedBody(gateway, scheme, app, app.bodySizeBytes + 1),
   }),
   defineCase<SchemeSubject>({
     id: 'slow-backend-beyond-read-timeout-504',
     covers: ['timeouts.readSeconds'],
+    sample: `apps whose read timeout is at most ${waitableTimeoutSeconds} s, short enough to wait out`,
     description: "A backend slower than the app's proxy-read-timeout gets a 504 from the gateway (the probe gives up long before ingress-nginx's 60 s default).",
     features: ['http1'],
     subjects: (target) => overSchemes(httpApps(target).filter((app) => app.timeouts.readSeconds <= waitableTimeoutSeconds)),
@@ -144,6 +167,7 @@ export const http1Cases = [
   defineCase<SchemeSubject>({
     id: 'slow-backend-within-read-timeout-200',
     covers: ['timeouts.readSeconds'],
+    sample: `apps whose read timeout is at most ${waitableTimeoutSeconds} s, short enough to wait out`,
     description: "A backend that answers just within the app's proxy-read-timeout is served (200).",
     features: ['http1'],
     subjects: (target) => overSchemes(httpApps(target).filter((app) => app.timeouts.readSeconds <= waitableTimeoutSeconds)),
@@ -156,6 +180,7 @@ export const http1Cases = [
   defineCase<SchemeSubject>({
     id: 'stalled-backend-beyond-send-timeout-504',
     covers: ['timeouts.sendSeconds'],
+    sample: `apps whose send timeout is at most ${waitableTimeoutSeconds} s and whose body limit holds ${stalledBodyBytes / 1024 / 1024} MiB`,
     description: `A backend that stops reading a ${stalledBodyBytes / 1024 / 1024} MiB upload gets the gateway's 504 after the app's proxy-send-timeout (the probe gives up long before ingress-nginx's 60 s default).`,
     features: ['http1'],
     subjects: (target) =>

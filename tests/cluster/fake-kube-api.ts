@@ -61,6 +61,7 @@ const types = [
   { groupVersion: 'v1', name: 'pods', kind: 'Pod', namespaced: true },
   { groupVersion: 'v1', name: 'configmaps', kind: 'ConfigMap', namespaced: true },
   { groupVersion: 'batch/v1', name: 'jobs', kind: 'Job', namespaced: true },
+  { groupVersion: 'coordination.k8s.io/v1', name: 'leases', kind: 'Lease', namespaced: true },
   { groupVersion: 'apps/v1', name: 'deployments', kind: 'Deployment', namespaced: true },
   { groupVersion: 'networking.k8s.io/v1', name: 'ingresses', kind: 'Ingress', namespaced: true },
   { groupVersion: 'networking.k8s.io/v1', name: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true },
@@ -268,6 +269,10 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       if (request.contentType !== 'application/apply-patch+yaml' || !request.query.fieldManager) {
         return send(response, 422, statusBody(422, 'Invalid', 'only server-side apply with a fieldManager is served'));
       }
+      return store(named, request.body as Stored, response, false);
+    }
+    if (request.method === 'PUT') {
+      if (!objects.has(key)) return send(response, 404, statusBody(404, 'NotFound', `${named.type.name} "${named.name}" not found`));
       return store(named, request.body as Stored, response, false);
     }
     if (request.method === 'DELETE') return remove(named, response);

@@ -107,6 +107,7 @@ describe('apply', () => {
     await start();
     fake.seed(namespaceOf('ns-a', runLabels('run-0')) as Parameters<FakeKube['seed']>[0]);
     await expect(api.apply(tenantObjects, RUN)).rejects.toThrow(ForeignObjectError);
+    await expect(api.apply(tenantObjects, RUN)).rejects.toThrow(/they are run run-0's: if no such run is going on, delete them by that label/);
     await expect(api.apply([namespaceOf('ns-b', {})], RUN)).rejects.toThrow(/not applying Namespace ns-b: missing label/);
     expect(requests('PATCH')).toEqual([]);
   });

@@ -80,12 +80,12 @@ describe('meshgate watch', { timeout: 240_000 }, () => {
   });
 
   it('posts its verdict to --notify-webhook, and a refusing receiver leaves the exit code as it was', async () => {
-    const receiver = await startReceiver(503);
+    const receiver = await startReceiver(404);
     try {
       const result = await runMeshgate(['watch', '--target', failing.targetFile, '--duration', '1s', '--notify-webhook', receiver.url]);
       expect(result.exitCode).toBe(1);
-      expect(result.stderr).toMatch(/refused \(HTTP 503\); the verdict stands/);
-      expect(receiver.bodies).toEqual([{ text: expect.stringMatching(/^\*meshgate watch: FAIL \(exit 1\)\*\n• \d+ requests, \d+ failed/) }]);
+      expect(result.stderr).toMatch(/not delivered: refused with HTTP 404; the verdict stands/);
+      expect(receiver.bodies).toEqual([{ text: expect.stringMatching(/^\*meshgate watch: FAIL \(exit 1\)\*\n• run \S+\n• \d+ requests, \d+ failed[\s\S]*• report folder: \S+$/) }]);
     } finally {
       await receiver.close();
     }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../harness/net/ports.ts';
 import { runMeshgate } from '../e2e/meshgate-cli.ts';
 import { startReceiver } from '../notify/webhook-receiver.ts';
 import { type RunningPrometheus, startPrometheus } from './prometheus-fixture.ts';
@@ -14,6 +15,10 @@ const scenarios: Scenario[] = [
   { name: 'latency rise', reference: healthy, candidate: [healthy[0]!, service('ns-b', 'api', { medianMs: 80 }), healthy[2]!] },
   { name: 'vanished host', reference: healthy, candidate: healthy.slice(0, 2) },
   { name: 'too little traffic', reference: healthy.map((s) => ({ ...s, rps: 0.01 })), candidate: healthy.map((s) => ({ ...s, rps: 0.01 })) },
+  // ingress-nginx labels what its default backend answers (unknown hosts) with namespace="" and service="".
+  { name: 'default backend', reference: [...healthy, service('', '', { errorShare: 0 })], candidate: healthy },
+  // Istio's Helm instructions install the gateway chart as release istio-ingress, the Deployment's name.
+  { name: 'helm-named gateway', reference: healthy, candidate: healthy.map((s) => ({ ...s, workload: 'istio-ingress' })) },
 ];
 
 // Four hours back: inside the TSDB's retention, outside its head block.
@@ -83,6 +88,29 @@ describe('meshgate judge against a real Prometheus', () => {
     expect(json?.reasons[0]?.message).toMatch(/^too little traffic to judge/);
   });
 
+  it('judges a series with empty key labels as the group "(none)" instead of aborting', async () => {
+    const { exitCode, json, stderr } = await judge(5);
+    expect(json?.keys.map((key) => key.key), stderr).toEqual(['(total)', '(none)/(none)', 'ns-a/web', 'ns-b/api', 'ns-c/shop']);
+    const unrouted = json!.keys.find((key) => key.key === '(none)/(none)')!;
+    expect(unrouted.reference.requests).toBeGreaterThan(1100);
+    expect(json?.verdict).toBe('pass');
+    expect(exitCode).toBe(0);
+  });
+
+  it('finds a Helm-installed gateway (workload istio-ingress) with --gateway-install helm or --gateway-workload', async () => {
+    for (const flags of [['--gateway-install', 'helm'], ['--gateway-workload', 'istio-ingress']]) {
+      const { exitCode, json, stderr } = await judge(6, flags);
+      expect(json?.verdict, stderr).toBe('pass');
+      expect(exitCode).toBe(0);
+    }
+  });
+
+  it("says the query matched no series, names it and the likely fix, with istioctl's default against a Helm-named gateway (exit 2)", async () => {
+    const { exitCode, stderr } = await judge(6);
+    expect(exitCode).toBe(2);
+    expect(stderr).toMatch(/E_PROMETHEUS.*istio requests: the query matched no series: sum by .*source_workload="istio-ingressgateway".*Likely fix: the gateway workload is not "istio-ingressgateway" \(--gateway-workload NAME, or --gateway-install\s+istioctl \| helm \| higress\)/);
+  });
+
   it('exits 2 naming the problem when Prometheus refuses a query of an overridden queries file', async () => {
     const { exitCode, stderr } = await judge(0, ['--queries', 'tests/judge/broken-queries.yaml']);
     expect(exitCode).toBe(2);
@@ -96,7 +124,19 @@ describe('meshgate judge --notify-webhook', () => {
     try {
       const { exitCode } = await judge(1, ['--notify-webhook', receiver.url]);
       expect(exitCode).toBe(1);
-      expect(receiver.bodies).toEqual([{ text: expect.stringMatching(/^\*meshgate judge: FAIL \(exit 1\)\*\n• \(total\): 5xx ratio[^\n]*\n• ns-a\/web: 5xx ratio 10\.00 % over the 5\.00 % ceiling/) }]);
+      expect(receiver.bodies).toEqual([{ text: expect.stringMatching(/^\*meshgate judge: FAIL \(exit 1\)\*\n• run [-\w]+\n• \(total\): 5xx ratio[^\n]*\n• ns-a\/web: 5xx ratio 10\.00 % over the 5\.00 % ceiling[\s\S]*\n• report folder: \S+$/) }]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('posts a notice on exit 2 as well: Prometheus unreachable', async () => {
+    const receiver = await startReceiver();
+    try {
+      const closed = `http://127.0.0.1:${await freePort()}`;
+      const result = await runMeshgate(['judge', '--prometheus', closed, '--window', '10m', '--run-id', 'judge-down-1', '--notify-webhook', receiver.url]);
+      expect(result.exitCode).toBe(2);
+      expect(receiver.bodies).toEqual([{ text: expect.stringMatching(/^\*meshgate judge: ERROR \(exit 2\)\*\n• run judge-down-1\n• E_PROMETHEUS: http:\/\/127\.0\.0\.1:\d+: no answer to /) }]);
     } finally {
       await receiver.close();
     }
@@ -105,13 +145,15 @@ describe('meshgate judge --notify-webhook', () => {
   it.each([
     ['passes', 0, 0],
     ['fails', 1, 1],
-  ])('%s with the same exit code when the receiver answers 500', async (_name, index, expected) => {
+  ])('%s with the same exit code when the receiver answers 500 (retried, then a warning)', async (_name, index, expected) => {
     const receiver = await startReceiver(500);
     try {
-      const { exitCode, stderr } = await judge(index, ['--notify-webhook', receiver.url, '--notify-format', 'dingtalk']);
+      const { exitCode, stderr, stdout } = await judge(index, ['--notify-webhook', receiver.url, '--notify-format', 'dingtalk']);
       expect(exitCode).toBe(expected);
-      expect(stderr).toMatch(/notification to http:\/\/127\.0\.0\.1:\d+\/… refused \(HTTP 500\); the verdict stands/);
-      expect(receiver.bodies).toEqual([{ msgtype: 'markdown', markdown: expect.objectContaining({ title: expect.stringMatching(/^meshgate judge/) }) }]);
+      expect(JSON.parse(stdout).warnings).toEqual([expect.stringMatching(/^notification to .* not delivered: HTTP 500; the verdict stands$/)]);
+      expect(stderr).toMatch(/warning: notification to http:\/\/127\.0\.0\.1:\d+\/\*\*\* not delivered: HTTP 500; the verdict stands/);
+      expect(receiver.bodies.length).toBeGreaterThan(1);
+      expect(receiver.bodies[0]).toEqual({ msgtype: 'markdown', markdown: expect.objectContaining({ title: expect.stringMatching(/^meshgate judge/) }) });
     } finally {
       await receiver.close();
     }

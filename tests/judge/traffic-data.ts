@@ -15,6 +15,8 @@ export interface ServiceTraffic {
   errorShare: number;
   /** Median latency, ms; latencies follow an exponential distribution. */
   medianMs: number;
+  /** The Istio gateway's workload (source_workload); default istio-ingressgateway, istioctl's name. */
+  workload?: string;
 }
 
 export interface Scenario {
@@ -119,7 +121,7 @@ function nginxLabels(traffic: ServiceTraffic): Record<string, string> {
 function istioLabels(traffic: ServiceTraffic): Record<string, string> {
   return {
     reporter: 'source',
-    source_workload: 'istio-ingressgateway',
+    source_workload: traffic.workload ?? 'istio-ingressgateway',
     source_workload_namespace: 'istio-system',
     destination_service: `${traffic.service}.${traffic.namespace}.svc.cluster.local`,
     destination_service_name: traffic.service,

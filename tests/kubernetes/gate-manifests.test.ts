@@ -1,13 +1,29 @@
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { type GateManifestOptions, buildGateManifests, gateRbacRules } from '../../harness/kubernetes/gate-manifests.ts';
+import { describe, expect, it } from 'vitest';
+import { type GateManifestOptions, buildGateManifests, gateGrants } from '../../harness/kubernetes/gate-manifests.ts';
 import type { GateObject } from '../../harness/kubernetes/gate-objects.ts';
+import { cronScheduleProblem } from '../../harness/kubernetes/cron-schedule.ts';
 import { renderManifests } from '../../harness/kubernetes/render-yaml.ts';
 import { validateGateObjects } from '../../harness/kubernetes/validate-gate-objects.ts';
+import { parseScenario } from '../../harness/scenario/load.ts';
 import { runMeshgate } from '../e2e/meshgate-cli.ts';
+import { kubernetesSchemaErrors } from './kubernetes-schema.ts';
 
 const readme = () => readFile(new URL('../../README.md', import.meta.url), 'utf8');
+
+const scenarioYaml = `version: 1
+name: golden
+domain: golden.meshgate.test
+tenants:
+  - user: alice
+    apps:
+      - { name: web, kind: web, host: webwebwebweb }
+      - { name: shop, kind: web, host: shopshopshop, customDomain: shop.alice.example }
+  - user: bob
+    apps:
+      - { name: site, kind: web, host: sitesitesite }
+`;
 
 const options: GateManifestOptions = {
   namespace: 'meshgate',
@@ -15,18 +31,23 @@ const options: GateManifestOptions = {
   fixtureImage: 'registry.example/meshgate-echo:0.1.0',
   mode: 'istio',
   istioGateway: 'istio-ingressgateway.istio-system.svc.cluster.local',
-  scenarioYaml: 'version: 1\nname: golden\n',
+  placement: { istioNamespace: 'istio-system', istioSelector: { istio: 'ingressgateway' }, ingressNginxNamespace: 'ingress-nginx' },
+  scenarioYaml,
+  scenario: parseScenario(scenarioYaml, 'golden').resolved,
   schedule: '0 * * * *',
+  resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } },
 };
 
 type Loose = Record<string, any>;
-const named = (objects: Loose[], kind: string) => objects.find((object) => object.kind === kind)!;
+const named = (objects: Loose[], kind: string, name?: string) => objects.find((object) => object.kind === kind && (name === undefined || object.metadata.name === name))!;
 const job = (objects: GateObject[]) => objects.find((object): object is Extract<GateObject, { kind: 'Job' }> => object.kind === 'Job')!;
+const argsOf = (objects: GateObject[]) => job(objects).spec.template.spec.containers[0]!.args;
 
 describe('meshgate manifests gate: objects', () => {
-  it('match tests/kubernetes/golden/gate.yaml and pass validation', async () => {
+  it('match tests/kubernetes/golden/gate.yaml, pass validation and the Kubernetes API schema', async () => {
     const objects = buildGateManifests(options);
     expect(validateGateObjects(objects)).toEqual(objects);
+    expect(objects.flatMap((object) => kubernetesSchemaErrors(object).map((error) => `${object.kind} ${object.metadata.name}: ${error}`))).toEqual([]);
     await expect(renderManifests(objects)).toMatchFileSnapshot('./golden/gate.yaml');
   });
 
@@ -34,20 +55,80 @@ describe('meshgate manifests gate: objects', () => {
     const objects = buildGateManifests({ ...options, reportsClaim: 'meshgate-reports' });
     const cron = objects.find((object) => object.kind === 'CronJob')!;
     expect(cron.kind === 'CronJob' && cron.spec.jobTemplate.spec).toEqual(job(objects).spec);
-    const pod = job(objects).spec.template.spec;
-    expect(pod.volumes[1]).toEqual({ name: 'reports', persistentVolumeClaim: { claimName: 'meshgate-reports' } });
-    expect(pod.containers[0]!.args).not.toContain('--json');
+    expect(job(objects).spec.template.spec.volumes).toContainEqual({ name: 'reports', persistentVolumeClaim: { claimName: 'meshgate-reports' } });
   });
 
-  it('grants exactly the RBAC table of the README, no more', async () => {
-    const table = (await readme()).split('The RBAC it needs')[1]!.split('\n\n')[1]!;
-    const rows = table.split('\n').slice(2).map((row) => row.split('|').slice(1, 4).map((cell) => cell.trim()));
-    const expected = rows.map(([group, resources, verbs]) => ({
-      apiGroups: [group!.replaceAll('`', '').replaceAll('"', '')],
-      resources: resources!.replace(/\([^)]*\)/g, '').split(',').map((resource) => resource.trim()),
-      verbs: verbs!.split(',').map((verb) => verb.trim()),
-    }));
-    expect(gateRbacRules).toEqual(expected);
+  it('carries every gateway-placement option into the Job', () => {
+    const placement = { istioNamespace: 'higress-system', istioSelector: { higress: 'higress-system-higress-gateway', app: 'gw' }, ingressNginxNamespace: 'nginx' };
+    const args = argsOf(buildGateManifests({ ...options, placement }));
+    const after = (flag: string) => args[args.indexOf(flag) + 1];
+    expect([after('--gateway-namespace'), after('--gateway-selector'), after('--ingress-gateway-namespace')]).toEqual(['higress-system', 'higress=higress-system-higress-gateway,app=gw', 'nginx']);
+    // and the RBAC follows: the Gateway goes to higress-system, not istio-system.
+    expect(gateGrants({ ...options, placement }).map((grant) => grant.namespace)).toContain('higress-system');
+    expect(gateGrants({ ...options, placement }).map((grant) => grant.namespace)).not.toContain('istio-system');
+  });
+
+  it('passes the Pushgateway, the webhook only by Secret reference, and adds a judge CronJob with --prometheus', () => {
+    const objects = buildGateManifests({ ...options, pushgateway: 'http://pushgateway.monitoring:9091', notifyWebhookSecret: { name: 'hooks', key: 'slack' }, notifyFormat: 'slack', prometheus: 'http://prometheus.monitoring:9090', judgeWindow: '1h' });
+    const container = job(objects).spec.template.spec.containers[0]!;
+    expect(container.args).toEqual(expect.arrayContaining(['--pushgateway', 'http://pushgateway.monitoring:9091', '--notify-format', 'slack', '--json']));
+    expect(container.env).toEqual([{ name: 'MESHGATE_NOTIFY_WEBHOOK', valueFrom: { secretKeyRef: { name: 'hooks', key: 'slack' } } }]);
+    const judge = named(objects, 'CronJob', 'meshgate-judge-scheduled');
+    expect(judge.spec.jobTemplate.spec.template.spec.containers[0].args).toEqual(['judge', '--prometheus', 'http://prometheus.monitoring:9090', '--window', '1h', '--notify-format', 'slack', '--json']);
+    expect(named(objects, 'ServiceAccount', 'meshgate-judge').automountServiceAccountToken).toBe(false);
+    validateGateObjects(objects);
+  });
+
+  it('grants namespaced Roles only: secrets and pods nowhere but where the run writes them, cluster-wide only reads of its own namespaces', () => {
+    const objects = buildGateManifests(options) as Loose[];
+    const clusterRole = named(objects, 'ClusterRole');
+    expect(clusterRole.metadata.name).toBe('meshgate-gate-meshgate');
+    expect(clusterRole.rules).toEqual([{ apiGroups: [''], resources: ['namespaces'], verbs: ['get'], resourceNames: ['ns-alice', 'ns-bob'] }]);
+    const gatewayRole = named(objects.filter((object) => object.metadata.namespace === 'istio-system'), 'Role');
+    expect(gatewayRole.rules).toContainEqual({ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'patch', 'delete'], resourceNames: ['meshgate.ns-alice.shop-tls', 'meshgate.wildcard-cert'] });
+    const podRules = objects.filter((object) => object.kind === 'Role').flatMap((role) => role.rules.filter((rule: Loose) => rule.resources.includes('pods')).map(() => role.metadata.namespace));
+    expect(podRules.sort()).toEqual(['ns-alice', 'ns-bob']);
+    expect(objects.flatMap((object) => object.rules ?? []).some((rule: Loose) => rule.resources.includes('pods/log') && rule.verbs.includes('create'))).toBe(false);
+  });
+});
+
+describe('--print-rbac', () => {
+  it('names, for every grant, a function of meshgate\'s cluster code that exists', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const dir = new URL('../../harness/', import.meta.url);
+    const files = (await readdir(dir, { recursive: true })).filter((file) => file.endsWith('.ts'));
+    const code = (await Promise.all(files.map((file) => readFile(new URL(file, dir), 'utf8')))).join('\n');
+    const callers = new Set(gateGrants(options).flatMap((grant) => [...grant.why.matchAll(/KubeApi\.([a-zA-Z]+)|\b([a-z]+[A-Z][A-Za-z]+)\b/g)].map((match) => (match[1] ?? match[2])!)));
+    expect([...callers].sort()).toEqual(['acquireRunLease', 'apply', 'deleteObjects', 'deploymentsRolledOut', 'endpointsReady', 'providedNamespaces', 'runProbePod']);
+    for (const name of callers) expect(code, name).toMatch(new RegExp(`(function|async) ${name}\\b`));
+  });
+});
+
+describe('two installs in one cluster', () => {
+  it('have cluster-scoped objects of different names: each carries its namespace', () => {
+    const clusterScoped = (namespace: string) => buildGateManifests({ ...options, namespace }).filter((object) => object.kind === 'ClusterRole' || object.kind === 'ClusterRoleBinding').map((object) => object.metadata.name);
+    expect(clusterScoped('gate-a')).toEqual(['meshgate-gate-gate-a', 'meshgate-gate-gate-a']);
+    expect(clusterScoped('gate-b').some((name) => clusterScoped('gate-a').includes(name))).toBe(false);
+  });
+});
+
+describe('cron schedules as Kubernetes takes them', () => {
+  it.each(['0 * * * *', '*/15 * * * *', '0 6-18/2 * * mon-fri', '30 2 1,15 * ?', '@hourly', '0 0 1 jan *'])('accepts %s', (schedule) => {
+    expect(cronScheduleProblem(schedule)).toBeUndefined();
+  });
+  it.each([
+    ['61 * * * *', /minute "61"/],
+    ['* 24 * * *', /hour "24"/],
+    ['0 0 0 * *', /day of month "0"/],
+    ['0 * * * 7', /day of week "7"/],
+    ['0 * * *', /expected 5 fields/],
+    ['*/0 * * * *', /step 0/],
+    ['5-1 * * * *', /runs backwards/],
+    ['? * * * *', /minute/],
+    ['TZ=UTC 0 * * * *', /spec.timeZone/],
+    ['hourly', /expected 5 fields/],
+  ])('refuses %s', (schedule, message) => {
+    expect(cronScheduleProblem(schedule)).toMatch(message);
   });
 });
 
@@ -59,11 +140,14 @@ interface BreakCase {
 
 const cases: BreakCase[] = [
   { name: 'a misspelled Job field', breakIt: (objects) => (named(objects, 'Job').spec.backoffLimits = 0), message: /^Job meshgate\/meshgate-gate: spec\.backoffLimits: unknown field/ },
-  { name: 'a bad schedule', breakIt: (objects) => (named(objects, 'CronJob').spec.schedule = 'hourly'), message: /spec\.schedule: not a cron schedule/ },
-  { name: 'a binding to a missing ServiceAccount', breakIt: (objects) => (named(objects, 'ClusterRoleBinding').subjects[0].name = 'gate'), message: /ClusterRoleBinding meshgate-gate: subjects\[0\]: no ServiceAccount meshgate\/gate/ },
+  { name: 'a bad schedule', breakIt: (objects) => (named(objects, 'CronJob').spec.schedule = '61 * * * *'), message: /spec\.schedule: not a cron schedule: minute "61"/ },
+  { name: 'a binding to a missing ServiceAccount', breakIt: (objects) => (named(objects, 'ClusterRoleBinding').subjects[0].name = 'gate'), message: /ClusterRoleBinding meshgate-gate-meshgate: subjects\[0\]: no ServiceAccount meshgate\/gate/ },
+  { name: 'a RoleBinding to a missing Role', breakIt: (objects) => (named(objects, 'RoleBinding').roleRef.name = 'other'), message: /RoleBinding .*: roleRef\.name: no Role .*\/other in the list/ },
   { name: 'a pod whose ConfigMap is missing', breakIt: (objects) => (named(objects, 'Job').spec.template.spec.volumes[0].configMap.name = 'scenario'), message: /volumes\[0\]\.configMap\.name: no ConfigMap meshgate\/scenario/ },
   { name: 'a mount of no volume', breakIt: (objects) => (named(objects, 'CronJob').spec.jobTemplate.spec.template.spec.containers[0].volumeMounts[1].name = 'report'), message: /volumeMounts\[1\]\.name: no volume report/ },
-  { name: 'an unknown verb', breakIt: (objects) => named(objects, 'ClusterRole').rules[0].verbs.push('escalate'), message: /ClusterRole meshgate-gate: rules\[0\]\.verbs\[5\]/ },
+  { name: 'an unknown verb', breakIt: (objects) => named(objects, 'ClusterRole').rules[0].verbs.push('escalate'), message: /ClusterRole meshgate-gate-meshgate: rules\[0\]\.verbs\[1\]/ },
+  { name: 'a privilege escalation allowed', breakIt: (objects) => (named(objects, 'Job').spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation = true), message: /securityContext\.allowPrivilegeEscalation/ },
+  { name: 'a webhook written inline', breakIt: (objects) => (named(objects, 'Job').spec.template.spec.containers[0].env = [{ name: 'MESHGATE_NOTIFY_WEBHOOK', value: 'https://hooks.example/T0/secret' }]), message: /containers\[0\]\.env\[0\]/ },
   { name: 'an unknown kind', breakIt: (objects) => (named(objects, 'Job').kind = 'Jobs'), message: /unknown kind "Jobs" \(expected Namespace, ServiceAccount, ClusterRole/ },
 ];
 
@@ -72,6 +156,12 @@ describe('validation catches what would break in the cluster', () => {
     const objects = structuredClone(buildGateManifests(options)) as Loose[];
     breakIt(objects);
     expect(() => validateGateObjects(objects)).toThrow(message);
+  });
+
+  it('the Kubernetes schema check catches a field the API does not have', () => {
+    const objects = structuredClone(buildGateManifests(options)) as Loose[];
+    named(objects, 'Job').spec.template.spec.containers[0].securityContxt = {};
+    expect(kubernetesSchemaErrors(named(objects, 'Job'))).toEqual(['spec.template.spec.containers[0].securityContxt: not a field of V1Container']);
   });
 });
 
@@ -88,7 +178,6 @@ describe('the README, run', () => {
     const { exitCode, stdout, stderr } = await runMeshgate(manifestsCall(text));
     expect(exitCode, stderr).toBe(0);
     const objects = parseAllDocuments(stdout).map((document) => document.toJS() as Loose);
-    expect(objects.map((object) => object.kind)).toEqual(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Job', 'CronJob']);
     validateGateObjects(objects);
     const args: string[] = named(objects, 'Job').spec.template.spec.containers[0].args;
     expect(text).toContain(`\n${['meshgate', ...args].join(' ')}\n`);
@@ -96,9 +185,23 @@ describe('the README, run', () => {
   });
 
   it('refuses bad input with exit 2 and prints nothing', async () => {
-    const { exitCode, stdout, stderr } = await runMeshgate(['manifests', 'gate', '--fixture-image', 'echo:1', '--mode', 'istio']);
-    expect(exitCode).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).toMatch(/--mode istio needs --istio-gateway/);
+    for (const [args, message] of [
+      [['--mode', 'istio'], /--mode istio needs --istio-gateway/],
+      [['--istio-gateway', 'gw', '--schedule', '61 * * * *'], /--schedule '61 \* \* \* \*': minute "61"/],
+      [['--istio-gateway', 'gw', '--notify-webhook', 'https://hooks.example/T0/secret'], /unknown option '--notify-webhook'/],
+    ] as const) {
+      const { exitCode, stdout, stderr } = await runMeshgate(['manifests', 'gate', '--fixture-image', 'echo:1', ...args]);
+      expect(exitCode).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(message);
+    }
+  });
+
+  it('--print-rbac names the call behind every permission', async () => {
+    const { exitCode, stdout } = await runMeshgate(['manifests', 'gate', '--fixture-image', 'echo:1', '--istio-gateway', 'gw', '--print-rbac']);
+    expect(exitCode).toBe(0);
+    const entries = stdout.trim().split('\n').filter((line) => !line.startsWith('    '));
+    expect(stdout.trim().split('\n').filter((line) => line.startsWith('    needed by '))).toHaveLength(entries.length);
+    expect(stdout).toMatch(/^namespace istio-system: networking\.istio\.io envoyfilters, gateways: get, patch, delete \[only meshgate, meshgate\.ns-c9w3e5ty\.api, .*meshgate\.ns-k8x2m9qa\.terminal, .*\]$/m);
   });
 });

@@ -54,4 +54,19 @@ describe('CaseSlots', () => {
     for (const each of jobs) each.release();
     await Promise.all(running);
   });
+
+  it('runs a weight-0 job (idle connections only) at once, beside full slots, and takes none', async () => {
+    const slots = new CaseSlots(1);
+    const log: string[] = [];
+    const [busy, idle, next] = ['busy', 'idle', 'next'].map((name) => job(name, log));
+    const running = [slots.run(1, busy!.work), slots.run(0, idle!.work), slots.run(1, next!.work)];
+    await tick();
+    expect([...log].sort()).toEqual(['start busy', 'start idle']);
+    busy!.release();
+    await tick();
+    expect(log.slice(2)).toEqual(['end busy', 'start next']);
+    idle!.release();
+    next!.release();
+    await Promise.all(running);
+  });
 });

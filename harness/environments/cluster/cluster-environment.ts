@@ -2,8 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentError } from '../../errors.ts';
-import { objectRef } from '../../kubernetes/objects.ts';
-import { buildTenantManifests } from '../../kubernetes/tenant-manifests.ts';
+import { buildModeManifests, type GatewayPlacementOptions } from '../../kubernetes/tenant-manifests.ts';
 import type { UntranslatedItem } from '../../kubernetes/istio-gaps.ts';
 import type { TlsKeyPair } from '../../kubernetes/tenant-workloads.ts';
 import { validateObjects } from '../../kubernetes/validate-objects.ts';
@@ -20,6 +19,7 @@ import { buildFixtureImage } from './fixture-image.ts';
 import { type GatewayInstallOptions, type GatewayMode, type GatewaySoftware, gatewayNamespaces, installGateways, installedSoftware, istioGatewaySelector } from './gateway-install.ts';
 import { type ClusterObject, type KubeApi, connectKube } from './kube-api.ts';
 import { type AppProbe, routesAnswering } from './routes-answering.ts';
+import { providedNamespaces, removeTenants, takeScenario } from './tenant-lifecycle.ts';
 import { deploymentsRolledOut, endpointsReady } from './wait-strategies.ts';
 
 /** Where a gateway of the cluster is reached from this machine. */
@@ -57,11 +57,7 @@ export interface ProvisionedCluster {
  * through each tenant's NetworkPolicy. Istio's Helm docs install `istio: ingress` in
  * `istio-ingress`; istioctl's default is `istio: ingressgateway` in `istio-system`.
  */
-export interface GatewayPlacement {
-  istioNamespace: string;
-  istioSelector: Record<string, string>;
-  ingressNginxNamespace: string;
-}
+export type GatewayPlacement = GatewayPlacementOptions;
 
 /** How a cluster comes to be: created by kind or k3s, or one that already exists. */
 export interface ClusterProvider {
@@ -81,6 +77,8 @@ export interface ClusterEnvironmentOptions {
   fixtureImage: string;
   /** Leave the tenants (and a created cluster) in place after the run, for a look around. */
   keep: boolean;
+  /** Hold the scenario's Lease in this namespace for the run (--lease-namespace); default no coordination. */
+  leaseNamespace?: string;
   /** Where node logs go when start fails (the run's report folder). */
   logsDir?: string;
   log: (line: string) => void;
@@ -125,9 +123,7 @@ export class ClusterEnvironment implements Environment {
     const certificates = await issueGatewayCertificates(scenario.resolved);
     const placement = cluster.placement ?? { istioNamespace: gatewayNamespaces.istio, istioSelector: { ...istioGatewaySelector }, ingressNginxNamespace: gatewayNamespaces.ingressNginx };
     const { objects, untranslated } = tenantObjects(scenario.resolved, runId, mode, this.options.fixtureImage, certificates?.secrets ?? new Map(), placement);
-    if (!this.options.keep) resources.add(() => removeTenants(kube, objects, runId));
-    log(`meshgate: applying ${objects.length} objects (${mode} mode) to ${kube.server}`);
-    await kube.apply(objects, runId);
+    await this.applyTenants(kube, objects, resources);
     await waitForTenants(kube, objects, signal);
     const caFile = certificates ? join(workDir, 'ca.crt') : null;
     if (caFile && certificates) await writeFile(caFile, certificates.ca.certPem);
@@ -147,6 +143,24 @@ export class ClusterEnvironment implements Environment {
     return new StartedClusterEnvironment(candidate, reference, resources, cluster.exportLogs);
   }
 
+  /**
+   * Takes the scenario (its Lease, with --lease-namespace), registers the cleanup, then
+   * applies the tenants; provided namespaces are filled, not applied. The Lease is given
+   * up only once the run's objects are gone.
+   */
+  private async applyTenants(kube: KubeApi, objects: readonly ClusterObject[], resources: Resources): Promise<void> {
+    const { runId, mode, log, scenario } = this.options;
+    const provided = await providedNamespaces(kube, objects);
+    const lease = await takeScenario(kube, { leaseNamespace: this.options.leaseNamespace, scenarioName: scenario.resolved.name, runId, log }, objects, provided);
+    resources.add(async () => {
+      if (!this.options.keep) await removeTenants(kube, objects, runId, provided);
+      await lease?.release();
+    });
+    const applied = objects.filter((object) => !(object.kind === 'Namespace' && provided.has(object.metadata.name)));
+    log(`meshgate: applying ${applied.length} objects (${mode} mode) to ${kube.server}${provided.size > 0 ? ` (${provided.size} provided namespaces)` : ''}`);
+    await kube.apply(applied, runId);
+  }
+
   /** A cluster meshgate created gets the fixture image and the mode's gateways; an existing one has both. */
   private async prepare(cluster: ProvisionedCluster, workDir: string, signal?: AbortSignal): Promise<GatewaySoftware> {
     if (!cluster.loadImage) return cluster.software ?? {};
@@ -161,27 +175,10 @@ export class ClusterEnvironment implements Environment {
   }
 }
 
-/** The objects of `mode`; dual mode is both routings over one set of namespaces and workloads. */
+/** The objects of `mode`, validated; dual mode is both routings over one set of namespaces and workloads. */
 function tenantObjects(scenario: ResolvedScenario, runId: string, mode: GatewayMode, image: string, certificates: ReadonlyMap<string, TlsKeyPair>, placement: GatewayPlacement) {
-  const build = (routing: 'ingress' | 'istio') =>
-    buildTenantManifests(scenario, runId, {
-      mode: routing,
-      fixture: { image },
-      certificates,
-      gateway: { namespace: placement.istioNamespace, selector: placement.istioSelector },
-      gatewayNamespaces: [placement.istioNamespace, placement.ingressNginxNamespace],
-    });
-  const parts = mode === 'dual' ? [build('ingress'), build('istio')] : [build(mode)];
-  const unique = new Map(parts.flatMap((part) => part.objects).map((object) => [objectRef(object), object]));
-  const objects = validateObjects([...unique.values()], runId) as ClusterObject[];
-  return { objects, untranslated: parts.flatMap((part) => part.untranslated) };
-}
-
-/** Namespaced objects outside the run's own namespaces (the Istio Gateway and its Secrets) go first, then the namespaces. */
-async function removeTenants(kube: KubeApi, objects: readonly ClusterObject[], runId: string): Promise<void> {
-  const runNamespaces = new Set(objects.filter((object) => object.kind === 'Namespace').map((object) => object.metadata.name));
-  await kube.deleteObjects(objects.filter((object) => object.metadata.namespace && !runNamespaces.has(object.metadata.namespace)), runId);
-  await kube.deleteRunNamespaces(runId);
+  const { objects, untranslated } = buildModeManifests(scenario, runId, mode, { image, certificates, placement });
+  return { objects: validateObjects(objects, runId) as ClusterObject[], untranslated };
 }
 
 async function waitForTenants(kube: KubeApi, objects: readonly ClusterObject[], signal?: AbortSignal): Promise<void> {

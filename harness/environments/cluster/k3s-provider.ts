@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { EnvironmentError } from '../../errors.ts';
 import { timeouts } from '../../timeouts.ts';
 import type { Resources } from '../resources.ts';
 import type { ClusterProvider, GatewayEndpoint, ProvisionedCluster } from './cluster-environment.ts';
@@ -24,7 +25,10 @@ export function k3sProvider(options: K3sProviderOptions): ClusterProvider {
     name: 'k3s',
     async provision(workDir: string, resources: Resources): Promise<ProvisionedCluster> {
       // Loaded on use: the module pulls in the Docker client, which the other environments never need.
-      const { K3sContainer } = await import('@testcontainers/k3s');
+      // A development dependency: a checkout's `npm ci` has it, the image (no Docker inside) does not.
+      const { K3sContainer } = await import('@testcontainers/k3s').catch((error: unknown) => {
+        throw new EnvironmentError('--env k3s needs @testcontainers/k3s, a development dependency: run it from a checkout after `npm ci` (the container image has no Docker and leaves it out)', { cause: error });
+      });
       const gatewayPorts = [nodePorts.istio.http, nodePorts.istio.https, nodePorts.ingressNginx.http, nodePorts.ingressNginx.https];
       const container = await new K3sContainer(options.image).withExposedPorts(...gatewayPorts).start();
       resources.add(() => container.stop());

@@ -1,4 +1,4 @@
-import { ApiextensionsV1Api, ApiException, AppsV1Api, BatchV1Api, CoreV1Api, createConfiguration, DiscoveryV1Api, KubeConfig, NetworkingV1Api } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, ApiException, AppsV1Api, BatchV1Api, CoordinationV1Api, CoreV1Api, createConfiguration, DiscoveryV1Api, KubeConfig, NetworkingV1Api } from '@kubernetes/client-node';
 import { KubernetesObjectApi, PatchStrategy, ServerConfiguration, VersionApi } from '@kubernetes/client-node';
 import type { Configuration, KubernetesObject, Middleware, V1ObjectMeta } from '@kubernetes/client-node';
 import { EnvironmentError, errorMessage, InputFileError, MeshgateError, UsageError } from '../../errors.ts';
@@ -30,6 +30,8 @@ export interface KubeApi {
   readonly discovery: DiscoveryV1Api;
   /** Jobs (the load workers' Indexed Job). */
   readonly batch: BatchV1Api;
+  /** Leases (one run of a scenario at a time). */
+  readonly coordination: CoordinationV1Api;
   /** CustomResourceDefinitions, read by `doctor --env existing` (which API versions the cluster serves). */
   readonly apiextensions: ApiextensionsV1Api;
   /** Ingresses, listed by `meshgate inventory --from-cluster`. */
@@ -51,8 +53,10 @@ export interface KubeApi {
 
 /** Some of the objects to apply already exist and belong to someone else. */
 export class ForeignObjectError extends MeshgateError {
-  constructor(readonly objects: string[], runId: string) {
-    super('E_FOREIGN_OBJECT', `refusing to modify ${objects.join(', ')}: not labelled ${RUN_ID_LABEL}=${runId}, so not created by this run`);
+  /** `otherRuns`: run ids those objects carry, when another meshgate run made them (one that did not finish, or one still running). */
+  constructor(readonly objects: string[], runId: string, otherRuns: readonly string[] = []) {
+    const hint = otherRuns.length === 0 ? '' : `; they are run ${otherRuns.join(', ')}'s: if no such run is going on, delete them by that label, or give runs a --lease-namespace so the next run removes a killed run's objects itself`;
+    super('E_FOREIGN_OBJECT', `refusing to modify ${objects.join(', ')}: not labelled ${RUN_ID_LABEL}=${runId}, so not created by this run${hint}`);
   }
 }
 
@@ -165,6 +169,7 @@ class ClusterKubeApi implements KubeApi {
   readonly apps: AppsV1Api;
   readonly discovery: DiscoveryV1Api;
   readonly batch: BatchV1Api;
+  readonly coordination: CoordinationV1Api;
   readonly apiextensions: ApiextensionsV1Api;
   readonly networking: NetworkingV1Api;
   private readonly objects: KubernetesObjectApi;
@@ -178,6 +183,7 @@ class ClusterKubeApi implements KubeApi {
     this.apps = new AppsV1Api(configuration);
     this.discovery = new DiscoveryV1Api(configuration);
     this.batch = new BatchV1Api(configuration);
+    this.coordination = new CoordinationV1Api(configuration);
     this.apiextensions = new ApiextensionsV1Api(configuration);
     this.networking = new NetworkingV1Api(configuration);
     this.objects = new KubernetesObjectApi(configuration);
@@ -189,11 +195,15 @@ class ClusterKubeApi implements KubeApi {
     const unlabelled = objects.filter((object) => object.metadata.labels?.[RUN_ID_LABEL] !== runId).map(objectRef);
     if (unlabelled.length > 0) throw new EnvironmentError(`not applying ${unlabelled.join(', ')}: missing label ${selector}`);
     const foreign: string[] = [];
+    const otherRuns = new Set<string>();
     for (const object of objects) {
       const existing = await this.readIfExists(object);
-      if (existing !== undefined && existing.metadata?.labels?.[RUN_ID_LABEL] !== runId) foreign.push(objectRef(object));
+      const owner = existing?.metadata?.labels?.[RUN_ID_LABEL];
+      if (existing === undefined || owner === runId) continue;
+      foreign.push(objectRef(object));
+      if (owner !== undefined) otherRuns.add(owner);
     }
-    if (foreign.length > 0) throw new ForeignObjectError(foreign, runId);
+    if (foreign.length > 0) throw new ForeignObjectError(foreign, runId, [...otherRuns]);
     for (const object of objects) {
       const patch = this.objects.patch(copyOf(object), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
       await attempt(`apply ${objectRef(object)}`, patch);

@@ -1,6 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { EnvironmentError, errorMessage } from '../../errors.ts';
 import { runLabels } from '../../kubernetes/objects.ts';
+import { NOBODY_UID, restrictedContainerSecurity, restrictedPodSecurity } from '../../kubernetes/pod-security.ts';
 import { apiStatus, attempt, kubeError } from './kube-api.ts';
 import type { KubeApi } from './kube-api.ts';
 import { waitFor } from './wait-strategies.ts';
@@ -29,6 +30,8 @@ export interface ProbePodResult {
 }
 
 const CONTAINER = 'probe';
+/** One curl call. */
+const probeResources = { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } };
 /** Bytes of the probe's output kept; a status code or a short error fits many times over. */
 const OUTPUT_LIMIT_BYTES = 4096;
 
@@ -43,7 +46,9 @@ export function probePodManifest(options: ProbePodOptions): V1Pod {
       activeDeadlineSeconds: Math.max(1, Math.ceil(options.timeoutMs / 1000)),
       automountServiceAccountToken: false,
       terminationGracePeriodSeconds: 0,
-      containers: [{ name: CONTAINER, image: options.image, command: [...options.command] }],
+      // Pod Security "restricted"; curl writes nothing, so no volume either.
+      securityContext: restrictedPodSecurity(NOBODY_UID),
+      containers: [{ name: CONTAINER, image: options.image, command: [...options.command], resources: probeResources, securityContext: restrictedContainerSecurity }],
     },
   };
 }

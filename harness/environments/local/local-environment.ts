@@ -13,7 +13,7 @@ import { Resources } from '../resources.ts';
 import { writeGatewayCertificates } from './gateway-certificates.ts';
 import { type FixtureFaults, startFixtureProcesses } from './fixture-processes.ts';
 import { renderNginxConfig } from './nginx-config.ts';
-import { nginxVersion, startNginx } from './nginx-process.ts';
+import { nginxConfigFile, nginxVersion, startNginx } from './nginx-process.ts';
 
 export interface LocalEnvironmentOptions {
   scenario: LoadedScenario;
@@ -79,7 +79,7 @@ export class LocalEnvironment implements Environment {
       environment: 'local',
       runId: this.options.runId,
       createdAt: new Date().toISOString(),
-      gateway: { address: listenHost, httpPort, httpsPort, h2cPort: null, software, ...(split ? { pinnedCpus: split.gateway } : {}) },
+      gateway: { address: listenHost, httpPort, httpsPort, h2cPort: null, software, ...(split ? { pinnedCpus: split.gateway } : {}), configFile: nginxConfigFile(prefix) },
       caFile,
       features: localFeatures,
       scenario: scenario.input,

@@ -16,6 +16,11 @@ export async function nginxVersion(): Promise<string> {
   return /nginx\/\S+/.exec(result.stderr)?.[0] ?? 'nginx/unknown';
 }
 
+/** Where the gateway's rendered config lives under its prefix (the target file names it, for cases that read it). */
+export function nginxConfigFile(prefix: string): string {
+  return join(prefix, 'nginx.conf');
+}
+
 export interface NginxOptions {
   /** Cores to pin nginx to (taskset -c), or undefined. */
   cpus?: string;
@@ -31,7 +36,7 @@ export interface NginxOptions {
  * config. Ready when its HTTP port accepts connections.
  */
 export async function startNginx(options: NginxOptions, signal?: AbortSignal): Promise<ChildProcess> {
-  const configFile = join(options.prefix, 'nginx.conf');
+  const configFile = nginxConfigFile(options.prefix);
   const errorLog = join(options.prefix, 'logs', 'error.log');
   await writeFile(configFile, options.config);
   const args = ['-p', options.prefix, '-c', configFile, '-e', errorLog];

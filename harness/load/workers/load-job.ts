@@ -6,6 +6,7 @@ import { parseWorkerLine } from './local-workers.ts';
 import { mergeWorkerResults } from './merge-workers.ts';
 import { RESULT_PREFIX, type WorkerResult } from './run-worker.ts';
 import { runLabels } from '../../kubernetes/objects.ts';
+import { NODE_UID, restrictedContainerSecurity, restrictedPodSecurity, tmpMount, tmpVolume } from '../../kubernetes/pod-security.ts';
 import { timeouts } from '../../timeouts.ts';
 import { type ClusterObject, type KubeApi, attempt } from '../../environments/cluster/kube-api.ts';
 
@@ -53,8 +54,19 @@ export function loadJobObjects(runId: string, image: string, spec: LoadSpec): Cl
         metadata: { labels },
         spec: {
           restartPolicy: 'Never',
-          containers: [{ name: 'load-worker', image, args: ['load-worker', '--spec', `@${SPEC_DIR}/load.json`], volumeMounts: [{ name: 'spec', mountPath: SPEC_DIR, readOnly: true }] }],
-          volumes: [{ name: 'spec', configMap: { name: NAME } }],
+          securityContext: restrictedPodSecurity(NODE_UID),
+          containers: [
+            {
+              name: 'load-worker',
+              image,
+              args: ['load-worker', '--spec', `@${SPEC_DIR}/load.json`],
+              // A whole core per worker: the load engine is CPU-bound, and a throttled worker measures itself.
+              resources: { requests: { cpu: '1', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+              securityContext: restrictedContainerSecurity,
+              volumeMounts: [{ name: 'spec', mountPath: SPEC_DIR, readOnly: true }, { ...tmpMount }],
+            },
+          ],
+          volumes: [{ name: 'spec', configMap: { name: NAME } }, { ...tmpVolume, emptyDir: { ...tmpVolume.emptyDir } }],
         },
       },
     },
