@@ -74,7 +74,7 @@ describe('meshgate manifests gate: objects', () => {
     expect(container.args).toEqual(expect.arrayContaining(['--pushgateway', 'http://pushgateway.monitoring:9091', '--notify-format', 'slack', '--json']));
     expect(container.env).toEqual([{ name: 'MESHGATE_NOTIFY_WEBHOOK', valueFrom: { secretKeyRef: { name: 'hooks', key: 'slack' } } }]);
     const judge = named(objects, 'CronJob', 'meshgate-judge-scheduled');
-    expect(judge.spec.jobTemplate.spec.template.spec.containers[0].args).toEqual(['judge', '--prometheus', 'http://prometheus.monitoring:9090', '--window', '1h', '--notify-format', 'slack', '--json']);
+    expect(judge.spec.jobTemplate.spec.template.spec.containers[0].args).toEqual(['judge', '--prometheus', 'http://prometheus.monitoring:9090', '--window', '1h', '--pushgateway', 'http://pushgateway.monitoring:9091', '--notify-format', 'slack', '--json']);
     expect(named(objects, 'ServiceAccount', 'meshgate-judge').automountServiceAccountToken).toBe(false);
     validateGateObjects(objects);
   });
