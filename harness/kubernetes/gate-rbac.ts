@@ -39,6 +39,7 @@ const resourceOf: Record<KubeObject['kind'], { apiGroup: string; resource: strin
   Gateway: { apiGroup: 'networking.istio.io', resource: 'gateways' },
   VirtualService: { apiGroup: 'networking.istio.io', resource: 'virtualservices' },
   DestinationRule: { apiGroup: 'networking.istio.io', resource: 'destinationrules' },
+  EnvoyFilter: { apiGroup: 'networking.istio.io', resource: 'envoyfilters' },
 };
 
 const applyWhy = 'KubeApi.apply (GET, then server-side apply PATCH, which creates a new object) and KubeApi.deleteObjects (GET, DELETE) at cleanup and for a killed run\'s leftovers';

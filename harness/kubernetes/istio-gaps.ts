@@ -1,4 +1,5 @@
 import type { ResolvedApp } from '../scenario/resolve.ts';
+import { bufferLimitBytes } from './body-limit.ts';
 import { ingressClass, nginxAnnotation, sealosBufferAnnotations, sealosHeaderBufferSnippet } from './ingress-annotations.ts';
 
 /**
@@ -28,17 +29,22 @@ export function istioUntranslated(app: ResolvedApp): UntranslatedItem[] {
   }
   const { sendSeconds, readSeconds } = app.timeouts;
   return [
-    item(
-      `${nginxAnnotation('proxy-body-size')}: ${app.bodySize}`,
-      `no request body limit at the gateway: a body over ${app.bodySize} reaches the backend instead of being refused with 413`,
-    ),
+    bufferLimitBytes(app) === null
+      ? item(
+          `${nginxAnnotation('proxy-body-size')}: ${app.bodySize}`,
+          `only a declared Content-Length over ${app.bodySize} is refused with 413; the body is not buffered (a gRPC stream would wait for its end), so a chunked or streamed body over the limit reaches the backend`,
+        )
+      : item(
+          `${nginxAnnotation('proxy-body-size')}: ${app.bodySize}`,
+          `translated (413 route for a declared length, Envoy's buffer filter for the rest); the gateway holds each upload whole in memory, up to ${app.bodySize}, before the backend sees any of it`,
+        ),
     item(
       `${nginxAnnotation('proxy-read-timeout')}: "${readSeconds}"`,
-      `approximated by the route timeout ${readSeconds}s, which bounds the whole response: a response that keeps streaming longer is cut, where ingress-nginx only limits the wait between two reads`,
+      `translated as the route's per-try idle timeout (${readSeconds}s between two reads from the backend, once the request is sent); a request still being sent (a gRPC bidi stream, an upgraded connection) is not bounded by it`,
     ),
     item(
       `${nginxAnnotation('proxy-send-timeout')}: "${sendSeconds}"`,
-      'no per-write upstream timeout in Istio: a backend that stops reading the request body is not timed out by it',
+      `no per-write upstream timeout in Istio: a backend that stops reading a buffered upload gets 504 after the read timeout (${readSeconds}s) instead; an unbuffered one is not timed out`,
     ),
     ...Object.entries(sealosBufferAnnotations).map(([annotation, size]) =>
       item(`${annotation}: ${size}`, 'no per-route buffer size in Istio; Envoy buffers by its own limits (no visible effect expected)'),
@@ -59,17 +65,13 @@ export function istioUntranslated(app: ResolvedApp): UntranslatedItem[] {
       ? [
           item(
             `${nginxAnnotation('proxy-read-timeout')}: "${readSeconds}" (WebSocket)`,
-            'an idle WebSocket is never closed by Istio (the route timeout does not apply to upgraded streams); ingress-nginx closes it after the read timeout',
+            `translated as the upgrade route's idle timeout (${readSeconds}s): Envoy counts traffic in either direction, ingress-nginx only what the backend sends, so a client that keeps talking to a silent backend keeps the socket open on Istio only`,
           ),
         ]
       : []),
     item(
       'HTTP/1.0 requests',
       'Envoy answers HTTP/1.0 with 426 Upgrade Required unless istiod runs with PILOT_HTTP10=1; ingress-nginx serves them',
-    ),
-    item(
-      'X-Forwarded-For, X-Real-IP, X-Forwarded-Host, X-Forwarded-Port',
-      "set from the connection by the VirtualService (X-Real-IP, X-Forwarded-For, X-Forwarded-Host); Envoy sends no X-Forwarded-Port, where ingress-nginx sends 80/443",
     ),
     ...(app.webSocketGuard
       ? [

@@ -1,5 +1,7 @@
 import { type ResolvedApp, type ResolvedScenario, tlsSecretKey } from '../scenario/resolve.ts';
 import type { Secret } from './core-objects.ts';
+import type { EnvoyFilter } from './envoy-filter-objects.ts';
+import { buildAppEnvoyFilter, buildGatewayEnvoyFilter } from './envoy-filters.ts';
 import { type UntranslatedItem, istioUntranslated } from './istio-gaps.ts';
 import type { DestinationRule, Gateway, GatewayServer, VirtualService } from './istio-objects.ts';
 import { objectMeta } from './objects.ts';
@@ -25,7 +27,9 @@ export const ISTIO_DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
 /**
  * Mode `istio`: one Gateway with an HTTP server and an HTTPS server per certificate,
  * the certificates as Secrets beside it, and per app a VirtualService (and a
- * DestinationRule where the connect timeout differs from Istio's). A squatting app's
+ * DestinationRule where the connect timeout differs from Istio's); beside the Gateway
+ * an EnvoyFilter for the whole gateway and one per app for what a VirtualService cannot
+ * say (body limit, read timeout, underscore headers: envoy-filters.ts). A squatting app's
  * objects are applied too, as a tenant would make them: its VirtualService for the host
  * on the shared Gateway and a Gateway of its own in its namespace. The shared Gateway
  * lists each host as `<namespace>/<host>`, so only the owner's namespace binds it, and
@@ -37,7 +41,7 @@ export function buildIstioRouting(
   runId: string,
   certificates: ReadonlyMap<string, TlsKeyPair>,
   options: IstioGatewayOptions & { clusterDomain: string },
-): { objects: (Secret | Gateway | VirtualService | DestinationRule)[]; untranslated: UntranslatedItem[] } {
+): { objects: (Secret | Gateway | VirtualService | DestinationRule | EnvoyFilter)[]; untranslated: UntranslatedItem[] } {
   const gateway: Required<IstioGatewayOptions> = {
     namespace: options.namespace ?? 'istio-system',
     name: options.name ?? 'meshgate',
@@ -58,6 +62,8 @@ export function buildIstioRouting(
     buildGateway(apps, runId, gateway),
     ...apps.map((app) => buildVirtualService(app, runId, context)),
     ...apps.flatMap((app) => destinationRule(app, runId, options.clusterDomain)),
+    buildGatewayEnvoyFilter(gateway, runId),
+    ...apps.flatMap((app) => buildAppEnvoyFilter(app, runId, gateway, context) ?? []),
     ...squatters.flatMap((app) => squatterObjects(app, runId, gateway, context)),
   ];
   return { objects, untranslated: apps.flatMap(istioUntranslated) };
@@ -83,11 +89,12 @@ function gatewaySecrets(apps: ResolvedApp[], namespace: string, runId: string, c
 
 function buildGateway(apps: ResolvedApp[], runId: string, gateway: Required<IstioGatewayOptions>): Gateway {
   const host = (app: ResolvedApp) => `${app.namespace}/${app.host}`;
-  // One HTTPS server per certificate; the port name leaves out the dots Istio's route names are split on.
+  // One HTTPS server per certificate; the port name leaves out the dots Istio's route names are split on
+  // (https.<port>.<port name>.<gateway>.<namespace>: an EnvoyFilter match reads the Gateway from it).
   const https = new Map<string, { name: string; hosts: string[] }>();
   for (const app of apps.filter((candidate) => candidate.tls)) {
     const credentialName = gatewaySecretName(app);
-    const server = https.get(credentialName) ?? { name: `https-${tlsSecretKey(app).replace('/', '-')}`, hosts: [] };
+    const server = https.get(credentialName) ?? { name: `https-${tlsSecretKey(app).replace(/[/.]/g, '-')}`, hosts: [] };
     https.set(credentialName, { ...server, hosts: [...server.hosts, host(app)] });
   }
   const servers: GatewayServer[] = [

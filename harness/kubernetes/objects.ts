@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deploymentSchema, ingressSchema, namespaceSchema, networkPolicySchema, secretSchema, serviceSchema } from './core-objects.ts';
+import { envoyFilterSchema } from './envoy-filter-objects.ts';
 import { destinationRuleSchema, gatewaySchema, virtualServiceSchema } from './istio-objects.ts';
 
 /** Any object meshgate applies, told apart by `kind`. */
@@ -13,6 +14,7 @@ export const kubeObjectSchema = z.discriminatedUnion('kind', [
   gatewaySchema,
   virtualServiceSchema,
   destinationRuleSchema,
+  envoyFilterSchema,
 ]);
 export type KubeObject = z.infer<typeof kubeObjectSchema>;
 

@@ -1,4 +1,5 @@
 import type { Ingress } from './core-objects.ts';
+import type { EnvoyFilter } from './envoy-filter-objects.ts';
 import type { Gateway, VirtualService } from './istio-objects.ts';
 import { ManifestError } from './manifest-error.ts';
 import type { KubeObject } from './objects.ts';
@@ -9,7 +10,9 @@ type Find = (kind: string, namespace: string, name: string) => KubeObject | unde
  * Checks what no single object's schema can: no object twice, and every Gateway a
  * VirtualService names, every Service an Ingress, VirtualService or DestinationRule
  * sends to (with its port), and every TLS Secret an Ingress or Gateway reads present
- * in the list. Throws a ManifestError at the first problem.
+ * in the list, and every route an EnvoyFilter patches built by a VirtualService in the list
+ * (a patch that matches nothing is silently ignored by Istio). Throws a ManifestError at
+ * the first problem.
  */
 export function checkReferences(objects: readonly KubeObject[]): void {
   const index = new Map<string, KubeObject>();
@@ -23,6 +26,7 @@ export function checkReferences(objects: readonly KubeObject[]): void {
     if (object.kind === 'Ingress') checkIngress(object, find);
     else if (object.kind === 'Gateway') checkGateway(object, find);
     else if (object.kind === 'VirtualService') checkVirtualService(object, find);
+    else if (object.kind === 'EnvoyFilter') checkEnvoyFilter(object, objects);
     else if (object.kind === 'DestinationRule') {
       const problem = destinationProblem(find, object.spec.host, null);
       if (problem) throw ManifestError.at(object, 'spec.host', problem);
@@ -68,6 +72,24 @@ function checkVirtualService(service: VirtualService, find: Find): void {
       if (problem) throw ManifestError.at(service, `spec.http[${r}].route[${d}].destination`, problem);
     }),
   );
+}
+
+function checkEnvoyFilter(filter: EnvoyFilter, objects: readonly KubeObject[]): void {
+  filter.spec.configPatches.forEach(({ match }, i) => {
+    const target = match.routeConfiguration;
+    if (!target) return;
+    const [host, port] = [target.vhost.name.replace(/:[0-9]+$/, ''), target.portNumber];
+    const built = objects.some(
+      (object) =>
+        object.kind === 'VirtualService' &&
+        object.spec.hosts.includes(host) &&
+        (target.gateway === undefined || object.spec.gateways.includes(target.gateway)) &&
+        object.spec.http.some((route) => route.name === target.vhost.route.name && (route.match ?? [{}]).some((m) => m.port === undefined || m.port === port)),
+    );
+    if (!built || target.vhost.name !== `${host}:${port}`) {
+      throw ManifestError.at(filter, `spec.configPatches[${i}].match.routeConfiguration`, `no VirtualService${target.gateway ? ` on ${target.gateway}` : ''} builds route ${target.vhost.route.name} of ${target.vhost.name}`);
+    }
+  });
 }
 
 /** A destination host must be a Service's fully qualified name, `<name>.<namespace>.svc.<cluster domain>`. */

@@ -1,4 +1,5 @@
 import type { CorsPolicy as ResolvedCors, ResolvedApp } from '../scenario/resolve.ts';
+import { bufferLimitBytes, greaterThanPattern } from './body-limit.ts';
 import { hstsValue } from './ingress-annotations.ts';
 import type { CorsPolicy, HTTPRoute, HeaderOperations, StringMatch, VirtualService } from './istio-objects.ts';
 import { objectMeta } from './objects.ts';
@@ -22,8 +23,11 @@ export function serviceHost(app: ResolvedApp, clusterDomain: string): string {
 
 /**
  * An app's VirtualService, serving it as nginx-config.ts does: a paused or suspended
- * app answers 503 itself; otherwise an ssl-redirect (308, not the Gateway's
- * `httpsRedirect`, which answers 301), then the WebSocket guard, then the backend.
+ * app answers 503 itself (directResponse); otherwise a declared body over the limit is
+ * refused with 413, then an ssl-redirect (308, not the Gateway's `httpsRedirect`, which
+ * answers 301), then per listener the WebSocket guard, upgrades, and the backend.
+ * The read timeout and the buffered body limit are set by the app's EnvoyFilter
+ * (envoy-filters.ts), which patches the backend routes by name.
  */
 export function buildVirtualService(app: ResolvedApp, runId: string, context: RouteContext): VirtualService {
   return {
@@ -34,51 +38,78 @@ export function buildVirtualService(app: ResolvedApp, runId: string, context: Ro
   };
 }
 
-function httpRoutes(app: ResolvedApp, context: RouteContext): HTTPRoute[] {
-  if (app.state !== 'active') return [{ name: app.state, directResponse: { status: 503 } }];
-  const hsts = app.tls !== null && app.hsts !== null;
-  // HSTS goes on HTTPS responses only: when plain HTTP is served too, HTTPS gets its own copy of the routes.
-  if (hsts && !app.sslRedirect) {
-    return [...servingRoutes(app, context, context.httpsPort, true), ...servingRoutes(app, context, undefined, false)];
-  }
-  if (!app.sslRedirect) return servingRoutes(app, context, undefined, hsts);
-  // A route matching another port than the listener's is left out of that listener's table,
-  // so on the HTTP port this redirect is the whole table and the rest serves HTTPS alone.
-  const redirect: HTTPRoute = { name: 'ssl-redirect', match: [{ port: context.httpPort }], redirect: { scheme: 'https', redirectCode: 308 } };
-  return [redirect, ...servingRoutes(app, context, undefined, hsts)];
+/** A listener of the shared Gateway an app is served on. */
+export interface Listener {
+  scheme: 'http' | 'https';
+  port: number;
 }
 
-/** The guard (when the app has one) and the backend route, restricted to `port` when given. */
-function servingRoutes(app: ResolvedApp, context: RouteContext, port: number | undefined, hsts: boolean): HTTPRoute[] {
-  const suffix = port === undefined ? '' : '-https';
+/** The listeners that serve `app`'s backend: HTTPS where it has TLS, plain HTTP unless it redirects. */
+export function servingListeners(app: ResolvedApp, context: RouteContext): Listener[] {
+  return [
+    ...(app.tls ? [{ scheme: 'https' as const, port: context.httpsPort }] : []),
+    ...(app.sslRedirect ? [] : [{ scheme: 'http' as const, port: context.httpPort }]),
+  ];
+}
+
+/** The name of the route that sends `listener`'s requests to the backend; the app's EnvoyFilter patches it. */
+export function backendRouteName(listener: Listener): string {
+  return `backend-${listener.scheme}`;
+}
+
+/**
+ * The name of the route that sends `listener`'s WebSocket upgrades to the backend, or null when
+ * the app has none: only apps whose body is buffered need one (an upgrade's request never
+ * ends, so the buffer filter would hold it forever).
+ */
+export function upgradeRouteName(app: ResolvedApp, listener: Listener): string | null {
+  return bufferLimitBytes(app) === null ? null : `upgrade-${listener.scheme}`;
+}
+
+function httpRoutes(app: ResolvedApp, context: RouteContext): HTTPRoute[] {
+  if (app.state !== 'active') return [{ name: app.state, directResponse: { status: 503 } }];
+  // Unmatched by port, so it precedes the redirect on HTTP too: nginx refuses the declared
+  // length in its find-config phase, before the Lua rewrite phase redirects.
+  const tooLarge: HTTPRoute[] =
+    app.bodySizeBytes > 0
+      ? [{ name: 'body-too-large', match: [{ headers: { 'content-length': { regex: greaterThanPattern(app.bodySizeBytes) } } }], directResponse: { status: 413 } }]
+      : [];
+  // A route matching another port than the listener's is left out of that listener's table
+  // (route.go TranslateRoute), so on the HTTP port this redirect is all there is.
+  const redirect: HTTPRoute[] = app.sslRedirect ? [{ name: 'ssl-redirect', match: [{ port: context.httpPort }], redirect: { scheme: 'https', redirectCode: 308 } }] : [];
+  return [...tooLarge, ...redirect, ...servingListeners(app, context).flatMap((listener) => servingRoutes(app, context, listener))];
+}
+
+/** The guard (when the app has one), upgrades (when the body is buffered) and the backend route of one listener. */
+function servingRoutes(app: ResolvedApp, context: RouteContext, listener: Listener): HTTPRoute[] {
+  const { port, scheme } = listener;
   const cors = app.cors ? { corsPolicy: corsPolicy(app.cors) } : {};
-  const response = responseOperations(app, hsts);
-  const backend: HTTPRoute = {
-    name: `backend${suffix}`,
-    ...(port === undefined ? {} : { match: [{ port }] }),
-    route: [{ destination: { host: serviceHost(app, context.clusterDomain), port: { number: backendPort(app) } } }],
-    // A whole-request bound: the nearest Istio has to proxy-read-timeout (see istio-gaps.ts).
-    timeout: `${app.timeouts.readSeconds}s`,
-    ...cors,
-    ...headers(requestOperations(app), response),
-  };
-  if (!app.webSocketGuard) return [backend];
-  // nginx's 403 carries the CORS and response headers too (add_header ... always), so the guard route does.
+  const response = responseOperations(app, scheme === 'https' && app.hsts !== null);
+  const destination = [{ destination: { host: serviceHost(app, context.clusterDomain), port: { number: backendPort(app) } } }];
+  const backend: HTTPRoute = { name: backendRouteName(listener), match: [{ port }], route: destination, ...cors, ...headers(requestOperations(app, listener), response) };
+  const upgradeName = upgradeRouteName(app, listener);
+  const upgrade: HTTPRoute[] =
+    upgradeName === null
+      ? []
+      : [{ name: upgradeName, match: [{ port, headers: { upgrade: { regex: '(?i)websocket' } } }], route: destination, ...cors, ...headers(requestOperations(app, listener), response) }];
+  if (!app.webSocketGuard) return [...upgrade, backend];
+  // nginx's 403 carries the response headers too (add_header ... always), so the guard route does; not
+  // its CORS headers: Envoy's CORS filter skips a route without a route entry, as a directResponse is
+  // (cors_filter.cc CorsFilter::decodeHeaders), so a corsPolicy here would do nothing.
   const guard: HTTPRoute = {
-    name: `websocket-guard${suffix}`,
+    name: `websocket-guard-${scheme}`,
     match: [
       {
-        ...(port === undefined ? {} : { port }),
+        port,
         headers: { upgrade: { regex: '(?i)websocket' } },
         // Istio (since istio/istio#49537) treats a missing Sec-Fetch-Site as empty here, so it is refused as nginx refuses it.
         withoutHeaders: { 'sec-fetch-site': { regex: 'same-origin|same-site' } },
       },
     ],
     directResponse: { status: 403 },
-    ...cors,
     ...headers(undefined, response),
   };
-  return [guard, backend];
+  return [guard, ...upgrade, backend];
 }
 
 function headers(request: HeaderOperations | undefined, response: HeaderOperations | undefined): Pick<HTTPRoute, 'headers'> {
@@ -87,19 +118,24 @@ function headers(request: HeaderOperations | undefined, response: HeaderOperatio
 }
 
 /**
- * ingress-nginx tells the backend the client address and Host it saw, whatever the client
- * sent (nginx.tmpl 1303-1310). Istio's gateway appends to a client's X-Forwarded-For and passes
- * X-Real-IP / X-Forwarded-Host untouched (envoy conn_manager_utility.cc, use_remote_address):
- * the route sets them from the connection with Envoy's header formatters (envoyproxy/envoy#31428).
+ * ingress-nginx tells the backend the client address, Host, port and scheme it saw, whatever
+ * the client sent (nginx.tmpl 1303-1322). Istio's gateway appends to a client's X-Forwarded-For
+ * and passes X-Real-IP / X-Forwarded-Host / -Port untouched (envoy conn_manager_utility.cc,
+ * use_remote_address): each listener's routes set them, the address and Host with Envoy's
+ * header formatters (envoyproxy/envoy#31428), port and scheme as the Gateway server's.
  */
-const forwardedHeaders = {
-  'X-Real-IP': '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',
-  'X-Forwarded-For': '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',
-  'X-Forwarded-Host': '%REQ(:AUTHORITY)%',
-};
+function forwardedHeaders({ port, scheme }: Listener): Record<string, string> {
+  return {
+    'X-Real-IP': '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',
+    'X-Forwarded-For': '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',
+    'X-Forwarded-Host': '%REQ(:AUTHORITY)%',
+    'X-Forwarded-Port': String(port),
+    'X-Forwarded-Proto': scheme,
+  };
+}
 
-function requestOperations(app: ResolvedApp): HeaderOperations | undefined {
-  return operations({ ...forwardedHeaders, ...app.requestHeaders.set }, app.requestHeaders.remove, {});
+function requestOperations(app: ResolvedApp, listener: Listener): HeaderOperations | undefined {
+  return operations({ ...forwardedHeaders(listener), ...app.requestHeaders.set }, app.requestHeaders.remove, {});
 }
 
 /** The app's response rules and HSTS when asked (ingress-nginx adds no Vary for CORS, so neither does this). */

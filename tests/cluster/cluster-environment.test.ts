@@ -110,7 +110,7 @@ describe('kind environment', () => {
       'istioctl install --kubeconfig WORK/kubeconfig -f WORK/istio-operator.yaml -y',
       'istioctl version --remote=false',
     ]);
-    expect(new Set(appliedKinds())).toEqual(new Set(['Namespace', 'NetworkPolicy', 'Deployment', 'Service', 'Gateway', 'VirtualService', 'DestinationRule']));
+    expect(new Set(appliedKinds())).toEqual(new Set(['Namespace', 'NetworkPolicy', 'Deployment', 'Service', 'Gateway', 'VirtualService', 'DestinationRule', 'EnvoyFilter']));
     expect(fake.requests.every((request) => request.method !== 'PATCH' || request.contentType === 'application/apply-patch+yaml')).toBe(true);
 
     await environment.stop();

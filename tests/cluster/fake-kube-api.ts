@@ -69,6 +69,7 @@ const types = [
   { groupVersion: 'networking.istio.io/v1', name: 'gateways', kind: 'Gateway', namespaced: true },
   { groupVersion: 'networking.istio.io/v1', name: 'virtualservices', kind: 'VirtualService', namespaced: true },
   { groupVersion: 'networking.istio.io/v1', name: 'destinationrules', kind: 'DestinationRule', namespaced: true },
+  { groupVersion: 'networking.istio.io/v1alpha3', name: 'envoyfilters', kind: 'EnvoyFilter', namespaced: true },
   { groupVersion: 'apiextensions.k8s.io/v1', name: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false },
 ];
 type ResourceType = (typeof types)[number];

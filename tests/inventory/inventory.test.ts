@@ -31,13 +31,13 @@ describe('inventory of the Ingresses Sealos writes, and of what tenants write th
     const classes = Object.fromEntries(
       report.ingresses.map((ingress) => [ingress.ref, ingress.annotations.flatMap((annotation) => (annotation.directives ?? [annotation]).map((item) => `${item.class} ${item.text.split(/[:;\s]/)[0]}`)).sort()]),
     );
-    const body = `${rowClass('no-body-limit')} proxy-body-size`;
+    const body = `${rowClass('body-limit-by-route-and-buffer')} proxy-body-size`;
     expect(classes).toEqual({
-      'ns-k8x2m9qa/network-qkzvmlfhbpxa': [body, 'known-difference client-body-buffer-size', 'known-difference proxy-buffer-size', 'known-difference proxy-read-timeout', 'known-difference proxy-send-timeout', `${rowClass('large-header-default-buffers')} client_header_buffer_size`, `${rowClass('large-header-default-buffers')} large_client_header_buffers`, 'translated backend-protocol'].sort(),
+      'ns-k8x2m9qa/network-qkzvmlfhbpxa': [body, 'known-difference client-body-buffer-size', 'known-difference proxy-buffer-size', 'translated proxy-read-timeout', 'known-difference proxy-send-timeout', `${rowClass('large-header-default-buffers')} client_header_buffer_size`, `${rowClass('large-header-default-buffers')} large_client_header_buffers`, 'translated backend-protocol'].sort(),
       'ns-k8x2m9qa/network-grpcxwzkqmvb': [body, 'translated backend-protocol'].sort(),
-      'ns-r4n7v1pz/network-chatwsjqpzle': [body, 'known-difference proxy-read-timeout', 'known-difference proxy-send-timeout', 'translated backend-protocol'].sort(),
+      'ns-r4n7v1pz/network-chatwsjqpzle': [body, 'translated proxy-read-timeout', 'known-difference proxy-send-timeout', 'translated backend-protocol'].sort(),
       'ns-r4n7v1pz/network-pausedappxyz': [`${rowClass('paused-direct-503')} kubernetes.io/ingress.class`],
-      'ns-k8x2m9qa/terminal-k8x2m9qa': [body, 'known-difference proxy-buffer-size', 'known-difference proxy-read-timeout', 'known-difference proxy-send-timeout', `${rowClass('cors-preflight-200')} enable-cors`, 'translated cors-allow-credentials', 'translated cors-allow-methods', 'translated cors-allow-origin', 'translated set'].sort(),
+      'ns-k8x2m9qa/terminal-k8x2m9qa': [body, 'known-difference proxy-buffer-size', 'translated proxy-read-timeout', 'known-difference proxy-send-timeout', `${rowClass('cors-preflight-200')} enable-cors`, 'translated cors-allow-credentials', 'translated cors-allow-methods', 'translated cors-allow-origin', 'translated set'].sort(),
       'dbprovider-frontend/dbprovider-frontend': [`${rowClass('cors-preflight-200')} enable-cors`, 'translated backend-protocol', 'translated cors-allow-credentials', 'translated cors-allow-methods', 'translated cors-allow-origin', 'translated cors-max-age', 'translated more_clear_headers', 'translated more_set_headers', 'translated more_set_headers'].sort(),
       'ns-q7w2e9rt/api-rewrite': [body, 'blocking-gap rewrite-target', 'blocking-gap use-regex'].sort(),
       'ns-q7w2e9rt/admin-behind-auth': ['blocking-gap auth-signin', 'blocking-gap auth-url', 'blocking-gap limit-rps'],

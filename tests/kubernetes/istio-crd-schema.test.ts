@@ -4,15 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { defaultScenario, manifests } from './fixtures.ts';
 
 /**
- * The Istio objects meshgate writes validate against Istio's published v1 CRD schemas
- * (tests/kubernetes/istio-crds/networking-v1.json: the openAPIV3Schema of the Gateway,
- * VirtualService and DestinationRule CRDs, copied unchanged from istio/istio's
- * manifests/charts/base/files/crd-all.gen.yaml at the commit its `source` names).
+ * The Istio objects meshgate writes validate against Istio's published CRD schemas
+ * (tests/kubernetes/istio-crds/networking-v1.json: the v1 openAPIV3Schema of the Gateway,
+ * VirtualService and DestinationRule CRDs; networking-v1alpha3.json: the EnvoyFilter CRD's,
+ * which Istio serves only as v1alpha3; both copied unchanged from istio/istio's
+ * manifests/charts/base/files/crd-all.gen.yaml at the commit their `source` names).
  * Unknown fields are errors (the API server would prune them silently); the CEL rules
  * (x-kubernetes-validations) are not evaluated here.
  */
 type Schema = Record<string, unknown>;
-const crds = JSON.parse(readFileSync(new URL('./istio-crds/networking-v1.json', import.meta.url), 'utf8')) as { schemas: Record<string, Schema> };
+const crdFile = (name: string) => (JSON.parse(readFileSync(new URL(`./istio-crds/${name}`, import.meta.url), 'utf8')) as { schemas: Record<string, Schema> }).schemas;
+const crds = { schemas: { ...crdFile('networking-v1.json'), ...crdFile('networking-v1alpha3.json') } };
 
 /** The structural schema made strict: objects with declared properties accept no others; int-or-string as such. */
 function strict(schema: unknown): unknown {
@@ -53,9 +55,9 @@ const istioKinds = new Set(Object.keys(crds.schemas));
 
 const objects = manifests(await defaultScenario(), 'istio').objects.filter((object) => istioKinds.has(object.kind));
 
-describe("golden Istio objects against Istio's v1 CRD schemas", () => {
-  it('has the three kinds meshgate writes', () => {
-    expect(new Set(objects.map((object) => object.kind))).toEqual(new Set(['Gateway', 'VirtualService', 'DestinationRule']));
+describe("golden Istio objects against Istio's CRD schemas (v1, and v1alpha3 for EnvoyFilter)", () => {
+  it('has the four kinds meshgate writes', () => {
+    expect(new Set(objects.map((object) => object.kind))).toEqual(new Set(['Gateway', 'VirtualService', 'DestinationRule', 'EnvoyFilter']));
   });
 
   it.each(objects.map((object) => [`${object.kind} ${"namespace" in object.metadata ? object.metadata.namespace : ""}/${object.metadata.name}`, object] as const))('%s validates', (_name, object) => {
@@ -68,5 +70,14 @@ describe("golden Istio objects against Istio's v1 CRD schemas", () => {
     expect(errorsOf(unknownField as never).join('\n')).toMatch(/must NOT have additional properties.*allowOriginRegex/);
     const wrongType = { ...service, spec: { ...service.spec, http: [{ ...service.spec.http[0], timeout: 5 }] } };
     expect(errorsOf(wrongType as never).join('\n')).toMatch(/timeout must be string/);
+  });
+
+  it('refuses an EnvoyFilter with an unknown match field or a wrong operation (the v1alpha3 check can fail)', () => {
+    const filter = objects.find((object) => object.kind === 'EnvoyFilter')! as unknown as { spec: { configPatches: Array<Record<string, any>> } };
+    const [patch] = filter.spec.configPatches;
+    const unknownField = { ...filter, spec: { ...filter.spec, configPatches: [{ ...patch, match: { ...patch!.match, vhostName: 'a:80' } }] } };
+    expect(errorsOf(unknownField as never).join('\n')).toMatch(/must NOT have additional properties.*vhostName/);
+    const badOperation = { ...filter, spec: { ...filter.spec, configPatches: [{ ...patch, patch: { ...patch!.patch, operation: 'PREPEND' } }] } };
+    expect(errorsOf(badOperation as never).join('\n')).toMatch(/operation must be equal to one of the allowed values/);
   });
 });

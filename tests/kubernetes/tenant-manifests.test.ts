@@ -5,7 +5,7 @@ import { type KubeObject, RUN_ID_LABEL } from '../../harness/kubernetes/objects.
 import { renderManifests } from '../../harness/kubernetes/render-yaml.ts';
 import { validateObjects } from '../../harness/kubernetes/validate-objects.ts';
 import type { ResolvedScenario } from '../../harness/scenario/resolve.ts';
-import { defaultScenario, manifests, runId } from './fixtures.ts';
+import { certificates, defaultScenario, manifests, runId } from './fixtures.ts';
 
 let scenario: ResolvedScenario;
 
@@ -129,40 +129,57 @@ describe('mode istio', () => {
     expect(virtualService(name, namespace)!.spec.http).toEqual([{ name: state, directResponse: { status: 503 } }]);
   });
 
-  it('redirects the terminal to HTTPS with 308, then refuses cross-site WebSocket upgrades, then proxies', () => {
+  it('refuses a declared body over the limit, redirects the terminal to HTTPS with 308, then refuses cross-site WebSocket upgrades, passes other upgrades unbuffered, then proxies', () => {
     const routes = virtualService('terminal', 'ns-k8x2m9qa')!.spec.http;
-    expect(routes.map((route) => route.name)).toEqual(['ssl-redirect', 'websocket-guard', 'backend']);
-    expect(routes[0]).toMatchObject({ match: [{ port: 80 }], redirect: { scheme: 'https', redirectCode: 308 } });
-    expect(routes[1]).toMatchObject({
-      match: [{ headers: { upgrade: { regex: '(?i)websocket' } }, withoutHeaders: { 'sec-fetch-site': { regex: 'same-origin|same-site' } } }],
+    expect(routes.map((route) => route.name)).toEqual(['body-too-large', 'ssl-redirect', 'websocket-guard-https', 'upgrade-https', 'backend-https']);
+    expect(routes[0]).toMatchObject({ match: [{ headers: { 'content-length': { regex: expect.stringMatching(/^0\*/) } } }], directResponse: { status: 413 } });
+    expect(routes[1]).toMatchObject({ match: [{ port: 80 }], redirect: { scheme: 'https', redirectCode: 308 } });
+    expect(routes[2]).toMatchObject({
+      match: [{ port: 443, headers: { upgrade: { regex: '(?i)websocket' } }, withoutHeaders: { 'sec-fetch-site': { regex: 'same-origin|same-site' } } }],
       directResponse: { status: 403 },
     });
-    expect(routes[2]!.headers!.request).toEqual({
+    expect(routes[3]).toMatchObject({ match: [{ port: 443, headers: { upgrade: { regex: '(?i)websocket' } } }] });
+    expect(routes[4]!.timeout).toBeUndefined();
+    expect(routes[4]!.headers!.request).toEqual({
       set: {
         'X-Real-IP': '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',
         'X-Forwarded-For': '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',
         'X-Forwarded-Host': '%REQ(:AUTHORITY)%',
+        'X-Forwarded-Port': '443',
+        'X-Forwarded-Proto': 'https',
         'X-SEALOS-tk2x9qm4p': '1',
       },
       remove: ['Authorization'],
     });
   });
 
-  it('sends HSTS only on the HTTPS port when plain HTTP is served too', () => {
-    const routes = virtualService('hello-web', 'ns-k8x2m9qa')!.spec.http;
+  it('serves each listener with its own routes: HSTS only on HTTPS', () => {
+    const routes = virtualService('hello-web', 'ns-k8x2m9qa')!.spec.http.filter((route) => route.name.startsWith('backend'));
     expect(routes.map((route) => [route.name, route.match?.[0]?.port, route.headers?.response?.set])).toEqual([
       ['backend-https', 443, { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' }],
-      ['backend', undefined, undefined],
+      ['backend-http', 80, undefined],
     ]);
   });
 
-  it('sets the forwarded headers from the connection, as ingress-nginx does (Envoy would append to a client X-Forwarded-For)', () => {
-    const [route] = virtualService('hello-web', 'ns-k8x2m9qa')!.spec.http;
+  it.each([
+    ['backend-https', '443', 'https'],
+    ['backend-http', '80', 'http'],
+  ])('sets the forwarded headers on %s from the connection and the listener, as ingress-nginx does (Envoy would append to a client X-Forwarded-For and pass -Port)', (name, port, scheme) => {
+    const route = virtualService('hello-web', 'ns-k8x2m9qa')!.spec.http.find((candidate) => candidate.name === name);
     expect(route!.headers?.request?.set).toEqual({
       'X-Real-IP': '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',
       'X-Forwarded-For': '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',
       'X-Forwarded-Host': '%REQ(:AUTHORITY)%',
+      'X-Forwarded-Port': port,
+      'X-Forwarded-Proto': scheme,
     });
+  });
+
+  it("names HTTPS server ports without dots, which Istio's route-name parsing for EnvoyFilter matches splits on", () => {
+    const dotted: ResolvedScenario = { ...scenario, tls: { ...scenario.tls, wildcardSecret: 'wildcard.cert' }, apps: scenario.apps.map((candidate) => (candidate.tls && !candidate.tls.custom ? { ...candidate, tls: { ...candidate.tls, secretName: 'wildcard.cert' } } : candidate)) };
+    const certificatesWithDot = new Map([...certificates].map(([key, pair]) => [key === 'wildcard-cert' ? 'wildcard.cert' : key, pair]));
+    const gateway = find(manifests(dotted, 'istio', { certificates: certificatesWithDot }).objects, 'Gateway', 'istio-system', 'meshgate')!;
+    expect(gateway.spec.servers.map((server) => server.port.name)).toEqual(['http', 'https-wildcard-cert', 'https-ns-r4n7v1pz-shop-tls']);
   });
 
   it('follows the gateway options and the cluster domain', () => {
@@ -171,8 +188,14 @@ describe('mode istio', () => {
     expect(find(objects, 'Gateway', 'gw', 'edge')!.spec.selector).toEqual({ app: 'edge' });
     const terminal = find(objects, 'VirtualService', 'ns-k8x2m9qa', 'terminal')!;
     expect(terminal.spec.gateways).toEqual(['gw/edge']);
-    expect(terminal.spec.http[0]!.match).toEqual([{ port: 8080 }]);
-    expect(terminal.spec.http[2]!.route![0]!.destination.host).toBe('terminal.ns-k8x2m9qa.svc.k8s.test');
+    expect(terminal.spec.http[1]!.match).toEqual([{ port: 8080 }]);
+    expect(terminal.spec.http[4]!.route![0]!.destination.host).toBe('terminal.ns-k8x2m9qa.svc.k8s.test');
+    const filter = find(objects, 'EnvoyFilter', 'gw', 'meshgate.ns-k8x2m9qa.terminal')!;
+    expect(filter.spec.workloadSelector.labels).toEqual({ app: 'edge' });
+    expect(filter.spec.configPatches.map((patch) => patch.match.routeConfiguration)).toEqual([
+      { gateway: 'gw/edge', portNumber: 8443, vhost: { name: 'tk2x9qm4p.cloud.sealos.test:8443', route: { name: 'backend-https' } } },
+      { gateway: 'gw/edge', portNumber: 8443, vhost: { name: 'tk2x9qm4p.cloud.sealos.test:8443', route: { name: 'upgrade-https' } } },
+    ]);
     expect(objects.filter((object) => object.kind === 'Secret').every((secret) => secret.metadata.namespace === 'gw')).toBe(true);
     expect(validateObjects(objects, runId)).toHaveLength(objects.length);
   });

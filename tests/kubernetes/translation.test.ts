@@ -39,7 +39,8 @@ describe('untranslated items in mode istio', () => {
       expect(item.appId).toBe('ns-r4n7v1pz/adminer');
       expect(item.effect.length).toBeGreaterThan(20);
     }
-    expect(istioUntranslated(app(scenario, 'ns-r4n7v1pz/adminer'))[0]!.effect).toMatch(/over 256m reaches the backend instead of being refused with 413/);
+    expect(istioUntranslated(app(scenario, 'ns-r4n7v1pz/adminer'))[0]!.effect).toMatch(/holds each upload whole in memory, up to 256m/);
+    expect(istioUntranslated(app(scenario, 'ns-k8x2m9qa/echo-grpc'))[0]!.effect).toMatch(/chunked or streamed body over the limit reaches the backend/);
   });
 
   it('comes back beside the objects for every routed app, none for the squatter, none in mode ingress', () => {

@@ -169,9 +169,16 @@ const cases: BreakCase[] = [
   {
     name: 'a route with both a destination and a direct response',
     mode: 'istio',
-    breakIt: (objects) => (named(objects, 'VirtualService', 'hello-web').spec.http[0].directResponse = { status: 503 }),
-    message: 'VirtualService ns-k8x2m9qa/hello-web: spec.http[0]',
+    breakIt: (objects) => (named(objects, 'VirtualService', 'hello-web').spec.http[2].directResponse = { status: 503 }),
+    message: 'VirtualService ns-k8x2m9qa/hello-web: spec.http[2]',
     reason: /exactly one of route, redirect, directResponse/,
+  },
+  {
+    name: 'an EnvoyFilter route patch without the route it patches',
+    mode: 'istio',
+    breakIt: (objects) => delete named(objects, 'EnvoyFilter', 'meshgate.ns-k8x2m9qa.terminal').spec.configPatches[0].match.routeConfiguration,
+    message: 'EnvoyFilter istio-system/meshgate.ns-k8x2m9qa.terminal: spec.configPatches[0].match',
+    reason: /an HTTP_ROUTE patch matches a routeConfiguration/,
   },
   {
     name: 'an object applied twice',
