@@ -161,7 +161,7 @@ describe('baselines', () => {
     expect(JSON.parse(clean.stdout).notes).toEqual([]);
 
     const broken = await startLocal(scratch.dir, {
-      configHook: breakConfig(/location \/ \{ return 404; \}/, 'location / { proxy_pass http://ns-c9w3e5ty_api_http; }'),
+      configHook: breakConfig(/location \/ \{ ([^{}]*)return 404; \}/, 'location / { $1proxy_pass http://ns-c9w3e5ty_api_http; }'),
     });
     try {
       // The suites' worker is a process of its own, started with this process's environment.
