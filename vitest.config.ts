@@ -16,6 +16,8 @@ export default defineConfig({
     // vitest's default on 2 cores is one worker; the first group's files mostly wait on sockets and processes.
     maxWorkers: 2,
     reporters: ['default', './tests/plain-summary-reporter.ts'],
+    // The CLI compiled once, for the tests that must spawn it.
+    globalSetup: ['./tests/compiled-cli.ts'],
     projects: [
       {
         extends: true,

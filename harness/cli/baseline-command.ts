@@ -38,7 +38,7 @@ export function baselineCommand(context: CommandContext): Command {
       const out = flags.out ?? join('baselines', `${first!.report.scenario}-${first!.report.environment}.json`);
       const baseline = flags.append ? appendRuns(await readBaseline(out), reports) : appendRuns(baselineFromReport(first!.report, first!.source), rest);
       await writeBaseline(out, baseline, { force: Boolean(flags.force || flags.append) });
-      process.stdout.write(`${out}\n`);
+      context.print(`${out}\n`);
       const runs = baseline.runs?.length ?? 1;
       context.log(`meshgate: baseline of ${runs} run(s) (${baseline.cases.length} cases) written to ${out}${runs < 3 ? '; a performance verdict needs at least 3 runs: add more with --append' : ''}`);
     });

@@ -8,6 +8,6 @@ export function printCaseList(cases: PlannedCase[], context: CommandContext, jso
     return;
   }
   const width = Math.max(...cases.map((item) => item.suite.length));
-  process.stdout.write(cases.map((item) => `${item.suite.padEnd(width)}  ${item.caseId} [${item.subject}]\n`).join(''));
+  context.print(cases.map((item) => `${item.suite.padEnd(width)}  ${item.caseId} [${item.subject}]\n`).join(''));
   context.log(`meshgate: ${cases.length} case(s) in ${new Set(cases.map((item) => item.suite)).size} suite(s); nothing was started`);
 }

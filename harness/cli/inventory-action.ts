@@ -24,7 +24,7 @@ export interface InventoryFlags {
 /** Reads the Ingresses (a file, or the cluster a page at a time), classes them, prints the summary and the JSON asked for. */
 export async function runInventory(context: CommandContext, flags: InventoryFlags): Promise<void> {
   if (flags.printRbac !== undefined) {
-    process.stdout.write(inventoryRbac(flags.printRbac));
+    context.print(inventoryRbac(flags.printRbac));
     return;
   }
   if ((flags.fromFile === undefined) === (flags.fromCluster === undefined)) throw new UsageError('say where the Ingresses come from: --from-file FILE or --from-cluster');

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { InterruptedError, MeshgateError, errorMessage } from '../errors.ts';
-import type { CommandContext } from './command-context.ts';
+import { type CliOutput, type CommandContext, processOutput } from './command-context.ts';
 import type { SuiteCatalogue } from '../suite/catalogue.ts';
 import { baselineCommand } from './baseline-command.ts';
 import { runCommand, validateCommand } from './commands.ts';
@@ -17,11 +17,14 @@ import { downCommand, upCommand } from './up-down-commands.ts';
 import { watchCommand } from './watch-command.ts';
 import { redact } from '../redact.ts';
 
-// Every line to stderr and every --json document passes the one redaction (harness/redact.ts).
-const log = (line: string) => process.stderr.write(`${redact(line)}\n`);
-
-/** Runs the CLI over the suites `catalogue` loads and resolves with the exit code: 0 pass, 1 gate failed, 2 harness error. */
-export async function main(argv: string[], catalogue: () => Promise<SuiteCatalogue>): Promise<number> {
+/**
+ * Runs the CLI over the suites `catalogue` loads and resolves with the exit code: 0 pass,
+ * 1 gate failed, 2 harness error. `output` is where it writes (the process's streams
+ * unless a caller captures them).
+ */
+export async function main(argv: string[], catalogue: () => Promise<SuiteCatalogue>, output: CliOutput = processOutput): Promise<number> {
+  // Every line to stderr and every --json document passes the one redaction (harness/redact.ts).
+  const log = (line: string) => output.stderr(`${redact(line)}\n`);
   const interrupt = interruptSignal(log);
   // Held until the command has ended (cleanup logged): in a pod, whose log merges stdout
   // and stderr, the document is then the log's last line, whole.
@@ -29,16 +32,17 @@ export async function main(argv: string[], catalogue: () => Promise<SuiteCatalog
   const printJson = (value: object) => {
     document = value;
   };
-  const context: CommandContext = { catalogue, log, signal: interrupt.signal, exitCode: 0, printJson };
+  const print = output.stdout;
+  const context: CommandContext = { catalogue, log, print, signal: interrupt.signal, exitCode: 0, printJson };
   const program = new Command('meshgate')
     .description('Tests and benchmarks a gateway with Sealos-like tenants behind it, and gates a cutover on the results.')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(redact(text)) })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nStart with `meshgate validate`: the embedded local environment (nginx on loopback), all suites, a verdict.\nExit codes: 0 pass, 1 gate failed, 2 meshgate could not do its job.');
   for (const command of [validateCommand, upCommand, runCommand, downCommand, watchCommand, judgeCommand, baselineCommand, inventoryCommand, parityCommand, fixtureCommand, doctorCommand, manifestsCommand, loadWorkerCommand]) {
     program.addCommand(command(context).exitOverride());
   }
+  writeTo(program, output);
   let failure: { exitCode: number; error: { code: string; message: string } } | undefined;
   try {
     checkTimeoutOverrides();
@@ -46,7 +50,7 @@ export async function main(argv: string[], catalogue: () => Promise<SuiteCatalog
   } catch (error) {
     // Whatever a signal broke on its way out (an aborted wait, a fixture killed by the
     // same Ctrl-C), the cause is the interruption, and that is what the user is told.
-    failure = describeFailure(interrupt.signal.aborted ? new InterruptedError(interrupt.signal.reason as NodeJS.Signals) : error);
+    failure = describeFailure(log, interrupt.signal.aborted ? new InterruptedError(interrupt.signal.reason as NodeJS.Signals) : error);
   } finally {
     interrupt.dispose();
   }
@@ -55,11 +59,17 @@ export async function main(argv: string[], catalogue: () => Promise<SuiteCatalog
   if (failure && exitCode === 2) await context.notifyFailure?.(failure.error);
   // A script reading stdout of `--json` always gets one document, whatever happened.
   if (argv.includes('--json') && !document && !argv.includes('--help')) document = { status: 'error', exitCode, error: failure?.error ?? null };
-  if (document) process.stdout.write(`${redact(JSON.stringify(document))}\n`);
+  if (document) print(`${redact(JSON.stringify(document))}\n`);
   return exitCode;
 }
 
-function describeFailure(error: unknown): { exitCode: number; error: { code: string; message: string } } {
+/** Help and parse errors of every command and subcommand go to `output` (commander does not pass this on to added commands). */
+function writeTo(command: Command, output: CliOutput): void {
+  command.configureOutput({ writeOut: output.stdout, writeErr: (text) => output.stderr(redact(text)) });
+  for (const sub of command.commands) writeTo(sub, output);
+}
+
+function describeFailure(log: (line: string) => void, error: unknown): { exitCode: number; error: { code: string; message: string } } {
   if (error instanceof CommanderError) {
     // --help and --version exit 0; any other parse problem is a usage error.
     return { exitCode: error.exitCode === 0 ? 0 : 2, error: { code: 'E_USAGE', message: error.message.replace(/^error: /, '') } };

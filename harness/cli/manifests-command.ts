@@ -119,11 +119,11 @@ async function printGate(context: CommandContext, flags: GateFlags): Promise<voi
     resources: { requests: flags.requests, limits: flags.limits },
   };
   if (flags.printRbac) {
-    process.stdout.write(`${formatGrants(gateGrants(options))}\n`);
+    context.print(`${formatGrants(gateGrants(options))}\n`);
     return;
   }
   const objects = validateGateObjects(buildGateManifests(options));
-  process.stdout.write(renderManifests(objects));
+  context.print(renderManifests(objects));
   context.log(`meshgate: ${objects.length} objects for namespace ${flags.namespace}; apply with kubectl apply -f -`);
 }
 

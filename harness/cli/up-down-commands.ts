@@ -51,7 +51,7 @@ async function holdEnvironment(flags: UpFlags, context: CommandContext): Promise
       context.log(`meshgate: live reference (${reference.gateway.software}) in ${referenceFile(flags.target)}: pass it to \`meshgate run --compare-target\``);
     }
     process.send?.({ ready: flags.target });
-    process.stdout.write(`${flags.target}\n`);
+    context.print(`${flags.target}\n`);
     context.log(`meshgate: environment up; \`meshgate down --target ${flags.target}\` stops it`);
     await new Promise((done) => context.signal.addEventListener('abort', done, { once: true }));
   } finally {
@@ -81,7 +81,7 @@ async function startDetached(flags: UpFlags, context: CommandContext): Promise<v
   }
   child.disconnect();
   child.unref();
-  process.stdout.write(`${flags.target}\n`);
+  context.print(`${flags.target}\n`);
   context.log(`meshgate: environment up (pid ${child.pid}, log ${logFile}); \`meshgate down --target ${flags.target}\` stops it`);
 }
 

@@ -92,19 +92,27 @@ async function runVitest(suites: string[], options: CaseRunOptions, collector: R
   }
 }
 
+/** How many vitest creations are under way in this process (runs side by side share one patch). */
+let quieting = 0;
+let processOnce = process.once;
+
 /**
  * vitest's logger registers SIGINT/SIGTERM listeners that exit the process 1 ms
  * later. meshgate must stop its environment first (it cancels the run itself on
  * those signals), so while vitest is created those registrations are dropped.
+ * Counted, so that overlapping creations restore the real `process.once` last.
  */
 async function withoutSignalHandlers<T>(create: () => Promise<T>): Promise<T> {
-  const once = process.once;
-  process.once = function (this: NodeJS.Process, event: string | symbol, listener: (...args: any[]) => void) {
-    return event === 'SIGINT' || event === 'SIGTERM' ? this : once.call(this, event, listener);
-  } as typeof process.once;
+  if (quieting++ === 0) {
+    processOnce = process.once;
+    const once = processOnce;
+    process.once = function (this: NodeJS.Process, event: string | symbol, listener: (...args: any[]) => void) {
+      return event === 'SIGINT' || event === 'SIGTERM' ? this : once.call(this, event, listener);
+    } as typeof process.once;
+  }
   try {
     return await create();
   } finally {
-    process.once = once;
+    if (--quieting === 0) process.once = processOnce;
   }
 }

@@ -25,7 +25,7 @@ export interface GatewayCase<Subject = ResolvedApp> {
   /** Stable id, kebab-case, unique within its suite: baselines key on it. */
   id: string;
   description: string;
-  /** Scenario fields this case verifies (`declarableFields()` paths): the README's coverage table is derived from them. */
+  /** Scenario fields this case verifies (`declarableFields()` paths): docs/coverage.md's table is derived from them. */
   covers?: string[];
   /**
    * Set when the case checks only part of the apps its fields apply to (one app per

@@ -137,7 +137,7 @@ describe('doctor --env existing reads the cluster', () => {
     const run = async (objects: Stored[]) => {
       const kubeconfig = await clusterWith(objects);
       const lines: string[] = [];
-      const context: CommandContext = { catalogue: async () => catalogue, log: (line) => lines.push(line), signal: new AbortController().signal, exitCode: 0, printJson: () => undefined };
+      const context: CommandContext = { catalogue: async () => catalogue, log: (line) => lines.push(line), print: (text) => lines.push(text), signal: new AbortController().signal, exitCode: 0, printJson: () => undefined };
       await runDoctor(context, { env: 'existing', mode: 'istio', istioInstaller: 'istioctl', kubeconfig, gatewayNamespace: 'istio-system', gatewaySelector: { istio: 'ingressgateway' }, ingressGatewayNamespace: 'ingress-nginx' });
       await fake!.close();
       fake = undefined;

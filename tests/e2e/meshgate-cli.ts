@@ -4,13 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { main } from '../../harness/cli/main.ts';
 import { LocalEnvironment, type LocalEnvironmentOptions } from '../../harness/environments/local/local-environment.ts';
 import type { StartedEnvironment } from '../../harness/environments/environment.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { writeTarget } from '../../harness/target.ts';
 
-export const meshgateBin = fileURLToPath(new URL('../../bin/meshgate.js', import.meta.url));
+/**
+ * The CLI a test spawns: compiled once per test run by tests/compiled-cli.ts (a spawn then
+ * costs node's start, not a TypeScript transpile), or bin/meshgate.js outside such a run.
+ */
+export const meshgateBin = inject('meshgateCli') ?? fileURLToPath(new URL('../../bin/meshgate.js', import.meta.url));
 
 export interface CliResult {
   exitCode: number | undefined;
@@ -20,7 +25,38 @@ export interface CliResult {
 
 /** Where a test's CLI runs write reports unless it says --reports: never the project's own reports/. */
 const defaultReports = mkdtempSync(join(tmpdir(), 'meshgate-test-reports-'));
+// In-process runs read it from this (test file's own) process.
+process.env.MESHGATE_REPORTS = defaultReports;
 afterAll(() => rm(defaultReports, { recursive: true, force: true }));
+
+/**
+ * Runs the CLI in this process: the same entry function bin/meshgate.js calls, with
+ * stdout and stderr captured. Options read from the environment at parse time see
+ * this process's; timeouts are read once per process, so a test that overrides one
+ * for the CLI's own process spawns it instead (`runMeshgate`).
+ */
+export async function meshgate(args: string[]): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const output = { stdout: (text: string) => void (stdout += text), stderr: (text: string) => void (stderr += text) };
+  // The suites as bin/meshgate.js passes them in.
+  const exitCode = await main([process.execPath, meshgateBin, ...args], async () => (await import('../../suites/catalogue.ts')).catalogue, output);
+  return { exitCode, stdout: stdout.replace(/\n$/, ''), stderr: stderr.replace(/\n$/, '') };
+}
+
+/** Runs `work` with `env` set in this process's environment, then puts it back; for tests that run alone. */
+export async function withEnv<T>(env: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  try {
+    return await work();
+  } finally {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
 
 /** Runs the real CLI as a child process, bounded in time. */
 export async function runMeshgate(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<CliResult> {
@@ -85,20 +121,29 @@ export interface Breakage {
 
 /**
  * Each row starts the local environment broken one way, runs the suites through
- * the real CLI and expects exit 1 with exactly the listed cases failing. Failing
- * cases wait out the convergence window; 3 s keeps a table fast and still needs
- * 3 matches in a row to pass. Rows run side by side (the project's maxConcurrency):
- * each spends most of its time waiting out that window.
+ * the CLI's entry function in this process (`meshgate`) and expects exit 1 with
+ * exactly the listed cases failing. Failing cases wait out the convergence window;
+ * 3 s keeps a table fast and still needs 3 matches in a row to pass. `env` reaches
+ * the suites' worker (a process of its own, started with this process's
+ * environment). Rows run side by side (the project's maxConcurrency): each spends
+ * most of its time waiting out that window.
  */
 export function describeBreakages(breakages: Breakage[], env: NodeJS.ProcessEnv = {}): void {
+  // Set for the whole file (its rows run side by side), as the CLI's environment was.
+  const suiteEnv = { MESHGATE_TIMEOUT_CONVERGENCE_MS: '3000', ...env };
+  beforeAll(() => void Object.assign(process.env, suiteEnv));
+  afterAll(() => {
+    for (const name of Object.keys(suiteEnv)) delete process.env[name];
+  });
   it.concurrent.each(breakages)('a gateway with $name fails the gate (exit 1) with exactly its listed cases', async ({ suites, options, failing }) => {
     const scratch = await scratchDir();
     let started: Awaited<ReturnType<typeof startLocal>> | undefined;
     try {
       started = await startLocal(scratch.dir, options);
-      const result = await runMeshgate(['run', '--target', started.targetFile, '--reports', scratch.dir, '--json', ...suites], { MESHGATE_TIMEOUT_CONVERGENCE_MS: '3000', ...env });
+      const result = await meshgate(['run', '--target', started.targetFile, '--reports', scratch.dir, '--json', ...suites]);
       expect(result.exitCode, result.stderr).toBe(1);
-      expect(failedCaseIds(result.stdout)).toEqual(failing);
+      // The reasons say why an unexpected case failed (a heavy case that missed the short window on a busy machine, or a real defect).
+      expect(failedCaseIds(result.stdout), result.stdout).toEqual(failing);
       for (const id of failing) expect(result.stderr).toContain(id);
     } finally {
       await started?.environment.stop();

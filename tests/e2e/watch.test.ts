@@ -11,7 +11,7 @@ import { nginxBinary } from '../../harness/environments/local/nginx-process.ts';
 import { upstreamName } from '../../harness/environments/local/nginx-config.ts';
 import { waitUntil } from '../../harness/wait.ts';
 import { DelayHop } from '../../scripts/delay-hop.ts';
-import { meshgateBin, runMeshgate, scratchDir, startLocal } from './meshgate-cli.ts';
+import { meshgate, meshgateBin, runMeshgate, scratchDir, startLocal } from './meshgate-cli.ts';
 
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
 let healthy: Awaited<ReturnType<typeof startLocal>>;
@@ -263,7 +263,7 @@ describe('meshgate watch', { timeout: 240_000 }, () => {
   });
 
   it('refuses a bad duration', async () => {
-    const result = await runMeshgate(['watch', '--target', healthy.targetFile, '--duration', 'forever']);
+    const result = await meshgate(['watch', '--target', healthy.targetFile, '--duration', 'forever']);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('not a duration: forever');
   });

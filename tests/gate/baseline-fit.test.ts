@@ -9,7 +9,7 @@ import type { LoadResult } from '../../harness/results/load-result.ts';
 import type { CaseRecord } from '../../harness/results/case-record.ts';
 import { describeMachine } from '../../harness/results/machine.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
-import { runMeshgate, scratchDir } from '../e2e/meshgate-cli.ts';
+import { meshgate, scratchDir } from '../e2e/meshgate-cli.ts';
 import { runReportOf } from '../reporters/run-report-fixture.ts';
 
 const machine = { cpu: 'Test CPU', cores: 2, memoryGiB: 24, os: 'linux 6.1', node: '20.20.2' };
@@ -87,7 +87,7 @@ describe('a mismatched baseline on the command line', () => {
     const file = join(scratch.dir, 'other-scenario.json');
     await writeFile(file, JSON.stringify({ ...fits, scenario: 'another', scenarioHash: 'a'.repeat(64) }));
     const reports = join(scratch.dir, 'reports');
-    const result = await runMeshgate(['validate', 'performance', '--baseline', file, '--reports', reports]);
+    const result = await meshgate(['validate', 'performance', '--baseline', file, '--reports', reports]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(`${file}: the baseline was recorded with another scenario (another)`);
     expect(result.stderr).not.toMatch(/starting the local environment/);
@@ -95,7 +95,7 @@ describe('a mismatched baseline on the command line', () => {
   });
 
   it('--profile gate without a baseline or compare target is refused before anything starts', async () => {
-    const result = await runMeshgate(['validate', 'performance', '--profile', 'gate', '--reports', join(scratch.dir, 'reports')]);
+    const result = await meshgate(['validate', 'performance', '--profile', 'gate', '--reports', join(scratch.dir, 'reports')]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/the gate profile needs a reference: --baseline FILE .* or --compare-target FILE/);
     expect(result.stderr).not.toMatch(/starting the local environment/);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../harness/net/ports.ts';
-import { runMeshgate } from '../e2e/meshgate-cli.ts';
+import { meshgate, runMeshgate } from '../e2e/meshgate-cli.ts';
 import { startReceiver } from '../notify/webhook-receiver.ts';
 import { type RunningPrometheus, startPrometheus } from './prometheus-fixture.ts';
 import { type Scenario, type ServiceTraffic, openMetrics, scenarioEnd } from './traffic-data.ts';
@@ -41,7 +41,7 @@ interface JudgeJson {
 
 async function judge(index: number, extra: string[] = []) {
   const at = scenarioEnd(start, index).toISOString();
-  const result = await runMeshgate(['judge', '--prometheus', prometheus.url, '--window', '10m', '--at', at, '--json', ...extra]);
+  const result = await meshgate(['judge', '--prometheus', prometheus.url, '--window', '10m', '--at', at, '--json', ...extra]);
   return { ...result, json: result.exitCode === 2 ? undefined : (JSON.parse(result.stdout) as JudgeJson) };
 }
 

@@ -7,7 +7,7 @@ import { cronScheduleProblem } from '../../harness/kubernetes/cron-schedule.ts';
 import { renderManifests } from '../../harness/kubernetes/render-yaml.ts';
 import { validateGateObjects } from '../../harness/kubernetes/validate-gate-objects.ts';
 import { parseScenario } from '../../harness/scenario/load.ts';
-import { runMeshgate } from '../e2e/meshgate-cli.ts';
+import { meshgate } from '../e2e/meshgate-cli.ts';
 import { kubernetesSchemaErrors } from './kubernetes-schema.ts';
 
 const readme = () => readFile(new URL('../../README.md', import.meta.url), 'utf8');
@@ -175,7 +175,7 @@ function manifestsCall(text: string): string[] {
 describe('the README, run', () => {
   it('`meshgate manifests gate` as the README calls it prints a Job running the command line the README shows', async () => {
     const text = await readme();
-    const { exitCode, stdout, stderr } = await runMeshgate(manifestsCall(text));
+    const { exitCode, stdout, stderr } = await meshgate(manifestsCall(text));
     expect(exitCode, stderr).toBe(0);
     const objects = parseAllDocuments(stdout).map((document) => document.toJS() as Loose);
     validateGateObjects(objects);
@@ -190,7 +190,7 @@ describe('the README, run', () => {
       [['--istio-gateway', 'gw', '--schedule', '61 * * * *'], /--schedule '61 \* \* \* \*': minute "61"/],
       [['--istio-gateway', 'gw', '--notify-webhook', 'https://hooks.example/T0/secret'], /unknown option '--notify-webhook'/],
     ] as const) {
-      const { exitCode, stdout, stderr } = await runMeshgate(['manifests', 'gate', '--fixture-image', 'echo:1', ...args]);
+      const { exitCode, stdout, stderr } = await meshgate(['manifests', 'gate', '--fixture-image', 'echo:1', ...args]);
       expect(exitCode).toBe(2);
       expect(stdout).toBe('');
       expect(stderr).toMatch(message);
@@ -198,7 +198,7 @@ describe('the README, run', () => {
   });
 
   it('--print-rbac names the call behind every permission', async () => {
-    const { exitCode, stdout } = await runMeshgate(['manifests', 'gate', '--fixture-image', 'echo:1', '--istio-gateway', 'gw', '--print-rbac']);
+    const { exitCode, stdout } = await meshgate(['manifests', 'gate', '--fixture-image', 'echo:1', '--istio-gateway', 'gw', '--print-rbac']);
     expect(exitCode).toBe(0);
     const entries = stdout.trim().split('\n').filter((line) => !line.startsWith('    '));
     expect(stdout.trim().split('\n').filter((line) => line.startsWith('    needed by '))).toHaveLength(entries.length);
