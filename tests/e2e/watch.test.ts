@@ -181,7 +181,8 @@ describe('meshgate watch', { timeout: 240_000 }, () => {
     expect(event.durationMs).toBeLessThan(8_000);
     expect(result.stderr).toMatch(/⚠ stall started at [\d-]+T[\d:.]+Z: \d+ of \d+ hosts failing or slow/);
     expect(result.stderr).toMatch(/FAIL: .*, 1 event, /);
-    expect(result.stderr).toMatch(/ - stall at [\d:.]+ for \d+\.\d s: 8 of 8 hosts/);
+    expect(result.stderr).toContain(`s: ${served.length} of ${served.length} hosts`);
+    expect(result.stderr).toMatch(/ - stall at [\d:.]+ for \d+\.\d s: /);
     const html = await readFile(join(scratch.dir, 'watch-freeze', 'watch.html'), 'utf8');
     expect(html).toContain('<h2>Events (1)</h2>');
   });
