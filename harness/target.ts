@@ -1,11 +1,12 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
-import { InputFileError, errorMessage } from './errors.ts';
+import { InputFileError } from './errors.ts';
 import { type ResolvedScenario, resolveScenario } from './scenario/resolve.ts';
 import { checkScenarioRules } from './scenario/load.ts';
 import { scenarioSchema } from './scenario/schema.ts';
+import { readInputFile } from './input-file.ts';
 
 /**
  * What an environment can test. A case that needs a feature the target lacks is
@@ -80,12 +81,7 @@ export interface LoadedTarget extends Target {
 
 /** Reads and validates a target file; any problem is an InputFileError (exit 2). */
 export async function readTarget(file: string): Promise<LoadedTarget> {
-  let data: unknown;
-  try {
-    data = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new InputFileError(file, `cannot read target file: ${errorMessage(error)}`);
-  }
+  const data: unknown = await readInputFile(file, 'target file', JSON.parse);
   const result = targetSchema.safeParse(data);
   if (!result.success) {
     const issues = result.error.issues.slice(0, 5).map((issue) => `  at ${issue.path.join('.') || '(top level)'}: ${issue.message}`);

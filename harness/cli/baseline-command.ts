@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { InputFileError, UsageError, errorMessage } from '../errors.ts';
+import { InputFileError, UsageError } from '../errors.ts';
 import type { RunReport } from '../results/run-report.ts';
 import type { CommandContext } from './command-context.ts';
 import { sharedOptions } from './options.ts';
+import { readInputFile } from '../input-file.ts';
 
 interface SaveFlags {
   from?: string[];
@@ -46,12 +46,7 @@ export function baselineCommand(context: CommandContext): Command {
 }
 
 async function readReport(file: string): Promise<RunReport> {
-  let report: RunReport;
-  try {
-    report = JSON.parse(await readFile(file, 'utf8')) as RunReport;
-  } catch (error) {
-    throw new InputFileError(file, `cannot read results: ${errorMessage(error)}`);
-  }
+  const report = await readInputFile(file, 'results', (text) => JSON.parse(text) as RunReport);
   if (report?.version !== 1 || !Array.isArray(report.cases)) throw new InputFileError(file, 'not a meshgate results.json (version 1)');
   return report;
 }

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { InputFileError, UsageError, errorMessage } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import { cronScheduleProblem } from '../kubernetes/cron-schedule.ts';
 import { dns1123Label, dns1123Subdomain } from '../kubernetes/names.ts';
 import { parseResourceList } from '../kubernetes/pod-security.ts';
@@ -12,6 +11,7 @@ import { parseGatewayEndpoint } from '../net/gateway-endpoint.ts';
 import { parsePrometheusUrl } from './judge-options.ts';
 import { parseLabelSelector, parsePushgatewayUrl } from './options.ts';
 import { parseDuration } from './watch-command.ts';
+import { readInputFile } from '../input-file.ts';
 
 interface GateFlags {
   namespace: string;
@@ -98,12 +98,7 @@ function gateCommand(context: CommandContext): Command {
 async function printGate(context: CommandContext, flags: GateFlags): Promise<void> {
   if (flags.mode !== 'ingress' && !flags.istioGateway) throw new UsageError(`--mode ${flags.mode} needs --istio-gateway`);
   if (flags.mode !== 'istio' && !flags.ingressGateway) throw new UsageError(`--mode ${flags.mode} needs --ingress-gateway`);
-  let scenarioYaml: string;
-  try {
-    scenarioYaml = await readFile(flags.scenario, 'utf8');
-  } catch (error) {
-    throw new InputFileError(flags.scenario, `cannot read scenario: ${errorMessage(error)}`);
-  }
+  const scenarioYaml = await readInputFile(flags.scenario, 'scenario');
   const loaded = parseScenario(scenarioYaml, flags.scenario);
   const [{ buildGateManifests, gateGrants }, { formatGrants }, { renderManifests }, { validateGateObjects }] = await Promise.all([
     import('../kubernetes/gate-manifests.ts'),

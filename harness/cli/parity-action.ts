@@ -1,8 +1,8 @@
 // The work of `parity`, loaded only when it runs.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GatewayAddress } from '../clients/http-client.ts';
-import { EnvironmentError, InputFileError, InterruptedError, UsageError, errorMessage } from '../errors.ts';
+import { EnvironmentError, InterruptedError, UsageError, errorMessage } from '../errors.ts';
 import { connectKube } from '../environments/cluster/kube-api.ts';
 import { listClusterIngresses } from '../inventory/cluster-ingresses.ts';
 import { readIngressFile } from '../inventory/ingress-objects.ts';
@@ -11,6 +11,7 @@ import { type ParityReport, runParity } from '../parity/run-parity.ts';
 import { tcpConnects } from '../wait.ts';
 import type { CommandContext } from './command-context.ts';
 import { checkRunId, newRunId } from '../run/run-id.ts';
+import { readInputFile } from '../input-file.ts';
 
 /** The flags of `parity` (parity-command.ts). */
 export interface ParityFlags {
@@ -76,7 +77,7 @@ async function gatewayOf(role: string, endpoint: ParityFlags['reference'], caFil
       throw new EnvironmentError(`the ${role} gateway ${endpoint.address}:${port} does not accept connections: ${errorMessage(error)}`);
     });
   }
-  const ca = caFile === undefined ? undefined : await readFile(caFile, 'utf8').catch((error: unknown) => Promise.reject(new InputFileError(caFile, errorMessage(error))));
+  const ca = caFile === undefined ? undefined : await readInputFile(caFile, `the ${role} gateway's CA bundle`);
   return { ...endpoint, ...(ca ? { ca } : {}) };
 }
 

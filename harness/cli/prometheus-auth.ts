@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { Agent } from 'undici';
-import { InputFileError, UsageError, errorMessage } from '../errors.ts';
+import { InputFileError, UsageError } from '../errors.ts';
 import type { PrometheusAccess } from '../judge/prometheus-client.ts';
 import { splitCredentials } from '../net/http-url.ts';
 import { registerSecret } from '../redact.ts';
+import { readInputFile } from '../input-file.ts';
 
 /**
  * How meshgate authenticates to Prometheus, as Prometheus' own clients do
@@ -30,12 +30,7 @@ export function addPrometheusAuthOptions(command: Command): Command {
 }
 
 async function secretFile(file: string, what: string): Promise<string> {
-  let text: string;
-  try {
-    text = (await readFile(file, 'utf8')).trim();
-  } catch (error) {
-    throw new InputFileError(file, `cannot read the ${what}: ${errorMessage(error)}`);
-  }
+  const text = (await readInputFile(file, `the ${what}`)).trim();
   if (text === '') throw new InputFileError(file, `the ${what} file is empty`);
   registerSecret(text);
   return text;
@@ -54,8 +49,6 @@ export async function prometheusAccess(url: URL, flags: PrometheusAuthFlags): Pr
     authorization = `Basic ${Buffer.from(`${flags.prometheusUsername}:${password}`).toString('base64')}`;
   }
   if (authorization) registerSecret(authorization.replace(/^\w+ /, ''));
-  const ca = flags.prometheusCaFile === undefined ? undefined : await readFile(flags.prometheusCaFile, 'utf8').catch((error: unknown) => {
-    throw new InputFileError(flags.prometheusCaFile!, `cannot read the Prometheus CA bundle: ${errorMessage(error)}`);
-  });
+  const ca = flags.prometheusCaFile === undefined ? undefined : await readInputFile(flags.prometheusCaFile, 'the Prometheus CA bundle');
   return { url: bare, authorization, dispatcher: ca === undefined ? undefined : new Agent({ connect: { ca } }) };
 }

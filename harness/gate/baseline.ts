@@ -1,11 +1,12 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
-import { InputFileError, UsageError, errorMessage } from '../errors.ts';
+import { InputFileError, UsageError } from '../errors.ts';
 import { type Baseline, baselineSchema, baselineVersion } from '../results/baseline.ts';
 import type { RunReport } from '../results/run-report.ts';
 import { sameMachineClass } from '../results/machine.ts';
 import { summarise } from '../load/alternate.ts';
 import { loadResultOf } from '../results/measurements.ts';
+import { readInputFile } from '../input-file.ts';
 
 /** A baseline from a completed run. An interrupted or broken run cannot be a reference. */
 export function baselineFromReport(report: RunReport, source: string): Baseline {
@@ -78,12 +79,7 @@ export async function writeBaseline(file: string, baseline: Baseline, options: {
 
 /** Reads and checks a baseline; corrupt or incompatible files are InputFileErrors (exit 2). */
 export async function readBaseline(file: string): Promise<Baseline> {
-  let data: unknown;
-  try {
-    data = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new InputFileError(file, `cannot read baseline: ${errorMessage(error)}`);
-  }
+  const data: unknown = await readInputFile(file, 'baseline', JSON.parse);
   const version = (data as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version !== baselineVersion) {
     throw new InputFileError(file, `baseline format version ${version} is not supported (this meshgate reads version ${baselineVersion}); record it again`);

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { loadAllYaml } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { InputFileError, errorMessage } from '../errors.ts';
+import { InputFileError } from '../errors.ts';
+import { readInputFile } from '../input-file.ts';
 
 /** The fields of a networking.k8s.io/v1 Ingress that the inventory reads. */
 export interface IngressObject {
@@ -20,12 +20,7 @@ export interface IngressObject {
  * separated by `---`. Anything else is refused, naming the document and the field.
  */
 export async function readIngressFile(file: string): Promise<IngressObject[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InputFileError(file, errorMessage(error), { cause: error });
-  }
+  const text = await readInputFile(file, 'the Ingress export');
   const items: unknown[] = [];
   for (const [index, value] of readDocuments(file, text).entries()) {
     if (value === null || value === undefined) continue;

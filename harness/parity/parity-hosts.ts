@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { InputFileError, errorMessage } from '../errors.ts';
+import { InputFileError } from '../errors.ts';
 import type { IngressObject } from '../inventory/ingress-objects.ts';
+import { readInputFile } from '../input-file.ts';
 
 /** One host to compare, with what its Ingresses say about how to probe it. */
 export interface ParityHost {
@@ -20,12 +20,7 @@ const hostName = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9](
 
 /** A file of hosts, one per line, `#` comments and blank lines allowed; HTTPS and `/` are assumed. */
 export async function readHostList(file: string): Promise<ParityHost[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InputFileError(file, errorMessage(error), { cause: error });
-  }
+  const text = await readInputFile(file, 'the host list');
   const hosts: ParityHost[] = [];
   for (const [index, raw] of text.split('\n').entries()) {
     const line = raw.replace(/#.*/, '').trim();

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { z } from 'zod';
 import { InputFileError, errorMessage } from '../errors.ts';
 import { type ResolvedScenario, resolveScenario } from './resolve.ts';
 import { type Scenario, scenarioSchema } from './schema.ts';
+import { readInputFile } from '../input-file.ts';
 
 /** The realistic scenario that ships with meshgate (three Sealos-like tenants). */
 export const defaultScenarioFile = fileURLToPath(new URL('../../scenarios/default.yaml', import.meta.url));
@@ -18,12 +18,7 @@ export interface LoadedScenario {
 
 /** Reads, validates and resolves a scenario file; every problem is an InputFileError naming the field. */
 export async function loadScenario(file: string = defaultScenarioFile): Promise<LoadedScenario> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InputFileError(file, `cannot read scenario: ${errorMessage(error)}`);
-  }
+  const text = await readInputFile(file, 'scenario');
   return parseScenario(text, file);
 }
 
