@@ -13,6 +13,9 @@ import { type TlsKeyPair, backendPort, buildTlsSecret } from './tenant-workloads
  * after the owner's: ingress-nginx sorts Ingresses by creationTimestamp and skips a later
  * Ingress's location for a host and path already configured (store.go ListIngresses,
  * controller.go createServers), so the owner keeps the host, as the suites check.
+ * A squatter with a narrower route (a path, a canary header) gets none: ingress-nginx alone
+ * would serve it (a new location; a canary merged from any namespace), and Sealos' admission
+ * webhook refuses it (labring/sealos webhooks/admission/api/v1/ingress_webhook.go checkOwner).
  */
 export function buildIngressRouting(
   scenario: ResolvedScenario,
@@ -20,7 +23,8 @@ export function buildIngressRouting(
   certificates: ReadonlyMap<string, TlsKeyPair>,
 ): (Secret | Ingress)[] {
   // Owners first, then the squatters: the apply order gives the creation order.
-  const apps = [...scenario.apps.filter((app) => app.hostOwner === app.id), ...scenario.apps.filter((app) => app.hostOwner !== app.id)];
+  const squatters = scenario.apps.filter((app) => app.hostOwner !== app.id && app.route === null);
+  const apps = [...scenario.apps.filter((app) => app.hostOwner === app.id), ...squatters];
   return [...tenantSecrets(apps, runId, certificates), ...apps.map((app) => buildIngress(app, scenario.domain, runId))];
 }
 

@@ -26,6 +26,7 @@ export type StringMatch = z.infer<typeof stringMatchSchema>;
 const httpMatchRequestSchema = z.strictObject({
   /** For a gateway route: the Gateway server port the request arrived on. */
   port: portNumber.optional(),
+  uri: stringMatchSchema.optional(),
   headers: z.record(matchHeaderName, stringMatchSchema).optional(),
   /** Inverted header matches; Istio treats a missing header as empty here (istio/istio#49537). */
   withoutHeaders: z.record(matchHeaderName, stringMatchSchema).optional(),

@@ -3,7 +3,7 @@ import type { Secret } from './core-objects.ts';
 import type { EnvoyFilter } from './envoy-filter-objects.ts';
 import { buildAppEnvoyFilter, buildGatewayEnvoyFilter } from './envoy-filters.ts';
 import { type UntranslatedItem, istioUntranslated } from './istio-gaps.ts';
-import type { DestinationRule, Gateway, GatewayServer, VirtualService } from './istio-objects.ts';
+import type { DestinationRule, Gateway, GatewayServer, HTTPMatchRequest, VirtualService } from './istio-objects.ts';
 import { objectMeta } from './objects.ts';
 import { type TlsKeyPair, buildTlsSecret } from './tenant-workloads.ts';
 import { type RouteContext, buildVirtualService, serviceHost } from './virtual-service.ts';
@@ -123,7 +123,16 @@ function squatterObjects(app: ResolvedApp, runId: string, gateway: Required<Isti
     spec: { selector: gateway.selector, servers: [{ port: { number: gateway.httpPort, name: 'http', protocol: 'HTTP' }, hosts: [app.host] }] },
   };
   const service = buildVirtualService(app, runId, context);
-  return [own, { ...service, spec: { ...service.spec, gateways: [context.gateway, `${app.namespace}/${app.name}`] } }];
+  const claim = claimMatch(app);
+  const http = claim ? service.spec.http.map((route) => ({ ...route, match: (route.match ?? [{}]).map((match) => ({ ...match, ...claim })) })) : service.spec.http;
+  return [own, { ...service, spec: { ...service.spec, gateways: [context.gateway, `${app.namespace}/${app.name}`], http } }];
+}
+
+/** A squatter's narrower claim as a tenant writes it in its VirtualService: a uri prefix or a header match. */
+function claimMatch(app: ResolvedApp): HTTPMatchRequest | null {
+  if (app.route?.path) return { uri: { prefix: app.route.path } };
+  if (app.route?.header) return { headers: { [app.route.header.name.toLowerCase()]: { exact: app.route.header.value } } };
+  return null;
 }
 
 /**

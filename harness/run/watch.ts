@@ -2,23 +2,32 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appProtocol } from '../suite/app-probe.ts';
 import { readTarget } from '../target.ts';
-import { type WatchSummary, WatchRecorder } from '../watch/watch-recorder.ts';
-import { writeWatchReport } from '../watch/watch-report.ts';
-import { WatchStatus } from '../watch/watch-status.ts';
-import { watchTraffic, watchedApps } from '../watch/watch-traffic.ts';
+import { watchDocument, writeWatchReport } from '../watch/watch-report.ts';
+import { runWatchSession } from '../watch/watch-session.ts';
+import { watchedApps } from '../watch/watch-traffic.ts';
+import type { WatchSummary } from '../watch/watch-recorder.ts';
 import { assertReachable, gatewayLabel } from './reachable.ts';
 import { checkRunId, newRunId } from './run-id.ts';
 
-/** What a watch needs: the target, how long and how often, the success rate it requires, where reports go. */
+/** What a watch needs: the target, how long and how often, the budgets it gates on, the mark, where reports go. */
 export interface WatchOptions {
   /** The target file. */
   target: string;
   /** ms. */
   duration: number;
-  /** Pause between two rounds over every host, ms. */
+  /** Pause between two exchanges with a host, ms. */
   interval: number;
   /** Success rate the gate requires, 0 to 1. */
   minSuccess: number;
+  /** Per-answer ceiling, ms: a slower answer is a failure of kind `slow`. */
+  maxLatency: number;
+  /** Rolling p95 budget per host, ms, over the answers of `p95Window` ms (at least the last 20). */
+  p95Budget: number;
+  p95Window: number;
+  /** A file the cutover script touches at the switch (SIGUSR2 marks it too). */
+  markFile?: string;
+  /** How far either side of a mark the report looks, ms. */
+  markWindow: number;
   /** Without a terminal, how often the rolling status line is printed, ms. */
   statusEvery: number;
   reports: string;
@@ -27,20 +36,25 @@ export interface WatchOptions {
   log: (line: string) => void;
 }
 
-/** A finished watch: whether the success rate was met, its figures, and where its report is. */
+/** A finished watch: the verdict and its reasons, its figures, where its report is, and the report as one document (watch.json). */
 export interface WatchOutcome {
   passed: boolean;
+  reasons: string[];
   summary: WatchSummary;
   dir: string;
   runId: string;
   /** The target's scenario name (the metrics' group). */
   scenario: string;
+  document: object;
 }
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 /**
  * The watch pipeline, with the run's stages (run id, reachability, gateway label):
  * light traffic to every served host until the duration or the signal, then the
- * report (watch.csv, watch.html, watch.json) and the verdict on the success rate.
+ * report (watch.csv, watch.html, watch.json) and the verdict on the success rate,
+ * the latency budgets and events.
  */
 export async function watchGateway(options: WatchOptions): Promise<WatchOutcome> {
   const runId = checkRunId(options.runId ?? newRunId());
@@ -48,31 +62,27 @@ export async function watchGateway(options: WatchOptions): Promise<WatchOutcome>
   await assertReachable(target, options.signal);
   const apps = watchedApps(target);
   const protocols = [...new Set(apps.map(appProtocol))].map((protocol) => `${apps.filter((app) => appProtocol(app) === protocol).length} ${protocol}`);
-  options.log(`meshgate: watching ${apps.length} served apps (${protocols.join(', ')}) on ${gatewayLabel(target)} for up to ${options.duration / 1000} s (Ctrl-C to stop)`);
-  const recorder = new WatchRecorder(apps);
-  const status = new WatchStatus(recorder, process.stderr, options.statusEvery);
-  const startedAt = new Date().toISOString();
-  status.start();
-  try {
-    await watchTraffic({
-      target,
-      gateway: { ...target.gateway, ca: target.caFile ? readFileSync(target.caFile, 'utf8') : undefined },
-      durationMs: options.duration,
-      intervalMs: options.interval,
-      signal: options.signal,
-      onSample: (sample) => {
-        const first = recorder.record(sample);
-        if (first) status.failure(`  ✗ ${first.firstAt} ${first.host} (${first.app}, ${first.protocol}): ${first.what}`);
-      },
-    });
-  } finally {
-    status.stop();
-  }
-  const summary = recorder.summary();
-  const passed = summary.requests > 0 && summary.successRate >= options.minSuccess;
+  options.log(`meshgate: watching ${apps.length} served apps (${protocols.join(', ')}) on ${gatewayLabel(target)} for up to ${options.duration / 1000} s (Ctrl-C to stop; mark the switch with kill -USR2 ${process.pid}${options.markFile ? ` or touch ${options.markFile}` : ''})`);
+  const outcome = await runWatchSession({
+    target,
+    gateway: { ...target.gateway, ca: target.caFile ? readFileSync(target.caFile, 'utf8') : undefined },
+    durationMs: options.duration,
+    intervalMs: options.interval,
+    statusEveryMs: options.statusEvery,
+    minSuccess: options.minSuccess,
+    maxLatencyMs: options.maxLatency,
+    p95BudgetMs: options.p95Budget,
+    p95WindowMs: options.p95Window,
+    markFile: options.markFile,
+    markWindowMs: options.markWindow,
+    signal: options.signal,
+  });
+  const { summary, passed, reasons } = outcome;
   const dir = join(options.reports, runId);
-  await writeWatchReport(dir, { runId, gateway: gatewayLabel(target), startedAt, finishedAt: new Date().toISOString(), minSuccess: options.minSuccess, passed }, summary, recorder.perSecond());
-  options.log(`meshgate: ${passed ? 'PASS' : 'FAIL'}: ${summary.requests} requests, ${summary.failures} failed (${summary.distinctFailures.length} distinct), success rate ${(summary.successRate * 100).toFixed(3)} % (required ${(options.minSuccess * 100).toFixed(1)} %)`);
+  const run = { runId, gateway: gatewayLabel(target), minSuccess: options.minSuccess, maxLatencyMs: options.maxLatency, p95BudgetMs: options.p95Budget };
+  await writeWatchReport(dir, run, outcome);
+  options.log(`meshgate: ${passed ? 'PASS' : 'FAIL'}: ${summary.requests} requests, ${summary.failures} failed (${summary.distinctFailures.length} distinct), success rate ${(summary.successRate * 100).toFixed(3)} % (required ${(options.minSuccess * 100).toFixed(1)} %), ${plural(outcome.events.length, 'event')}, ${plural(outcome.p95Breaches.length, 'host')} over the p95 budget`);
+  for (const reason of reasons) options.log(`  - ${reason}`);
   options.log(`meshgate: watch report in ${dir}/ (watch.html, watch.csv, watch.json)`);
-  return { passed, summary, dir, runId, scenario: target.resolved.name };
+  return { passed, reasons, summary, dir, document: watchDocument(run, outcome), runId, scenario: target.resolved.name };
 }

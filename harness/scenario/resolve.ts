@@ -45,6 +45,8 @@ export interface ResolvedApp {
   sealosBuffers: boolean;
   /** `paused` (app) or `suspended` (tenant) apps must serve no backend traffic. */
   state: 'active' | 'paused' | 'suspended';
+  /** A squatter's narrower claim on its host (a path prefix or a header match); null: the whole host. */
+  route: { path: string | null; header: { name: string; value: string } | null } | null;
 }
 
 export interface ResolvedScenario {
@@ -117,6 +119,7 @@ function resolveApp(
     hsts: resolveHsts(tls.enabled, app.hsts),
     sealosBuffers: defaults.sealosBuffers,
     state: tenantState === 'suspended' ? 'suspended' : (app.state ?? 'active'),
+    route: app.route ? { path: app.route.path ?? null, header: app.route.header ?? null } : null,
   };
 }
 

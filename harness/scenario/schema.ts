@@ -57,6 +57,19 @@ export const appSchema = z
     /** The terminal's guard: a WebSocket upgrade whose Sec-Fetch-Site is not same-origin/same-site gets 403. */
     webSocketGuard: z.boolean().optional(),
     hsts: z.object({ maxAgeSeconds: seconds, includeSubdomains: z.boolean().optional() }).strict().optional(),
+    /**
+     * A narrower claim than the whole host, as a tenant writes it: a path prefix (an Ingress path,
+     * a VirtualService uri prefix) or a header match (an ingress-nginx canary-by-header Ingress, a
+     * VirtualService headers match). Only for an app whose host another tenant owns: a squatter's route.
+     */
+    route: z
+      .object({
+        path: z.string().regex(/^\/([a-z0-9-]+\/)+$/, 'a path prefix such as /api/').optional(),
+        header: z.object({ name: headerName, value: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a header value of letters, digits, . _ -') }).strict().optional(),
+      })
+      .strict()
+      .refine((route) => (route.path === undefined) !== (route.header === undefined), 'exactly one of path or header')
+      .optional(),
   })
   .strict();
 
@@ -131,7 +144,23 @@ export const scenarioSchema = z
     tenants: z.array(tenantSchema).min(1),
     performance: performanceSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(onlySquattersRoute);
+
+/** A `route` narrows a claim on a host an earlier app of another tenant owns; an owner's app serves its whole host. */
+function onlySquattersRoute(scenario: { domain: string; tenants: Array<{ user: string; apps: Array<{ host: string; customDomain?: string; route?: object }> }> }, context: z.RefinementCtx): void {
+  const owners = new Map<string, string>();
+  scenario.tenants.forEach((tenant, tenantIndex) =>
+    tenant.apps.forEach((app, appIndex) => {
+      const host = app.customDomain ?? `${app.host}.${scenario.domain}`;
+      const owner = owners.get(host);
+      if (owner === undefined) owners.set(host, tenant.user);
+      if (app.route && (owner === undefined || owner === tenant.user)) {
+        context.addIssue({ code: 'custom', path: ['tenants', tenantIndex, 'apps', appIndex, 'route'], message: `only a squatter's app may have a route: ${host} is not owned by an earlier app of another tenant` });
+      }
+    }),
+  );
+}
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;

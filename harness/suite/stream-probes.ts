@@ -253,10 +253,13 @@ function backendsOf(replies: EchoReply[]): string | null {
   return backends.length === 0 ? null : backends.join(',');
 }
 
-/** ServerStream with `count`; details: how many replies and their indexes, in arrival order. */
-export function probeGrpcServerStream(gateway: GatewayAddress, target: GrpcTarget, count: number): Promise<Observation> {
+/**
+ * ServerStream with `count` replies, `delayMs` apart (the call's deadline allows for them);
+ * details: how many replies and their indexes, in arrival order.
+ */
+export function probeGrpcServerStream(gateway: GatewayAddress, target: GrpcTarget, count: number, delayMs = 0): Promise<Observation> {
   return withGrpcClient(gateway, target, async (client) => {
-    const result = await serverStream(client, { message: 'meshgate', count });
+    const result = await serverStream(client, { message: 'meshgate', count, delayMs }, { deadlineMs: count * delayMs + timeouts.requestMs });
     return {
       status: result.status.code,
       backend: backendsOf(result.replies),

@@ -65,3 +65,16 @@ export function overSchemes(apps: ResolvedApp[]): SchemeSubject[] {
 
 /** `ns-x/app https`: a scheme subject's name in results. */
 export const schemeSubjectName = ({ app, scheme }: SchemeSubject): string => `${app.id} ${scheme}`;
+
+/**
+ * Squatters picked by `which`, each once per listener of its host's owner: what a case
+ * that checks the owner keeps the host probes.
+ */
+export function squatterListeners(target: LoadedTarget, which: (app: ResolvedApp) => boolean): SchemeSubject[] {
+  return squattingApps(target)
+    .filter(which)
+    .flatMap((squatter) => {
+      const owner = target.resolved.apps.find((app) => app.id === squatter.hostOwner);
+      return owner ? overSchemes([owner]).map(({ scheme }) => ({ app: squatter, scheme })) : [];
+    });
+}

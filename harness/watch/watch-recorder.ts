@@ -1,4 +1,5 @@
 import { quantile } from 'simple-statistics';
+import { type WatchAnswer, judgeAnswer } from './watch-answers.ts';
 import type { WatchSample } from './watch-traffic.ts';
 
 /** One host's exchanges in one second of the watch. */
@@ -34,48 +35,84 @@ export interface WatchSummary {
   distinctFailures: WatchFailure[];
 }
 
-/** Collects watch samples per host and second (the report) and per distinct failure (the log). */
+/**
+ * Keeps every answer of the watch (judged against the per-answer ceiling), the
+ * exchanges still waiting for one, and each distinct failure. Events, the rolling
+ * p95 and the mark are computed from `answers()` by pure functions. Memory grows
+ * with the answers (about 100 bytes each: 8 hosts for 10 minutes are about 20,000).
+ */
 export class WatchRecorder {
-  private readonly seconds = new Map<string, { sample: WatchSample; latencies: number[]; failures: number }>();
+  private readonly all: WatchAnswer[] = [];
+  private readonly waiting = new Map<string, Omit<WatchSample, 'latencyMs' | 'failure'>>();
   private readonly failures = new Map<string, WatchFailure>();
+  private failed = 0;
   readonly byApp: WatchSummary['byApp'] = {};
 
-  constructor(apps: Array<{ id: string; host: string }>) {
+  /** @param maxLatencyMs per-answer ceiling: a slower correct answer is a `slow` failure */
+  constructor(
+    apps: Array<{ id: string; host: string }>,
+    private readonly maxLatencyMs: number,
+  ) {
     for (const app of apps) this.byApp[app.id] = { host: app.host, protocol: '', requests: 0, failures: 0 };
   }
 
-  /** Records a sample; returns the failure when it is the first of its kind (to print), else undefined. */
+  /** An exchange has started and waits for its answer. */
+  started(exchange: Omit<WatchSample, 'latencyMs' | 'failure'>): void {
+    this.waiting.set(exchange.app, exchange);
+  }
+
+  /** Records an answer; returns the failure when it is the first of its kind (to print), else undefined. */
   record(sample: WatchSample): WatchFailure | undefined {
-    const tally = (this.byApp[sample.app] ??= { host: sample.host, protocol: sample.protocol, requests: 0, failures: 0 });
-    tally.protocol = sample.protocol;
+    this.waiting.delete(sample.app);
+    const answer = judgeAnswer(sample, this.maxLatencyMs);
+    this.all.push(answer);
+    const tally = (this.byApp[answer.app] ??= { host: answer.host, protocol: answer.protocol, requests: 0, failures: 0 });
+    tally.protocol = answer.protocol;
     tally.requests++;
-    const second = Math.floor(sample.at / 1000) * 1000;
-    const bucket = this.seconds.get(`${second} ${sample.host}`) ?? { sample: { ...sample, at: second }, latencies: [], failures: 0 };
-    this.seconds.set(`${second} ${sample.host}`, bucket);
-    bucket.latencies.push(sample.latencyMs);
-    if (sample.failure === null) return undefined;
+    if (answer.failure === null) return undefined;
     tally.failures++;
-    bucket.failures++;
-    const at = new Date(sample.at).toISOString();
-    const known = this.failures.get(`${sample.host} ${sample.failure}`);
+    this.failed++;
+    const at = new Date(answer.at).toISOString();
+    const key = `${answer.host} ${answer.failure}`;
+    const known = this.failures.get(key);
     if (known) {
       known.count++;
       known.lastAt = at;
       return undefined;
     }
-    const failure = { host: sample.host, app: sample.app, protocol: sample.protocol, what: sample.failure, count: 1, firstAt: at, lastAt: at };
-    this.failures.set(`${sample.host} ${sample.failure}`, failure);
+    const failure = { host: answer.host, app: answer.app, protocol: answer.protocol, what: answer.failure, count: 1, firstAt: at, lastAt: at };
+    this.failures.set(key, failure);
     return failure;
+  }
+
+  /** Every answer so far, in the order they came. */
+  answers(): readonly WatchAnswer[] {
+    return this.all;
+  }
+
+  /** Answers since `from` (ms since the Unix epoch), with each exchange still waiting at `now` as an answer of its wait so far (a stall shows while it lasts). */
+  recent(from: number, now: number): WatchAnswer[] {
+    const done = this.all.filter((answer) => answer.at + answer.latencyMs >= from);
+    const waiting = [...this.waiting.values()].map((exchange) => judgeAnswer({ ...exchange, latencyMs: now - exchange.at, failure: null }, this.maxLatencyMs));
+    return done.concat(waiting);
   }
 
   /** Per host and second, in time order. */
   perSecond(): WatchSecond[] {
-    return [...this.seconds.values()]
-      .map(({ sample, latencies, failures }) => ({
-        second: sample.at,
-        host: sample.host,
-        app: sample.app,
-        protocol: sample.protocol,
+    const seconds = new Map<string, { answer: WatchAnswer; latencies: number[]; failures: number }>();
+    for (const answer of this.all) {
+      const second = Math.floor(answer.at / 1000) * 1000;
+      const bucket = seconds.get(`${second} ${answer.host}`) ?? { answer: { ...answer, at: second }, latencies: [], failures: 0 };
+      seconds.set(`${second} ${answer.host}`, bucket);
+      bucket.latencies.push(answer.latencyMs);
+      if (answer.kind !== null) bucket.failures++;
+    }
+    return [...seconds.values()]
+      .map(({ answer, latencies, failures }) => ({
+        second: answer.at,
+        host: answer.host,
+        app: answer.app,
+        protocol: answer.protocol,
         requests: latencies.length,
         failures,
         p50Ms: quantile(latencies, 0.5),
@@ -86,8 +123,7 @@ export class WatchRecorder {
   }
 
   summary(): WatchSummary {
-    const requests = Object.values(this.byApp).reduce((sum, tally) => sum + tally.requests, 0);
-    const failures = Object.values(this.byApp).reduce((sum, tally) => sum + tally.failures, 0);
-    return { requests, failures, successRate: requests === 0 ? 0 : (requests - failures) / requests, byApp: this.byApp, distinctFailures: [...this.failures.values()] };
+    const requests = this.all.length;
+    return { requests, failures: this.failed, successRate: requests === 0 ? 0 : (requests - this.failed) / requests, byApp: this.byApp, distinctFailures: [...this.failures.values()] };
   }
 }

@@ -1,7 +1,7 @@
 import { probeEastWest } from '../../harness/suite/east-west-probe.ts';
 import { defineCase } from '../../harness/suite/gateway-case.ts';
 import { probeHttp, probeRawHttp } from '../../harness/suite/probes.ts';
-import { type SchemeSubject, httpApps, httpsApps, inactiveApps, overSchemes, schemeSubjectName, squattingApps, unknownHost } from '../../harness/suite/subjects.ts';
+import { type SchemeSubject, httpApps, httpsApps, inactiveApps, overSchemes, schemeSubjectName, squatterListeners, unknownHost } from '../../harness/suite/subjects.ts';
 
 /** Multi-tenant isolation: every host reaches its own tenant's backend and nothing else. */
 export const multiTenantCases = [
@@ -64,18 +64,12 @@ export const multiTenantCases = [
     covers: ['host'],
     description: "A second tenant's Ingress for a host another tenant owns is applied; the owner keeps the host on every listener (ingress-nginx keeps the oldest Ingress's location).",
     features: ['http1'],
-    subjects: (target) => overSchemes(squattingApps(target).map((app) => ownerOf(target, app) ?? app)).flatMap(({ app, scheme }) =>
-      squattingApps(target).filter((squatter) => squatter.hostOwner === app.id).map((squatter) => ({ app: squatter, scheme })),
-    ),
+    subjects: (target) => squatterListeners(target, (app) => app.route === null),
     subjectName: schemeSubjectName,
     expect: ({ app }) => ({ status: 200, backend: app.hostOwner }),
     probe: ({ app, scheme }, { gateway }) => probeHttp(gateway, { scheme, host: app.host }),
   }),
 ];
-
-function ownerOf(target: Parameters<typeof squattingApps>[0], app: { hostOwner: string }) {
-  return target.resolved.apps.find((candidate) => candidate.id === app.hostOwner);
-}
 
 /** Client-sent forwarding headers that claim another host and address. */
 function spoofedForwarding(otherHost: string): Record<string, string> {

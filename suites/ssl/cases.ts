@@ -110,14 +110,15 @@ export const sslCases = [
     id: 'hsts-where-configured',
     covers: ['hsts.maxAgeSeconds', 'hsts.includeSubdomains'],
     description:
-      "Every HTTPS app sends Strict-Transport-Security: ingress-nginx's default (max-age=31536000; includeSubDomains, config.go hsts*) or the app's own value.",
+      "Every HTTPS app sends one Strict-Transport-Security: ingress-nginx's default (max-age=31536000; includeSubDomains, config.go hsts*) or the app's own value, replacing the backend's own (lua_ingress.lua sets ngx.header).",
     features: ['tls'],
     subjects: (target) => httpApps(target).filter((app) => app.tls !== null && app.hsts !== null),
     expect: (app) => ({
       status: 200,
       headers: { 'strict-transport-security': { equals: `max-age=${app.hsts?.maxAgeSeconds}${app.hsts?.includeSubdomains ? '; includeSubDomains' : ''}` } },
     }),
-    probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'https', host: app.host }),
+    // The backend sends a header of its own: a gateway that adds instead of replacing sends two.
+    probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'https', host: app.host, path: `/?header=${encodeURIComponent('Strict-Transport-Security:max-age=5')}` }),
   }),
   defineCase({
     id: 'no-hsts-over-http',
@@ -148,6 +149,16 @@ export const sslCases = [
     subjects: (target) => httpApps(target).filter((app) => app.sslRedirect),
     expect: (app) => ({ status: 308, backend: null, headers: { location: { matches: `^https://${app.host.replaceAll('.', '\\.')}(:[0-9]+)?/path\\?q=1$` } } }),
     probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'http', host: app.host, path: '/path?q=1' }),
+  }),
+  defineCase({
+    id: 'ssl-redirect-drops-trailing-slash',
+    covers: ['sslRedirect'],
+    description:
+      "The 308 to HTTPS drops one trailing / of the path, /dir/ going to https://<host>/dir: ingress-nginx's preserve-trailing-slash is false (lua_ingress.lua rewrite(), dbb11b92 lines 158-164).",
+    features: ['tls', 'http1'],
+    subjects: (target) => httpApps(target).filter((app) => app.sslRedirect),
+    expect: (app) => ({ status: 308, backend: null, headers: { location: { matches: `^https://${app.host.replaceAll('.', '\\.')}(:[0-9]+)?/dir$` } } }),
+    probe: (app, { gateway }) => probeHttp(gateway, { scheme: 'http', host: app.host, path: '/dir/' }),
   }),
   defineCase({
     id: 'no-redirect-where-disabled',

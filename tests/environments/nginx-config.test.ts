@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateAuthority, issueServerCertificate, writeTlsFiles } from '../../harness/environments/local/certificates.ts';
 import { type NginxConfigInput, quote, renderNginxConfig } from '../../harness/environments/local/nginx-config.ts';
 import { corsOriginRegex } from '../../harness/environments/local/nginx-cors.ts';
+import { nginxSizing } from '../../harness/environments/local/nginx-sizing.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { type ResolvedApp, type ResolvedScenario, servedApps } from '../../harness/scenario/resolve.ts';
 
@@ -91,6 +92,24 @@ describe('renderNginxConfig on the default scenario', () => {
     expect(block).not.toContain('proxy_pass http://ns-c9w3e5ty_squatter_http;');
   });
 
+  it("serves none of a narrower squatter route (Sealos' webhook refuses its Ingress) and says so in the owner's server", () => {
+    const [block] = serverBlocks(app('ns-k8x2m9qa/hello-web').host);
+    expect(block).toContain("# ns-c9w3e5ty/squatter-api: Ingress (path /api/) refused by Sealos' admission webhook: ns-k8x2m9qa/hello-web owns this host");
+    expect(block).toContain("# ns-c9w3e5ty/squatter-canary: Ingress (canary header X-Canary: always) refused by Sealos' admission webhook");
+    expect(block).not.toMatch(/location \/api\/|x_canary|squatter-(api|canary)_http/);
+  });
+
+  it('replaces a backend HSTS on HTTPS only, and sends it from the catch-all server too (lua_ingress.lua _M.header sets ngx.header in every location)', () => {
+    expect(config).toContain('map $scheme $meshgate_hsts_31536000_sub { https "max-age=31536000; includeSubDomains"; default $upstream_http_strict_transport_security; }');
+    expect(serverBlocks(app('ns-k8x2m9qa/hello-web').host)[0]).toContain("more_set_headers 'Strict-Transport-Security: $meshgate_hsts_31536000_sub';");
+    expect(config).not.toContain('add_header Strict-Transport-Security');
+    expect(serverBlocks('_')[0]).toContain("location / { more_set_headers 'Strict-Transport-Security: $meshgate_hsts_31536000_sub'; return 404; }");
+  });
+
+  it('answers /healthz with 200 on the catch-all server (nginx.tmpl SERVER for "_")', () => {
+    expect(serverBlocks('_')[0]).toContain('location /healthz { access_log off; return 200; }');
+  });
+
   it('has no server for hosts nobody serves', () => {
     for (const id of ['ns-r4n7v1pz/blog', 'ns-s0u5p3nd/site']) expect(serverBlocks(app(id).host)).toHaveLength(0);
   });
@@ -101,7 +120,7 @@ describe('renderNginxConfig on the default scenario', () => {
   });
 
   it('redirects HTTP only where ssl-redirect is on, after the CORS block', () => {
-    const redirect = `if ($pass_access_scheme = "http") { return 308 https://$host:${httpsPort}$request_uri; }`;
+    const redirect = `if ($pass_access_scheme = "http") { return 308 https://$host:${httpsPort}$meshgate_redirect_uri; }`;
     expect(serverBlocks(app('ns-k8x2m9qa/terminal').host)[0]).toContain(redirect);
     expect(serverBlocks(app('ns-r4n7v1pz/adminer').host)[0]).toContain(redirect);
     for (const id of ['ns-k8x2m9qa/hello-web', 'ns-k8x2m9qa/chat-ws']) expect(serverBlocks(app(id).host)[0], id).not.toContain('return 308');
@@ -192,5 +211,12 @@ describe.skipIf(!nginxBinary)('the rendered config passes `nginx -t` (nginx on P
     });
     expect(`${result.stderr}${result.stdout}`).not.toMatch(/\[emerg\]/);
     expect(result.exitCode).toBe(0);
+  });
+});
+
+describe('nginxSizing worker_connections (config.go MaxWorkerConnections, nginx.go OnUpdate)', () => {
+  it("is max-worker-connections' default 16384, and three quarters of the descriptors only when that is 0", () => {
+    expect(nginxSizing(['a.test'], 20_000).workerConnections).toBe(16_384);
+    expect(nginxSizing(['a.test'], 20_000, 0).workerConnections).toBe(Math.floor(((20_000 - 1024) * 3) / 4));
   });
 });

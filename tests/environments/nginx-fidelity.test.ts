@@ -37,7 +37,7 @@ function rows(scenario: ResolvedScenario): Record<string, Row> {
   return {
     workers: { scope: 'config', expected: ['worker_processes 1;'] },
     rlimit: { scope: 'config', expected: [`worker_rlimit_nofile ${openFiles - 1024};`] },
-    'worker-connections': { scope: 'config', expected: [`worker_connections ${Math.floor(((openFiles - 1024) * 3) / 4)};`] },
+    'worker-connections': { scope: 'config', expected: ['worker_connections 16384;'] },
     'client-keepalive': { scope: 'config', expected: ['keepalive_timeout 75s;', 'keepalive_requests 1000;'] },
     'header-buffers': {
       scope: `server:${web}`,
@@ -48,7 +48,8 @@ function rows(scenario: ResolvedScenario): Record<string, Row> {
       expected: [`server_names_hash_max_size ${sizing.serverNamesHashMaxSize};`, `server_names_hash_bucket_size ${sizing.serverNamesHashBucketSize};`],
     },
     'server-tokens': { scope: 'config', expected: ['server_tokens off;', 'more_clear_headers Server;'] },
-    'access-log': { scope: 'config', expected: ['upstreaminfo;'], absent: ['access_log off;'] },
+    // Off only where the template turns it off too (the catch-all's /healthz).
+    'access-log': { scope: 'config', expected: ['access_log /fake/prefix/logs/access.log upstreaminfo;'], absent: ['access_log off; location /', 'access_log off; set'] },
     'connection-upgrade': { scope: 'config', expected: ["map $http_upgrade $connection_upgrade { default upgrade; '' ''; }"] },
     'request-id': { scope: 'config', expected: ['map $http_x_request_id $req_id { default $http_x_request_id; "" $request_id; }'] },
     'tls-protocols': { scope: 'config', expected: ['ssl_protocols TLSv1.2 TLSv1.3;'] },
@@ -75,7 +76,9 @@ function rows(scenario: ResolvedScenario): Record<string, Row> {
       absent: ['Vary'],
     },
     'reject-handshake': { scope: 'server:_', expected: ['ssl_reject_handshake off;'] },
-    'default-server-404': { scope: 'server:_', expected: ['location / { return 404; }'] },
+    'default-server-404': { scope: 'server:_', expected: ["location / { more_set_headers 'Strict-Transport-Security: $meshgate_hsts_31536000_sub'; return 404; }"] },
+    'default-server-healthz': { scope: 'server:_', expected: ['location /healthz { access_log off; return 200; }'] },
+    'http2-plain-port': { scope: `server:${grpc}`, expected: ['listen 127.0.0.1:18080;', 'listen 127.0.0.1:18443 ssl http2;'], absent: ['http2 on;', '18080 http2'] },
     'pass-variables': {
       scope: `server:${web}`,
       expected: ['set $pass_access_scheme $scheme;', 'set $best_http_host $http_host;', 'set $pass_port $pass_server_port;'],
@@ -111,9 +114,25 @@ function rows(scenario: ResolvedScenario): Record<string, Row> {
     buffering: { scope: `server:${ws}`, expected: ['proxy_buffering off; proxy_buffer_size 4k; proxy_buffers 4 4k;', 'proxy_request_buffering on; proxy_http_version 1.1;'] },
     'next-upstream': { scope: `server:${web}`, expected: ['proxy_next_upstream error timeout; proxy_next_upstream_timeout 0; proxy_next_upstream_tries 3;'] },
     snippet: { scope: `server:${terminal}`, expected: ['proxy_set_header Authorization "";', 'proxy_set_header X-SEALOS-tk2x9qm4p "1";'] },
-    'ssl-redirect': { scope: `server:${terminal}`, expected: ['if ($pass_access_scheme = "http") { return 308 https://$host:18443$request_uri; }'] },
-    hsts: { scope: 'config', expected: ['map $scheme $meshgate_hsts_31536000_sub { https "max-age=31536000; includeSubDomains"; default ""; }'] },
+    'ssl-redirect': {
+      scope: 'config',
+      expected: [
+        'if ($pass_access_scheme = "http") { return 308 https://$host:18443$meshgate_redirect_uri; }',
+        'map $request_uri $meshgate_redirect_uri { "~^(?<meshgate_kept_uri>.*)/$" $meshgate_kept_uri; default $request_uri; }',
+      ],
+    },
+    // The departure the row states: the redirect is an `if` of its own, after (not inside) the CORS block.
+    'redirect-cors': { scope: `server:${terminal}`, expected: ['return 204; } if ($pass_access_scheme = "http") { return 308'] },
+    hsts: {
+      scope: 'config',
+      expected: [
+        'map $scheme $meshgate_hsts_31536000_sub { https "max-age=31536000; includeSubDomains"; default $upstream_http_strict_transport_security; }',
+        "more_set_headers 'Strict-Transport-Security: $meshgate_hsts_31536000_sub';",
+      ],
+      absent: ['add_header Strict-Transport-Security'],
+    },
     'host-merge': { scope: `server:${web}`, expected: ['proxy_pass http://ns-k8x2m9qa_hello-web_http;'], absent: ['ns-c9w3e5ty_squatter_http;'] },
+    'squatter-route': { scope: `server:${web}`, expected: ["# ns-c9w3e5ty/squatter-api: Ingress (path /api/) refused by Sealos' admission webhook"], absent: ['location /api/', 'squatter-api_http', 'squatter-canary_http'] },
     'grpc-pass': { scope: `server:${grpc}`, expected: ['grpc_pass grpc://ns-k8x2m9qa_echo-grpc_grpc;'] },
     'ws-protocol': { scope: `server:${ws}`, expected: ['proxy_pass http://ns-k8x2m9qa_chat-ws_http;'] },
   };

@@ -88,6 +88,11 @@ describe('mode ingress', () => {
     expect(names.indexOf('ns-c9w3e5ty/squatter')).toBeGreaterThan(names.indexOf('ns-k8x2m9qa/hello-web'));
   });
 
+  it("applies no Ingress for a narrower squatter claim: Sealos' admission webhook refuses it, and ingress-nginx alone would serve it", () => {
+    expect(ingress('squatter-api', 'ns-c9w3e5ty')).toBeUndefined();
+    expect(ingress('squatter-canary', 'ns-c9w3e5ty')).toBeUndefined();
+  });
+
   it('sends gRPC apps to the gRPC port with backend-protocol GRPC', () => {
     const object = ingress('echo-grpc', 'ns-k8x2m9qa')!;
     expect(object.metadata.annotations!['nginx.ingress.kubernetes.io/backend-protocol']).toBe('GRPC');
@@ -114,10 +119,18 @@ describe('mode istio', () => {
     expect(find(objects, 'Gateway', 'ns-c9w3e5ty', 'squatter')!.spec.servers[0]!.hosts).toEqual(['pqxtwzmbavke.cloud.sealos.test']);
   });
 
+  it("writes a narrower squatter claim as a tenant would: every route matches the squatter's uri prefix or header", () => {
+    const matches = (name: string) => virtualService(name, 'ns-c9w3e5ty')!.spec.http.flatMap((route) => route.match ?? []);
+    expect(matches('squatter-api').length).toBeGreaterThan(0);
+    for (const match of matches('squatter-api')) expect(match.uri).toEqual({ prefix: '/api/' });
+    for (const match of matches('squatter-canary')) expect(match.headers).toEqual({ 'x-canary': { exact: 'always' } });
+    expect(virtualService('squatter-api', 'ns-c9w3e5ty')!.spec.http.every((route) => (route.match ?? []).length > 0)).toBe(true);
+  });
+
   it('terminates TLS per certificate, each from a prefixed Secret in the gateway namespace', () => {
     const gateway = find(manifests(scenario, 'istio').objects, 'Gateway', 'istio-system', 'meshgate')!;
     expect(gateway.spec.servers.slice(1).map((server) => [server.tls?.credentialName, server.hosts.length])).toEqual([
-      ['meshgate.wildcard-cert', 9],
+      ['meshgate.wildcard-cert', 10],
       ['meshgate.ns-r4n7v1pz.shop-tls', 1],
     ]);
   });

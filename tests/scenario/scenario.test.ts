@@ -148,16 +148,35 @@ describe('default scenario', () => {
     expect(adminer.responseHeaders.set['Content-Security-Policy']).toBe(`frame-ancestors 'self' https://${domain} https://*.${domain}`);
   });
 
-  it('gives the host to its first claimant: the squatter does not own it and is not served', () => {
+  it('gives the host to its first claimant: the squatters do not own it and are not served', () => {
     const owner = app('ns-k8x2m9qa/hello-web');
-    const squatter = app('ns-c9w3e5ty/squatter');
-    expect(squatter.host).toBe(owner.host);
+    const squatters = ['ns-c9w3e5ty/squatter', 'ns-c9w3e5ty/squatter-api', 'ns-c9w3e5ty/squatter-canary'].map(app);
     expect(owner.hostOwner).toBe(owner.id);
-    expect(squatter.hostOwner).toBe(owner.id);
-    expect(squatter.state).toBe('active');
-    for (const resolved of loaded.resolved.apps) {
-      if (resolved.id !== squatter.id) expect(resolved.hostOwner, resolved.id).toBe(resolved.id);
+    for (const squatter of squatters) {
+      expect(squatter.host).toBe(owner.host);
+      expect(squatter.hostOwner).toBe(owner.id);
+      expect(squatter.state).toBe('active');
     }
+    expect(squatters.map((squatter) => squatter.route)).toEqual([null, { path: '/api/', header: null }, { path: null, header: { name: 'X-Canary', value: 'always' } }]);
+    for (const resolved of loaded.resolved.apps) {
+      if (!squatters.includes(resolved)) expect(resolved.hostOwner, resolved.id).toBe(resolved.id);
+    }
+  });
+
+  it.each([
+    { where: "an owner's app", user: 'a', apps: [{ name: 'web', kind: 'web', host: 'abcdefghijkl', route: { path: '/api/' } }] },
+    { where: 'a second app of the same tenant', user: 'a', apps: [{ name: 'web', kind: 'web', host: 'abcdefghijkl' }, { name: 'api', kind: 'web', host: 'abcdefghijkl', route: { path: '/api/' } }] },
+  ])('refuses a route on $where: only a squatter narrows a claim', ({ user, apps }) => {
+    const result = scenarioSchema.safeParse({ version: 1, name: 't', domain: 'cloud.sealos.test', tenants: [{ user, apps }] });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path.join('.')).toBe(`tenants.0.apps.${apps.length - 1}.route`);
+  });
+
+  it('refuses a route with both a path and a header', () => {
+    const apps = [{ name: 'web', kind: 'web', host: 'abcdefghijkl' }];
+    const squatter = { name: 'api', kind: 'web', host: 'abcdefghijkl', route: { path: '/api/', header: { name: 'X-A', value: 'b' } } };
+    const result = scenarioSchema.safeParse({ version: 1, name: 't', domain: 'cloud.sealos.test', tenants: [{ user: 'a', apps }, { user: 'b', apps: [squatter] }] });
+    expect(result.success).toBe(false);
   });
 
   it.each([
@@ -173,8 +192,9 @@ describe('default scenario', () => {
     expect(served).not.toContain('ns-r4n7v1pz/blog');
     expect(served).not.toContain('ns-s0u5p3nd/site');
     expect(served).not.toContain('ns-c9w3e5ty/squatter');
+    expect(served).not.toContain('ns-c9w3e5ty/squatter-api');
     expect(served).toContain('ns-k8x2m9qa/hello-web');
-    expect(served).toHaveLength(loaded.resolved.apps.length - 3);
+    expect(served).toHaveLength(loaded.resolved.apps.length - 5);
   });
 
   it('gives the custom domain its own secret and the rest the wildcard secret', () => {

@@ -1,7 +1,8 @@
 import { type ResolvedApp, type ResolvedScenario, tlsSecretKey } from '../../scenario/resolve.ts';
 import { defaultCertificateKey } from './gateway-certificates.ts';
 import { renderHttpSettings } from './nginx-http-settings.ts';
-import { renderHstsMaps, renderLocation } from './nginx-location.ts';
+import { ingressNginxHsts } from '../../scenario/kind-defaults.ts';
+import { redirectUriMap, renderHsts, renderHstsMaps, renderLocation } from './nginx-location.ts';
 import { headersMoreModule } from './nginx-modules.ts';
 import { indent } from '../../kubernetes/nginx-quote.ts';
 import { nginxSizing } from './nginx-sizing.ts';
@@ -51,7 +52,7 @@ export function renderNginxConfig(input: NginxConfigInput): string {
     `events {\n  multi_accept on;\n  worker_connections ${sizing.workerConnections};\n  use epoll;\n}`,
     'http {',
     indent(renderHttpSettings(input.prefix, sizing, input.tlsFiles.get(defaultCertificateKey))),
-    indent(renderHstsMaps(active.flatMap((app) => (app.hsts ? [app.hsts] : []))).join('\n')),
+    indent([...renderHstsMaps([ingressNginxHsts, ...active.flatMap((app) => (app.hsts ? [app.hsts] : []))]), redirectUriMap].join('\n')),
     // ingress-nginx keeps a backend for every Service an Ingress names, served or not (upstream_balancer).
     indent(active.map((app) => renderUpstream(app, input)).join('\n')),
     indent(renderDefaultServers(input)),
@@ -92,7 +93,9 @@ function renderUpstream(app: ResolvedApp, input: NginxConfigInput): string {
 /**
  * The `_` server: hosts no Ingress serves, bare IPs and requests without Host get the
  * default backend's 404; on HTTPS after a completed handshake with the default
- * certificate (ssl_reject_handshake off, config.go SSLRejectHandshake false).
+ * certificate (ssl_reject_handshake off, config.go SSLRejectHandshake false), with
+ * ingress-nginx's HSTS (its Lua header filter runs in this location too). /healthz
+ * answers 200 (nginx.tmpl SERVER, `eq $server.Hostname "_"`, HealthzURI).
  */
 function renderDefaultServers(input: NginxConfigInput): string {
   const at = input.listenHost;
@@ -101,7 +104,8 @@ function renderDefaultServers(input: NginxConfigInput): string {
   listen ${at}:${input.httpPort} default_server;
   listen ${at}:${input.httpsPort} default_server ssl http2;
   ssl_reject_handshake off;
-  location / { return 404; }
+  location /healthz { access_log off; return 200; }
+  location / { ${renderHsts(ingressNginxHsts)} return 404; }
 }`;
 }
 
@@ -112,7 +116,7 @@ function renderServer(claims: ResolvedApp[], input: NginxConfigInput): string {
     `server_name ${owner.host} ;`,
     `listen ${at}:${input.httpPort};`,
     ...(owner.tls ? [`listen ${at}:${input.httpsPort} ssl http2;`, ...renderCertificate(owner, input)] : []),
-    ...rejected.map((app) => `# ${app.id}: location / already configured for this host by ${owner.id} (the oldest Ingress keeps it)`),
+    ...rejected.map((app) => rejectedClaim(app, owner)),
     // The launchpad's server-snippet (HTTP set): header buffers for this host.
     ...(owner.sealosBuffers ? ['client_header_buffer_size 64k;', 'large_client_header_buffers 4 128k;'] : []),
     'location / {',
@@ -120,6 +124,19 @@ function renderServer(claims: ResolvedApp[], input: NginxConfigInput): string {
     '}',
   ];
   return `server {\n${indent(lines.join('\n'))}\n}`;
+}
+
+/**
+ * Why a later claim on a host serves nothing. A whole-host claim: the oldest Ingress keeps `/`.
+ * A narrower one (a path, a canary header) would win in ingress-nginx alone (controller.go
+ * createServers adds the new location; mergeAlternativeBackends merges a canary of any
+ * namespace), so Sealos refuses it at admission: labring/sealos webhooks/admission
+ * api/v1/ingress_webhook.go checkOwner denies a host an Ingress of another namespace uses.
+ */
+function rejectedClaim(app: ResolvedApp, owner: ResolvedApp): string {
+  if (!app.route) return `# ${app.id}: location / already configured for this host by ${owner.id} (the oldest Ingress keeps it)`;
+  const claim = app.route.path ? `path ${app.route.path}` : `canary header ${app.route.header?.name}: ${app.route.header?.value}`;
+  return `# ${app.id}: Ingress (${claim}) refused by Sealos' admission webhook: ${owner.id} owns this host`;
 }
 
 function renderCertificate(app: ResolvedApp, input: NginxConfigInput): string[] {

@@ -6,7 +6,8 @@ import type { CorsPolicy } from '../../scenario/resolve.ts';
  * at kubernetes/ingress-nginx@dbb11b92, controller-v1.15.0) with the origin regex of
  * internal/ingress/controller/template/template.go `buildCorsOriginRegex`.
  * Headers are set with headers-more (replace, not append); a preflight from an
- * allowed origin is answered 204 with Content-Type and Content-Length: 0; nothing
+ * allowed origin is answered 204 with Content-Length: 0 (nginx clears the template's
+ * Content-Type from a 204: ngx_http_header_filter_module, NGX_HTTP_NO_CONTENT); nothing
  * adds Vary. The origin regex is case-insensitive and anchored at its end only.
  */
 export function renderCorsBlock(policy: CorsPolicy): string[] {

@@ -52,7 +52,7 @@ export function renderLocation({ app, upstream, httpsPort }: LocationInput): str
     `${header} Proxy "";`,
     ...renderTimeouts(app, grpc),
     ...(snippet ? snippet.trimEnd().split('\n') : []),
-    ...(app.hsts ? [`add_header Strict-Transport-Security $meshgate_hsts_${hstsKey(app.hsts)} always;`] : []),
+    ...(app.hsts ? [renderHsts(app.hsts)] : []),
     grpc ? `grpc_pass grpc://${upstream};` : `proxy_pass http://${upstream};`,
     'proxy_redirect off;',
   ];
@@ -80,10 +80,23 @@ function renderTimeouts(app: ResolvedApp, grpc: boolean): string[] {
   ];
 }
 
-/** lua_ingress.lua redirect_to_https: 308 (http-redirect-code) to https://<host without port><uri>; here the port stays when not 443. */
+/**
+ * lua_ingress.lua rewrite() (dbb11b92 lines 157-174): 308 (http-redirect-code) to https://<host
+ * without port><uri>, the uri's one trailing `/` dropped (preserve-trailing-slash false,
+ * `$meshgate_redirect_uri`); here the port stays when not 443.
+ */
 function renderRedirect(httpsPort: number): string {
   const port = httpsPort === listenPorts.https ? '' : `:${httpsPort}`;
-  return `if ($pass_access_scheme = "http") { return 308 https://$host${port}$request_uri; }`;
+  return `if ($pass_access_scheme = "http") { return 308 https://$host${port}$meshgate_redirect_uri; }`;
+}
+
+/**
+ * lua_ingress.lua `_M.header` (dbb11b92 lines 178-189) sets `ngx.header`, which replaces a
+ * backend's own Strict-Transport-Security, in every location's header filter (the catch-all's
+ * too) and on HTTPS only: over HTTP the map yields the backend's own header, left as it was.
+ */
+export function renderHsts(hsts: { maxAgeSeconds: number; includeSubdomains: boolean }): string {
+  return `more_set_headers 'Strict-Transport-Security: $meshgate_hsts_${hstsKey(hsts)}';`;
 }
 
 /** The name part of an HSTS value's variable: `31536000_sub` or `31536000`. */
@@ -91,12 +104,16 @@ export function hstsKey(hsts: { maxAgeSeconds: number; includeSubdomains: boolea
   return `${hsts.maxAgeSeconds}${hsts.includeSubdomains ? '_sub' : ''}`;
 }
 
-/** `map $scheme` per HSTS value: the header only on HTTPS, as lua_ingress.lua `_M.header` sends it. */
+/** `map $scheme` per HSTS value: the value on HTTPS, as lua_ingress.lua `_M.header` sets it; elsewhere the backend's own. */
 export function renderHstsMaps(values: ReadonlyArray<{ maxAgeSeconds: number; includeSubdomains: boolean }>): string[] {
   const unique = new Map(values.map((hsts) => [hstsKey(hsts), hsts]));
   return [...unique].map(
-    ([key, hsts]) => `map $scheme $meshgate_hsts_${key} { https "max-age=${hsts.maxAgeSeconds}${hsts.includeSubdomains ? '; includeSubDomains' : ''}"; default ""; }`,
+    ([key, hsts]) =>
+      `map $scheme $meshgate_hsts_${key} { https "max-age=${hsts.maxAgeSeconds}${hsts.includeSubdomains ? '; includeSubDomains' : ''}"; default $upstream_http_strict_transport_security; }`,
   );
 }
+
+/** The request uri of a redirect: one trailing `/` dropped, as lua_ingress.lua does unless preserve-trailing-slash. */
+export const redirectUriMap = 'map $request_uri $meshgate_redirect_uri { "~^(?<meshgate_kept_uri>.*)/$" $meshgate_kept_uri; default $request_uri; }';
 
 export { listenPorts };

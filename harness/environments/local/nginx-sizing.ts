@@ -13,9 +13,12 @@ export interface NginxSizing {
   serverNamesHashMaxSize: number;
   /** worker_rlimit_nofile: descriptors per worker. */
   workerRlimitNofile: number;
-  /** worker_connections: three quarters of the descriptors (a proxied request holds two). */
+  /** worker_connections: config.go's max-worker-connections (16384), or three quarters of the descriptors when that is 0. */
   workerConnections: number;
 }
+
+/** config.go NewDefault MaxWorkerConnections (dbb11b92 line 816); nginx.go OnUpdate computes one only when it is 0. */
+export const defaultMaxWorkerConnections = 16_384;
 
 /** config.go NewDefault: ServerNameHashMaxSize 1024; ServerNameHashBucketSize is computed. */
 const defaultServerNamesHashMaxSize = 1024;
@@ -57,8 +60,11 @@ function readProcLimits(): string {
   }
 }
 
-/** The sizes for a config serving `hosts`, with `openFilesLimit` descriptors allowed per process. */
-export function nginxSizing(hosts: readonly string[], openFilesLimit = hardOpenFilesLimit()): NginxSizing {
+/**
+ * The sizes for a config serving `hosts`, with `openFilesLimit` descriptors allowed per process
+ * and ingress-nginx's `max-worker-connections` (0: three quarters of the descriptors, as a proxied request holds two).
+ */
+export function nginxSizing(hosts: readonly string[], openFilesLimit = hardOpenFilesLimit(), maxWorkerConnections = defaultMaxWorkerConnections): NginxSizing {
   const longest = Math.max(0, ...hosts.map((host) => host.length));
   const nameBytes = hosts.reduce((sum, host) => sum + host.length, 0);
   // nginx.go: the limit less 1024 for the master and libraries, never below 1024.
@@ -67,6 +73,6 @@ export function nginxSizing(hosts: readonly string[], openFilesLimit = hardOpenF
     serverNamesHashBucketSize: nginxHashBucketSize(longest),
     serverNamesHashMaxSize: Math.max(defaultServerNamesHashMaxSize, nextPowerOf2(nameBytes)),
     workerRlimitNofile,
-    workerConnections: Math.floor((workerRlimitNofile * 3) / 4),
+    workerConnections: maxWorkerConnections === 0 ? Math.floor((workerRlimitNofile * 3) / 4) : maxWorkerConnections,
   };
 }
