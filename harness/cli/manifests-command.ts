@@ -4,6 +4,7 @@ import { InputFileError, UsageError, errorMessage } from '../errors.ts';
 import { cronScheduleProblem } from '../kubernetes/cron-schedule.ts';
 import { dns1123Label, dns1123Subdomain } from '../kubernetes/names.ts';
 import { parseResourceList } from '../kubernetes/pod-security.ts';
+import { webhookFormats } from '../notify/notice.ts';
 import { defaultScenarioFile, parseScenario } from '../scenario/load.ts';
 import { meshgateVersion } from '../version.ts';
 import type { CommandContext } from './command-context.ts';
@@ -82,7 +83,7 @@ function gateCommand(context: CommandContext): Command {
     .addOption(new Option('--reports-claim <pvc>', 'PersistentVolumeClaim for reports/<run-id>/ (default: an emptyDir that goes with the pod; the verdict is the log\'s last line either way)'))
     .addOption(new Option('--pushgateway <url>', 'Prometheus Pushgateway the runs push their metrics to').argParser(asWritten(parsePushgatewayUrl)))
     .addOption(new Option('--notify-webhook-secret <name[:key]>', 'Secret (in --namespace) holding the notification webhook URL under KEY (default url); read by the pod, never written into an object'))
-    .addOption(new Option('--notify-format <format>', 'webhook body').choices(['slack', 'dingtalk']).default('slack'))
+    .addOption(new Option('--notify-format <format>', 'webhook body').choices(webhookFormats).default('slack'))
     .addOption(new Option('--prometheus <url>', 'Prometheus that scrapes both gateways: adds a CronJob that judges their real traffic (meshgate judge) on the same schedule').argParser(asWritten(parsePrometheusUrl)))
     .addOption(new Option('--judge-window <time>', 'window the judge CronJob judges, e.g. 1h (match the schedule)').argParser(asWritten(parseDuration)).default('1h'))
     .addOption(new Option('--requests <cpu=,memory=>', 'resources the gate\'s pods request').argParser(resourceList('--requests')).default({ cpu: '500m', memory: '512Mi' }, 'cpu=500m,memory=512Mi'))

@@ -67,7 +67,12 @@ export function gateCommandLine(options: GatePodOptions): string[] {
 
 /** The command line of the judge CronJob (with --prometheus). */
 export function judgeCommandLine(options: GatePodOptions & { prometheus: string }): string[] {
-  return ['judge', '--prometheus', options.prometheus, '--window', options.judgeWindow ?? '1h', ...notifyArgs(options), '--json'];
+  return [
+    'judge', '--prometheus', options.prometheus, '--window', options.judgeWindow ?? '1h',
+    ...(options.pushgateway ? ['--pushgateway', options.pushgateway] : []),
+    ...notifyArgs(options),
+    '--json',
+  ];
 }
 
 function notifyArgs(options: GatePodOptions): string[] {

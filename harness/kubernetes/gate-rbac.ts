@@ -79,13 +79,14 @@ function tenantGrants(namespace: string, objects: readonly KubeObject[]): RbacGr
 /** A namespace meshgate shares with others (the gateway's): only its own objects by name; create cannot be name-restricted. */
 function namedGrants(namespace: string, objects: readonly KubeObject[]): RbacGrant[] {
   const inside = objects.filter((object) => namespaceOf(object) === namespace);
-  return byGroup(inside).flatMap(([apiGroup, resources]) => {
-    const resourceNames = [...new Set(inside.filter((object) => resources.includes(resourceOf[object.kind].resource)).map((object) => object.metadata.name))].sort();
-    return [
-      { namespace, apiGroup, resources, verbs: ['create'] as Verb[], why: `${applyWhy}: a new object` },
-      { namespace, apiGroup, resources, verbs: ['get', 'patch', 'delete'] as Verb[], resourceNames, why: `${applyWhy}: these objects only` },
-    ];
-  });
+  return byGroup(inside).flatMap(([apiGroup, resources]) => [
+    { namespace, apiGroup, resources, verbs: ['create'] as Verb[], why: `${applyWhy}: a new object` },
+    // One rule per resource: a rule's names hold for each of its resources.
+    ...resources.map((resource) => {
+      const resourceNames = [...new Set(inside.filter((object) => resourceOf[object.kind].resource === resource).map((object) => object.metadata.name))].sort();
+      return { namespace, apiGroup, resources: [resource], verbs: ['get', 'patch', 'delete'] as Verb[], resourceNames, why: `${applyWhy}: these objects only` };
+    }),
+  ]);
 }
 
 /** The objects' resources grouped by API group, in a stable order. */

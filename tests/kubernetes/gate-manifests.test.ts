@@ -74,7 +74,7 @@ describe('meshgate manifests gate: objects', () => {
     expect(container.args).toEqual(expect.arrayContaining(['--pushgateway', 'http://pushgateway.monitoring:9091', '--notify-format', 'slack', '--json']));
     expect(container.env).toEqual([{ name: 'MESHGATE_NOTIFY_WEBHOOK', valueFrom: { secretKeyRef: { name: 'hooks', key: 'slack' } } }]);
     const judge = named(objects, 'CronJob', 'meshgate-judge-scheduled');
-    expect(judge.spec.jobTemplate.spec.template.spec.containers[0].args).toEqual(['judge', '--prometheus', 'http://prometheus.monitoring:9090', '--window', '1h', '--notify-format', 'slack', '--json']);
+    expect(judge.spec.jobTemplate.spec.template.spec.containers[0].args).toEqual(['judge', '--prometheus', 'http://prometheus.monitoring:9090', '--window', '1h', '--pushgateway', 'http://pushgateway.monitoring:9091', '--notify-format', 'slack', '--json']);
     expect(named(objects, 'ServiceAccount', 'meshgate-judge').automountServiceAccountToken).toBe(false);
     validateGateObjects(objects);
   });
@@ -203,6 +203,8 @@ describe('the README, run', () => {
     const entries = stdout.trim().split('\n').filter((line) => !line.startsWith('    '));
     expect(stdout.trim().split('\n').filter((line) => line.startsWith('    needed by '))).toHaveLength(entries.length);
     // The shared Gateway and the per-app EnvoyFilters (body limits) in the gateway's namespace, each by name.
-    expect(stdout).toMatch(/^namespace istio-system: networking\.istio\.io envoyfilters, gateways: get, patch, delete \[only meshgate, meshgate\.ns-c9w3e5ty\.api, [^\]]*\]$/m);
+    // One rule per resource in the gateway's namespace: names granted for one kind are not granted for the other.
+    expect(stdout).toMatch(/^namespace istio-system: networking\.istio\.io gateways: get, patch, delete \[only meshgate\]$/m);
+    expect(stdout).toMatch(/^namespace istio-system: networking\.istio\.io envoyfilters: get, patch, delete \[only meshgate, meshgate\.ns-c9w3e5ty\.api, [^\]]*\]$/m);
   });
 });
