@@ -4,7 +4,6 @@ import { clusterFeatures } from '../../harness/environments/cluster/cluster-envi
 import type { KnownDifference } from '../../harness/suite/known-difference.ts';
 import { allCases } from '../../suites/all-cases.ts';
 import { knownDifferences } from '../../suites/known-differences.ts';
-import { futureCaseIds } from './future-case-ids.ts';
 
 /** One row of docs/istio-fidelity.md's table. */
 interface FidelityRow {
@@ -54,8 +53,7 @@ function checkFidelity(rows: FidelityRow[], istioCaseIds: readonly string[], kno
 
 const rows = parseRows(readFileSync(new URL('../../docs/istio-fidelity.md', import.meta.url), 'utf8'));
 const istioCaseIds = allCases.filter((gatewayCase) => gatewayCase.features.every((feature) => clusterFeatures.includes(feature))).map((gatewayCase) => gatewayCase.id);
-// Until the cases being added elsewhere are merged (see future-case-ids.ts).
-const knownCaseIds = [...allCases.map((gatewayCase) => gatewayCase.id), ...futureCaseIds];
+const knownCaseIds = allCases.map((gatewayCase) => gatewayCase.id);
 
 describe('docs/istio-fidelity.md against the cases', () => {
   it('has a row, with a source line, for every case that runs in mode istio, and names only cases that exist', () => {

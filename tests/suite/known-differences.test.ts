@@ -3,10 +3,8 @@ import { checkKnownDifferences, expectationFor, gatewayFamily, type KnownDiffere
 import type { LoadedTarget } from '../../harness/target.ts';
 import { allCases } from '../../suites/all-cases.ts';
 import { knownDifferences } from '../../suites/known-differences.ts';
-import { futureCaseIds } from './future-case-ids.ts';
 
-// Until the cases being added elsewhere are merged (see future-case-ids.ts).
-const caseIds = [...allCases.map((gatewayCase) => gatewayCase.id), ...futureCaseIds.filter((id) => !allCases.some((gatewayCase) => gatewayCase.id === id))];
+const caseIds = allCases.map((gatewayCase) => gatewayCase.id);
 
 describe('the known gateway differences table (suites/known-differences.ts)', () => {
   it('names only cases that exist, each case in one row, every row with a source', () => {
