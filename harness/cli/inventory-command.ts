@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CommandContext } from './command-context.ts';
 import type { InventoryFlags } from './inventory-action.ts';
-import { UsageError } from '../errors.ts';
-import { existingClusterOptions } from './options.ts';
+import { existingClusterOptions, wholeNumber } from './options.ts';
 
 /** `inventory`: what a cluster's Ingresses use, and what of it the translation covers. Reads only. */
 export function inventoryCommand(context: CommandContext): Command {
@@ -10,7 +9,7 @@ export function inventoryCommand(context: CommandContext): Command {
     .description("list every Ingress, host and annotation of a cluster (or of an export) and class each annotation and snippet directive against meshgate's Istio translation: translated, known difference, gap that blocks, not understood")
     .addOption(new Option('--from-file <file>', 'the output of `kubectl get ingress -A -o yaml`').conflicts('fromCluster'))
     .addOption(new Option('--from-cluster', 'list the Ingresses of the kubeconfig context (list on ingresses only; nothing is written)'))
-    .addOption(new Option('--page-size <n>', 'Ingresses per list request (limit/continue)').argParser(parsePageSize).default(500))
+    .addOption(new Option('--page-size <n>', 'Ingresses per list request (limit/continue)').argParser(wholeNumber('--page-size', 1, 10_000)).default(500))
     .addOption(new Option('--ingress-class <name>', "ingress-nginx's class: Ingresses of other classes are listed but not classed").default('nginx'))
     .addOption(new Option('--out <file>', 'also write the whole inventory as JSON to this file'))
     .option('--json', 'print the whole inventory as JSON on stdout (the summary stays on stderr)')
@@ -22,10 +21,4 @@ export function inventoryCommand(context: CommandContext): Command {
       const { runInventory } = await import('./inventory-action.ts');
       await runInventory(context, flags);
     });
-}
-
-function parsePageSize(value: string): number {
-  const size = Number(value);
-  if (!/^[0-9]+$/.test(value) || size < 1 || size > 10_000) throw new UsageError(`--page-size ${value}: expected a whole number from 1 to 10000`);
-  return size;
 }

@@ -110,10 +110,15 @@ export function parseIstioVersion(value: string): string {
 /** Slots of functional work at once. On 2 cores 32 was 16 % faster at 300 apps; 16 leaves headroom for a loaded CI machine. */
 export const defaultConcurrency = 16;
 
-export function parseConcurrency(value: string): number {
-  const slots = Number(value);
-  if (!/^[0-9]+$/.test(value) || slots < 1 || slots > 256) throw new UsageError(`--concurrency ${value}: expected a whole number of slots from 1 to 256`);
-  return slots;
+export const parseConcurrency = wholeNumber('--concurrency', 1, 256, 'slots');
+
+/** A flag's parser for a whole number from `min` to `max` (`unit` names it in the refusal). */
+export function wholeNumber(flag: string, min: number, max: number, unit?: string): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!/^[0-9]+$/.test(value) || number < min || number > max) throw new UsageError(`${flag} ${value}: expected a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max}`);
+    return number;
+  };
 }
 
 /** `--pushgateway URL`: an http(s) URL; pushes go below its path. */

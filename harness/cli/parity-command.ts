@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
-import { UsageError } from '../errors.ts';
 import type { CommandContext } from './command-context.ts';
 import type { ParityFlags } from './parity-action.ts';
-import { existingClusterOptions, sharedOptions } from './options.ts';
+import { existingClusterOptions, sharedOptions, wholeNumber } from './options.ts';
 import { parseGatewayEndpoint } from '../net/gateway-endpoint.ts';
 
 /** `parity`: every host through two live gateways, answer by answer. */
@@ -16,10 +15,10 @@ export function parityCommand(context: CommandContext): Command {
     .option('--hosts <file>', 'hosts to compare, one per line (HTTPS and / assumed)')
     .option('--ingresses <file>', 'hosts, paths, TLS, CORS and WebSocket from `kubectl get ingress -A -o yaml` output')
     .option('--from-cluster', 'hosts from the Ingresses of the kubeconfig context (list only)')
-    .addOption(new Option('--rate <requests/s>', 'requests per second over both gateways together').argParser((value) => bounded(value, '--rate', 1, 1000)).default(20))
-    .addOption(new Option('--hosts-at-once <n>', 'hosts probed at once (one request in flight per host)').argParser((value) => bounded(value, '--hosts-at-once', 1, 64)).default(8))
-    .addOption(new Option('--timeout <seconds>', 'bound on each request').argParser((value) => bounded(value, '--timeout', 1, 120)).default(5))
-    .addOption(new Option('--retries <n>', 'extra attempts at a host whose answers carry a connection error').argParser((value) => bounded(value, '--retries', 0, 5)).default(1))
+    .addOption(new Option('--rate <requests/s>', 'requests per second over both gateways together').argParser(wholeNumber('--rate', 1, 1000)).default(20))
+    .addOption(new Option('--hosts-at-once <n>', 'hosts probed at once (one request in flight per host)').argParser(wholeNumber('--hosts-at-once', 1, 64)).default(8))
+    .addOption(new Option('--timeout <seconds>', 'bound on each request').argParser(wholeNumber('--timeout', 1, 120)).default(5))
+    .addOption(new Option('--retries <n>', 'extra attempts at a host whose answers carry a connection error').argParser(wholeNumber('--retries', 0, 5)).default(1))
     .option('--state <file>', 'resume from (and record progress in) this file: hosts already in it are not probed again')
     .addOption(sharedOptions.reports())
     .addOption(sharedOptions.runId())
@@ -31,10 +30,4 @@ export function parityCommand(context: CommandContext): Command {
       const { runParityAction } = await import('./parity-action.ts');
       await runParityAction(context, flags);
     });
-}
-
-function bounded(value: string, flag: string, min: number, max: number): number {
-  const number = Number(value);
-  if (!/^[0-9]+$/.test(value) || number < min || number > max) throw new UsageError(`${flag} ${value}: expected a whole number from ${min} to ${max}`);
-  return number;
 }
