@@ -1,16 +1,14 @@
-import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ClusterEnvironment } from '../../harness/environments/cluster/cluster-environment.ts';
 import type { GatewayMode } from '../../harness/environments/cluster/gateway-install.ts';
 import { kindProvider } from '../../harness/environments/cluster/kind-provider.ts';
-import type { StartedEnvironment } from '../../harness/environments/environment.ts';
-import { LocalEnvironment } from '../../harness/environments/local/local-environment.ts';
 import { parseScenario } from '../../harness/scenario/load.ts';
 import { probeApp } from '../../harness/suite/app-probe.ts';
 import { FakeCommandRunner, writesKubeconfig } from './fake-command-runner.ts';
 import { type FakeKube, startFakeKube, writeKubeconfig } from './fake-kube-api.ts';
+import { useStandInGateway } from './stand-in-gateway.ts';
 
 // The kind environment end to end with what cannot run here faked: kind, docker,
 // istioctl and helm by a recording runner, the Kubernetes API by a fake server.
@@ -35,26 +33,17 @@ tenants:
 );
 const install = { istioInstaller: 'istioctl' as const, istioProfile: 'default', istioVersion: '1.24.2', ingressNginxChartVersion: '4.12.3' };
 
-let gateway: StartedEnvironment;
 let fake: FakeKube;
 let kubeconfig: string;
-let scratch: string;
 
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'meshgate-cluster-test-'));
-  gateway = await new LocalEnvironment({ scenario, runId: 'stand-in', pinCpus: false }).start();
-});
-afterAll(async () => {
-  await gateway?.stop();
-  await rm(scratch, { recursive: true, force: true });
-});
+const standIn = useStandInGateway(scenario, 'meshgate-cluster-test-');
 afterEach(async () => {
   await fake?.close();
 });
 
 /** A runner that plays kind + docker + istioctl + helm for a cluster named meshgate; `existing` lists it in `kind get clusters`. */
 function fakeTools(options: { existing?: boolean; failing?: string } = {}): FakeCommandRunner {
-  const { httpPort, httpsPort } = gateway.target().gateway;
+  const { httpPort, httpsPort } = standIn.gateway.target().gateway;
   const ports = [30080, 31080].map((node) => `${node}/tcp -> 127.0.0.1:${httpPort}`).concat([30443, 31443].map((node) => `${node}/tcp -> 127.0.0.1:${httpsPort}`));
   return new FakeCommandRunner({
     'kind create cluster': writesKubeconfig(kubeconfig),
@@ -70,7 +59,7 @@ async function setUp(fakeOptions: Parameters<typeof startFakeKube>[0] = {}): Pro
   fake = await startFakeKube(fakeOptions);
   // What the (faked) gateway installs leave behind: their namespaces, not meshgate's to touch.
   for (const name of ['istio-system', 'ingress-nginx']) fake.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  kubeconfig = await readFile(await writeKubeconfig(scratch, fake.url), 'utf8');
+  kubeconfig = await readFile(await writeKubeconfig(standIn.scratch, fake.url), 'utf8');
 }
 
 function kindEnvironment(runner: FakeCommandRunner, options: { mode?: GatewayMode; reuse?: boolean; keep?: boolean; installer?: 'istioctl' | 'helm' } = {}) {
@@ -82,7 +71,7 @@ function kindEnvironment(runner: FakeCommandRunner, options: { mode?: GatewayMod
     install: { ...install, istioInstaller: options.installer ?? 'istioctl' },
     fixtureImage: 'meshgate-echo:test',
     keep: Boolean(options.keep),
-    logsDir: join(scratch, 'logs'),
+    logsDir: join(standIn.scratch, 'logs'),
     log: () => undefined,
     runner,
     probeApp,
@@ -168,7 +157,7 @@ describe('kind environment', () => {
     const runner = fakeTools({ failing: 'istioctl install' });
     await expect(kindEnvironment(runner).start()).rejects.toThrow(/istioctl install .* exited with 1: something broke/);
     const lines = runner.lines();
-    expect(lines.slice(-2)).toEqual([`kind export logs ${join(scratch, 'logs')} --name meshgate`, 'kind delete cluster --name meshgate --kubeconfig WORK/kubeconfig']);
+    expect(lines.slice(-2)).toEqual([`kind export logs ${join(standIn.scratch, 'logs')} --name meshgate`, 'kind delete cluster --name meshgate --kubeconfig WORK/kubeconfig']);
     expect(fake.requests.filter((request) => request.method === 'PATCH')).toEqual([]);
     const kubeconfigFile = runner.calls[0]![runner.calls[0]!.indexOf('--kubeconfig') + 1]!;
     await expect(access(dirname(kubeconfigFile))).rejects.toThrow();

@@ -1,11 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ClusterEnvironment } from '../../harness/environments/cluster/cluster-environment.ts';
 import { existingProvider } from '../../harness/environments/cluster/existing-provider.ts';
-import type { StartedEnvironment } from '../../harness/environments/environment.ts';
-import { LocalEnvironment } from '../../harness/environments/local/local-environment.ts';
 import { buildGateManifests } from '../../harness/kubernetes/gate-manifests.ts';
 import type { GateObject, PolicyRule } from '../../harness/kubernetes/gate-objects.ts';
 import { runLeaseName } from '../../harness/kubernetes/names.ts';
@@ -14,6 +10,7 @@ import { parseScenario } from '../../harness/scenario/load.ts';
 import { probeApp } from '../../harness/suite/app-probe.ts';
 import { probeEastWest } from '../../harness/suite/east-west-probe.ts';
 import { type FakeKube, startFakeKube, writeKubeconfig } from './fake-kube-api.ts';
+import { useStandInGateway } from './stand-in-gateway.ts';
 import { type RequestAttributes, attributesOf, boundRules, grants } from './rbac-requests.ts';
 
 // The in-cluster gate's run (validate --env existing with the Job's flags) against a fake
@@ -59,19 +56,10 @@ const unreachable = [
   { call: 'runLoadJob (jobs, configmaps, namespaces)', why: 'the gate runs no --load-workers', sent: (a: RequestAttributes) => a.resource === 'jobs' || a.resource === 'configmaps' },
 ];
 
-let gateway: StartedEnvironment;
 let fake: FakeKube;
-let scratch: string;
 let kubeconfig: string;
 
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'meshgate-gate-run-'));
-  gateway = await new LocalEnvironment({ scenario, runId: 'stand-in', pinCpus: false }).start();
-});
-afterAll(async () => {
-  await gateway?.stop();
-  await rm(scratch, { recursive: true, force: true });
-});
+const standIn = useStandInGateway(scenario, 'meshgate-gate-run-');
 afterEach(async () => {
   await fake?.close();
 });
@@ -81,11 +69,11 @@ async function setUp(options: { rolloutAfterPolls?: number } = {}): Promise<void
   fake = await startFakeKube({ ...options, podOutcome: { afterPolls: 1, phase: 'Succeeded', exitCode: 0, log: '200' } });
   for (const name of ['istio-ingress', 'ingress-nginx']) fake.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   for (const object of gateObjects) if (object.kind === 'Namespace') fake.seed(structuredClone(object));
-  kubeconfig = await writeKubeconfig(scratch, fake.url);
+  kubeconfig = await writeKubeconfig(standIn.scratch, fake.url);
 }
 
 function gateRun(runId: string, mode: Mode = 'istio', leaseNamespace: string | null = 'meshgate'): ClusterEnvironment {
-  const { httpPort, httpsPort } = gateway.target().gateway;
+  const { httpPort, httpsPort } = standIn.gateway.target().gateway;
   const endpoint = { address: '127.0.0.1', httpPort, httpsPort };
   return new ClusterEnvironment({
     scenario,
@@ -201,7 +189,7 @@ describe('validate --env existing from a workstation against the README\'s RBAC 
   it.each(['istio', 'dual'] as const)('mode %s: every request is in the table, and every verb of the table is sent', async (mode) => {
     fake = await startFakeKube({ podOutcome: { afterPolls: 1, phase: 'Succeeded', exitCode: 0, log: '200' } });
     for (const name of ['istio-ingress', 'ingress-nginx']) fake.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-    kubeconfig = await writeKubeconfig(scratch, fake.url);
+    kubeconfig = await writeKubeconfig(standIn.scratch, fake.url);
     await runOnce('run-1', mode, null);
     const rules = (await readmeRbacTable()).map((rule) => ({ namespace: undefined, rule }));
     const sent = fake.requests.flatMap(attributesOf);
