@@ -1,6 +1,6 @@
 // HTTP/1.1 GETs, keep-alive, at one concurrency: wrk, hey, autocannon and meshgate's engine.
 import { fileURLToPath } from 'node:url';
-import { type Figures, type Load, type Tool, meshgate, runPinned } from './bench-tools.ts';
+import { type Figures, type Load, type Tool, meshgate, runPinned, runPinnedTimed } from './bench-tools.ts';
 
 const autocannonCli = fileURLToPath(import.meta.resolve('autocannon/autocannon.js'));
 
@@ -11,7 +11,7 @@ export function httpTools(load: Load): Tool[] {
 }
 
 async function wrk(url: string, { concurrency, seconds }: Load): Promise<Figures> {
-  const stdout = await runPinned('wrk', ['-t1', `-c${concurrency}`, `-d${seconds}s`, '--latency', url]);
+  const { stdout, cpuSeconds } = await runPinnedTimed('wrk', ['-t1', `-c${concurrency}`, `-d${seconds}s`, '--latency', url]);
   const unit = (value: string, suffix: string) => Number(value) * ({ us: 0.001, ms: 1, s: 1000 }[suffix] ?? NaN);
   const percentile = (p: string) => {
     const match = new RegExp(`^\\s+${p}%\\s+([0-9.]+)(us|ms|s)$`, 'm').exec(stdout);
@@ -19,7 +19,10 @@ async function wrk(url: string, { concurrency, seconds }: Load): Promise<Figures
     return unit(match[1]!, match[2]!);
   };
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);
-  return { tool: 'wrk 4.1', rps: Number(/^Requests\/sec:\s+([0-9.]+)/m.exec(stdout)?.[1]), p50Ms: percentile('50'), p99Ms: percentile('99'), method: 'wrk --latency (corrected tail); counts non-2xx', failures: non2xx };
+  const requests = Number(/^\s*(\d+) requests in /m.exec(stdout)?.[1]);
+  const method = 'wrk --latency (corrected tail); counts non-2xx';
+  const rps = Number(/^Requests\/sec:\s+([0-9.]+)/m.exec(stdout)?.[1]);
+  return { tool: 'wrk 4.1', rps, p50Ms: percentile('50'), p99Ms: percentile('99'), method, failures: non2xx, cpuUsPerExchange: (cpuSeconds * 1e6) / requests };
 }
 
 async function hey(url: string, { concurrency, seconds }: Load): Promise<Figures> {

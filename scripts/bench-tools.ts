@@ -1,6 +1,7 @@
 // What every part of `npm run bench` shares: a tool's figures, pinned commands,
 // tools taking turns in rotated order, medians, the printed table, and the
 // bounded CPU-burning neighbour.
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { GatewayAddress } from '../harness/clients/http-client.ts';
@@ -18,6 +19,8 @@ export interface Figures {
   method: string;
   /** Answers that were not what was asked for (the tool's own count; 0 when it counts none). */
   failures: number;
+  /** CPU (user + sys) per exchange, µs, where measured: a figure other jobs on the machine barely move. */
+  cpuUsPerExchange?: number;
 }
 
 /** A tool measuring one load: the same target, protocol and concurrency for every tool of a table. */
@@ -39,6 +42,17 @@ export async function runPinned(file: string, args: string[]): Promise<string> {
   return (await execa(...pinnedCommand(toolCores.cpus, file, args))).stdout;
 }
 
+const timeCommand = '/usr/bin/time';
+
+/** As runPinned, with the CPU seconds (user + sys) the program used, from /usr/bin/time; NaN without it. */
+export async function runPinnedTimed(file: string, args: string[]): Promise<{ stdout: string; cpuSeconds: number }> {
+  if (!existsSync(timeCommand)) return { stdout: await runPinned(file, args), cpuSeconds: NaN };
+  const [pinned, pinnedArgs] = pinnedCommand(toolCores.cpus, file, args);
+  const { stdout, stderr } = await execa(timeCommand, ['-f', 'bench-cpu %U %S', pinned, ...pinnedArgs]);
+  const cpu = /^bench-cpu ([0-9.]+) ([0-9.]+)$/m.exec(stderr);
+  return { stdout, cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN };
+}
+
 const engine = fileURLToPath(new URL('./bench-engine.ts', import.meta.url));
 
 /**
@@ -52,13 +66,14 @@ export async function meshgate(protocol: 'http' | 'grpc' | 'websocket', load: Lo
   const results = await Promise.all(
     shares.map(async (share) => {
       const stdout = await runPinned(process.execPath, ['--import', import.meta.resolve('tsx'), engine, protocol, target, String(share), String(load.seconds)]);
-      return JSON.parse(stdout) as { rps: number; p50Us: number; p99Us: number; errors: number };
+      return JSON.parse(stdout) as { rps: number; p50Us: number; p99Us: number; errors: number; requests: number; cpuUs: number };
     }),
   );
   const worst = (key: 'p50Us' | 'p99Us') => Math.max(...results.map((result) => result[key])) / 1000;
-  const sum = (key: 'rps' | 'errors') => results.reduce((total, result) => total + result[key], 0);
+  const sum = (key: 'rps' | 'errors' | 'requests' | 'cpuUs') => results.reduce((total, result) => total + result[key], 0);
   const tool = `meshgate (${shares.length} process${shares.length === 1 ? '' : 'es'})`;
-  return { tool, rps: sum('rps'), p50Ms: worst('p50Us'), p99Ms: worst('p99Us'), method: 'raw, µs HDR; checks status, backend, echo', failures: sum('errors') };
+  const method = 'raw, µs HDR; checks status, backend, echo';
+  return { tool, rps: sum('rps'), p50Ms: worst('p50Us'), p99Ms: worst('p99Us'), method, failures: sum('errors'), cpuUsPerExchange: sum('cpuUs') / sum('requests') };
 }
 
 /** The run with the median rate, figures kept together (a median of each column would mix runs). */
@@ -82,13 +97,16 @@ export async function compare(title: string, tools: Tool[], rounds: number): Pro
   }
   const medians = [...runs.values()].map(medianOf);
   const base = medians[0]!;
-  console.log(`\n${title}\n\n| tool | per s (median of ${rounds}) | vs ${base.tool} | p50 ms | p99 ms | failures | method |`);
-  console.log('|---|---:|---:|---:|---:|---:|---|');
+  console.log(`\n${title}\n\n| tool | per s (median of ${rounds}) | vs ${base.tool} | p50 ms | p99 ms | CPU µs per exchange (min / median) | failures | method |`);
+  console.log('|---|---:|---:|---:|---:|---:|---:|---|');
   for (const r of medians) {
-    console.log(`| ${r.tool} | ${Math.round(r.rps)} | ${(r.rps / base.rps).toFixed(2)} | ${fixed(r.p50Ms)} | ${fixed(r.p99Ms)} | ${r.failures} | ${r.method} |`);
+    // Other jobs on the machine move the rate far more than the CPU each exchange costs.
+    const cpu = (runs.get(r.tool) ?? []).map((run) => run.cpuUsPerExchange ?? NaN).sort((a, b) => a - b);
+    const cpuCell = `${fixed(cpu[0]!, 2)} / ${fixed(cpu[Math.floor(cpu.length / 2)]!, 2)}`;
+    console.log(`| ${r.tool} | ${Math.round(r.rps)} | ${(r.rps / base.rps).toFixed(2)} | ${fixed(r.p50Ms)} | ${fixed(r.p99Ms)} | ${cpuCell} | ${r.failures} | ${r.method} |`);
   }
   return medians;
 }
 
-const fixed = (ms: number) => (Number.isFinite(ms) ? ms.toFixed(3) : 'n/a');
+const fixed = (value: number, digits = 3) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
