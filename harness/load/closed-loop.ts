@@ -1,4 +1,4 @@
-import type { LoadDriver, LoadSession } from './load-session.ts';
+import type { LoadDriver, LoadSession, Outcome } from './load-session.ts';
 import { LoadRecorder } from './load-recorder.ts';
 import type { LoadResult } from '../results/load-result.ts';
 
@@ -23,19 +23,21 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<LoadRes
   const { driver, concurrency, signal } = options;
   const recorder = new LoadRecorder(options.warmupMs, options.durationMs);
   const sessions = Array.from({ length: concurrency }, () => driver.session());
+  // One callback per session, not a closure per exchange; an answer's clock reading is also the next send time.
   const loop = (session: LoadSession) =>
     new Promise<void>((finished) => {
-      const next = () => {
-        if (signal?.aborted) return finished();
-        const sent = performance.now();
-        if (sent >= recorder.end) return finished();
-        session.exchange((outcome) => {
-          const done = performance.now();
-          recorder.record((done - sent) * 1000, outcome, done);
-          next();
-        });
+      let sent = 0;
+      const send = (now: number) => {
+        if (signal?.aborted || now >= recorder.end) return finished();
+        sent = now;
+        session.exchange(answered);
       };
-      next();
+      const answered = (outcome: Outcome) => {
+        const done = performance.now();
+        recorder.record((done - sent) * 1000, outcome, done);
+        send(done);
+      };
+      send(performance.now());
     });
   try {
     await Promise.all(sessions.map(loop));
