@@ -14,7 +14,17 @@ const maxChunkBytes = 2 ** 40;
 const CR = 13;
 const headEnd = Buffer.from('\r\n\r\n');
 const bytes = (text: string) => Buffer.from(text, 'latin1');
-const names = { contentLength: bytes('content-length'), transferEncoding: bytes('transfer-encoding'), connection: bytes('connection'), backend: bytes('x-echo-backend') };
+/** The headers read, one bit each, and their names in lower case. */
+const contentLength = 1;
+const transferEncoding = 2;
+const connection = 4;
+const echoBackend = 8;
+const headerNames: Record<number, Buffer> = {
+  [contentLength]: bytes('content-length'),
+  [transferEncoding]: bytes('transfer-encoding'),
+  [connection]: bytes('connection'),
+  [echoBackend]: bytes('x-echo-backend'),
+};
 const chunked = bytes('chunked');
 const close = bytes('close');
 
@@ -127,27 +137,22 @@ export class Http1ResponseReader {
     this.closeAfter = false;
     let length = -1;
     let isChunked = false;
-    let seen = 0;
+    let seen = 0; // the headers read so far, one bit each
     // Header lines; of a repeated header the first counts.
     for (let line = data.indexOf(CR, from); line >= 0 && line < end; ) {
       const start = line + 2;
       const next = data.indexOf(CR, start);
       const stop = next < 0 || next > end ? end : next;
-      const colon = data.indexOf(58, start); // ':'
-      if (colon > start && colon < stop) {
-        const value = valueStart(data, colon + 1, stop);
-        if (!(seen & 1) && sameName(data, start, colon, names.contentLength)) {
-          seen |= 1;
+      const header = headerAt(data, start, stop) & ~seen;
+      if (header !== 0) {
+        seen |= header;
+        const value = valueStart(data, start + headerNames[header]!.length + 1, stop);
+        if (header === contentLength) {
           length = decimal(data, value, stop);
           if (length < 0) return false;
-        } else if (!(seen & 2) && sameName(data, start, colon, names.transferEncoding)) {
-          seen |= 2;
-          isChunked = contains(data, value, stop, chunked);
-        } else if (!(seen & 4) && sameName(data, start, colon, names.connection)) {
-          seen |= 4;
-          this.closeAfter = contains(data, value, stop, close);
-        } else if (!(seen & 8) && sameName(data, start, colon, names.backend)) {
-          seen |= 8;
+        } else if (header === transferEncoding) isChunked = contains(data, value, stop, chunked);
+        else if (header === connection) this.closeAfter = contains(data, value, stop, close);
+        else {
           const prefix = this.backendPrefix;
           this.backendMatches = prefix === undefined || (stop - value >= prefix.length && sameBytes(data, value, prefix));
         }
@@ -167,9 +172,24 @@ export class Http1ResponseReader {
   }
 }
 
+/** Which of the headers read is the line `data[start, stop)`, or 0; the first byte rules out most lines. */
+function headerAt(data: Buffer, start: number, stop: number): number {
+  const first = lower(data[start]!);
+  if (first === 99) return isHeader(data, start, stop, contentLength) || isHeader(data, start, stop, connection); // c
+  if (first === 116) return isHeader(data, start, stop, transferEncoding); // t
+  if (first === 120) return isHeader(data, start, stop, echoBackend); // x
+  return 0;
+}
+
+/** `header` when the line starts with its name and a colon (no space before it, RFC 9112 section 5.1), else 0. */
+function isHeader(data: Buffer, start: number, stop: number, header: number): number {
+  const name = headerNames[header]!;
+  return stop - start > name.length && data[start + name.length] === 58 && sameBytes(data, start, name) ? header : 0;
+}
+
 /** The three-digit code of an `HTTP/1.x NNN` status line, else 0. */
 function statusCode(data: Buffer, from: number, end: number): number {
-  if (end - from < 12 || !sameBytes(data, from, httpVersion) || data[from + 8] !== 32) return 0;
+  if (end - from < 12 || data.compare(httpVersion, 0, httpVersion.length, from, from + httpVersion.length) !== 0 || data[from + 8] !== 32) return 0;
   let code = 0;
   for (let i = from + 9; i < from + 12; i++) {
     const digit = data[i]! - 48;
@@ -227,14 +247,9 @@ function valueStart(data: Buffer, from: number, to: number): number {
 
 const lower = (byte: number) => (byte >= 65 && byte <= 90 ? byte | 32 : byte);
 
-/** Whether the header name `data[from, to)` is `name` (lower case), ignoring case. */
-function sameName(data: Buffer, from: number, to: number, name: Buffer): boolean {
-  return to - from === name.length && sameBytes(data, from, name);
-}
-
-/** Whether `data` at `from` starts with `text` (lower case or not a letter), ignoring case. */
+/** Whether `data` at `from` starts with `text` (lower case), ignoring case. */
 function sameBytes(data: Buffer, from: number, text: Buffer): boolean {
-  for (let i = 0; i < text.length; i++) if (lower(data[from + i]!) !== lower(text[i]!)) return false;
+  for (let i = 0; i < text.length; i++) if (lower(data[from + i]!) !== text[i]) return false;
   return true;
 }
 
