@@ -10,8 +10,11 @@ export function httpTools(load: Load): Tool[] {
   return [() => wrk(url, load), () => hey(url, load), () => autocannon(url, load), () => meshgate('http', load)];
 }
 
-async function wrk(url: string, { concurrency, seconds }: Load): Promise<Figures> {
+async function wrk(url: string, { concurrency, seconds, nginxCpuSeconds }: Load): Promise<Figures> {
+  const nginxBefore = await nginxCpuSeconds?.();
   const { stdout, cpuSeconds } = await runPinnedTimed('wrk', ['-t1', `-c${concurrency}`, `-d${seconds}s`, '--latency', url]);
+  // nginx's share of its core while wrk ran: near 100 % means the target, not the tool, set the pace.
+  const nginxBusy = nginxBefore === undefined ? NaN : ((await nginxCpuSeconds!()) - nginxBefore) / seconds;
   const unit = (value: string, suffix: string) => Number(value) * ({ us: 0.001, ms: 1, s: 1000 }[suffix] ?? NaN);
   const percentile = (p: string) => {
     const match = new RegExp(`^\\s+${p}%\\s+([0-9.]+)(us|ms|s)$`, 'm').exec(stdout);
@@ -20,7 +23,7 @@ async function wrk(url: string, { concurrency, seconds }: Load): Promise<Figures
   };
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);
   const requests = Number(/^\s*(\d+) requests in /m.exec(stdout)?.[1]);
-  const method = 'wrk --latency (corrected tail); counts non-2xx';
+  const method = `wrk --latency (corrected tail); counts non-2xx; nginx ${Number.isFinite(nginxBusy) ? Math.round(nginxBusy * 100) : 'n/a'} % busy`;
   const rps = Number(/^Requests\/sec:\s+([0-9.]+)/m.exec(stdout)?.[1]);
   return { tool: 'wrk 4.1', rps, p50Ms: percentile('50'), p99Ms: percentile('99'), method, failures: non2xx, cpuUsPerExchange: (cpuSeconds * 1e6) / requests };
 }

@@ -1,7 +1,7 @@
 // The one target every tool of `npm run bench` measures, pinned to core 0:
 // a private nginx with a static HTTP/1.1 answer, TLS + HTTP/2 grpc_pass and a
 // WebSocket proxy, in front of one echo fixture process. Tools run on core 1.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GatewayAddress } from '../harness/clients/http-client.ts';
@@ -23,6 +23,8 @@ export const benchBackend = 'ns-bench/echo';
 export interface BenchTarget {
   /** `httpPort`: static answer at `/`, WebSocket echo at `/ws`; `httpsPort`: TLS + HTTP/2, gRPC echo. */
   gateway: Required<GatewayAddress>;
+  /** CPU seconds (user + sys) nginx's workers have used so far: whether the target, not the tool, was the limit. */
+  nginxCpuSeconds(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -51,11 +53,32 @@ export async function startBenchTarget(): Promise<BenchTarget> {
     );
     const [httpPort, httpsPort] = [await freePort(), await freePort()];
     const config = nginxConfig(prefix, { httpPort, httpsPort, ...files, fixtureHttp: ready.httpPort, fixtureGrpc: ready.grpcPort });
-    children.push(await startNginx({ prefix, config, listenHost: '127.0.0.1', httpPort, cpus: targetCore }));
-    return { gateway: { address: '127.0.0.1', httpPort, httpsPort, ca: ca.certPem }, stop };
+    const nginx = await startNginx({ prefix, config, listenHost: '127.0.0.1', httpPort, cpus: targetCore });
+    children.push(nginx);
+    return { gateway: { address: '127.0.0.1', httpPort, httpsPort, ca: ca.certPem }, nginxCpuSeconds: () => childrenCpuSeconds(nginx.pid), stop };
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const ticksPerSecond = 100;
+
+/** CPU seconds used by the children of `pid` (nginx's workers) so far, from /proc; NaN where /proc cannot tell. */
+async function childrenCpuSeconds(pid: number | undefined): Promise<number> {
+  try {
+    const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim().split(/\s+/);
+    let ticks = 0;
+    for (const child of children) {
+      const stat = await readFile(`/proc/${child}/stat`, 'utf8');
+      // After the command name in parentheses come fields 3, 4, ...: utime and stime are fields 14 and 15.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks / ticksPerSecond;
+  } catch {
+    return NaN;
   }
 }
 

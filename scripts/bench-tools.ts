@@ -32,6 +32,8 @@ export interface Load {
   seconds: number;
   /** meshgate engine processes sharing the concurrency, all on the tools' core(s). */
   engineProcesses: number;
+  /** CPU seconds the target's nginx workers have used so far (BenchTarget.nginxCpuSeconds). */
+  nginxCpuSeconds?: () => Promise<number>;
 }
 
 /** The tools' cores: `toolCore` unless the bench was asked for others (--tool-cores). */

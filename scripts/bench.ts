@@ -92,7 +92,7 @@ try {
   console.log(`bench: target on core ${targetCore}, tools on core(s) ${settings.toolCores}, ${settings.seconds} s per run, ${settings.rounds} rounds, ${condition}`);
   for (const protocol of settings.protocols) {
     for (const concurrency of settings.concurrency ?? defaultConcurrency[protocol]) {
-      const load: Load = { gateway: target.gateway, concurrency, seconds: settings.seconds, engineProcesses: settings.engineProcesses };
+      const load: Load = { gateway: target.gateway, concurrency, seconds: settings.seconds, engineProcesses: settings.engineProcesses, nginxCpuSeconds: target.nginxCpuSeconds };
       const tools: Tool[] = protocol === 'http' ? httpTools(load) : protocol === 'grpc' ? await grpcTools(load, scratch) : websocketTools(load);
       await compare(`${protocol}, concurrency ${concurrency}`, tools, settings.rounds);
     }
