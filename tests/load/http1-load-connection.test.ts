@@ -89,4 +89,18 @@ describe('Http1LoadConnection', () => {
       garbled.close();
     }
   });
+
+  it('after unreadable framing, an exchange started from the callback gets a new connection instead of hanging', async () => {
+    const connection = connectionTo(await answering([`HTTP/1.1 200 OK\r\n${backend}Transfer-Encoding: chunked\r\n\r\nzz\r\n`]));
+    try {
+      const outcomes = await new Promise<Outcome[]>((resolve) => {
+        const seen: Outcome[] = [];
+        const next = () => connection.exchange((outcome) => (seen.push(outcome) === 3 ? resolve(seen) : next()));
+        next();
+      });
+      expect(outcomes).toEqual(['error', 'error', 'error']);
+    } finally {
+      connection.close();
+    }
+  }, 10_000);
 });
