@@ -19,12 +19,10 @@ const contentLength = 1;
 const transferEncoding = 2;
 const connection = 4;
 const echoBackend = 8;
-const headerNames: Record<number, Buffer> = {
-  [contentLength]: bytes('content-length'),
-  [transferEncoding]: bytes('transfer-encoding'),
-  [connection]: bytes('connection'),
-  [echoBackend]: bytes('x-echo-backend'),
-};
+const contentLengthName = bytes('content-length');
+const transferEncodingName = bytes('transfer-encoding');
+const connectionName = bytes('connection');
+const echoBackendName = bytes('x-echo-backend');
 const chunked = bytes('chunked');
 const close = bytes('close');
 
@@ -146,7 +144,9 @@ export class Http1ResponseReader {
       const header = headerAt(data, start, stop) & ~seen;
       if (header !== 0) {
         seen |= header;
-        const value = valueStart(data, start + headerNames[header]!.length + 1, stop);
+        let colon = start;
+        while (data[colon] !== 58) colon++; // headerAt found it
+        const value = valueStart(data, colon + 1, stop);
         if (header === contentLength) {
           length = decimal(data, value, stop);
           if (length < 0) return false;
@@ -175,21 +175,21 @@ export class Http1ResponseReader {
 /** Which of the headers read is the line `data[start, stop)`, or 0; the first byte rules out most lines. */
 function headerAt(data: Buffer, start: number, stop: number): number {
   const first = lower(data[start]!);
-  if (first === 99) return isHeader(data, start, stop, contentLength) || isHeader(data, start, stop, connection); // c
-  if (first === 116) return isHeader(data, start, stop, transferEncoding); // t
-  if (first === 120) return isHeader(data, start, stop, echoBackend); // x
+  if (first === 99) return isHeader(data, start, stop, contentLengthName) ? contentLength : isHeader(data, start, stop, connectionName) ? connection : 0; // c
+  if (first === 116) return isHeader(data, start, stop, transferEncodingName) ? transferEncoding : 0; // t
+  if (first === 120) return isHeader(data, start, stop, echoBackendName) ? echoBackend : 0; // x
   return 0;
 }
 
-/** `header` when the line starts with its name and a colon (no space before it, RFC 9112 section 5.1), else 0. */
-function isHeader(data: Buffer, start: number, stop: number, header: number): number {
-  const name = headerNames[header]!;
-  return stop - start > name.length && data[start + name.length] === 58 && sameBytes(data, start, name) ? header : 0;
+/** Whether the line starts with header `name` and a colon (no space before it, RFC 9112 section 5.1). */
+function isHeader(data: Buffer, start: number, stop: number, name: Buffer): boolean {
+  return stop - start > name.length && data[start + name.length] === 58 && sameBytes(data, start, name);
 }
 
 /** The three-digit code of an `HTTP/1.x NNN` status line, else 0. */
 function statusCode(data: Buffer, from: number, end: number): number {
-  if (end - from < 12 || data.compare(httpVersion, 0, httpVersion.length, from, from + httpVersion.length) !== 0 || data[from + 8] !== 32) return 0;
+  if (end - from < 12 || data[from + 8] !== 32) return 0;
+  for (let i = 0; i < httpVersion.length; i++) if (data[from + i] !== httpVersion[i]) return 0;
   let code = 0;
   for (let i = from + 9; i < from + 12; i++) {
     const digit = data[i]! - 48;
