@@ -1,30 +1,36 @@
-/** How often a watchdog looks at its exchange, ms: a timeout fires up to one tick late. */
+/** How often the watchdogs look at their exchanges, ms: a timeout fires up to one tick late. */
 const tickMs = 250;
 
 /**
  * The timeout of one session's exchanges without a timer or a clock read per
- * exchange, which cost at load rates: one coarse interval per session sees
- * whether the exchange in flight is still the one it saw, and calls `onStall`
- * once the same one has been in flight for `timeoutMs` worth of ticks.
+ * exchange, which cost at load rates: one coarse interval, shared by every
+ * watchdog in use, sees whether each one's exchange in flight is still the one it
+ * saw, and calls `onStall` once the same one has been in flight for `timeoutMs`
+ * worth of ticks.
  */
 export class ExchangeWatchdog {
+  /** Watchdogs begun and not stopped; the interval runs while there is one. */
+  private static readonly watching = new Set<ExchangeWatchdog>();
+  private static interval: NodeJS.Timeout | undefined;
+
   /** Exchanges begun, so a tick can tell a new exchange from the one it saw. */
   private begun = 0;
   private inFlight = false;
   private seen = -1;
   private ticks = 0;
-  private interval: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly timeoutMs: number,
     private readonly onStall: () => void,
   ) {}
 
-  /** An exchange starts (the interval starts with the first one). */
+  /** An exchange starts (watching starts with the first one). */
   begin(): void {
     this.begun++;
     this.inFlight = true;
-    this.interval ??= setInterval(() => this.tick(), tickMs).unref();
+    if (ExchangeWatchdog.watching.has(this)) return;
+    ExchangeWatchdog.watching.add(this);
+    ExchangeWatchdog.interval ??= setInterval(ExchangeWatchdog.sweep, tickMs).unref();
   }
 
   /** The exchange in flight has settled. */
@@ -33,9 +39,16 @@ export class ExchangeWatchdog {
   }
 
   stop(): void {
-    clearInterval(this.interval);
-    this.interval = undefined;
     this.inFlight = false;
+    ExchangeWatchdog.watching.delete(this);
+    if (ExchangeWatchdog.watching.size > 0) return;
+    clearInterval(ExchangeWatchdog.interval);
+    ExchangeWatchdog.interval = undefined;
+  }
+
+  /** One tick for every watchdog (a stalled one may stop itself, or begin another, meanwhile). */
+  private static sweep(): void {
+    for (const watchdog of [...ExchangeWatchdog.watching]) watchdog.tick();
   }
 
   private tick(): void {
