@@ -144,9 +144,7 @@ export class Http1ResponseReader {
       const header = headerAt(data, start, stop) & ~seen;
       if (header !== 0) {
         seen |= header;
-        let colon = start;
-        while (data[colon] !== 58) colon++; // headerAt found it
-        const value = valueStart(data, colon + 1, stop);
+        const value = valueStart(data, start + nameOf(header).length + 1, stop);
         if (header === contentLength) {
           length = decimal(data, value, stop);
           if (length < 0) return false;
@@ -180,6 +178,9 @@ function headerAt(data: Buffer, start: number, stop: number): number {
   if (first === 120) return isHeader(data, start, stop, echoBackendName) ? echoBackend : 0; // x
   return 0;
 }
+
+const nameOf = (header: number) =>
+  header === contentLength ? contentLengthName : header === transferEncoding ? transferEncodingName : header === connection ? connectionName : echoBackendName;
 
 /** Whether the line starts with header `name` and a colon (no space before it, RFC 9112 section 5.1). */
 function isHeader(data: Buffer, start: number, stop: number, name: Buffer): boolean {
