@@ -22,7 +22,7 @@ export interface AnnotationNotCarried {
 /** What an Ingress's annotations make of its app, and what they leave out. */
 export interface AnnotationModel {
   kind: AppKind;
-  settings: Pick<AppInput, 'sslRedirect' | 'bodySize' | 'timeouts' | 'cors' | 'requestHeaders' | 'responseHeaders' | 'webSocketGuard'>;
+  settings: Pick<AppInput, 'sslRedirect' | 'bodySize' | 'timeouts' | 'cors' | 'requestHeaders' | 'responseHeaders' | 'webSocketGuard' | 'hsts'>;
   /** HTTP apps only: whether the Ingress has the launchpad's whole buffer set, which the model gives every HTTP app. */
   launchpadBuffers: boolean;
   notCarried: AnnotationNotCarried[];
@@ -58,7 +58,7 @@ export function annotationModel(ingress: IngressObject): AnnotationModel {
     bodySize: readBodySize(value('proxy-body-size'), skip),
     timeouts: readTimeouts(value, skip),
     ...readCors(value, skip),
-    ...(rules ? { requestHeaders: rules.requestHeaders, responseHeaders: rules.responseHeaders, webSocketGuard: rules.webSocketGuard } : {}),
+    ...(rules ? { requestHeaders: rules.requestHeaders, responseHeaders: rules.responseHeaders, webSocketGuard: rules.webSocketGuard, ...(rules.hsts ? { hsts: rules.hsts } : {}) } : {}),
   };
   const read = new Set(['backend-protocol', 'configuration-snippet', 'ssl-redirect', 'proxy-body-size', 'enable-cors', ...corsNames, ...bufferNames, ...Object.values(timeoutNames)]);
   for (const name of Object.keys(ingress.annotations)) {

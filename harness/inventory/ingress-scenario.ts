@@ -87,9 +87,16 @@ export function ingressScenario(ingresses: readonly IngressObject[], options: { 
     name: options.name,
     domain,
     tls: { enabled: tlsEnabled, wildcardSecret },
-    tenants: [...tenants].map(([user, apps]) => ({ user, apps })),
+    tenants: [...tenants].map(([user, apps]) => tenant(user, apps, served)),
   });
   return { scenario, backends, notCarried, otherClasses };
+}
+
+/** A tenant whose every Ingress has class `disable` is suspended (Sealos' account controller sets it on all of them). */
+function tenant(user: string, apps: AppInput[], claims: Claim[]): { user: string; state?: 'suspended'; apps: AppInput[] } {
+  const own = claims.filter((claim) => claim.ingress.namespace === `ns-${user}`);
+  const suspended = own.every((claim) => (claim.ingress.annotations[classAnnotation] ?? claim.ingress.className) === 'disable');
+  return suspended ? { user, state: 'suspended', apps: apps.map(({ state: _paused, ...app }) => app) } : { user, apps };
 }
 
 /** The hosts an Ingress serves at `/`; everything else of it is named. */
@@ -151,7 +158,7 @@ function claimApp(claim: Claim, placement: Placement, notCarried: NotCarried[]):
   if (placement.tlsEnabled && claim.secretName === null && model !== null) {
     notCarried.push({ ingress: ref, subject: `${host} without TLS`, reason: "ingress-nginx answers HTTPS for it with its default certificate; the model gives it a certificate of the run's CA" });
   }
-  if (claim.secretName !== null && !wildcard) {
+  if (claim.secretName !== null && !wildcard && claim.secretName !== `${name}-tls`) {
     notCarried.push({ ingress: ref, subject: `${host} TLS secret ${claim.secretName}`, reason: `the model names the host's certificate ${name}-tls` });
   }
   return {

@@ -7,6 +7,8 @@ export interface SnippetRules {
   requestHeaders: HeaderRules;
   responseHeaders: HeaderRules;
   webSocketGuard: boolean;
+  /** Strict-Transport-Security set by the snippet (ingress-annotations.ts hstsSnippet writes an app's own so). */
+  hsts?: { maxAgeSeconds: number; includeSubdomains: boolean };
   /** Directives (as inventory renders them) the model cannot carry, with why. */
   notCarried: Array<{ directive: string; reason: string; blocks?: true }>;
 }
@@ -84,6 +86,10 @@ function moreSetHeaders(args: string[], rules: SnippetRules): string | null {
   const pairs = args.map((arg) => /^([A-Za-z0-9-]+):\s*(.*)$/.exec(arg));
   if (pairs.length === 0 || pairs.some((pair) => pair === null)) return 'options (-s, -t) or a malformed header the model does not carry';
   if (pairs.some((pair) => !plainValue.test(pair![2]!))) return 'the value uses nginx variables, which the model does not carry';
-  for (const pair of pairs) rules.responseHeaders.set[pair![1]!] = pair![2]!;
+  for (const pair of pairs) {
+    const hsts = pair![1]!.toLowerCase() === 'strict-transport-security' ? /^max-age=([0-9]+)(; includeSubDomains)?$/.exec(pair![2]!) : null;
+    if (hsts) rules.hsts = { maxAgeSeconds: Number(hsts[1]), includeSubdomains: hsts[2] !== undefined };
+    else rules.responseHeaders.set[pair![1]!] = pair![2]!;
+  }
   return null;
 }

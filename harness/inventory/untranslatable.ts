@@ -7,6 +7,8 @@ export interface UntranslatableItem {
   ingress: string;
   /** The annotation (`rewrite-target: /$2`), its snippet directive, or what of the Ingress (a path, its namespace). */
   item: string;
+  /** Whether the item is an annotation (or one of its directives), or the Ingress itself. */
+  source: 'annotation' | 'ingress';
   /** Inventory's class of the annotation or directive; for the Ingress itself, blocking-gap or known-difference. */
   class: InventoryClass;
   /** Why it is not carried. */
@@ -25,7 +27,7 @@ export function untranslatableItems(notCarried: readonly NotCarried[], inventory
   const byRef = new Map(inventory.ingresses.map((entry) => [entry.ref, entry]));
   return notCarried.map((entry) => {
     if (entry.annotation === undefined) {
-      return { ingress: entry.ingress, item: entry.subject ?? '(the Ingress)', class: entry.blocks ? 'blocking-gap' : 'known-difference', reason: entry.reason };
+      return { ingress: entry.ingress, item: entry.subject ?? '(the Ingress)', source: 'ingress', class: entry.blocks ? 'blocking-gap' : 'known-difference', reason: entry.reason };
     }
     const annotation = byRef.get(entry.ingress)?.annotations.find((candidate) => candidate.text.split(':')[0] === entry.annotation);
     const classed = entry.directive === undefined ? annotation : annotation?.directives?.find((directive) => directive.text === entry.directive);
@@ -33,7 +35,7 @@ export function untranslatableItems(notCarried: readonly NotCarried[], inventory
     const known: InventoryClass = classed?.class ?? 'not-understood';
     // Inventory's explanation where it also says the item is lost; the model's own where inventory thinks it carried.
     const lost = classed !== undefined && blockingClasses.includes(classed.class);
-    return { ingress: entry.ingress, item: text, class: entry.blocks && !lost ? 'blocking-gap' : known, reason: lost ? classed.how : entry.reason };
+    return { ingress: entry.ingress, item: text, source: 'annotation', class: entry.blocks && !lost ? 'blocking-gap' : known, reason: lost ? classed.how : entry.reason };
   });
 }
 
