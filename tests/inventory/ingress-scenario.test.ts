@@ -115,6 +115,8 @@ describe('meshgate translate --ingresses', () => {
     expect(objects.map((object) => object.kind).filter((kind) => kind === 'Secret' || kind === 'Service')).toEqual([]);
     const shop = objects.find((object) => object.kind === 'VirtualService' && object.metadata.name === 'network-qkzvmlfhbpxa')!;
     expect(JSON.stringify(shop.spec)).toContain('"destination":{"host":"shop.ns-k8x2m9qa.svc.cluster.local","port":{"number":8080}}');
+    // Reviewed: regenerate with `npx vitest run tests/inventory -u`.
+    await expect(await readFile(join(out, 'istio.yaml'), 'utf8')).toMatchFileSnapshot('../kubernetes/golden/sealos-translated-istio.yaml');
     const written = JSON.parse(await readFile(join(out, 'untranslatable.json'), 'utf8')) as { untranslatable: UntranslatableItem[] };
     expect(written.untranslatable.length).toBeGreaterThan(0);
   });
