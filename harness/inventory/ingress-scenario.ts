@@ -34,6 +34,8 @@ const classAnnotation = 'kubernetes.io/ingress.class';
 /** Sealos' lifecycle classes: a paused app (`pause`) or a suspended tenant (`disable`) serves nothing. */
 const lifecycleClasses = ['pause', 'disable'];
 const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** The scenario's host names (schema.ts hostname). */
+const hostname = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 interface Claim {
   ingress: IngressObject;
@@ -74,11 +76,14 @@ export function ingressScenario(ingresses: readonly IngressObject[], options: { 
   const wildcardSecret = mostCommon(served.filter((claim) => claim.host.endsWith(`.${domain}`)).flatMap((claim) => claim.secretName ?? [])) ?? 'wildcard-cert';
   const tlsEnabled = served.some((claim) => claim.secretName !== null);
   const tenants = new Map<string, AppInput[]>();
+  const suspended = suspendedNamespaces(served);
   const backends = new Map<string, IngressBackend>();
   for (const claim of served) {
     const app = claimApp(claim, { domain, wildcardSecret, tlsEnabled }, notCarried);
     const user = claim.ingress.namespace.slice('ns-'.length);
-    tenants.set(user, [...(tenants.get(user) ?? []), app]);
+    const apps = tenants.get(user) ?? [];
+    tenants.set(user, apps);
+    apps.push(app);
     backends.set(`${claim.ingress.namespace}/${app.name}`, { ingress: claim.ref, service: claim.service.split(':')[0]!, port: claim.service.split(':')[1] ?? '' });
   }
   if (tenants.size === 0) return { scenario: null, backends, notCarried, otherClasses };
@@ -87,21 +92,24 @@ export function ingressScenario(ingresses: readonly IngressObject[], options: { 
     name: options.name,
     domain,
     tls: { enabled: tlsEnabled, wildcardSecret },
-    tenants: [...tenants].map(([user, apps]) => tenant(user, apps, served)),
+    tenants: [...tenants].map(([user, apps]) => (suspended.has(`ns-${user}`) ? { user, state: 'suspended', apps: apps.map(({ state: _paused, ...app }) => app) } : { user, apps })),
   });
   return { scenario, backends, notCarried, otherClasses };
 }
 
-/** A tenant whose every Ingress has class `disable` is suspended (Sealos' account controller sets it on all of them). */
-function tenant(user: string, apps: AppInput[], claims: Claim[]): { user: string; state?: 'suspended'; apps: AppInput[] } {
-  const own = claims.filter((claim) => claim.ingress.namespace === `ns-${user}`);
-  const suspended = own.every((claim) => (claim.ingress.annotations[classAnnotation] ?? claim.ingress.className) === 'disable');
-  return suspended ? { user, state: 'suspended', apps: apps.map(({ state: _paused, ...app }) => app) } : { user, apps };
+/** Namespaces whose every served Ingress has class `disable`: a suspended tenant (Sealos' account controller sets it on all of them). */
+function suspendedNamespaces(claims: readonly Claim[]): Set<string> {
+  const classes = new Map<string, boolean>();
+  for (const { ingress } of claims) {
+    const disabled = (ingress.annotations[classAnnotation] ?? ingress.className) === 'disable';
+    classes.set(ingress.namespace, (classes.get(ingress.namespace) ?? true) && disabled);
+  }
+  return new Set([...classes].filter(([, disabled]) => disabled).map(([namespace]) => namespace));
 }
 
 /** The hosts an Ingress serves at `/`; everything else of it is named. */
 function ingressClaims(ingress: IngressObject, ref: string, notCarried: NotCarried[]): Omit<Claim, 'model'>[] {
-  const whole = (subject: string, reason: string, blocks = true) => notCarried.push({ ingress: ref, subject, reason, ...(blocks ? { blocks: true as const } : {}) });
+  const whole = (subject: string, reason: string) => notCarried.push({ ingress: ref, subject, reason, blocks: true });
   const user = ingress.namespace.startsWith('ns-') ? ingress.namespace.slice(3) : '';
   const canary = ingress.annotations['nginx.ingress.kubernetes.io/canary'] === 'true';
   if (!dnsLabel.test(user)) whole(`namespace ${ingress.namespace}`, "not a tenant namespace (ns-<user>): the model serves tenants' namespaces only, so nothing of this Ingress is served");
@@ -112,7 +120,7 @@ function ingressClaims(ingress: IngressObject, ref: string, notCarried: NotCarri
   for (const rule of ingress.rules) {
     for (const path of rule.paths) {
       const root = path.path === '/' && (path.pathType === 'Prefix' || path.pathType === 'ImplementationSpecific');
-      if (rule.host === '*' || rule.host.startsWith('*.')) whole(`host ${rule.host} (${path.path})`, 'the model serves named hosts only, no catch-all or wildcard');
+      if (!hostname.test(rule.host)) whole(`host ${rule.host} (${path.path})`, 'the model serves named hosts only (a DNS name), no catch-all or wildcard');
       else if (!root) whole(`${rule.host} path ${path.path} (${path.pathType})`, 'the model serves a whole host from one backend at /: other paths are not served');
       else if (!/:[0-9]+$/.test(path.service)) whole(`${rule.host} backend ${path.service}`, 'a Service port by name (or a resource backend): the translation routes to port numbers only');
       else claims.push({ ingress, ref, host: rule.host, service: path.service, secretName: secretFor(ingress, rule.host) });
@@ -149,8 +157,8 @@ function claimApp(claim: Claim, placement: Placement, notCarried: NotCarried[]):
   const label = host.slice(0, -(placement.domain.length + 1));
   const underDomain = host.endsWith(`.${placement.domain}`) && dnsLabel.test(label);
   const wildcard = underDomain && (claim.secretName === null || claim.secretName === placement.wildcardSecret);
-  const sameIngress = ingress.rules.filter((rule) => rule.host !== host).length;
-  const name = sameIngress === 0 ? ingress.name : `${ingress.name}-${ingress.rules.findIndex((rule) => rule.host === host) + 1}`.slice(0, 63);
+  const otherHosts = ingress.rules.filter((rule) => rule.host !== host).length;
+  const name = otherHosts === 0 ? ingress.name : `${ingress.name.slice(0, 58)}-${ingress.rules.findIndex((rule) => rule.host === host) + 1}`;
   const { model } = claim;
   if (model?.kind === 'web' && !model.launchpadBuffers) {
     notCarried.push({ ingress: ref, subject: `${host} buffers`, reason: "the model gives every HTTP app the launchpad's buffers (64k body, 64k proxy, 64k / 4 x 128k headers); this Ingress has ingress-nginx's defaults" });
@@ -173,7 +181,7 @@ function claimApp(claim: Claim, placement: Placement, notCarried: NotCarried[]):
 
 /** The parent domain most hosts share (`a.cloud.example.test` -> `cloud.example.test`). */
 function commonDomain(hosts: string[]): string {
-  return mostCommon(hosts.map((host) => host.split('.').slice(1).join('.')).filter((parent) => parent.includes('.'))) ?? 'example.test';
+  return mostCommon(hosts.map((host) => host.split('.').slice(1).join('.')).filter((parent) => hostname.test(parent))) ?? 'example.test';
 }
 
 function mostCommon(values: string[]): string | undefined {

@@ -49,9 +49,10 @@ export function translateIngresses(input: IngressInput, runId: string, placement
 /** The Services the Ingresses name, as the cluster has them (only their ports matter): the references are checked against them, then they are left out. */
 function standInServices(input: IngressInput, runId: string): Service[] {
   const services = new Map<string, Service>();
+  const protocols = new Map(input.scenario.resolved.apps.map((app) => [app.id, app.backendProtocol]));
   for (const [appId, backend] of input.backends) {
     const namespace = appId.split('/')[0]!;
-    const grpc = input.scenario.resolved.apps.find((app) => app.id === appId)?.backendProtocol === 'GRPC';
+    const grpc = protocols.get(appId) === 'GRPC';
     const port = { name: grpc ? 'grpc' : 'http', port: Number(backend.port), targetPort: 'http', protocol: 'TCP' as const, appProtocol: grpc ? 'grpc' : 'http' };
     const key = `${namespace}/${backend.service}`;
     const known = services.get(key);
