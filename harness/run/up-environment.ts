@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError, InputFileError, UsageError, WaitTimeoutError } from '../errors.ts';
 import type { DifferenceRows } from '../inventory/classify-ingresses.ts';
-import { formatUntranslatable } from '../inventory/untranslatable.ts';
+import { blockingClasses, formatUntranslatable } from '../inventory/untranslatable.ts';
 import { type Target, readTarget, writeTarget } from '../target.ts';
 import { timeouts } from '../timeouts.ts';
 import { checkRunId, newRunId } from './run-id.ts';
@@ -85,6 +85,12 @@ export async function startDetached(options: UpOptions, args: string[], io: Pick
   }
   child.disconnect();
   child.unref();
+  if (options.ingresses !== undefined) {
+    // The list went to the holder's log: say here how much of the set is left out, and where it is named.
+    const left = (await readTarget(options.target)).untranslated ?? [];
+    const blocking = left.filter((item) => blockingClasses.some((name) => item.setting.startsWith(`[${name}]`))).length;
+    io.log(`meshgate: the replay leaves ${left.length} item(s) of the Ingress set out, ${blocking} blocking: each is named under "untranslated" in ${options.target} and in ${logFile}`);
+  }
   io.print(`${options.target}\n`);
   io.log(`meshgate: environment up (pid ${child.pid}, log ${logFile}); \`meshgate down --target ${options.target}\` stops it`);
 }
