@@ -140,6 +140,9 @@ describe('meshgate translate --ingresses', () => {
     const none = await meshgate('up', '--ingresses', other, '--foreground', '--target', join(dir, 'target.json'));
     expect(none.exitCode).toBe(2);
     expect(none.stderr).toContain('nothing to replay or translate');
+    const cluster = await meshgate('up', '--ingresses', sealosSet, '--env', 'kind', '--foreground', '--target', join(dir, 'target.json'));
+    expect(cluster.exitCode).toBe(2);
+    expect(cluster.stderr).toContain('--ingresses replays an export on the local environment only');
   });
 });
 
