@@ -1,6 +1,6 @@
 // The flags of `validate` and `run` turned into calls of the run pipeline (harness/run/),
 // loaded only when one of them runs: `--help` and every other command must not pay
-// for the environments, vitest and the gate.
+// for the environments, the case runtime and the gate.
 import type { PrepareInput, PreparedRun } from '../run/prepare.ts';
 import type { SessionOptions } from '../run/session.ts';
 import type { EnvironmentFlags } from '../run/start-environment.ts';
