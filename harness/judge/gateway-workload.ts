@@ -7,6 +7,7 @@
  * (alibaba/higress helm/core/values.yaml, gateway.name).
  */
 export const gatewayWorkloads = { istioctl: 'istio-ingressgateway', helm: 'istio-ingress', higress: 'higress-gateway' } as const;
+/** How the Istio ingress gateway was installed (--gateway-install). */
 export type GatewayInstall = keyof typeof gatewayWorkloads;
 
 /** The workload the candidate's queries select: the one named, else the install's default. */
