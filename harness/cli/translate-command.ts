@@ -1,5 +1,4 @@
 import { Command, Option } from 'commander';
-import type { DifferenceRows } from '../inventory/classify-ingresses.ts';
 import type { CommandContext } from './command-context.ts';
 import { parseLabelSelector } from './options.ts';
 import { checkRunId, newRunId } from '../run/run-id.ts';
@@ -28,15 +27,7 @@ export function translateCommand(context: CommandContext): Command {
     .addHelpText('after', '\nExit codes: 0 every Ingress is carried whole (known differences aside), 1 the objects are written but something blocks (a gap or an item not understood: the list names it), 2 bad input.')
     .action(async (flags: TranslateFlags) => {
       const runId = checkRunId(flags.runId ?? newRunId());
-      const [{ loadIngressInput }, { translateIngresses, writeTranslation }] = await Promise.all([import('../run/ingress-input.ts'), import('../run/translate-ingresses.ts')]);
-      const input = await loadIngressInput(flags.ingresses, await differenceRows(context), flags.ingressClass);
-      const translation = translateIngresses(input, runId, flags);
-      context.exitCode = await writeTranslation(input, translation, flags.out, context);
+      const { runTranslate } = await import('../run/translate-ingresses.ts');
+      context.exitCode = await runTranslate({ ...flags, runId, knownDifferences: async () => (await context.catalogue()).knownDifferences }, context);
     });
-}
-
-/** The known-differences table (content, passed in with the catalogue) decides how a difference classes. */
-export async function differenceRows(context: CommandContext): Promise<DifferenceRows> {
-  const { knownDifferences } = await context.catalogue();
-  return new Map(knownDifferences.map((row) => [row.id, row.classification]));
 }

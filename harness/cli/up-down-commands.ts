@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { CommandContext } from './command-context.ts';
 import { addClusterOptions, sharedOptions } from './options.ts';
-import { differenceRows } from './translate-command.ts';
 import type { UpOptions } from '../run/up-environment.ts';
 
 type UpFlags = UpOptions & { foreground?: boolean };
@@ -22,7 +21,7 @@ export function upCommand(context: CommandContext): Command {
     .action(async (flags: UpFlags) => {
       const { holdEnvironment, startDetached } = await import('../run/up-environment.ts');
       const options = { ...flags, target: resolve(flags.target) };
-      if (flags.foreground) await holdEnvironment(options, { ...context, rows: () => differenceRows(context) });
+      if (flags.foreground) await holdEnvironment(options, { ...context, knownDifferences: async () => (await context.catalogue()).knownDifferences });
       else await startDetached(options, process.argv.slice(process.argv.indexOf('up') + 1), context);
     });
 }

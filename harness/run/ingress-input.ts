@@ -16,6 +16,14 @@ export interface IngressInput {
   otherClasses: string[];
 }
 
+/** The known-differences table, as the catalogue passes it in (content: it decides how a difference classes). */
+export type KnownDifferencesSource = () => Promise<ReadonlyArray<{ id: string; classification: 'translated' | 'accepted-gap' | 'blocking-gap' }>>;
+
+/** The rows of `source` by id, as inventory reads them. */
+export async function differenceRows(source: KnownDifferencesSource): Promise<DifferenceRows> {
+  return new Map((await source()).map((row) => [row.id, row.classification]));
+}
+
 /**
  * Reads `kubectl get ingress -A -o yaml` output (exit 2 naming the problem when it is
  * not Ingress YAML), turns it into the scenario model and classes what the model leaves

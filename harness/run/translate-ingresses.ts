@@ -8,13 +8,30 @@ import { renderManifests } from '../kubernetes/render-yaml.ts';
 import type { TlsKeyPair } from '../kubernetes/tenant-workloads.ts';
 import { validateObjects } from '../kubernetes/validate-objects.ts';
 import { tlsSecretKey } from '../scenario/resolve.ts';
-import type { IngressInput } from './ingress-input.ts';
+import { type IngressInput, type KnownDifferencesSource, differenceRows, loadIngressInput } from './ingress-input.ts';
 
 /** Where the translated objects bind: the Istio ingress gateway's namespace and pod labels, and the cluster domain. */
 export interface TranslatePlacement {
   gatewayNamespace: string;
   gatewaySelector: Record<string, string>;
   clusterDomain: string;
+}
+
+/** What `translate --ingresses` is asked for. */
+export interface TranslateOptions extends TranslatePlacement {
+  ingresses: string;
+  /** Write istio.yaml and untranslatable.json there; default: the YAML on stdout. */
+  out?: string;
+  ingressClass: string;
+  /** The label value the objects carry. */
+  runId: string;
+  knownDifferences: KnownDifferencesSource;
+}
+
+/** `translate --ingresses`: reads the export, writes its Istio objects and what they leave out; returns the exit code (writeTranslation). */
+export async function runTranslate(options: TranslateOptions, io: { log: (line: string) => void; print: (text: string) => void }): Promise<0 | 1> {
+  const input = await loadIngressInput(options.ingresses, await differenceRows(options.knownDifferences), options.ingressClass);
+  return writeTranslation(input, translateIngresses(input, options.runId, options), options.out, io);
 }
 
 /** The Istio objects of an Ingress set, and the TLS Secrets the Gateway reads (not written: they hold keys). */

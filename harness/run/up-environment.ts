@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError, InputFileError, UsageError, WaitTimeoutError } from '../errors.ts';
-import type { DifferenceRows } from '../inventory/classify-ingresses.ts';
+import type { KnownDifferencesSource } from './ingress-input.ts';
 import { blockingClasses, formatUntranslatable } from '../inventory/untranslatable.ts';
 import { type Target, readTarget, writeTarget } from '../target.ts';
 import { timeouts } from '../timeouts.ts';
@@ -27,8 +27,8 @@ export interface UpIo {
   log: (line: string) => void;
   print: (text: string) => void;
   signal: AbortSignal;
-  /** The known-differences rows, for classing what an Ingress export leaves out. */
-  rows: () => Promise<DifferenceRows>;
+  /** The known-differences table, for classing what an Ingress export leaves out. */
+  knownDifferences: KnownDifferencesSource;
 }
 
 /** Runs the environment in this process until a signal, then stops it and removes the target file. */
@@ -59,8 +59,8 @@ export async function holdEnvironment(options: UpOptions, io: UpIo): Promise<voi
 async function ingressReplay(options: UpOptions, io: UpIo) {
   if (options.env !== 'local') throw new UsageError('--ingresses replays an export on the local environment only (--env local)');
   if (options.scenario !== undefined) throw new UsageError('--ingresses and --scenario each say what to serve: give one');
-  const { loadIngressInput } = await import('./ingress-input.ts');
-  const input = await loadIngressInput(options.ingresses!, await io.rows());
+  const { differenceRows, loadIngressInput } = await import('./ingress-input.ts');
+  const input = await loadIngressInput(options.ingresses!, await differenceRows(io.knownDifferences));
   for (const line of formatUntranslatable(input.untranslatable)) io.log(line);
   const untranslated: NonNullable<Target['untranslated']> = input.untranslatable.map((item) => ({ appId: item.ingress, setting: `[${item.class}] ${item.item}`, effect: item.reason }));
   return { input, untranslated };
