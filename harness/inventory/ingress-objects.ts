@@ -15,6 +15,8 @@ export interface IngressObject {
   tlsHosts: string[];
   /** The `spec.tls` secretName by host, where one is named. */
   tlsSecrets?: Record<string, string>;
+  /** `metadata.creationTimestamp` in milliseconds since the epoch, when the export has it. */
+  createdAt?: number;
 }
 
 /**
@@ -89,7 +91,9 @@ export function toIngress(item: unknown, fail: (message: string) => Error): Ingr
   const tlsHosts = tls.flatMap((entry) => entry.hosts);
   const tlsSecrets: Record<string, string> = Object.fromEntries(tls.flatMap(({ hosts, secretName }) => (secretName === null ? [] : hosts.map((host) => [host, secretName]))));
   const className = typeof spec.ingressClassName === 'string' ? spec.ingressClassName : undefined;
-  return { namespace, name, annotations, ...(className ? { className } : {}), rules, tlsHosts, tlsSecrets };
+  // js-yaml (a kubectl List) reads the timestamp as a Date, the yaml package as a string.
+  const created = metadata.creationTimestamp instanceof Date ? metadata.creationTimestamp.getTime() : typeof metadata.creationTimestamp === 'string' ? Date.parse(metadata.creationTimestamp) : Number.NaN;
+  return { namespace, name, annotations, ...(className ? { className } : {}), rules, tlsHosts, tlsSecrets, ...(Number.isNaN(created) ? {} : { createdAt: created }) };
 }
 
 function asArray(value: unknown, fail: () => Error): unknown[] {

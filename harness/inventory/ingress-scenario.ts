@@ -51,15 +51,15 @@ interface Claim {
  * Turns Ingress objects (a cluster's export, or the ones the launchpad writes for a
  * scenario) into the scenario model: one app per Ingress host served at `/`, with the
  * settings its annotations carry. ingress-nginx keeps the oldest Ingress's location for a
- * host (store.go ListIngresses sorts by creationTimestamp; controller.go createServers
- * skips a location already configured): here the first in the list keeps it. Pure.
+ * host (controller.go createServers skips a location already configured), so the first
+ * in creation order keeps it. Pure.
  */
 export function ingressScenario(ingresses: readonly IngressObject[], options: { name: string; ingressNginxClass?: string }): IngressScenario {
   const nginxClass = options.ingressNginxClass ?? 'nginx';
   const notCarried: NotCarried[] = [];
   const otherClasses: string[] = [];
   const claims: Claim[] = [];
-  for (const ingress of ingresses) {
+  for (const ingress of creationOrder(ingresses)) {
     const ref = `${ingress.namespace}/${ingress.name}`;
     const ingressClass = ingress.annotations[classAnnotation] ?? ingress.className ?? null;
     if (ingressClass !== nginxClass && !lifecycleClasses.includes(ingressClass ?? '')) {
@@ -95,6 +95,17 @@ export function ingressScenario(ingresses: readonly IngressObject[], options: { 
     tenants: [...tenants].map(([user, apps]) => (suspended.has(`ns-${user}`) ? { user, state: 'suspended', apps: apps.map(({ state: _paused, ...app }) => app) } : { user, apps })),
   });
   return { scenario, backends, notCarried, otherClasses };
+}
+
+/**
+ * Ingresses as ingress-nginx orders them (store.go sortIngressSlice, dbb11b92 lines 1102-1115):
+ * by creationTimestamp, identical ones by `<namespace>/<name>` descending. An export without
+ * timestamps (objects written by hand, or for a scenario in apply order) keeps its order.
+ */
+function creationOrder(ingresses: readonly IngressObject[]): readonly IngressObject[] {
+  if (ingresses.some((ingress) => ingress.createdAt === undefined)) return ingresses;
+  const ref = (ingress: IngressObject) => `${ingress.namespace}/${ingress.name}`;
+  return [...ingresses].sort((a, b) => a.createdAt! - b.createdAt! || (ref(a) > ref(b) ? -1 : ref(a) < ref(b) ? 1 : 0));
 }
 
 /** Namespaces whose every served Ingress has class `disable`: a suspended tenant (Sealos' account controller sets it on all of them). */

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../harness/cli/main.ts';
 import { classifyIngresses, type InventoryReport } from '../../harness/inventory/classify-ingresses.ts';
@@ -101,6 +101,24 @@ describe('Ingress objects as the input of the translation and the local referenc
     expect(input.untranslatable.map((item) => `${item.class} ${item.item}`)).toContain('blocking-gap proxy_set_header X-Host $host;');
     expect(disagreement(classifyIngresses(await readIngressFile(file), rows), input.untranslatable)).toEqual({ inventoryOnly: [], translateOnly: [] });
     expect(input.scenario.resolved.apps[0]!.responseHeaders.set).toEqual({ 'X-A': 'b' });
+  });
+});
+
+describe('which Ingress keeps a host two claim', () => {
+  const claim = (namespace: string, name: string, creationTimestamp: string) => ({ ...JSON.parse(ingressYaml(namespace, name, 'shared.example.test', {})), metadata: { name, namespace, creationTimestamp, annotations: { 'kubernetes.io/ingress.class': 'nginx' } } });
+  const owner = async (items: object[]) => {
+    const file = join(dir, 'claims.yaml');
+    // As kubectl writes it: the timestamp unquoted, which the List reader (js-yaml) takes as a date.
+    await writeFile(file, stringify({ apiVersion: 'v1', kind: 'List', items }));
+    return (await loadIngressInput(file, rows)).scenario.resolved.apps.map((app) => app.id);
+  };
+
+  it('is the oldest, as ingress-nginx sorts them (store.go sortIngressSlice), whatever the order of the export', async () => {
+    expect(await owner([claim('ns-b', 'late', '2026-03-02T00:00:00Z'), claim('ns-a', 'early', '2026-03-01T00:00:00Z')])).toEqual(['ns-a/early']);
+  });
+
+  it('is the greater <namespace>/<name> when both were created in the same second', async () => {
+    expect(await owner([claim('ns-a', 'one', '2026-03-01T00:00:00Z'), claim('ns-b', 'two', '2026-03-01T00:00:00Z')])).toEqual(['ns-b/two']);
   });
 });
 
