@@ -1,6 +1,6 @@
 import type { HeaderRules } from '../scenario/resolve.ts';
 import { type Directive, parseSnippet, SnippetSyntaxError } from './nginx-snippet.ts';
-import { classifyDirectives, render } from './snippet-vocabulary.ts';
+import { isWebSocketGuard, render } from './snippet-vocabulary.ts';
 
 /** What the scenario model takes from a configuration-snippet: header rules and the WebSocket guard. */
 export interface SnippetRules {
@@ -30,15 +30,14 @@ export function snippetRules(text: string): SnippetRules | null {
     if (error instanceof SnippetSyntaxError) return null;
     throw error;
   }
-  // classifyDirectives groups a recognised guard's set/if directives into one translated item.
-  const guard = classifyDirectives(directives).some((classed) => classed.handling !== undefined && 'translated' in classed.handling && /WebSocket/.test(classed.handling.translated));
+  const guard = isWebSocketGuard(directives.filter((directive) => directive.name === 'set' || directive.name === 'if'));
   const rules: SnippetRules = { requestHeaders: { set: {}, remove: [] }, responseHeaders: { set: {}, remove: [] }, webSocketGuard: guard, notCarried: [] };
   const conditionals = rules.webSocketGuard ? new Set(['set', 'if']) : new Set<string>();
   for (const directive of directives) {
     if (conditionals.has(directive.name)) continue;
     const reason = applyDirective(directive, rules);
     // A header rule the model cannot carry is one inventory counts as translated: its loss blocks.
-    const headerRule = ['proxy_set_header', 'grpc_set_header', 'more_set_headers', 'more_clear_headers', 'proxy_hide_header', 'grpc_hide_header'].includes(directive.name);
+    const headerRule = ['proxy_set_header', 'grpc_set_header', 'add_header', 'more_set_headers', 'more_clear_headers', 'proxy_hide_header', 'grpc_hide_header'].includes(directive.name);
     if (reason !== null) rules.notCarried.push({ directive: render(directive), reason, ...(headerRule ? { blocks: true as const } : {}) });
   }
   return rules;
@@ -61,9 +60,9 @@ function applyDirective(directive: Directive, rules: SnippetRules): string | nul
     case 'more_set_headers':
       return moreSetHeaders(args, rules);
     case 'add_header': {
+      // Without `always` nginx adds it to 2xx and 3xx answers only: the model's rule (every answer) is a known difference (snippet-vocabulary.ts).
       const [header, value, always] = args;
-      // Without `always`, nginx adds the header to 2xx and 3xx answers only (ngx_http_headers_filter_module); the model's rule is `always`.
-      if (always !== 'always' || args.length !== 3) return 'add_header without `always` adds the header on 2xx/3xx answers only; the model adds it to every answer';
+      if (args.length > 3 || (args.length === 3 && always !== 'always')) return 'not a header name, a value and `always`';
       if (!header || !headerName.test(header) || value === undefined || !plainValue.test(value)) return 'not a header name and a plain value';
       rules.responseHeaders.set[header] = value;
       return null;

@@ -29,6 +29,14 @@ const directiveHandling: Readonly<Record<string, Handling>> = {
 /** The guard as the translation's own Ingresses write it (ingress-annotations.ts), as directives. */
 const guard = parseSnippet(webSocketGuardLines.join('\n')).map(render).join(' ');
 
+/** Whether a snippet's `set` and `if` directives are exactly the cross-site WebSocket guard. */
+export function isWebSocketGuard(conditionals: readonly Directive[]): boolean {
+  return conditionals.length > 0 && conditionals.map(render).join(' ') === guard;
+}
+
+/** nginx's add_header without `always` adds to 200, 201, 204, 206, 301-304, 307 and 308 only (ngx_http_headers_filter_module); a route's response header goes on every answer. */
+const addHeaderOn2xx3xx: Handling = { difference: 'the translation adds the header to every answer; nginx (add_header without always) to 2xx and 3xx answers only' };
+
 /**
  * Classes a snippet's directives. `set` and `if` directives are read together: when they
  * are the cross-site WebSocket guard, they are the translated guard route; otherwise each
@@ -41,16 +49,16 @@ const guard = parseSnippet(webSocketGuardLines.join('\n')).map(render).join(' ')
 export function classifyDirectives(directives: readonly Directive[]): ClassedDirective[] {
   const conditionals = directives.filter((directive) => directive.name === 'set' || directive.name === 'if');
   const classed: ClassedDirective[] = [];
-  if (conditionals.length > 0 && conditionals.map(render).join(' ') === guard) {
+  if (isWebSocketGuard(conditionals)) {
     classed.push({ text: conditionals.map(render).join(' '), handling: { translated: 'a route answering 403 to cross-site WebSocket upgrades (withoutHeaders on Sec-Fetch-Site)' } });
   } else {
     classed.push(...conditionals.map((directive) => ({ text: render(directive), handling: undefined })));
   }
   for (const directive of directives) {
     if (directive.name === 'set' || directive.name === 'if') continue;
-    const handling = directive.block ? undefined : directiveHandling[directive.name];
+    const handling = directive.block ? undefined : directive.name === 'add_header' && directive.args.at(-1) !== 'always' ? addHeaderOn2xx3xx : directiveHandling[directive.name];
     // A header rule whose value nginx builds from variables ($host, $remote_addr) has no literal to translate.
-    const variable = handling !== undefined && 'translated' in handling && directive.args.some((arg) => arg.includes('$'));
+    const variable = handling !== undefined && !('gap' in handling) && directive.args.some((arg) => arg.includes('$'));
     classed.push({ text: render(directive), handling: variable ? { gap: 'the value is built from nginx variables; the translation writes literal header values only' } : handling });
   }
   return classed;

@@ -94,6 +94,16 @@ describe('Ingress objects as the input of the translation and the local referenc
     expect(served).toEqual(scenario.resolved.apps.filter((app) => app.hostOwner === app.id).map(fields));
   });
 
+  it('carries add_header without always as a known difference (2xx/3xx only in nginx), on both sides', async () => {
+    const file = join(dir, 'add-header.yaml');
+    await writeFile(file, ingressYaml('ns-abc', 'adds', 'adds.example.test', { 'nginx.ingress.kubernetes.io/configuration-snippet': 'add_header X-Frame-Options DENY;\n' }));
+    const input = await loadIngressInput(file, rows);
+    const inventory = classifyIngresses(await readIngressFile(file), rows);
+    expect(inventory.ingresses[0]!.annotations[0]!.directives!.map((item) => item.class)).toEqual(['known-difference']);
+    expect(input.untranslatable.filter((item) => item.source === 'annotation')).toEqual([]);
+    expect(input.scenario.resolved.apps[0]!.responseHeaders.set).toEqual({ 'X-Frame-Options': 'DENY' });
+  });
+
   it('refuses a header rule built from nginx variables as a gap, on both sides', async () => {
     const file = join(dir, 'variables.yaml');
     await writeFile(file, ingressYaml('ns-abc', 'vars', 'vars.example.test', { 'nginx.ingress.kubernetes.io/configuration-snippet': 'proxy_set_header X-Host $host;\nmore_set_headers "X-A: b";\n' }));
