@@ -26,6 +26,8 @@ export interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags>, Lo
   baseline?: string;
   compareTarget?: string;
   profile?: ProfileName;
+  gateMaxRounds?: number;
+  gateMaxMinutes?: number;
   baselineSubset?: boolean;
   baselineOtherMachine?: boolean;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type EffectBudget, judgeAgainstRuns, judgePairedRounds } from '../../harness/gate/round-statistics.ts';
+import { type EffectBudget, judgeAgainstRuns, judgePairedRounds } from '../../harness/statistics/round-statistics.ts';
 
 /** Deterministic standard normal draws (Park-Miller + Box-Muller): the same "noisy machine" every run. */
 function normals(seed: number): () => number {
@@ -58,7 +58,7 @@ describe('judgePairedRounds (live A/B)', () => {
     expect(judgement.verdict).toBe('inconclusive');
     expect(judgement.detectable).toBeGreaterThan(judgement.allowed);
     expect(judgement.roundsNeeded).toBeGreaterThan(4);
-    expect(judgement.reason).toMatch(/^too noisy to judge: .* detectable \d+\.\d %, 4 rounds; about \d+ rounds would be needed at this noise$/);
+    expect(judgement.reason).toMatch(/^too noisy to judge: .* detectable \d+\.\d %, 4 rounds; about \d+ rounds would be needed at this noise \(\d+ more\)$/);
   });
 
   it('throughput: lower is worse (-30 % fails, +30 % passes)', () => {
