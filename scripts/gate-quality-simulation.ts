@@ -44,7 +44,7 @@ export function printSimulation(options: { trials: number; seconds: number; roun
     ] as const;
     for (const [name, p95Effect, rpsEffect] of candidates) {
       const level: SimulatedLevel = { p95Us, p95Effect, rpsEffect, noise: { p95, rps: p95 / 2 }, drift: 0.3, roundSeconds: 2 * (options.seconds + 0.5) };
-      const result = simulateCell(level, { maxRounds: options.rounds, maxSeconds: Infinity, calibrationRounds: 0 }, options.trials);
+      const result = simulateCell(level, { maxRounds: options.rounds, maxSeconds: Infinity }, options.trials);
       const { fail, inconclusive, pass } = result.counts;
       console.log(`| ${cell} | ${percent(p95)} | ${name} (+${percent(p95Effect)}) | ${fail} | ${inconclusive} | ${pass} | ${result.medianRounds} | ${result.medianSeconds.toFixed(0)} s |`);
     }

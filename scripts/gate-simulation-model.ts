@@ -31,8 +31,6 @@ export interface SimulatedLevel {
 export interface SimulatedBounds {
   maxRounds: number;
   maxSeconds: number;
-  /** A/A rounds measured before the A/B rounds (the reference against itself); 0 for none. */
-  calibrationRounds: number;
 }
 
 export interface SimulatedGate {
@@ -53,18 +51,17 @@ function drawRound(level: SimulatedLevel, draw: () => number, p95Effect: number,
 /** A whole sequential gate on one level, as harness/load/alternate.ts runs it, judged as the gate judges it. */
 export function simulateGate(level: SimulatedLevel, bounds: SimulatedBounds, seed: number, budget: PerformanceBudget = defaultBudget): SimulatedGate {
   const draw = normals(seed);
-  const calibration = Array.from({ length: bounds.calibrationRounds }, () => drawRound(level, draw, 0, 0));
-  const design = { maxRounds: bounds.maxRounds, calibration };
+  const design = { maxRounds: bounds.maxRounds };
   const rounds: AbRound[] = [];
   let stoppedBy: SequenceStop['stoppedBy'] | undefined;
   while (stoppedBy === undefined) {
     rounds.push(drawRound(level, draw, level.p95Effect, level.rpsEffect));
-    const seconds = (calibration.length + rounds.length) * level.roundSeconds;
+    const seconds = rounds.length * level.roundSeconds;
     stoppedBy = decision(rounds, budget, design) ?? (rounds.length >= bounds.maxRounds ? 'max-rounds' : seconds + level.roundSeconds > bounds.maxSeconds ? 'max-minutes' : undefined);
   }
   const verdicts = judgeRounds(rounds, budget, design).map(({ judgement }) => judgement.verdict);
   const verdict = verdicts.includes('fail') ? 'fail' : verdicts.every((one) => one === 'pass') ? 'pass' : 'inconclusive';
-  return { verdict, stop: { rounds: rounds.length, maxRounds: bounds.maxRounds, stoppedBy, seconds: (calibration.length + rounds.length) * level.roundSeconds } };
+  return { verdict, stop: { rounds: rounds.length, maxRounds: bounds.maxRounds, stoppedBy, seconds: rounds.length * level.roundSeconds } };
 }
 
 /** Verdict counts and median rounds and seconds of `trials` simulated gates (seeds 1..trials). */

@@ -35,7 +35,7 @@ export function gatePerformance(cases: CaseRecord[], baseline: Baseline | undefi
   for (const record of cases) {
     const load = loadResultOf(record);
     if (!load || record.result !== 'PASSED') continue;
-    const { rounds, calibration, sequence } = record.measurements ?? {};
+    const { rounds, sequence } = record.measurements ?? {};
     if (!rounds && !baseline) continue;
     if (!rounds && !reference.has(record.key)) {
       findings.notes.push({ subject: record.key, message: 'not in the baseline: performance not judged' });
@@ -45,7 +45,7 @@ export function gatePerformance(cases: CaseRecord[], baseline: Baseline | undefi
     if (rounds) {
       const how = `live A/B${sequence ? ` (${describeStop(sequence)})` : ''}`;
       if (sequence) findings.sequences.push({ subject: record.key, ...sequence });
-      for (const { metric, judgement } of judgeRounds(rounds, budget, { maxRounds: sequence?.maxRounds ?? rounds.length, calibration })) file(findings, { subject: `${record.key} ${metric.name}`, message: `${how}: ${judgement.reason}` }, judgement);
+      for (const { metric, judgement } of judgeRounds(rounds, budget, { maxRounds: sequence?.maxRounds ?? rounds.length })) file(findings, { subject: `${record.key} ${metric.name}`, message: `${how}: ${judgement.reason}` }, judgement);
       continue;
     }
     const stored = reference.get(record.key)?.samples ?? [];

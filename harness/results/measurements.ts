@@ -19,7 +19,7 @@ export interface SequenceStop {
   maxRounds: number;
   /** Decided (the interval settled pass or fail), or a bound reached first: undecided, the gate says inconclusive. */
   stoppedBy: 'decided-pass' | 'decided-fail' | 'max-rounds' | 'max-minutes';
-  /** Seconds of load the level took, A/A calibration included. */
+  /** Seconds of load the level took. */
   seconds: number;
 }
 
@@ -34,8 +34,6 @@ export interface LoadMeasurements {
   reference?: LoadResult;
   /** Each live A/B round, summarised: the gate's unit of evidence. */
   rounds?: AbRound[];
-  /** A/A rounds (the reference against itself) measured first with `--gate-calibrate`: the noise floor. */
-  calibration?: AbRound[];
   /** How the sequence of A/B rounds ended. */
   sequence?: SequenceStop;
   /** CPUs of the gateway and the load generator, or null when the machine was not split. */

@@ -26,18 +26,16 @@ export function statisticsFor(budget: PerformanceBudget): StatisticsOptions {
   return { ...defaultStatistics, confidence: 1 - (1 - budget.confidence) / 2 };
 }
 
-/** The design of a live A/B: its most rounds, and A/A rounds measured first (the reference against itself, its second run as the "candidate"), if any. */
+/** The design of a live A/B: the most rounds it could take. */
 export interface AbDesign {
   maxRounds: number;
-  calibration?: AbRound[];
 }
 
 /** Every metric's judgement of live A/B rounds. */
 export function judgeRounds(rounds: AbRound[], budget: PerformanceBudget, design: AbDesign): Array<{ metric: RoundMetric; judgement: Judgement }> {
   return roundMetrics.map((metric) => {
-    const pairs = (list: AbRound[]) => list.map((round) => ({ reference: metric.value(round.reference), candidate: metric.value(round.candidate) }));
-    const calibration = pairs(design.calibration ?? []).map(({ reference, candidate }) => Math.log(candidate / reference));
-    return { metric, judgement: judgePairedRounds(pairs(rounds), metric.direction, metric.budget(budget), statisticsFor(budget), { maxRounds: design.maxRounds, calibration }) };
+    const pairs = rounds.map((round) => ({ reference: metric.value(round.reference), candidate: metric.value(round.candidate) }));
+    return { metric, judgement: judgePairedRounds(pairs, metric.direction, metric.budget(budget), statisticsFor(budget), design) };
   });
 }
 
@@ -53,6 +51,6 @@ export function decision(rounds: AbRound[], budget: PerformanceBudget, design: A
 
 /** Why a sequence stopped, in words. */
 export function describeStop(stop: SequenceStop): string {
-  const why = { 'decided-pass': 'decided: within budget', 'decided-fail': 'decided: worse than allowed', 'max-rounds': 'undecided at the round bound', 'max-minutes': 'undecided at the time bound' }[stop.stoppedBy];
+  const why = { 'decided-pass': 'decided', 'decided-fail': 'decided', 'max-rounds': 'undecided at the round bound', 'max-minutes': 'undecided at the time bound' }[stop.stoppedBy];
   return `${stop.rounds} rounds in ${Math.round(stop.seconds)} s, ${why}`;
 }

@@ -61,12 +61,10 @@ export interface Judgement {
   reason: string;
 }
 
-/** How a live A/B was collected: the design's most rounds, and A/A rounds measured first, if any. */
+/** How a live A/B was collected. */
 export interface SequenceDesign {
   /** The most rounds the sequence could take (`--gate-max-rounds`): the group-sequential design spends its alpha over them. */
   maxRounds: number;
-  /** A/A log ratios (the reference against itself): they sharpen the noise estimate only. */
-  calibration?: number[];
 }
 
 /**
@@ -85,19 +83,17 @@ export function judgePairedRounds(
   design: SequenceDesign = { maxRounds: pairs.length },
 ): Judgement {
   const worse = pairs.map(({ reference, candidate }) => orient(Math.log(candidate / reference), direction));
-  const calibration = design.calibration ?? [];
   const n = worse.length;
-  const df = n - 1 + calibration.length;
-  const sd = Math.sqrt((sumOfSquares(worse) + calibration.reduce((sum, value) => sum + value ** 2, 0)) / df);
+  const sd = standardDeviation(worse);
   const alpha = 2 * (1 - options.confidence);
   const maxRounds = Math.max(design.maxRounds, n);
   // Beyond the design's last look, its last bound: "about" that many rounds.
-  const bound = (rounds: number) => tBoundary(Math.min(rounds, maxRounds), maxRounds, options.minimumRounds, alpha, rounds - 1 + calibration.length);
-  const spread = (rounds: number) => (bound(rounds) + quantile(options.power, rounds - 1 + calibration.length)) * sd / Math.sqrt(rounds);
+  const bound = (rounds: number) => tBoundary(Math.min(rounds, maxRounds), maxRounds, options.minimumRounds, alpha, rounds - 1);
+  const spread = (rounds: number) => ((bound(rounds) + quantile(options.power, rounds - 1)) * sd) / Math.sqrt(rounds);
   return decide({
     estimate: mean(worse),
     rounds: n,
-    enough: n >= options.minimumRounds && df >= 1 && Number.isFinite(sd),
+    enough: n >= options.minimumRounds && Number.isFinite(sd),
     margin: n >= options.minimumRounds ? (bound(n) * sd) / Math.sqrt(n) : Infinity,
     detectable: n >= options.minimumRounds ? spread(n) : Infinity,
     detectableAt: spread,
