@@ -19,6 +19,9 @@ const measured = [
   { cell: '20ms-on', detectable: 0.093, p95Us: 27000 },
 ];
 
+/** Simulated gates per row: rates to about 1 %. */
+const gates = 1000;
+
 /** Round-to-round log-ratio sd of p95 at 1 s levels, from a cell's detectable effect. */
 export function noiseFromDetectable(detectable: number): number {
   return Math.log(1 + detectable) / ((jstat.studentt.inv(0.99, 5) + jstat.studentt.inv(0.8, 5)) / Math.sqrt(6));
@@ -30,8 +33,8 @@ export function noiseFromDetectable(detectable: number): number {
  * half p95's, and the candidates are what the gate would measure (delivered, not
  * requested): clean, half the allowed effect, 1.5x the allowed effect.
  */
-export function printSimulation(options: { trials: number; seconds: number; rounds: number; level: string }): void {
-  console.log(`Simulated live A/B (not measured): ${options.trials} gates per row, ${options.seconds} s levels at ${options.level}, at most ${options.rounds} rounds\n`);
+export function printSimulation(options: { seconds: number; rounds: number; level: string }): void {
+  console.log(`Simulated live A/B (not measured): ${gates} gates per row (seeds 1-${gates}), ${options.seconds} s levels at ${options.level}, at most ${options.rounds} rounds\n`);
   console.log('| cell | p95 noise per round | candidate | fail | inconclusive | pass | median rounds | median time to a decision |');
   console.log('|---|---:|---|---:|---:|---:|---:|---:|');
   for (const { cell, detectable, p95Us } of measured) {
@@ -44,7 +47,7 @@ export function printSimulation(options: { trials: number; seconds: number; roun
     ] as const;
     for (const [name, p95Effect, rpsEffect] of candidates) {
       const level: SimulatedLevel = { p95Us, p95Effect, rpsEffect, noise: { p95, rps: p95 / 2 }, drift: 0.3, roundSeconds: 2 * (options.seconds + 0.5) };
-      const result = simulateCell(level, { maxRounds: options.rounds, maxSeconds: Infinity }, options.trials);
+      const result = simulateCell(level, { maxRounds: options.rounds, maxSeconds: Infinity }, gates);
       const { fail, inconclusive, pass } = result.counts;
       console.log(`| ${cell} | ${percent(p95)} | ${name} (+${percent(p95Effect)}) | ${fail} | ${inconclusive} | ${pass} | ${result.medianRounds} | ${result.medianSeconds.toFixed(0)} s |`);
     }

@@ -126,7 +126,7 @@ function median(values: number[]): number {
 }
 
 if (args.values.simulate) {
-  printSimulation({ trials, seconds, rounds, level: levelName(level) });
+  printSimulation({ seconds, rounds, level: levelName(level) });
   process.exit(0);
 }
 const rows: Row[] = [];
