@@ -1,5 +1,5 @@
 import type { GatewayAddress } from '../clients/http-client.ts';
-import type { AbRound, Measurements, RoundSummary, SequenceStop } from '../results/measurements.ts';
+import type { AbRound, Decided, Measurements, RoundSummary, SequenceStop } from '../results/measurements.ts';
 import { mergeLoadResults } from './load-recorder.ts';
 import type { LoadResult } from '../results/load-result.ts';
 
@@ -10,7 +10,7 @@ export interface SequenceBounds {
   /** Most milliseconds of load for the level; a round that would end past it is not started. */
   maxMs: number;
   /** The stopping rule, read after every round: decided, or undefined while more rounds may tell. */
-  decide: (rounds: AbRound[]) => Extract<SequenceStop['stoppedBy'], `decided-${string}`> | undefined;
+  decide: (rounds: AbRound[]) => Decided | undefined;
 }
 
 /**

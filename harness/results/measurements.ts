@@ -11,6 +11,9 @@ export interface AbRound {
   candidate: RoundSummary;
 }
 
+/** The stopping rule's answer once the rounds settle pass or fail. */
+export type Decided = 'decided-pass' | 'decided-fail';
+
 /** How a live A/B level's sequence of rounds ended (harness/statistics/ab-decision.ts). */
 export interface SequenceStop {
   /** A/B rounds measured. */
@@ -18,7 +21,7 @@ export interface SequenceStop {
   /** The most rounds it could have taken: the group-sequential design the gate reads the rounds with. */
   maxRounds: number;
   /** Decided (the interval settled pass or fail), or a bound reached first: undecided, the gate says inconclusive. */
-  stoppedBy: 'decided-pass' | 'decided-fail' | 'max-rounds' | 'max-minutes';
+  stoppedBy: Decided | 'max-rounds' | 'max-minutes';
   /** Seconds of load the level took. */
   seconds: number;
 }

@@ -1,4 +1,4 @@
-import type { AbRound, RoundSummary, SequenceStop } from '../results/measurements.ts';
+import type { AbRound, Decided, RoundSummary, SequenceStop } from '../results/measurements.ts';
 import type { PerformanceBudget } from '../scenario/performance-profile.ts';
 import { type Direction, type EffectBudget, type Judgement, type StatisticsOptions, defaultStatistics, judgePairedRounds } from './round-statistics.ts';
 
@@ -43,7 +43,7 @@ export function judgeRounds(rounds: AbRound[], budget: PerformanceBudget, design
  * The stopping rule: decided when any metric fails (the gate fails whatever the
  * others say) or every metric passes; undefined while more rounds may tell.
  */
-export function decision(rounds: AbRound[], budget: PerformanceBudget, design: AbDesign): Extract<SequenceStop['stoppedBy'], `decided-${string}`> | undefined {
+export function decision(rounds: AbRound[], budget: PerformanceBudget, design: AbDesign): Decided | undefined {
   const verdicts = judgeRounds(rounds, budget, design).map(({ judgement }) => judgement.verdict);
   if (verdicts.includes('fail')) return 'decided-fail';
   return verdicts.every((verdict) => verdict === 'pass') ? 'decided-pass' : undefined;
