@@ -84,6 +84,14 @@ describe('judgeAgainstRuns (stored baseline of k runs)', () => {
     expect(judgeAgainstRuns(runs(7, 5, 0.01), runs(8, 1, 0.01, 2800), 'higher-is-worse', latency).verdict).toBe('fail');
   });
 
+  it('a baseline too small for its noise says how many runs, and how many more, would decide', () => {
+    const judgement = judgeAgainstRuns(runs(7, 3, 0.02), runs(8, 1, 0.02), 'higher-is-worse', latency);
+    expect(judgement.verdict).toBe('inconclusive');
+    const [, needed, more] = /about (\d+) baseline runs would be needed at this noise \((\d+) more\)$/.exec(judgement.reason) ?? [];
+    expect(Number(needed), judgement.reason).toBe(judgement.roundsNeeded);
+    expect(Number(more)).toBe(judgement.roundsNeeded! - 3);
+  });
+
   it('a baseline of 2 runs decides nothing', () => {
     const judgement = judgeAgainstRuns(runs(7, 2, 0.01), runs(8, 1, 0.01, 4000), 'higher-is-worse', latency);
     expect(judgement.verdict).toBe('inconclusive');
