@@ -159,7 +159,7 @@ for (const backend of [{ name: `fast backend (${app.id})`, cell: 'fast', latency
   }
 }
 console.log(`${trials} trials per cell, ${seconds} s levels at ${levelName(level)}, live A/B until decided (at most ${rounds} rounds), ${baselineRuns} stored baseline runs; load average ${loadBefore.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).cpus().length} cores; ${((Date.now() - started) / 60000).toFixed(1)} min${abort.signal.aborted ? ' (interrupted)' : ''}\n`);
-console.log('| cell | candidate | fail | inconclusive | pass | median p95 change | median detectable | median rounds | median time to a decision |');
+console.log('| cell | candidate | fail | inconclusive | pass | median p95 change | median detectable | median rounds | median time to a decision (or the bound) |');
 console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const row of rows) {
   console.log(`| ${row.cell} | ${row.condition} | ${row.counts.fail} | ${row.counts.inconclusive} | ${row.counts.pass} | ${percent(median(row.change))} | ${percent(median(row.detectable))} | ${median(row.rounds)} | ${median(row.seconds).toFixed(0)} s |`);
