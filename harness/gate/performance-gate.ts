@@ -45,7 +45,9 @@ export function gatePerformance(cases: CaseRecord[], baseline: Baseline | undefi
     if (rounds) {
       const how = `live A/B${sequence ? ` (${describeStop(sequence)})` : ''}`;
       if (sequence) findings.sequences.push({ subject: record.key, ...sequence });
-      for (const { metric, judgement } of judgeRounds(rounds, budget, { maxRounds: sequence?.maxRounds ?? rounds.length })) file(findings, { subject: `${record.key} ${metric.name}`, message: `${how}: ${judgement.reason}` }, judgement);
+      // Rounds recorded without a sequence (a fixed count) are read as a design of that many.
+      const judgements = judgeRounds(rounds, budget, { maxRounds: sequence?.maxRounds ?? rounds.length });
+      for (const { metric, judgement } of judgements) file(findings, { subject: `${record.key} ${metric.name}`, message: `${how}: ${judgement.reason}` }, judgement);
       continue;
     }
     const stored = reference.get(record.key)?.samples ?? [];
