@@ -118,6 +118,12 @@ describe('up --ingresses: a real Ingress set replayed on the local gateway', () 
     expect(main.backend).toBe('ns-k8x2m9qa/network-qkzvmlfhbpxa');
   });
 
+  it('writes a target that `run` takes: the multi-tenant suite passes on the replayed set', async () => {
+    const run = await runMeshgate(['run', '--target', targetFile, '--reports', join(scratch.dir, 'reports'), 'multi-tenant']);
+    expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
+    expect(run.stderr).toMatch(/PASS: \d+ passed, 0 failed/);
+  });
+
   it('writes what the replay does not carry into the target, per Ingress', () => {
     const untranslated = target.untranslated ?? [];
     expect(untranslated).toContainEqual(expect.objectContaining({ appId: 'ns-q7w2e9rt/admin-behind-auth', setting: expect.stringMatching(/^\[blocking-gap\] auth-url: /) }));
