@@ -129,6 +129,7 @@ function ingressClaims(ingress: IngressObject, ref: string, notCarried: NotCarri
   if (!dnsLabel.test(user) || canary || !dnsLabel.test(ingress.name)) return [];
   const claims: Omit<Claim, 'model'>[] = [];
   for (const rule of ingress.rules) {
+    if (rule.paths.length === 0) notCarried.push({ ingress: ref, subject: `${rule.host} without paths`, reason: "ingress-nginx answers the host from its default backend (404); the model serves nothing for it" });
     for (const path of rule.paths) {
       const root = path.path === '/' && (path.pathType === 'Prefix' || path.pathType === 'ImplementationSpecific');
       if (!hostname.test(rule.host)) whole(`host ${rule.host} (${path.path})`, 'the model serves named hosts only (a DNS name), no catch-all or wildcard');
