@@ -1,6 +1,7 @@
 // tsx scripts/cpu-profile-summary.ts FILE.cpuprofile [top=25]
 // The functions of a V8 CPU profile (`node --cpu-prof --cpu-prof-dir DIR`) by self
-// time, the share of samples spent in the function itself, highest first.
+// time, the share of samples spent in the function itself, highest first. Under tsx
+// the directory holds one profile per thread: the largest file is the program's.
 import { readFile } from 'node:fs/promises';
 
 interface ProfileNode {
@@ -10,7 +11,7 @@ interface ProfileNode {
 }
 
 const [file, top = '25'] = process.argv.slice(2);
-if (!file) {
+if (!file || !/^\d+$/.test(top)) {
   console.error('usage: tsx scripts/cpu-profile-summary.ts FILE.cpuprofile [top]');
   process.exit(2);
 }
