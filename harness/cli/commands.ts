@@ -26,6 +26,7 @@ export function validateCommand(context: CommandContext): Command {
     .addOption(sharedOptions.httpsPort())
     .addOption(sharedOptions.metricsOut())
     .addOption(sharedOptions.pushgateway())
+    .addOption(sharedOptions.timeouts())
     .addOption(sharedOptions.json())
     .addHelpText('after', `${caseExamples('validate')}\nExit codes: 0 pass, 1 the gate failed (or could not decide), 2 meshgate could not do its job (bad input, nothing selected, environment would not start, interrupted).`)
     .action(async (suites: string[], flags: SessionFlags) => {
@@ -52,6 +53,7 @@ export function runCommand(context: CommandContext): Command {
     .addOption(sharedOptions.runId())
     .addOption(sharedOptions.metricsOut())
     .addOption(sharedOptions.pushgateway())
+    .addOption(sharedOptions.timeouts())
     .addOption(sharedOptions.json())
     .addHelpText('after', caseExamples('run --target FILE'))
     .action(async (suites: string[], flags: SessionFlags) => {

@@ -6,6 +6,7 @@ import type { CommandContext } from './command-context.ts';
 import { type ClusterFinding, inspectCluster } from '../environments/cluster/cluster-checks.ts';
 import type { GatewayMode } from '../environments/cluster/gateway-install.ts';
 import { connectKube } from '../environments/cluster/kube-api.ts';
+import { resolveTimeouts } from '../timeouts.ts';
 import { errorMessage } from '../errors.ts';
 import { minimumVersions, requireAtLeast } from '../environments/cluster/minimum-versions.ts';
 
@@ -171,7 +172,7 @@ async function clusterFindings(flags: DoctorFlags): Promise<CheckResult[]> {
   const placement = { istioNamespace: flags.gatewayNamespace, istioSelector: flags.gatewaySelector, ingressNginxNamespace: flags.ingressGatewayNamespace };
   let findings: ClusterFinding[];
   try {
-    findings = await inspectCluster(connectKube({ kubeconfig: flags.kubeconfig, context: flags.context }), { mode: flags.mode, placement });
+    findings = await inspectCluster(connectKube({ kubeconfig: flags.kubeconfig, context: flags.context, requestMs: resolveTimeouts(process.env).kubeRequestMs }), { mode: flags.mode, placement });
   } catch (error) {
     findings = [{ name: 'api-server', ok: false, detail: errorMessage(error), advice: 'pass --kubeconfig FILE and --context NAME of the cluster to check' }];
   }

@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
 import { connectKube } from '../environments/cluster/kube-api.ts';
+import { resolveTimeouts } from '../timeouts.ts';
 import { classifyIngresses, type DifferenceRows } from '../inventory/classify-ingresses.ts';
 import { listClusterIngresses } from '../inventory/cluster-ingresses.ts';
 import { formatInventory, inventoryRbac } from '../inventory/format-inventory.ts';
@@ -31,7 +32,7 @@ export async function runInventory(context: CommandContext, flags: InventoryFlag
   const ingresses =
     flags.fromFile !== undefined
       ? await readIngressFile(flags.fromFile)
-      : await listClusterIngresses(connectKube({ kubeconfig: flags.kubeconfig, context: flags.context }), {
+      : await listClusterIngresses(connectKube({ kubeconfig: flags.kubeconfig, context: flags.context, requestMs: resolveTimeouts(process.env).kubeRequestMs }), {
           pageSize: flags.pageSize,
           onPage: (listed) => context.log(`meshgate: listed ${listed} Ingresses`),
         });

@@ -25,7 +25,7 @@ export function judgeCommand(context: CommandContext): Command {
     .addOption(new Option('-w, --window <time>', 'length of the judged window (e.g. 10m)').argParser(parseDuration).default(600_000, '10m'))
     .addOption(new Option('--at <time>', 'end of the window (ISO 8601; default now)').argParser(parseTime));
   addJudgeOptions(command, parseDuration, true);
-  for (const option of [sharedOptions.reports(), sharedOptions.runId(), sharedOptions.metricsOut(), sharedOptions.pushgateway(), sharedOptions.json()]) command.addOption(option);
+  for (const option of [sharedOptions.reports(), sharedOptions.runId(), sharedOptions.metricsOut(), sharedOptions.pushgateway(), sharedOptions.timeouts(), sharedOptions.json()]) command.addOption(option);
   return addNotifyOptions(command, context)
     .addHelpText('after', '\nWrites reports/<run-id>/judge.json.\nExit codes: 0 pass, 1 fail or inconclusive (too little traffic), 2 meshgate could not judge (bad input, Prometheus unreachable or refusing a query, a query that matched no series).')
     .action(async (flags: Flags) => {

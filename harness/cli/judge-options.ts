@@ -4,6 +4,7 @@ import { type JudgeSettings, type TrafficJudgement, defaultJudgeSettings } from 
 import { parseHttpUrl } from '../net/http-url.ts';
 import type { CommandContext } from './command-context.ts';
 import { type PrometheusAuthFlags, addPrometheusAuthOptions, prometheusAccess } from './prometheus-auth.ts';
+import { type TimeoutsFlag, timeoutsOf } from './options.ts';
 import { registerUrlSecrets } from '../redact.ts';
 
 /** Flags of the real-traffic judgement (judge, and watch with --prometheus). */
@@ -81,7 +82,7 @@ export function addJudgeOptions(command: Command, parseDuration: (value: string)
  * Judges the window ending now (or `at`) and logs it; returns the judgement. `signal`
  * defaults to the interrupt's; watch passes none, as a signal only ends its traffic.
  */
-export async function judgeFromFlags(context: CommandContext, flags: JudgeFlags & { prometheus: URL }, windowMs: number, at = new Date(), signal: AbortSignal | undefined = context.signal): Promise<TrafficJudgement> {
+export async function judgeFromFlags(context: CommandContext, flags: JudgeFlags & TimeoutsFlag & { prometheus: URL }, windowMs: number, at = new Date(), signal: AbortSignal | undefined = context.signal): Promise<TrafficJudgement> {
   const [{ formatJudgement }, { loadQueries }, { runJudgement }] = await Promise.all([
     import('../judge/format-judgement.ts'),
     import('../judge/queries.ts'),
@@ -89,7 +90,7 @@ export async function judgeFromFlags(context: CommandContext, flags: JudgeFlags 
   ]);
   const queries = await loadQueries(flags.queries);
   const settings: JudgeSettings = { ...defaultJudgeSettings, minRequests: flags.minRequests, maxErrorRatio: flags.maxErrorRatio, maxP95Ms: flags.maxP95Ms, latencyBudget: flags.latencyBudget };
-  const prometheus = await prometheusAccess(flags.prometheus, flags);
+  const prometheus = await prometheusAccess(flags.prometheus, flags, timeoutsOf(flags).prometheusQueryMs);
   const gatewayWorkload = gatewayWorkloadOf(flags);
   context.log(`meshgate: judging ${queries.candidate.name} (workload ${gatewayWorkload}) against ${queries.reference.name} over ${Math.ceil(windowMs / 1000)} s ending ${at.toISOString()} (${prometheus.url.origin})`);
   const judgement = await runJudgement({ prometheus, queries, windowMs, at, referenceOffsetMs: flags.referenceOffset, gatewayWorkload, settings, signal });

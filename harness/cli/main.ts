@@ -8,7 +8,7 @@ import { doctorCommand } from './doctor-command.ts';
 import { fixtureCommand } from './fixture-command.ts';
 import { inventoryCommand } from './inventory-command.ts';
 import { parityCommand } from './parity-command.ts';
-import { checkTimeoutOverrides } from '../timeouts.ts';
+import { resolveTimeouts } from '../timeouts.ts';
 import { interruptSignal } from './interrupt.ts';
 import { judgeCommand } from './judge-command.ts';
 import { manifestsCommand } from './manifests-command.ts';
@@ -45,7 +45,8 @@ export async function main(argv: string[], catalogue: () => Promise<SuiteCatalog
   writeTo(program, output);
   let failure: { exitCode: number; error: { code: string; message: string } } | undefined;
   try {
-    checkTimeoutOverrides();
+    // A malformed MESHGATE_TIMEOUT_* variable is a usage error for every command, before anything runs.
+    resolveTimeouts(process.env);
     await program.parseAsync(argv);
   } catch (error) {
     // Whatever a signal broke on its way out (an aborted wait, a fixture killed by the

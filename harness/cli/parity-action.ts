@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { GatewayAddress } from '../clients/http-client.ts';
 import { EnvironmentError, InterruptedError, UsageError, errorMessage } from '../errors.ts';
 import { connectKube } from '../environments/cluster/kube-api.ts';
+import { resolveTimeouts } from '../timeouts.ts';
 import { listClusterIngresses } from '../inventory/cluster-ingresses.ts';
 import { readIngressFile } from '../inventory/ingress-objects.ts';
 import { hostsFromIngresses, readHostList } from '../parity/parity-hosts.ts';
@@ -41,10 +42,10 @@ export async function runParityAction(context: CommandContext, flags: ParityFlag
   const hosts =
     flags.hosts !== undefined
       ? await readHostList(flags.hosts)
-      : hostsFromIngresses(flags.ingresses !== undefined ? await readIngressFile(flags.ingresses) : await listClusterIngresses(connectKube({ kubeconfig: flags.kubeconfig, context: flags.context })));
+      : hostsFromIngresses(flags.ingresses !== undefined ? await readIngressFile(flags.ingresses) : await listClusterIngresses(connectKube({ kubeconfig: flags.kubeconfig, context: flags.context, requestMs: resolveTimeouts(process.env).kubeRequestMs })));
   if (hosts.length === 0) throw new UsageError('no host to compare: no Ingress of class nginx names a host');
-  const reference = await gatewayOf('reference', flags.reference, flags.referenceCa);
-  const candidate = await gatewayOf('candidate', flags.candidate, flags.candidateCa);
+  const reference = await gatewayOf('reference', flags.reference, flags.referenceCa, flags.timeout * 1000);
+  const candidate = await gatewayOf('candidate', flags.candidate, flags.candidateCa, flags.timeout * 1000);
   const { knownDifferences } = await context.catalogue();
   context.log(`meshgate: comparing ${hosts.length} hosts through ${flags.reference.address} (reference) and ${flags.candidate.address} (candidate), at most ${flags.rate} requests/s`);
   const report = await runParity({
@@ -71,14 +72,14 @@ export async function runParityAction(context: CommandContext, flags: ParityFlag
 }
 
 /** A gateway that does not accept connections fails the run before any host is probed: no partial report. */
-async function gatewayOf(role: string, endpoint: ParityFlags['reference'], caFile: string | undefined): Promise<GatewayAddress> {
+async function gatewayOf(role: string, endpoint: ParityFlags['reference'], caFile: string | undefined, requestMs: number): Promise<GatewayAddress> {
   for (const port of [endpoint.httpPort, endpoint.httpsPort]) {
-    await tcpConnects(endpoint.address, port)().catch((error: unknown) => {
+    await tcpConnects(endpoint.address, port, requestMs)().catch((error: unknown) => {
       throw new EnvironmentError(`the ${role} gateway ${endpoint.address}:${port} does not accept connections: ${errorMessage(error)}`);
     });
   }
   const ca = caFile === undefined ? undefined : await readInputFile(caFile, `the ${role} gateway's CA bundle`);
-  return { ...endpoint, ...(ca ? { ca } : {}) };
+  return { ...endpoint, requestMs, ...(ca ? { ca } : {}) };
 }
 
 function summaryLines(report: ParityReport): string[] {

@@ -37,7 +37,7 @@ async function secretFile(file: string, what: string): Promise<string> {
 }
 
 /** The URL without credentials, the Authorization header and the CA agent the flags ask for. One kind of credentials at a time. */
-export async function prometheusAccess(url: URL, flags: PrometheusAuthFlags): Promise<PrometheusAccess> {
+export async function prometheusAccess(url: URL, flags: PrometheusAuthFlags, queryMs: number): Promise<PrometheusAccess> {
   const { url: bare, authorization: fromUrl } = splitCredentials(url);
   const kinds = [fromUrl && 'credentials in the URL', flags.prometheusBearerTokenFile && '--prometheus-bearer-token-file', (flags.prometheusUsername || flags.prometheusPasswordFile) && '--prometheus-username/--prometheus-password-file'].filter(Boolean);
   if (kinds.length > 1) throw new UsageError(`Prometheus credentials given twice: ${kinds.join(' and ')} (choose one)`);
@@ -50,5 +50,5 @@ export async function prometheusAccess(url: URL, flags: PrometheusAuthFlags): Pr
   }
   if (authorization) registerSecret(authorization.replace(/^\w+ /, ''));
   const ca = flags.prometheusCaFile === undefined ? undefined : await readInputFile(flags.prometheusCaFile, 'the Prometheus CA bundle');
-  return { url: bare, authorization, dispatcher: ca === undefined ? undefined : new Agent({ connect: { ca } }) };
+  return { url: bare, queryMs, authorization, dispatcher: ca === undefined ? undefined : new Agent({ connect: { ca } }) };
 }

@@ -11,9 +11,10 @@ import { printCaseList } from './case-plan.ts';
 import type { CommandContext } from './command-context.ts';
 import { type LoadWorkersFlags, exportLoadWorkersSettings } from './load-workers-options.ts';
 import { type NotifyFlags, notify } from './notify-options.ts';
+import { type TimeoutsFlag, timeoutsOf } from './options.ts';
 import { webhookOutput } from '../reporters/webhook-output.ts';
 
-export interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags>, LoadWorkersFlags {
+export interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags>, LoadWorkersFlags, TimeoutsFlag {
   reports: string;
   runId?: string;
   case?: string;
@@ -34,7 +35,7 @@ export interface SessionFlags extends EnvironmentFlags, Partial<NotifyFlags>, Lo
 async function prepare(requested: string[], flags: SessionFlags, planned: LoadedTarget, context: CommandContext): Promise<PreparedRun | undefined> {
   exportLoadWorkersSettings(flags);
   const [{ planRun, prepareRun }, catalogue] = await Promise.all([import('../run/prepare.ts'), context.catalogue()]);
-  const plan = planRun(catalogue, requested, flags.case, planned);
+  const plan = planRun(catalogue, requested, flags.case, planned, timeoutsOf(flags));
   if (flags.list) {
     printCaseList(plan.cases, context, Boolean(flags.json));
     return undefined;
@@ -50,10 +51,11 @@ function sessionOptions(context: CommandContext, command: string, flags: Session
     target,
     casePattern: flags.case,
     concurrency: flags.concurrency,
+    timeouts: prepared.timeouts,
     reportsDir: flags.reports,
     printJson: flags.json ? context.printJson : undefined,
-    metrics: { file: flags.metricsOut, pushgateway: flags.pushgateway },
-    options: { command, ...flags, pushgateway: flags.pushgateway?.href, suites: prepared.suites, runId: prepared.runId },
+    metrics: { file: flags.metricsOut, pushgateway: flags.pushgateway, pushMs: prepared.timeouts.metricsPushMs },
+    options: { command, ...flags, pushgateway: flags.pushgateway?.href, suites: prepared.suites, runId: prepared.runId, timeouts: prepared.timeouts },
     signal: context.signal,
     log: context.log,
     outputs: flags.notifyWebhook === undefined ? [] : [webhookOutput(command, flags.reportUrlBase, (notice) => notify(context, flags, notice))],
@@ -67,7 +69,7 @@ export async function validateAction(context: CommandContext, suites: string[], 
   if (!prepared) return;
   // The environments and reporters load once the input has passed every check.
   const [{ inEnvironment }, { runSession }] = await Promise.all([import('../run/validate.ts'), import('../run/session.ts')]);
-  const start = { ...flags, runId: prepared.runId, signal: context.signal, log: context.log };
+  const start = { ...flags, runId: prepared.runId, timeouts: prepared.timeouts, signal: context.signal, log: context.log };
   await inEnvironment(start, prepared, flags.reports, async ({ target, compareTarget }) => {
     context.exitCode = await runSession(sessionOptions(context, 'validate', flags, { ...prepared, compareTarget }, target));
     return context.exitCode;

@@ -6,15 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { EnvironmentError, InputFileError, WaitTimeoutError } from '../errors.ts';
 import { readTarget, writeTarget } from '../target.ts';
-import { timeouts } from '../timeouts.ts';
 import type { CommandContext } from './command-context.ts';
-import { addClusterOptions, sharedOptions } from './options.ts';
+import { type TimeoutsFlag, addClusterOptions, sharedOptions, timeoutsOf } from './options.ts';
 import { checkRunId, newRunId } from '../run/run-id.ts';
 import type { EnvironmentFlags } from '../run/start-environment.ts';
 
 const binary = fileURLToPath(new URL('../../bin/meshgate.js', import.meta.url));
 
-interface UpFlags extends EnvironmentFlags {
+interface UpFlags extends EnvironmentFlags, TimeoutsFlag {
   runId?: string;
   target: string;
   foreground?: boolean;
@@ -30,6 +29,7 @@ export function upCommand(context: CommandContext): Command {
     .addOption(sharedOptions.httpPort())
     .addOption(sharedOptions.httpsPort())
     .addOption(sharedOptions.target())
+    .addOption(sharedOptions.timeouts())
     .addOption(new Option('--foreground', 'stay in the foreground until SIGINT/SIGTERM instead of detaching'))
     .action(async (flags: UpFlags) => {
       const target = resolve(flags.target);
@@ -42,7 +42,7 @@ export function upCommand(context: CommandContext): Command {
 async function holdEnvironment(flags: UpFlags, context: CommandContext): Promise<void> {
   const runId = checkRunId(flags.runId ?? newRunId());
   const { startEnvironment } = await import('../run/start-environment.ts');
-  const environment = await startEnvironment({ ...flags, runId, signal: context.signal, log: context.log });
+  const environment = await startEnvironment({ ...flags, runId, timeouts: timeoutsOf(flags), signal: context.signal, log: context.log });
   try {
     await writeTarget(flags.target, { ...environment.target(), ownerPid: process.pid });
     const reference = environment.referenceTarget?.();
@@ -73,6 +73,7 @@ async function startDetached(flags: UpFlags, context: CommandContext): Promise<v
   const log = await open(logFile, 'w');
   // The child gets this command's own arguments (the last --target wins: the resolved one).
   const args = [binary, 'up', ...process.argv.slice(process.argv.indexOf('up') + 1), '--foreground', '--target', flags.target];
+  const timeouts = timeoutsOf(flags);
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'ignore', log.fd, 'ipc'] });
   try {
     await waitForReady(child, logFile, flags.env === 'local' ? timeouts.upReadyMs : timeouts.clusterUpMs);
@@ -107,7 +108,8 @@ export function downCommand(context: CommandContext): Command {
   return new Command('down')
     .description('stop the environment `meshgate up` started (every process, every temp file)')
     .addOption(sharedOptions.target())
-    .action(async (flags: { target: string }) => {
+    .addOption(sharedOptions.timeouts())
+    .action(async (flags: { target: string } & TimeoutsFlag) => {
       if (!(await exists(flags.target))) {
         // Twice `down`, or `down` before `up`: the goal (nothing running) already holds.
         await rm(`${flags.target}.log`, { force: true });
@@ -122,7 +124,7 @@ export function downCommand(context: CommandContext): Command {
         return;
       }
       process.kill(target.ownerPid, 'SIGTERM');
-      const bound = timeouts.processStopMs * 4;
+      const bound = timeoutsOf(flags).processStopMs * 4;
       for (let waited = 0; isAlive(target.ownerPid); waited += 100) {
         if (waited > bound) throw new WaitTimeoutError('the environment to stop', `pid ${target.ownerPid}`, bound);
         await sleep(100);

@@ -55,6 +55,7 @@ export function watchCommand(context: CommandContext): Command {
     .addOption(sharedOptions.runId())
     .addOption(sharedOptions.metricsOut())
     .addOption(sharedOptions.pushgateway())
+    .addOption(sharedOptions.timeouts())
     .addOption(sharedOptions.json());
   return addNotifyOptions(addJudgeOptions(command, parseDuration, false), context)
     .addHelpText(

@@ -1,5 +1,6 @@
 import type { CaseRecord, CaseResult } from '../results/case-record.ts';
 import type { LoadedTarget } from '../target.ts';
+import type { Timeouts } from '../timeouts.ts';
 
 /**
  * What a case's test leaves in vitest's task meta: the CaseRecord's fields as far
@@ -33,5 +34,7 @@ declare module 'vitest' {
     compareTarget: LoadedTarget | null;
     /** Slots of functional work at once (--concurrency). */
     concurrency: number;
+    /** The run's timeouts (defaults < MESHGATE_TIMEOUT_* < --timeouts), resolved once in the CLI. */
+    timeouts: Timeouts;
   }
 }

@@ -7,6 +7,7 @@ import { fingerprint } from '../suite/expectation.ts';
 import { type GatewayCase, type ProbeContext, subjectNames } from '../suite/gateway-case.ts';
 import type { CaseMeta } from './case-meta.ts';
 import type { Measurements } from '../results/measurements.ts';
+import type { Timeouts } from '../timeouts.ts';
 import { differenceSeen, expectationFor, gatewayFamily, type KnownDifference } from '../suite/known-difference.ts';
 
 /**
@@ -19,7 +20,8 @@ import { differenceSeen, expectationFor, gatewayFamily, type KnownDifference } f
 export function registerSuite(suite: string, cases: ReadonlyArray<GatewayCase<any>>, differences: readonly KnownDifference[] = []): void {
   const target = inject('target');
   const compareTarget = inject('compareTarget');
-  const context: ProbeContext = { target, gateway: gatewayOf(target), ...(compareTarget ? { reference: gatewayOf(compareTarget) } : {}) };
+  const timeouts = inject('timeouts');
+  const context: ProbeContext = { target, timeouts, gateway: gatewayOf(target, timeouts), ...(compareTarget ? { reference: gatewayOf(compareTarget, timeouts) } : {}) };
   const slots = new CaseSlots(inject('concurrency'));
   describe(suite, () => {
     for (const gatewayCase of cases) registerCase(suite, gatewayCase, context, differences, slots);
@@ -28,8 +30,8 @@ export function registerSuite(suite: string, cases: ReadonlyArray<GatewayCase<an
 
 function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>, context: ProbeContext, differences: readonly KnownDifference[], slots: CaseSlots): void {
   const missing = gatewayCase.features.filter((feature) => !context.target.features.includes(feature));
-  const subjects = gatewayCase.subjects(context.target);
-  const names = subjectNames(gatewayCase, context.target);
+  const subjects = gatewayCase.subjects(context.target, context.timeouts);
+  const names = subjectNames(gatewayCase, context.target, context.timeouts);
   const base = { suite, caseId: gatewayCase.id, description: gatewayCase.description };
   if (subjects.length === 0) {
     test(`${gatewayCase.id} [-]`, (ctx) => {
@@ -38,7 +40,7 @@ function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>,
     });
     return;
   }
-  const skipped = gatewayCase.skip?.(context.target);
+  const skipped = gatewayCase.skip?.(context.target, context.timeouts);
   for (const [index, subject] of subjects.entries()) {
     const name = names[index]!;
     const register = gatewayCase.serial ? test : test.concurrent;
@@ -58,7 +60,12 @@ function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>,
       Object.assign(meta, { expected, measurements, ...(note ? { knownDifference: note } : {}) });
       const started = performance.now();
       try {
-        const converged = await expectEventually(() => gatewayCase.probe(subject, probeContext, measurements), expected, { ...gatewayCase.convergence, signal: ctx.signal });
+        const converged = await expectEventually(() => gatewayCase.probe(subject, probeContext, measurements), expected, {
+          timeoutMs: context.timeouts.convergenceMs,
+          pollMs: context.timeouts.convergencePollMs,
+          ...gatewayCase.convergence,
+          signal: ctx.signal,
+        });
         Object.assign(meta, { fingerprint: fingerprint(expected, converged.observation), attempts: converged.attempts });
         if (note) note.seen = differenceSeen(ingressExpected, converged.observation);
       } catch (error) {
@@ -72,7 +79,7 @@ function registerCase<Subject>(suite: string, gatewayCase: GatewayCase<Subject>,
   }
 }
 
-function gatewayOf(target: ProbeContext['target']): GatewayAddress {
+function gatewayOf(target: ProbeContext['target'], timeouts: Timeouts): GatewayAddress {
   const { address, httpPort, httpsPort } = target.gateway;
-  return { address, httpPort, httpsPort, ca: target.caFile ? readFileSync(target.caFile, 'utf8') : undefined };
+  return { address, httpPort, httpsPort, ca: target.caFile ? readFileSync(target.caFile, 'utf8') : undefined, requestMs: timeouts.requestMs };
 }

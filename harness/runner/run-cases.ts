@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.ts';
-import { timeouts } from '../timeouts.ts';
+import type { Timeouts } from '../timeouts.ts';
 import type { CasesOutcome } from '../results/case-record.ts';
 import type { PlannedCase } from '../suite/case-selection.ts';
 import type { SuiteCatalogue } from '../suite/catalogue.ts';
@@ -25,6 +25,8 @@ export interface CaseRunOptions {
   selected?: PlannedCase[];
   /** Slots of functional work at once (harness/runner/case-slots.ts). */
   concurrency: number;
+  /** The run's timeouts: the cases get them (through vitest's provide), the cancel grace is one. */
+  timeouts: Timeouts;
   progress: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -63,7 +65,7 @@ async function runVitest(suites: string[], options: CaseRunOptions, collector: R
       include: [relative(projectRoot, suiteFile)],
       // junit.xml is written with the other reports (it must also say "interrupted"), not by vitest's reporter.
       reporters: [collector, new ProgressReporter(options.progress)],
-      provide: { catalogueModule: options.catalogue.module, suites, target: options.target, compareTarget: options.compareTarget ?? null, concurrency: options.concurrency },
+      provide: { catalogueModule: options.catalogue.module, suites, target: options.target, compareTarget: options.compareTarget ?? null, concurrency: options.concurrency, timeouts: options.timeouts },
       testNamePattern: options.selected === undefined ? undefined : exactTestNamePattern(options.selected),
       fileParallelism: false,
       isolate: false,
@@ -80,7 +82,7 @@ async function runVitest(suites: string[], options: CaseRunOptions, collector: R
   const cancelled = new Promise<void>((resolve) => {
     cancel = () => {
       void vitest.cancelCurrentRun('keyboard-input');
-      setTimeout(resolve, timeouts.cancelGraceMs).unref();
+      setTimeout(resolve, options.timeouts.cancelGraceMs).unref();
     };
   });
   options.signal?.addEventListener('abort', cancel, { once: true });

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { EnvironmentError } from '../../errors.ts';
+import type { Timeouts } from '../../timeouts.ts';
 
 /** How one command ended. */
 export interface CommandResult {
@@ -9,7 +10,7 @@ export interface CommandResult {
 }
 
 export interface RunOptions {
-  /** Bound on the whole command, ms (see timeouts.ts). */
+  /** Bound on the whole command, ms (one of the run's timeouts). */
   timeoutMs: number;
   signal?: AbortSignal;
   /** Written to stdin (e.g. a kind config or a manifest). */
@@ -27,6 +28,12 @@ export interface RunOptions {
  */
 export interface CommandRunner {
   run(file: string, args: string[], options: RunOptions): Promise<CommandResult>;
+}
+
+/** What runs a cluster's commands: the runner, and the run's timeouts that bound each command. */
+export interface ClusterTools {
+  runner: CommandRunner;
+  timeouts: Timeouts;
 }
 
 /** The real runner: execa, stdin from `input`, output kept for the error message. */

@@ -7,7 +7,7 @@ import { mergeWorkerResults } from './merge-workers.ts';
 import { RESULT_PREFIX, type WorkerResult } from './run-worker.ts';
 import { runLabels } from '../../kubernetes/objects.ts';
 import { NODE_UID, restrictedContainerSecurity, restrictedPodSecurity, tmpMount, tmpVolume } from '../../kubernetes/pod-security.ts';
-import { timeouts } from '../../timeouts.ts';
+import type { Timeouts } from '../../timeouts.ts';
 import { type ClusterObject, type KubeApi, attempt } from '../../environments/cluster/kube-api.ts';
 
 export interface LoadJobOptions {
@@ -17,6 +17,8 @@ export interface LoadJobOptions {
   image: string;
   /** The load; its gateway address must be the one pods reach (e.g. the gateway Service's DNS name). */
   spec: Omit<LoadSpec, 'startAt'>;
+  /** The run's timeouts: the pods' start lead, the wait for completion and its polls. */
+  timeouts: Timeouts;
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
@@ -85,21 +87,21 @@ export function loadJobObjects(runId: string, image: string, spec: LoadSpec): Cl
  * interrupted.
  */
 export async function runLoadJob(options: LoadJobOptions): Promise<LoadResult> {
-  const { kube, runId, spec, signal } = options;
+  const { kube, runId, spec, timeouts, signal } = options;
   const full: LoadSpec = { ...spec, startAt: Date.now() + timeouts.loadJobStartMs };
   const objects = loadJobObjects(runId, options.image, full);
   const namespace = loadNamespace(runId);
   try {
     await kube.apply(objects, runId);
     options.log?.(`meshgate: load Job ${namespace}/${NAME}: ${spec.workers} pods`);
-    await waitForCompletion(kube, namespace, spec, signal);
+    await waitForCompletion(kube, namespace, spec, timeouts, signal);
     return mergeWorkerResults(await collectResults(kube, namespace), spec.workers);
   } finally {
     await kube.deleteObjects(objects, runId);
   }
 }
 
-async function waitForCompletion(kube: KubeApi, namespace: string, spec: Omit<LoadSpec, 'startAt'>, signal?: AbortSignal): Promise<void> {
+async function waitForCompletion(kube: KubeApi, namespace: string, spec: Omit<LoadSpec, 'startAt'>, timeouts: Timeouts, signal?: AbortSignal): Promise<void> {
   const boundMs = timeouts.loadJobStartMs + spec.warmupMs + spec.durationMs + timeouts.rolloutMs;
   const deadline = Date.now() + boundMs;
   for (let poll = 0; poll < 100_000 && Date.now() < deadline; poll++) {
