@@ -11,6 +11,7 @@ import { startFakeKube, writeKubeconfig } from './fake-kube-api.ts';
 import { defaultScenario, manifests } from '../kubernetes/fixtures.ts';
 import type { FakeKube } from './fake-kube-api.ts';
 import { catalogue } from '../../suites/catalogue.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 // `doctor --env existing` against an API server that holds what a real install
 // writes: istiod as Istio's istiod chart renders it (app=istiod, container
@@ -67,7 +68,7 @@ async function clusterWith(objects: Stored[]): Promise<string> {
 
 async function inspect(objects: Stored[], placement = istioctlPlacement, mode: 'istio' | 'dual' | 'ingress' = 'dual') {
   const kubeconfig = await clusterWith(objects);
-  const findings = await inspectCluster(connectKube({ kubeconfig }), { mode, placement });
+  const findings = await inspectCluster(connectKube({ kubeconfig, requestMs: defaultTimeouts.kubeRequestMs }), { mode, placement });
   return Object.fromEntries(findings.map((finding) => [finding.name, finding]));
 }
 
@@ -129,7 +130,7 @@ describe('doctor --env existing reads the cluster', () => {
   it('turns a refused read into a finding that names it', async () => {
     const kubeconfig = await clusterWith(goodIstio());
     fake!.failNext('GET', /^\/apis\/apps\/v1\/deployments$/, 403);
-    const findings = await inspectCluster(connectKube({ kubeconfig }), { mode: 'istio', placement: istioctlPlacement });
+    const findings = await inspectCluster(connectKube({ kubeconfig, requestMs: defaultTimeouts.kubeRequestMs }), { mode: 'istio', placement: istioctlPlacement });
     expect(findings).toEqual([expect.objectContaining({ name: 'api-server', ok: false, detail: expect.stringMatching(/list Deployments app=istiod in every namespace: .*403/) })]);
   });
 

@@ -12,6 +12,7 @@ import { probeEastWest } from '../../harness/suite/east-west-probe.ts';
 import { type FakeKube, startFakeKube, writeKubeconfig } from './fake-kube-api.ts';
 import { useStandInGateway } from './stand-in-gateway.ts';
 import { type RequestAttributes, attributesOf, boundRules, grants } from './rbac-requests.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 // The in-cluster gate's run (validate --env existing with the Job's flags) against a fake
 // API server: every request it sends is recorded and held against the RBAC that
@@ -87,6 +88,7 @@ function gateRun(runId: string, mode: Mode = 'istio', leaseNamespace: string | n
     ...(leaseNamespace ? { leaseNamespace } : {}),
     log: () => undefined,
     runner: { run: () => Promise.reject(new Error('an existing cluster runs no tool')) } as never,
+    timeouts: defaultTimeouts,
   });
 }
 
@@ -95,7 +97,7 @@ async function runOnce(runId: string, mode: Mode = 'istio', leaseNamespace: stri
   const environment = await gateRun(runId, mode, leaseNamespace).start();
   try {
     const target = { ...environment.target(), resolved: scenario.resolved };
-    await probeEastWest(target, scenario.resolved.apps[0]!);
+    await probeEastWest(target, scenario.resolved.apps[0]!, { timeouts: defaultTimeouts });
   } finally {
     await environment.stop();
   }

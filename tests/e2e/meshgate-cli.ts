@@ -10,6 +10,7 @@ import { LocalEnvironment, type LocalEnvironmentOptions } from '../../harness/en
 import type { StartedEnvironment } from '../../harness/environments/environment.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { writeTarget } from '../../harness/target.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 /**
  * The CLI a test spawns: compiled once per test run by tests/compiled-cli.ts (a spawn then
@@ -32,8 +33,7 @@ afterAll(() => rm(defaultReports, { recursive: true, force: true }));
 /**
  * Runs the CLI in this process: the same entry function bin/meshgate.js calls, with
  * stdout and stderr captured. Options read from the environment at parse time see
- * this process's; timeouts are read once per process, so a test that overrides one
- * for the CLI's own process spawns it instead (`runMeshgate`).
+ * this process's, the MESHGATE_TIMEOUT_* variables included (each run resolves them anew).
  */
 export async function meshgate(args: string[]): Promise<CliResult> {
   let stdout = '';
@@ -79,7 +79,7 @@ export async function scratchDir(): Promise<{ dir: string; remove: () => Promise
 /** Starts the local environment of the default scenario, with optional breakage, and writes its target file. */
 export async function startLocal(dir: string, options: Partial<LocalEnvironmentOptions> = {}): Promise<{ environment: StartedEnvironment; targetFile: string }> {
   const scenario = await loadScenario();
-  const environment = await new LocalEnvironment({ scenario, runId: 'test', ...options }).start();
+  const environment = await new LocalEnvironment({ scenario, runId: 'test', timeouts: defaultTimeouts, ...options }).start();
   const targetFile = join(dir, 'target.json');
   await writeTarget(targetFile, environment.target());
   return { environment, targetFile };
@@ -123,9 +123,8 @@ export interface Breakage {
  * Each row starts the local environment broken one way, runs the suites through
  * the CLI's entry function in this process (`meshgate`) and expects exit 1 with
  * exactly the listed cases failing. Failing cases wait out the convergence window;
- * 3 s keeps a table fast and still needs 3 matches in a row to pass. `env` reaches
- * the suites' worker (a process of its own, started with this process's
- * environment). Rows run side by side (the project's maxConcurrency): each spends
+ * 3 s keeps a table fast and still needs 3 matches in a row to pass. `env` is set
+ * in this process's environment, where each in-process run reads it. Rows run side by side (the project's maxConcurrency): each spends
  * most of its time waiting out that window.
  */
 export function describeBreakages(breakages: Breakage[], env: NodeJS.ProcessEnv = {}): void {

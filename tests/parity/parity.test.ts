@@ -16,6 +16,7 @@ import { loadScenario } from '../../harness/scenario/load.ts';
 import { knownDifferences } from '../../suites/known-differences.ts';
 import { breakConfig, routeUpstream } from '../e2e/meshgate-cli.ts';
 import { certificates } from '../kubernetes/fixtures.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 const rows = new Map(knownDifferences.map((row) => [row.id, row.classification]));
 let dir: string;
@@ -82,14 +83,14 @@ describe('parity between two live gateways', () => {
     const scenario = await loadScenario();
     const ports = { httpPort: await freePort(), httpsPort: await freePort() };
     const [reference, other] = await Promise.all(
-      [{ listenHost: '127.0.0.1' }, { listenHost: '127.0.0.2', ...candidate }].map((options) => new LocalEnvironment({ scenario, runId: 'parity', pinCpus: false, ...ports, ...options }).start()),
+      [{ listenHost: '127.0.0.1' }, { listenHost: '127.0.0.2', ...candidate }].map((options) => new LocalEnvironment({ scenario, runId: 'parity', timeouts: defaultTimeouts, pinCpus: false, ...ports, ...options }).start()),
     );
     started.push(reference!, other!);
     const ingresses = buildTenantManifests(scenario.resolved, 'parity', { mode: 'ingress', fixture: { image: 'meshgate-echo' }, certificates }).objects.filter((object) => object.kind === 'Ingress');
     const hosts = hostsFromIngresses(ingresses.map((object) => toIngress(object, (message) => new Error(message))));
     const address = async (environment: StartedEnvironment) => {
       const target = environment.target();
-      return { address: target.gateway.address, httpPort: target.gateway.httpPort, httpsPort: target.gateway.httpsPort, ca: await readFile(target.caFile!, 'utf8') };
+      return { address: target.gateway.address, httpPort: target.gateway.httpPort, httpsPort: target.gateway.httpsPort, ca: await readFile(target.caFile!, 'utf8'), requestMs: 10_000 };
     };
     return { hosts, reference: await address(reference!), candidate: await address(other!) };
   }
