@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { breakConfig, meshgate, meshgateBin, processesMentioning, runMeshgate, scratchDir, startLocal, withEnv } from './meshgate-cli.ts';
+import { breakConfig, meshgate, meshgateBin, processesMentioning, runMeshgate, scratchDir, startLocal } from './meshgate-cli.ts';
 
 // True end-to-end runs spawn the CLI (`runMeshgate`): a clean validate, up/run/down, and
 // what needs the CLI's own environment. Input checks and runs whose process does not
@@ -164,10 +164,8 @@ describe('baselines', () => {
       configHook: breakConfig(/location \/ \{ ([^{}]*)return 404; \}/, 'location / { $1proxy_pass http://ns-c9w3e5ty_api_http; }'),
     });
     try {
-      // The suites' worker is a process of its own, started with this process's environment.
-      const regressed = await withEnv({ MESHGATE_TIMEOUT_CONVERGENCE_MS: '2000' }, () =>
-        meshgate(['run', '--target', broken.targetFile, '--baseline', baselineFile, '--reports', scratch.dir, '--json', 'multi-tenant']),
-      );
+      // Failing cases wait out the convergence window: 2 s instead of 15.
+      const regressed = await meshgate(['run', '--target', broken.targetFile, '--baseline', baselineFile, '--timeouts', 'convergenceMs=2000', '--reports', scratch.dir, '--json', 'multi-tenant']);
       expect(regressed.exitCode, regressed.stderr).toBe(1);
       // The default server now proxies, on both listeners: unknown hosts, bare IPs, no Host, and the paused and suspended hosts that fall to it reach a backend.
       const reasons: Array<{ subject: string; message: string }> = JSON.parse(regressed.stdout).reasons;
