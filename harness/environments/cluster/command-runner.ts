@@ -10,7 +10,7 @@ export interface CommandResult {
 }
 
 export interface RunOptions {
-  /** Bound on the whole command, ms (one of the run's timeouts). */
+  /** Bound on the whole command, ms (one of the timeouts of the run). */
   timeoutMs: number;
   signal?: AbortSignal;
   /** Written to stdin (e.g. a kind config or a manifest). */
@@ -30,7 +30,7 @@ export interface CommandRunner {
   run(file: string, args: string[], options: RunOptions): Promise<CommandResult>;
 }
 
-/** What runs a cluster's commands: the runner, and the run's timeouts that bound each command. */
+/** What runs the commands of a cluster: the runner, and the timeouts of the run that bound each command. */
 export interface ClusterTools {
   runner: CommandRunner;
   timeouts: Timeouts;
