@@ -5,9 +5,10 @@ import { UsageError } from './errors.ts';
  * All values are milliseconds. Raise them with care: each one bounds how long a
  * broken environment can keep a CI job waiting. A run resolves them once
  * (`resolveTimeouts`: defaults, then MESHGATE_TIMEOUT_* variables, then `--timeouts`)
- * and passes the object down, as gateway-api's conformance suite passes its TimeoutConfig.
+ * and passes the object down, as gateway-api's conformance suite passes its TimeoutConfig
+ * (kubernetes-sigs/gateway-api conformance/utils/config/timeout.go).
  */
-export const defaultTimeouts = {
+const defaults = {
   /** Longest a fixture process may go without printing its next app's ready line (ports bound, gRPC server started). */
   fixtureReadyMs: 15_000,
   /** nginx writes its pid file and answers on its HTTP port. */
@@ -65,15 +66,18 @@ export const defaultTimeouts = {
   webhookMs: 10_000,
 };
 
-export type TimeoutName = keyof typeof defaultTimeouts;
+export type TimeoutName = keyof typeof defaults;
 
-/** The timeouts of one run, in milliseconds (see `defaultTimeouts` for each one's meaning). */
+/** The timeouts of one run, in milliseconds (each one's meaning is on its default above). */
 export type Timeouts = Readonly<Record<TimeoutName, number>>;
+
+/** The defaults, before any variable or flag. */
+export const defaultTimeouts: Timeouts = Object.freeze({ ...defaults });
 
 /** `--timeouts` as given: timeout name -> milliseconds, as text (the resolver checks both). */
 export type TimeoutFlags = Readonly<Record<string, string>>;
 
-const timeoutNames = Object.keys(defaultTimeouts) as TimeoutName[];
+const timeoutNames = Object.keys(defaults) as TimeoutName[];
 const maxTimeoutMs = 3_600_000;
 
 /** The environment variable that overrides a timeout: convergenceMs -> MESHGATE_TIMEOUT_CONVERGENCE_MS. */
@@ -92,7 +96,7 @@ export function raiseTimeoutHint(name: TimeoutName): string {
  * naming every malformed variable or flag and every unknown name.
  */
 export function resolveTimeouts(env: NodeJS.ProcessEnv, flags: TimeoutFlags = {}): Timeouts {
-  const values: Record<TimeoutName, number> = { ...defaultTimeouts };
+  const values: Record<TimeoutName, number> = { ...defaults };
   const problems: string[] = [];
   const apply = (name: TimeoutName, raw: string, given: string): void => {
     const value = Number(raw);
