@@ -42,6 +42,8 @@ export interface StartOptions extends EnvironmentFlags {
   runId: string;
   /** The run's timeouts: every start, wait and stop of the environment. */
   timeouts: Timeouts;
+  /** A scenario already loaded (an Ingress export turned into one), served instead of the `scenario` file. */
+  loaded?: LoadedScenario;
   /** Where a failed cluster start leaves the node logs. */
   logsDir?: string;
   signal: AbortSignal;
@@ -53,7 +55,7 @@ const kindHostPorts = { istio: { http: 18080, https: 18443 }, ingressNginx: { ht
 
 /** Loads the scenario and starts the chosen environment, saying what it does and how long it took. */
 export async function startEnvironment(options: StartOptions): Promise<StartedEnvironment> {
-  const scenario = await loadScenario(options.scenario);
+  const scenario = options.loaded ?? (await loadScenario(options.scenario));
   const environment = await chooseEnvironment(options, scenario);
   const started = Date.now();
   options.log(`meshgate: starting the ${options.env} environment: ${scenario.resolved.apps.length} tenant apps (scenario ${scenario.resolved.name} from ${scenario.file})`);
