@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ParityReport, runParity } from '../../harness/parity/run-parity.ts';
+import { loadScenario } from '../../harness/scenario/load.ts';
+import { knownDifferences } from '../../suites/known-differences.ts';
+import { breakConfig, routeUpstream } from '../e2e/meshgate-cli.ts';
+import { type GatewayPair, inServer, startGatewayPair } from './gateway-pair.ts';
+
+const rows = new Map(knownDifferences.map((row) => [row.id, row.classification]));
+const apps = new Map((await loadScenario()).resolved.apps.map((app) => [app.id, app.host]));
+const hostOf = (id: string) => apps.get(id)!;
+
+/**
+ * One candidate gateway with five defects a cutover could bring, each on one host of the
+ * real local nginx; parity must name exactly these hosts and fields, and nothing else.
+ */
+const injected = [
+  {
+    name: 'a header rule lost (adminer’s Content-Security-Policy)',
+    host: hostOf('ns-r4n7v1pz/adminer'),
+    breakage: inServer(hostOf('ns-r4n7v1pz/adminer'), breakConfig(/add_header Content-Security-Policy [^\n]+ always;/, '')),
+    // `always`: nginx adds it to every answer of the location, the gateway's own 308 and 204 included.
+    fields: ['GET / content-security-policy', 'HEAD / content-security-policy', 'http / content-security-policy', 'preflight allowed content-security-policy', 'preflight foreign content-security-policy'],
+  },
+  {
+    name: 'a redirect code changed (308 to 301)',
+    host: hostOf('ns-r4n7v1pz/shop'),
+    breakage: inServer(hostOf('ns-r4n7v1pz/shop'), breakConfig(/return 308 /, 'return 301 ')),
+    fields: ['http / status'],
+  },
+  {
+    name: 'CORS opened to every origin (the terminal)',
+    host: hostOf('ns-k8x2m9qa/terminal'),
+    // cors-allow-origin "*" as ingress-nginx renders it: every origin sets $cors (template.go buildCorsOriginRegex).
+    breakage: inServer(hostOf('ns-k8x2m9qa/terminal'), breakConfig(/if \(\$http_origin ~\* [^\n]+\{ set \$cors 'true'; \}/, "set $cors 'true';")),
+    // The foreign origin's preflight is now the gateway's 204 with the origin echoed, not the app's own answer;
+    // the CORS headers without the origin reach plain GET and HEAD too (no Origin: an empty Allow-Origin is not sent).
+    fields: [
+      ...['GET /', 'HEAD /'].flatMap((probe) => ['allow-headers', 'allow-methods', 'max-age'].map((header) => `${probe} access-control-${header}`)),
+      ...['allow-headers', 'allow-methods', 'allow-origin', 'max-age'].map((header) => `preflight foreign access-control-${header}`),
+      'preflight foreign content-type',
+      'preflight foreign status',
+    ],
+  },
+  {
+    name: 'one host routed to another tenant',
+    host: hostOf('ns-k8x2m9qa/hello-web'),
+    breakage: routeUpstream('ns-k8x2m9qa_hello-web_http', 'ns-c9w3e5ty_api_http'),
+    // The JSON body field by field: which app, tenant and namespace answered (and its instance).
+    fields: ['GET / body.app', 'GET / body.instance', 'GET / body.namespace', 'GET / body.tenant'],
+  },
+  {
+    name: 'a certificate swapped (the custom domain’s on a wildcard host)',
+    host: hostOf('ns-c9w3e5ty/api'),
+    breakage: inServer(hostOf('ns-c9w3e5ty/api'), (server) => server.replace(/wildcard-cert\.(crt|key);/g, 'ns-r4n7v1pz_shop-tls.$1;')),
+    fields: ['tls names', 'tls trusted'],
+  },
+];
+
+describe('parity against a candidate with differences injected', () => {
+  let pair: GatewayPair;
+  let report: ParityReport;
+  beforeAll(async () => {
+    pair = await startGatewayPair({ configHook: (config) => injected.reduce((broken, injection) => injection.breakage(broken), config) });
+    report = await runParity({ ...pair, ratePerSecond: 400, hostsAtOnce: 8, timeoutMs: 10_000, retries: 1, rows, signal: new AbortController().signal, progress: () => undefined });
+  }, 120_000);
+  afterAll(() => pair?.stop());
+
+  it('names exactly the hosts and fields injected, nothing else', () => {
+    const differing = Object.fromEntries(report.hosts.filter((host) => host.verdict !== 'same').map((host) => [host.host, host.differences.map((difference) => `${difference.class} ${difference.field}`)]));
+    expect(differing).toEqual(Object.fromEntries(injected.map((injection) => [injection.host, injection.fields.map((field) => `differs ${field}`).sort()])));
+    expect(report.counts).toEqual({ same: report.hosts.length - injected.length, knownDifference: 0, differs: injected.length });
+  });
+
+  it('gives both answers of each difference', () => {
+    const answer = (host: string, field: string) => report.hosts.find((parity) => parity.host === host)!.differences.find((difference) => difference.field === field);
+    expect(answer(hostOf('ns-r4n7v1pz/shop'), 'http / status')).toMatchObject({ reference: '308', candidate: '301' });
+    expect(answer(hostOf('ns-k8x2m9qa/terminal'), 'preflight foreign access-control-allow-origin')).toMatchObject({ reference: null, candidate: 'https://parity-probe.invalid' });
+    expect(answer(hostOf('ns-k8x2m9qa/hello-web'), 'GET / body.app')).toMatchObject({ reference: '"hello-web"', candidate: '"api"' });
+    expect(answer(hostOf('ns-c9w3e5ty/api'), 'tls names')).toMatchObject({ reference: '*.cloud.sealos.test, cloud.sealos.test', candidate: 'shop.tenant-shop.test' });
+    expect(answer(hostOf('ns-r4n7v1pz/adminer'), 'GET / content-security-policy')).toMatchObject({ reference: expect.stringContaining('frame-ancestors'), candidate: null });
+  });
+});
