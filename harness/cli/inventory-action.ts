@@ -1,5 +1,5 @@
 // The work of `inventory`, loaded only when it runs.
-import { writeFile } from 'node:fs/promises';
+import { writeRedacted } from '../redact.ts';
 import { UsageError } from '../errors.ts';
 import { connectKube } from '../environments/cluster/kube-api.ts';
 import { classifyIngresses, type DifferenceRows } from '../inventory/classify-ingresses.ts';
@@ -37,7 +37,7 @@ export async function runInventory(context: CommandContext, flags: InventoryFlag
         });
   const report = classifyIngresses(ingresses, await differenceRows(context), flags.ingressClass);
   for (const line of formatInventory(report)) context.log(line);
-  if (flags.out !== undefined) await writeFile(flags.out, `${JSON.stringify(report, null, 2)}\n`);
+  if (flags.out !== undefined) await writeRedacted(flags.out, `${JSON.stringify(report, null, 2)}\n`);
   if (flags.json) context.printJson(report);
 }
 

@@ -22,10 +22,12 @@ export function parityCommand(context: CommandContext): Command {
     .option('--state <file>', 'resume from (and record progress in) this file: hosts already in it are not probed again')
     .addOption(sharedOptions.reports())
     .addOption(sharedOptions.runId())
+    .addOption(sharedOptions.metricsOut())
+    .addOption(sharedOptions.pushgateway())
     .option('--json', 'print the comparison summary as JSON on stdout');
   for (const option of existingClusterOptions().slice(0, 2)) command.addOption(option);
   return command
-    .addHelpText('after', '\nExit codes: 0 every host answers the same (or with known differences only), 1 a host differs, 2 bad input, an unreachable gateway or an interrupted run.')
+    .addHelpText('after', '\nWrites reports/<run-id>/parity.html and parity.json: every host that differs, both answers side by side.\nExit codes: 0 every host answers the same (or with known differences only), 1 a host differs, 2 bad input, an unreachable gateway (at the start, or for a host) or an interrupted run.')
     .action(async (flags: ParityFlags) => {
       const { runParityAction } = await import('./parity-action.ts');
       await runParityAction(context, flags);

@@ -1,9 +1,14 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { freePort } from '../../harness/net/ports.ts';
+import type { ParityDocument } from '../../harness/parity/parity-document.ts';
 import { type ParityReport, runParity } from '../../harness/parity/run-parity.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { knownDifferences } from '../../suites/known-differences.ts';
-import { breakConfig, routeUpstream } from '../e2e/meshgate-cli.ts';
-import { type GatewayPair, inServer, startGatewayPair } from './gateway-pair.ts';
+import { breakConfig, meshgate, routeUpstream, scratchDir } from '../e2e/meshgate-cli.ts';
+import { type GatewayPair, endpointFlag, inServer, startGatewayPair } from './gateway-pair.ts';
 
 const rows = new Map(knownDifferences.map((row) => [row.id, row.classification]));
 const apps = new Map((await loadScenario()).resolved.apps.map((app) => [app.id, app.host]));
@@ -63,12 +68,18 @@ describe('parity against a candidate with differences injected', () => {
     pair = await startGatewayPair({ configHook: (config) => injected.reduce((broken, injection) => injection.breakage(broken), config) });
     report = await runParity({ ...pair, ratePerSecond: 400, hostsAtOnce: 8, timeoutMs: 10_000, retries: 1, rows, signal: new AbortController().signal, progress: () => undefined });
   }, 120_000);
-  afterAll(() => pair?.stop());
+  let scratch: Awaited<ReturnType<typeof scratchDir>>;
+  beforeAll(async () => {
+    scratch = await scratchDir();
+  });
+  afterAll(async () => {
+    await Promise.all([pair?.stop(), scratch?.remove()]);
+  });
 
   it('names exactly the hosts and fields injected, nothing else', () => {
     const differing = Object.fromEntries(report.hosts.filter((host) => host.verdict !== 'same').map((host) => [host.host, host.differences.map((difference) => `${difference.class} ${difference.field}`)]));
     expect(differing).toEqual(Object.fromEntries(injected.map((injection) => [injection.host, injection.fields.map((field) => `differs ${field}`).sort()])));
-    expect(report.counts).toEqual({ same: report.hosts.length - injected.length, knownDifference: 0, differs: injected.length });
+    expect(report.counts).toEqual({ same: report.hosts.length - injected.length, knownDifference: 0, differs: injected.length, unreachable: 0 });
   });
 
   it('gives both answers of each difference', () => {
@@ -78,5 +89,28 @@ describe('parity against a candidate with differences injected', () => {
     expect(answer(hostOf('ns-k8x2m9qa/hello-web'), 'GET / body.app')).toMatchObject({ reference: '"hello-web"', candidate: '"api"' });
     expect(answer(hostOf('ns-c9w3e5ty/api'), 'tls names')).toMatchObject({ reference: '*.cloud.sealos.test, cloud.sealos.test', candidate: 'shop.tenant-shop.test' });
     expect(answer(hostOf('ns-r4n7v1pz/adminer'), 'GET / content-security-policy')).toMatchObject({ reference: expect.stringContaining('frame-ancestors'), candidate: null });
+  });
+
+  it('from the command line: exit 1 though the Pushgateway is down, and the HTML and JSON name those hosts with both answers side by side', async () => {
+    const exportFile = join(scratch.dir, 'ingresses.yaml');
+    await writeFile(exportFile, stringify({ apiVersion: 'v1', kind: 'List', items: pair.ingressObjects }));
+    const reports = join(scratch.dir, 'reports');
+    const result = await meshgate([
+      'parity', '--ingresses', exportFile, '--reference', endpointFlag(pair.reference), '--candidate', endpointFlag(pair.candidate),
+      '--reference-ca', pair.caFiles.reference, '--candidate-ca', pair.caFiles.candidate,
+      '--rate', '400', '--reports', reports, '--run-id', 'parity-injected', '--pushgateway', `http://127.0.0.1:${await freePort()}`,
+    ]);
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/warning: metrics not pushed to .*; the verdict stands/);
+    for (const { host } of injected) expect(result.stderr).toContain(`✗ ${host}`);
+    const document: ParityDocument = JSON.parse(await readFile(join(reports, 'parity-injected', 'parity.json'), 'utf8'));
+    expect(document.verdict).toBe('fail');
+    expect(document.hosts.filter((host) => host.verdict === 'differs').map((host) => host.host).sort()).toEqual(injected.map(({ host }) => host).sort());
+    const html = await readFile(join(reports, 'parity-injected', 'parity.html'), 'utf8');
+    expect([...html.matchAll(/<section class="host" data-host="([^"]+)">/g)].map((match) => match[1]).sort()).toEqual(injected.map(({ host }) => host).sort());
+    const shop = hostOf('ns-r4n7v1pz/shop');
+    expect(html).toMatch(new RegExp(`data-host="${shop.replaceAll('.', '\\.')}">.*<tr data-field="http / status"><td><code>http / status</code></td><td class="fail">differs</td><td class="answer">308</td><td class="answer">301</td></tr>`));
+    expect(html).toContain('<td class="answer">&quot;hello-web&quot;</td><td class="answer">&quot;api&quot;</td>');
+    expect(html).toContain(`<td class="answer">frame-ancestors 'self' https://cloud.sealos.test https://*.cloud.sealos.test</td><td class="answer empty">(none)</td>`);
   });
 });

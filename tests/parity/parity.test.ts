@@ -6,9 +6,8 @@ import { InputFileError } from '../../harness/errors.ts';
 import { catalogue } from '../../suites/catalogue.ts';
 import { compareHost, noisyFields, parityRules } from '../../harness/parity/compare-answers.ts';
 import { readHostList } from '../../harness/parity/parity-hosts.ts';
-import { rateLimiter, runParity } from '../../harness/parity/run-parity.ts';
+import { rateLimiter } from '../../harness/parity/run-parity.ts';
 import { knownDifferences } from '../../suites/known-differences.ts';
-import { type GatewayPair, startGatewayPair } from './gateway-pair.ts';
 
 const rows = new Map(knownDifferences.map((row) => [row.id, row.classification]));
 let dir: string;
@@ -60,30 +59,18 @@ describe('parity hosts', () => {
   });
 });
 
-/** Two identical live gateways (gateway-pair.ts); injected differences: injected-differences.test.ts. */
-describe('parity between two live gateways', () => {
-  let pair: GatewayPair | undefined;
-  afterAll(() => pair?.stop());
-
-  it('finds two identical gateways the same, host by host, with the A/A noise learned', async () => {
-    pair = await startGatewayPair();
-    const report = await runParity({ ...pair, ratePerSecond: 400, hostsAtOnce: 8, timeoutMs: 10_000, retries: 1, rows, signal: new AbortController().signal, progress: () => undefined });
-    expect(report.hosts).toHaveLength(pair.hosts.length);
-    expect(report.hosts.filter((host) => host.verdict !== 'same').map((host) => [host.host, host.differences])).toEqual([]);
-    // The echo backends answer JSON that carries each request's id: learned as noise, not compared.
-    const echoing = report.hosts.filter((host) => host.noisy.includes('GET / body.headers.x-request-id'));
-    expect(echoing.length).toBeGreaterThan(pair.hosts.length / 2);
-  });
-});
+// Two live gateways: identical in parity-cli.test.ts, with differences injected in injected-differences.test.ts.
 
 describe('meshgate parity input', () => {
-  it('exits 2 with the reason on a junk host list, a missing source and an unreachable gateway, and writes no report', async () => {
+  it('exits 2 with the reason on a junk host list, an export that is not Ingresses, a missing source and an unreachable gateway, and writes no report', async () => {
     const { main } = await import('../../harness/cli/main.ts');
     const { freePort: port } = await import('../../harness/net/ports.ts');
     const hostsFile = join(dir, 'hosts-for-cli.txt');
     await writeFile(hostsFile, 'a.cloud.example.test\n');
     const junk = join(dir, 'junk-for-cli.txt');
     await writeFile(junk, 'not a host!\n');
+    const notIngresses = join(dir, 'deployments.yaml');
+    await writeFile(notIngresses, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n');
     const closed = `127.0.0.1:${await port()}:${await port()}`;
     const reports = join(dir, 'reports');
     const stderr: string[] = [];
@@ -92,6 +79,7 @@ describe('meshgate parity input', () => {
     const parity = (...args: string[]) => main(['node', 'meshgate', 'parity', '--reference', closed, '--candidate', closed, '--reports', reports, ...args], async () => catalogue);
     try {
       expect(await parity('--hosts', junk)).toBe(2);
+      expect(await parity('--ingresses', notIngresses)).toBe(2);
       expect(await parity()).toBe(2);
       expect(await parity('--hosts', hostsFile)).toBe(2);
     } finally {
@@ -99,6 +87,7 @@ describe('meshgate parity input', () => {
     }
     const output = stderr.join('');
     expect(output).toContain('line 1: "not a host!" is not a host name');
+    expect(output).toContain(`${notIngresses}: object 1: kind "Deployment", expected Ingress`);
     expect(output).toContain('exactly one of --hosts FILE, --ingresses FILE, --from-cluster');
     expect(output).toMatch(/the reference gateway 127\.0\.0\.1:\d+ does not accept connections/);
     expect(await import('node:fs/promises').then((fs) => fs.readdir(dir))).not.toContain('reports');
