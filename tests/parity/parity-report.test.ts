@@ -1,41 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ParityDocument, parityVerdict } from '../../harness/parity/parity-document.ts';
+import { parityVerdict } from '../../harness/parity/parity-document.ts';
 import { registerSecret } from '../../harness/redact.ts';
 import { parityMetrics } from '../../harness/reporters/command-metrics.ts';
 import { formatMetrics } from '../../harness/reporters/metrics.ts';
 import { formatParityHtml, writeParityReport } from '../../harness/reporters/parity-html.ts';
 import { scratchDir } from '../e2e/meshgate-cli.ts';
+import { parityDocument } from './parity-document-fixture.ts';
 
-/** A comparison whose answers carry what must never reach a report: a URL's credentials and a registered token. */
-const document: ParityDocument = {
-  runId: 'parity-report',
-  verdict: 'fail',
-  source: '--hosts hosts.txt',
-  startedAt: '2026-12-01T10:00:00.000Z',
-  finishedAt: '2026-12-01T10:00:30.000Z',
-  options: { rate: 20 },
-  reference: '127.0.0.1 (http 80, https 443)',
-  candidate: '127.0.0.2 (http 80, https 443)',
-  resumed: 0,
-  interrupted: false,
-  counts: { same: 1, knownDifference: 1, differs: 1, unreachable: 1 },
-  hosts: [
-    { host: 'same.example.test', verdict: 'same', differences: [], noisy: ['GET / body.id'] },
-    { host: 'cors.example.test', verdict: 'known-difference', differences: [{ field: 'preflight allowed status', reference: '204', candidate: '200', class: 'known-difference', row: 'cors-preflight-200' }], noisy: [] },
-    {
-      host: 'shop.example.test',
-      verdict: 'differs',
-      differences: [
-        { field: 'http / location', reference: 'https://shop.example.test/', candidate: 'https://admin:hunter22@shop.example.test/', class: 'differs' },
-        { field: 'GET / body.note', reference: '"<script>alert(1)</script>"', candidate: '"tok-parity-secret-1234"', class: 'differs' },
-      ],
-      noisy: ['GET / body.id'],
-    },
-    { host: 'gone.example.test', verdict: 'unreachable', reason: 'the candidate gateway answered none of its probes (error ECONNREFUSED)', differences: [], noisy: [] },
-  ],
-};
+const document = parityDocument;
 
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
 beforeAll(async () => {
