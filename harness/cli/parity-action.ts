@@ -1,8 +1,10 @@
 // The work of `parity`, loaded only when it runs.
 import { join } from 'node:path';
-import { EnvironmentError, InterruptedError } from '../errors.ts';
+import { EnvironmentError, InterruptedError, UsageError } from '../errors.ts';
+import { connectKube } from '../environments/cluster/kube-api.ts';
+import { runParityJob } from '../parity/parity-job.ts';
 import { type ParityDocument, parityVerdict, paritySummary } from '../parity/parity-document.ts';
-import { type GatewayEndpoint, type HostSource, parityHosts, reachableGateway } from '../parity/parity-sources.ts';
+import { type GatewayEndpoint, type HostSource, gatewayWithCa, parityHosts, reachableGateway } from '../parity/parity-sources.ts';
 import { runParity } from '../parity/run-parity.ts';
 import { parityMetrics } from '../reporters/command-metrics.ts';
 import { writeParityReport } from '../reporters/parity-html.ts';
@@ -21,6 +23,9 @@ export interface ParityFlags extends HostSource, MonitoringFlags {
   timeout: number;
   retries: number;
   state?: string;
+  /** Indexed Job pods sharing the hosts (1: this process compares them all). */
+  workers: number;
+  workerImage?: string;
   reports: string;
   runId?: string;
   json?: boolean;
@@ -28,15 +33,22 @@ export interface ParityFlags extends HostSource, MonitoringFlags {
 
 export async function runParityAction(context: CommandContext, flags: ParityFlags): Promise<void> {
   const runId = checkRunId(flags.runId ?? newRunId());
+  if (flags.workers > 1 && (flags.workerImage === undefined || flags.state !== undefined)) throw new UsageError('--workers needs --worker-image (meshgate\'s image, run as an Indexed Job), and does not resume from --state');
   const { hosts, source } = await parityHosts(flags, context.log);
-  const reference = await reachableGateway('reference', flags.reference, flags.referenceCa);
-  const candidate = await reachableGateway('candidate', flags.candidate, flags.candidateCa);
+  // With --workers the pods reach the gateways (at in-cluster addresses), and each checks them before its first probe.
+  const gateway = flags.workers > 1 ? gatewayWithCa : reachableGateway;
+  const reference = await gateway('reference', flags.reference, flags.referenceCa);
+  const candidate = await gateway('candidate', flags.candidate, flags.candidateCa);
   const { knownDifferences } = await context.catalogue();
   context.log(`meshgate: comparing ${hosts.length} hosts through ${flags.reference.address} (reference) and ${flags.candidate.address} (candidate), at most ${flags.rate} requests/s`);
   const startedAt = new Date().toISOString();
-  const options = { rate: flags.rate, hostsAtOnce: flags.hostsAtOnce, timeout: flags.timeout, retries: flags.retries };
+  const options = { rate: flags.rate, hostsAtOnce: flags.hostsAtOnce, timeout: flags.timeout, retries: flags.retries, workers: flags.workers };
   const rows = new Map(knownDifferences.map((row) => [row.id, row.classification]));
-  const report = await runParity({ reference, candidate, hosts, ratePerSecond: flags.rate, hostsAtOnce: flags.hostsAtOnce, timeoutMs: flags.timeout * 1000, retries: flags.retries, rows, ...(flags.state ? { stateFile: flags.state } : {}), signal: context.signal, progress: context.log });
+  const settings = { reference, candidate, hosts, ratePerSecond: flags.rate, hostsAtOnce: flags.hostsAtOnce, timeoutMs: flags.timeout * 1000, retries: flags.retries };
+  const report =
+    flags.workers > 1
+      ? await runParityJob({ kube: connectKube({ kubeconfig: flags.kubeconfig, context: flags.context }), runId, image: flags.workerImage!, spec: { ...settings, workers: flags.workers, rows: [...rows] }, signal: context.signal, log: context.log })
+      : await runParity({ ...settings, rows, ...(flags.state ? { stateFile: flags.state } : {}), signal: context.signal, progress: context.log });
   const document: ParityDocument = { runId, verdict: parityVerdict(report), source, startedAt, finishedAt: new Date().toISOString(), options, ...report };
   const dir = join(flags.reports, runId);
   await writeParityReport(dir, document);

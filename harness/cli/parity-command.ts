@@ -19,6 +19,8 @@ export function parityCommand(context: CommandContext): Command {
     .addOption(new Option('--hosts-at-once <n>', 'hosts probed at once (one request in flight per host)').argParser(wholeNumber('--hosts-at-once', 1, 64)).default(8))
     .addOption(new Option('--timeout <seconds>', 'bound on each request').argParser(wholeNumber('--timeout', 1, 120)).default(5))
     .addOption(new Option('--retries <n>', 'extra attempts at a host whose answers carry a connection error').argParser(wholeNumber('--retries', 0, 5)).default(1))
+    .addOption(new Option('--workers <n>', 'share the hosts among n pods of an Indexed Job in the kubeconfig\'s cluster (the gateway addresses are then those the pods reach); the rate is shared').argParser(wholeNumber('--workers', 1, 100)).default(1))
+    .option('--worker-image <image>', "meshgate's own image, for the --workers pods")
     .option('--state <file>', 'resume from (and record progress in) this file: hosts already in it are not probed again')
     .addOption(sharedOptions.reports())
     .addOption(sharedOptions.runId())

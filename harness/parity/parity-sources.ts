@@ -44,6 +44,11 @@ export async function reachableGateway(role: string, endpoint: GatewayEndpoint, 
       throw new EnvironmentError(`the ${role} gateway ${endpoint.address}:${port} does not accept connections: ${errorMessage(error)}`);
     });
   }
+  return gatewayWithCa(role, endpoint, caFile);
+}
+
+/** The gateway with the CA bundle that verifies its certificates (none: the system roots). */
+export async function gatewayWithCa(role: string, endpoint: GatewayEndpoint, caFile: string | undefined): Promise<GatewayAddress> {
   const ca = caFile === undefined ? undefined : await readInputFile(caFile, `the ${role} gateway's CA bundle`);
   return { ...endpoint, ...(ca ? { ca } : {}) };
 }

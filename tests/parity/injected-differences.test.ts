@@ -4,9 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { freePort } from '../../harness/net/ports.ts';
 import type { ParityDocument } from '../../harness/parity/parity-document.ts';
+import { parityJobRbac } from '../../harness/parity/parity-job.ts';
 import { type ParityReport, runParity } from '../../harness/parity/run-parity.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { knownDifferences } from '../../suites/known-differences.ts';
+import { startFakeKube, writeKubeconfig } from '../cluster/fake-kube-api.ts';
+import { attributesOf } from '../cluster/rbac-requests.ts';
 import { breakConfig, meshgate, routeUpstream, scratchDir } from '../e2e/meshgate-cli.ts';
 import { type GatewayPair, endpointFlag, inServer, startGatewayPair } from './gateway-pair.ts';
 
@@ -112,5 +115,46 @@ describe('parity against a candidate with differences injected', () => {
     expect(html).toMatch(new RegExp(`data-host="${shop.replaceAll('.', '\\.')}">.*<tr data-field="http / status"><td><code>http / status</code></td><td class="fail">differs</td><td class="answer">308</td><td class="answer">301</td></tr>`));
     expect(html).toContain('<td class="answer">&quot;hello-web&quot;</td><td class="answer">&quot;api&quot;</td>');
     expect(html).toContain(`<td class="answer">frame-ancestors 'self' https://cloud.sealos.test https://*.cloud.sealos.test</td><td class="answer empty">(none)</td>`);
+  });
+
+  it('split over an Indexed Job of three parity workers (fake API server), the merged report names the same hosts and fields, with only the calls the Job needs', async () => {
+    const exportFile = join(scratch.dir, 'ingresses-for-job.yaml');
+    await writeFile(exportFile, stringify({ apiVersion: 'v1', kind: 'List', items: pair.ingressObjects }));
+    // The kubelet's part: each pod runs its args with its completion index, and its stdout is its log.
+    const fake = await startFakeKube({
+      runJob: async (job, configMap) => {
+        const spec = job.spec as { completions: number; template: { spec: { containers: Array<{ args: string[] }> } } };
+        const file = join(scratch.dir, 'parity.json');
+        await writeFile(file, (configMap('meshgate-parity')!.data as Record<string, string>)['parity.json']!);
+        const pods = [];
+        for (let index = 0; index < spec.completions; index++) {
+          const args = spec.template.spec.containers[0]!.args.map((arg) => (arg === '@/etc/meshgate-parity/parity.json' ? `@${file}` : arg));
+          const pod = await meshgate([...args, '--index', String(index)]);
+          pods.push({ index, exitCode: pod.exitCode ?? 1, log: pod.stdout });
+        }
+        return pods;
+      },
+    });
+    try {
+      const reports = join(scratch.dir, 'reports');
+      const result = await meshgate([
+        'parity', '--ingresses', exportFile, '--reference', endpointFlag(pair.reference), '--candidate', endpointFlag(pair.candidate),
+        '--reference-ca', pair.caFiles.reference, '--candidate-ca', pair.caFiles.candidate, '--rate', '400',
+        '--workers', '3', '--worker-image', 'registry.example/meshgate:0.1.0', '--kubeconfig', await writeKubeconfig(scratch.dir, fake.url),
+        '--reports', reports, '--run-id', 'parity-job',
+      ]);
+      expect(result.exitCode, result.stderr).toBe(1);
+      const document: ParityDocument = JSON.parse(await readFile(join(reports, 'parity-job', 'parity.json'), 'utf8'));
+      expect(document.hosts.map((host) => host.host)).toEqual(report.hosts.map((host) => host.host));
+      const fields = (parity: ParityReport) => parity.hosts.map((host) => [host.host, host.verdict, host.differences.map((difference) => difference.field)]);
+      expect(fields(document)).toEqual(fields(report));
+      const calls = new Set(fake.requests.flatMap(attributesOf).map((call) => `${call.verb} ${call.resource}`));
+      // Least privilege: every call the coordinator made is in parityJobRbac, and the table holds nothing unused.
+      const allowed = parityJobRbac.flatMap((rule) => rule.resources.flatMap((resource) => rule.verbs.map((verb) => `${verb} ${resource}`)));
+      expect([...calls].sort()).toEqual([...allowed].sort());
+      expect([...fake.objects.keys()].filter((key) => key.includes('meshgate-parity'))).toEqual([]);
+    } finally {
+      await fake.close();
+    }
   });
 });
