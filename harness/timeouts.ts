@@ -14,8 +14,10 @@ const defaults = {
   nginxReadyMs: 10_000,
   /** nginx re-reads its config and starts new workers after a reload (SIGHUP); 1,000 hosts with TLS take seconds. */
   nginxReloadMs: 60_000,
-  /** After SIGINT or SIGTERM, running cases get this long to return before their workers are closed. */
+  /** After SIGINT or SIGTERM, running cases get this long to return before they are reported as not run. */
   cancelGraceMs: 1_500,
+  /** One case against one subject, once it has its slots: a hung probe fails its case, never the run. */
+  caseMs: 600_000,
   /** A process asked to stop (SIGTERM) must exit before it is killed (SIGKILL). */
   processStopMs: 5_000,
   /** One request or connection attempt made by a case. */

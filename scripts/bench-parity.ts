@@ -10,15 +10,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parse } from 'yaml';
-import { writeGatewayCertificates } from '../harness/environments/local/gateway-certificates.ts';
-import { startFixtureProcesses } from '../harness/environments/local/fixture-processes.ts';
-import { renderNginxConfig } from '../harness/environments/local/nginx-config.ts';
-import { startNginx } from '../harness/environments/local/nginx-process.ts';
-import { freePort } from '../harness/net/ports.ts';
 import type { ChildProcess } from '../harness/process/child-process.ts';
 import { resolveScenario } from '../harness/scenario/resolve.ts';
 import { scenarioSchema } from '../harness/scenario/schema.ts';
 import { scaleScenario } from './scale-scenario.ts';
+
+// nginx reads a config of 10,000 servers in tens of seconds on a busy machine; timeouts are read when harness/timeouts.ts loads.
+process.env.MESHGATE_TIMEOUT_NGINX_READY_MS ??= '300000';
+const [{ writeGatewayCertificates }, { startFixtureProcesses }, { renderNginxConfig }, { startNginx }, { freePort }] = await Promise.all([
+  import('../harness/environments/local/gateway-certificates.ts'),
+  import('../harness/environments/local/fixture-processes.ts'),
+  import('../harness/environments/local/nginx-config.ts'),
+  import('../harness/environments/local/nginx-process.ts'),
+  import('../harness/net/ports.ts'),
+]);
 
 const [count, rate, hostsAtOnce] = [process.argv[2] ?? '10000', process.argv[3] ?? '1000', process.argv[4] ?? '64'].map(Number) as [number, number, number];
 if (![count, rate, hostsAtOnce].every(Number.isInteger) || count < 3 || count > 20_000 || rate < 1 || rate > 1000 || hostsAtOnce < 1 || hostsAtOnce > 64) {
@@ -40,7 +45,7 @@ try {
   for (const listenHost of ['127.0.0.1', '127.0.0.2']) {
     const prefix = join(dir, listenHost);
     await Promise.all(['logs', 'tmp'].map((sub) => mkdir(join(prefix, sub), { recursive: true })));
-    const config = renderNginxConfig({ scenario: scenario, prefix, listenHost, ...ports, backends, tlsFiles, workerProcesses: 1 });
+    const config = renderNginxConfig({ scenario, prefix, listenHost, ...ports, backends, tlsFiles, workerProcesses: 1 });
     children.push(await startNginx({ prefix, config, listenHost, httpPort: ports.httpPort }));
   }
   const hostsFile = join(dir, 'hosts.txt');

@@ -27,5 +27,4 @@ export const catalogue: SuiteCatalogue = {
   },
   knownDifferences,
   dir: fileURLToPath(new URL('./', import.meta.url)),
-  module: fileURLToPath(import.meta.url),
 };

@@ -3,7 +3,11 @@ import type { CommandContext } from './command-context.ts';
 import { addClusterOptions, sharedOptions } from './options.ts';
 import { addNotifyOptions } from './notify-options.ts';
 import { addLoadWorkersOptions } from './load-workers-options.ts';
-import type { SessionFlags } from './session-actions.ts';
+import { printCaseList } from './case-plan.ts';
+import { type MonitoringFlags, verdictOutputs } from './monitoring.ts';
+import type { SessionInput, SessionOutcome } from '../run/session-commands.ts';
+
+type SessionFlags = SessionInput & MonitoringFlags;
 
 /** `validate`: up, run every (or the chosen) suite, gate, down. The cutover script's call. */
 export function validateCommand(context: CommandContext): Command {
@@ -29,8 +33,8 @@ export function validateCommand(context: CommandContext): Command {
     .addOption(sharedOptions.json())
     .addHelpText('after', `${caseExamples('validate')}\nExit codes: 0 pass, 1 the gate failed (or could not decide), 2 meshgate could not do its job (bad input, nothing selected, environment would not start, interrupted).`)
     .action(async (suites: string[], flags: SessionFlags) => {
-      const { validateAction } = await import('./session-actions.ts');
-      await validateAction(context, suites, flags);
+      const { validateSuites } = await import('../run/session-commands.ts');
+      end(context, flags, await validateSuites(suites, flags, { ...verdictOutputs(context, flags), catalogue: context.catalogue, signal: context.signal }));
     });
 }
 
@@ -55,9 +59,15 @@ export function runCommand(context: CommandContext): Command {
     .addOption(sharedOptions.json())
     .addHelpText('after', caseExamples('run --target FILE'))
     .action(async (suites: string[], flags: SessionFlags) => {
-      const { runAction } = await import('./session-actions.ts');
-      await runAction(context, suites, flags);
+      const { runSuites } = await import('../run/session-commands.ts');
+      end(context, flags, await runSuites(suites, flags, { ...verdictOutputs(context, flags), catalogue: context.catalogue, signal: context.signal }));
     });
+}
+
+/** `--list` prints the selected cases; a run's exit code is the command's. */
+function end(context: CommandContext, flags: SessionFlags, outcome: SessionOutcome): void {
+  if ('listed' in outcome) printCaseList(outcome.listed, context, Boolean(flags.json));
+  else context.exitCode = outcome.exitCode;
 }
 
 /** `--case` examples for --help; tests/e2e/case-selection.test.ts runs each one, so they stay true. */

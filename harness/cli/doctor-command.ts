@@ -1,7 +1,9 @@
 import { Command, Option } from 'commander';
 import type { CommandContext } from './command-context.ts';
-import type { DoctorFlags } from './doctor-checks.ts';
+import type { DoctorOptions } from '../run/doctor.ts';
 import { existingClusterOptions } from './options.ts';
+
+type DoctorFlags = DoctorOptions & { json?: boolean };
 
 /** `doctor`: checks an environment's prerequisites with versions and says what to do about each missing one. */
 export function doctorCommand(context: CommandContext): Command {
@@ -15,7 +17,9 @@ export function doctorCommand(context: CommandContext): Command {
   return command
     .addHelpText('after', '\nWith --env existing, doctor also reads the cluster (reads only): the istiod (or Higress) version and PILOT_SCOPE_GATEWAY_TO_NAMESPACE, the gateway pods --gateway-namespace and --gateway-selector find, the Istio CRD versions served, the ingress-nginx controller.')
     .action(async (flags: DoctorFlags) => {
-      const { runDoctor } = await import('./doctor-checks.ts');
-      await runDoctor(context, flags);
+      const { runDoctor } = await import('../run/doctor.ts');
+      const { results, exitCode } = await runDoctor(flags, context.log);
+      if (flags.json) context.printJson(results);
+      context.exitCode = exitCode;
     });
 }

@@ -1,7 +1,10 @@
 import { Command, Option } from 'commander';
 import type { CommandContext } from './command-context.ts';
-import type { InventoryFlags } from './inventory-action.ts';
+import { UsageError } from '../errors.ts';
+import type { InventoryOptions } from '../inventory/run-inventory.ts';
 import { existingClusterOptions, wholeNumber } from './options.ts';
+
+type InventoryFlags = Omit<InventoryOptions, 'knownDifferences'> & { fromCluster?: boolean; json?: boolean };
 
 /** `inventory`: what a cluster's Ingresses use, and what of it the translation covers. Reads only. */
 export function inventoryCommand(context: CommandContext): Command {
@@ -18,7 +21,10 @@ export function inventoryCommand(context: CommandContext): Command {
   return command
     .addHelpText('after', '\nExamples:\n  kubectl get ingress -A -o yaml > ingresses.yaml && meshgate inventory --from-file ingresses.yaml\n  meshgate inventory --from-cluster --context staging --out inventory.json\n\nExit codes: 0 the inventory was made (whatever it found), 2 bad input or the cluster could not be read.')
     .action(async (flags: InventoryFlags) => {
-      const { runInventory } = await import('./inventory-action.ts');
-      await runInventory(context, flags);
+      if (flags.printRbac === undefined && (flags.fromFile === undefined) === (flags.fromCluster === undefined)) throw new UsageError('say where the Ingresses come from: --from-file FILE or --from-cluster');
+      const { runInventory } = await import('../inventory/run-inventory.ts');
+      const outcome = await runInventory({ ...flags, knownDifferences: async () => (await context.catalogue()).knownDifferences }, context.log);
+      if ('rbac' in outcome) context.print(outcome.rbac);
+      else if (flags.json) context.printJson(outcome.report);
     });
 }

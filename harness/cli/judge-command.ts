@@ -1,13 +1,10 @@
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import type { CommandContext } from './command-context.ts';
-import { type JudgeFlags, addJudgeOptions, gatewayWorkloadOf, judgeFromFlags } from './judge-options.ts';
-import type { MonitoringFlags } from './monitoring.ts';
+import { type JudgeFlags, addJudgeOptions } from './judge-options.ts';
+import { type MonitoringFlags, verdictOutputs } from './monitoring.ts';
 import { addNotifyOptions } from './notify-options.ts';
-import { reportLocation } from '../notify/notice.ts';
 import { sharedOptions } from './options.ts';
-import { checkRunId } from '../run/run-id.ts';
 import { parseDuration } from './watch-command.ts';
 
 function parseTime(value: string): Date {
@@ -29,23 +26,7 @@ export function judgeCommand(context: CommandContext): Command {
   return addNotifyOptions(command, context)
     .addHelpText('after', '\nWrites reports/<run-id>/judge.json.\nExit codes: 0 pass, 1 fail or inconclusive (too little traffic), 2 meshgate could not judge (bad input, Prometheus unreachable or refusing a query, a query that matched no series).')
     .action(async (flags: Flags) => {
-      const runId = checkRunId(flags.runId);
-      const judgement = await judgeFromFlags(context, flags, flags.window, flags.at);
-      const [{ exitCodeFor }, { writeJudgement }, { judgeMetrics }, { afterVerdict }] = await Promise.all([
-        import('../gate/verdict.ts'),
-        import('../judge/format-judgement.ts'),
-        import('../reporters/command-metrics.ts'),
-        import('./monitoring.ts'),
-      ]);
-      context.exitCode = exitCodeFor(judgement.verdict);
-      const dir = join(flags.reports, runId);
-      const lines = judgement.reasons.map((reason) => `${reason.subject}: ${reason.message}`);
-      const notice = { command: 'judge', runId, verdict: judgement.verdict, exitCode: context.exitCode, lines, report: reportLocation(flags.reportUrlBase, dir, runId, 'judge.json') };
-      const warnings = await afterVerdict(context, flags, { families: judgeMetrics(judgement), group: { grouping: { command: 'judge', workload: gatewayWorkloadOf(flags) }, runId } }, notice);
-      // Written after the monitoring, so its warnings are in it.
-      const document = { runId, ...judgement, warnings };
-      await writeJudgement(dir, document);
-      context.log(`meshgate: judgement in ${dir}/judge.json`);
-      if (flags.json) context.printJson(document);
+      const { runJudge } = await import('../run/judge.ts');
+      context.exitCode = await runJudge({ ...flags, ...verdictOutputs(context, flags), signal: context.signal });
     });
 }

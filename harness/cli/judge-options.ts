@@ -1,39 +1,14 @@
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
-import { type JudgeSettings, type TrafficJudgement, defaultJudgeSettings } from '../judge/judge-traffic.ts';
+import { gatewayWorkloads } from '../judge/gateway-workload.ts';
+import { defaultJudgeSettings } from '../judge/judge-traffic.ts';
+import type { JudgeInput } from '../judge/judge-window.ts';
 import { parseHttpUrl } from '../net/http-url.ts';
-import type { CommandContext } from './command-context.ts';
-import { type PrometheusAuthFlags, addPrometheusAuthOptions, prometheusAccess } from './prometheus-auth.ts';
+import { addPrometheusAuthOptions } from './prometheus-auth.ts';
 import { registerUrlSecrets } from '../redact.ts';
 
 /** Flags of the real-traffic judgement (judge, and watch with --prometheus). */
-export interface JudgeFlags extends PrometheusAuthFlags {
-  prometheus?: URL;
-  gatewayInstall: GatewayInstall;
-  gatewayWorkload?: string;
-  queries?: string;
-  minRequests: number;
-  maxErrorRatio: number;
-  maxP95Ms: number;
-  latencyBudget: number;
-  referenceOffset: number;
-}
-
-/**
- * The Istio ingress gateway's workload name (the `source_workload` of its metrics) per way of
- * installing it: istioctl's default profile names the Deployment istio-ingressgateway
- * (manifests/charts/gateways/istio-ingress/values.yaml); Istio's Helm instructions install the
- * `gateway` chart as release istio-ingress, and that chart names the Deployment after the
- * release (istio.io/latest/docs/setup/install/helm/); Higress' chart names it higress-gateway
- * (alibaba/higress helm/core/values.yaml, gateway.name).
- */
-export const gatewayWorkloads = { istioctl: 'istio-ingressgateway', helm: 'istio-ingress', higress: 'higress-gateway' } as const;
-export type GatewayInstall = keyof typeof gatewayWorkloads;
-
-/** The workload the candidate's queries select: --gateway-workload, else the install's default. */
-export function gatewayWorkloadOf(flags: Pick<JudgeFlags, 'gatewayInstall' | 'gatewayWorkload'>): string {
-  return flags.gatewayWorkload ?? gatewayWorkloads[flags.gatewayInstall];
-}
+export type JudgeFlags = JudgeInput;
 
 /** A Kubernetes object name (RFC 1123 subdomain), so it goes into a PromQL string as it is. */
 function parseWorkload(value: string): string {
@@ -75,24 +50,4 @@ export function addJudgeOptions(command: Command, parseDuration: (value: string)
     .addOption(new Option('--max-p95-ms <ms>', 'p95 ceiling for the candidate, ms').argParser(number('milliseconds', 0.001, 3_600_000)).default(d.maxP95Ms))
     .addOption(new Option('--latency-budget <share>', 'latency the candidate may add to the reference\'s p95/p99 (0.15: 15 %)').argParser(number('a share', 0, 10)).default(d.latencyBudget));
   return addPrometheusAuthOptions(command);
-}
-
-/**
- * Judges the window ending now (or `at`) and logs it; returns the judgement. `signal`
- * defaults to the interrupt's; watch passes none, as a signal only ends its traffic.
- */
-export async function judgeFromFlags(context: CommandContext, flags: JudgeFlags & { prometheus: URL }, windowMs: number, at = new Date(), signal: AbortSignal | undefined = context.signal): Promise<TrafficJudgement> {
-  const [{ formatJudgement }, { loadQueries }, { runJudgement }] = await Promise.all([
-    import('../judge/format-judgement.ts'),
-    import('../judge/queries.ts'),
-    import('../judge/run-judgement.ts'),
-  ]);
-  const queries = await loadQueries(flags.queries);
-  const settings: JudgeSettings = { ...defaultJudgeSettings, minRequests: flags.minRequests, maxErrorRatio: flags.maxErrorRatio, maxP95Ms: flags.maxP95Ms, latencyBudget: flags.latencyBudget };
-  const prometheus = await prometheusAccess(flags.prometheus, flags);
-  const gatewayWorkload = gatewayWorkloadOf(flags);
-  context.log(`meshgate: judging ${queries.candidate.name} (workload ${gatewayWorkload}) against ${queries.reference.name} over ${Math.ceil(windowMs / 1000)} s ending ${at.toISOString()} (${prometheus.url.origin})`);
-  const judgement = await runJudgement({ prometheus, queries, windowMs, at, referenceOffsetMs: flags.referenceOffset, gatewayWorkload, settings, signal });
-  for (const line of formatJudgement(judgement, { candidate: queries.candidate.name, reference: queries.reference.name })) context.log(`meshgate: ${line}`);
-  return judgement;
 }

@@ -1,14 +1,9 @@
 import { type Command, Option } from 'commander';
-import { LOAD_WORKERS_VARIABLE, loadWorkerVariables, parseLoadWorkers } from '../load/workers/worker-count.ts';
+import { LOAD_WORKERS_VARIABLE, type LoadWorkersSettings, loadWorkerVariables, parseLoadWorkers } from '../load/workers/worker-count.ts';
 import { parseGatewayEndpoint } from '../net/gateway-endpoint.ts';
 
 /** Flags of --load-workers and its cluster settings. */
-export interface LoadWorkersFlags {
-  loadWorkers?: number;
-  loadWorkerImage?: string;
-  loadGateway?: ReturnType<typeof parseGatewayEndpoint>;
-  loadReferenceGateway?: ReturnType<typeof parseGatewayEndpoint>;
-}
+export type LoadWorkersFlags = LoadWorkersSettings;
 
 const options = () => [
   new Option('--load-workers <n>', 'run each load as N workers that start together (local processes; in a cluster an Indexed Job of meshgate pods); their histograms merge exactly').argParser(parseLoadWorkers).env(LOAD_WORKERS_VARIABLE),
@@ -20,13 +15,4 @@ const options = () => [
 /** Adds --load-workers and its cluster settings to `command`. */
 export function addLoadWorkersOptions(command: Command): Command {
   return options().reduce((into, option) => into.addOption(option), command);
-}
-
-/** The suites run in worker processes: --load-workers and its settings reach them by environment. */
-export function exportLoadWorkersSettings(flags: LoadWorkersFlags, env: NodeJS.ProcessEnv = process.env): void {
-  if (flags.loadWorkers !== undefined) env[LOAD_WORKERS_VARIABLE] = String(flags.loadWorkers);
-  if (flags.loadWorkerImage !== undefined) env[loadWorkerVariables.image] = flags.loadWorkerImage;
-  for (const [flag, variable] of [[flags.loadGateway, loadWorkerVariables.gateway], [flags.loadReferenceGateway, loadWorkerVariables.referenceGateway]] as const) {
-    if (flag !== undefined) env[variable] = `${flag.address}:${flag.httpPort}:${flag.httpsPort}`;
-  }
 }

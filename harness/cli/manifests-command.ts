@@ -4,37 +4,17 @@ import { cronScheduleProblem } from '../kubernetes/cron-schedule.ts';
 import { dns1123Label, dns1123Subdomain } from '../kubernetes/names.ts';
 import { parseResourceList } from '../kubernetes/pod-security.ts';
 import { webhookFormats } from '../notify/notice.ts';
-import { defaultScenarioFile, parseScenario } from '../scenario/load.ts';
+import { defaultScenarioFile } from '../scenario/load.ts';
 import { meshgateVersion } from '../version.ts';
 import type { CommandContext } from './command-context.ts';
+import type { GateDocumentsInput } from '../kubernetes/gate-documents.ts';
 import { parseGatewayEndpoint } from '../net/gateway-endpoint.ts';
 import { parsePrometheusUrl } from './judge-options.ts';
 import { parseLabelSelector, parsePushgatewayUrl } from './options.ts';
 import { parseDuration } from './watch-command.ts';
-import { readInputFile } from '../input-file.ts';
 
-interface GateFlags {
-  namespace: string;
-  image: string;
-  fixtureImage: string;
-  mode: 'ingress' | 'istio' | 'dual';
-  istioGateway?: string;
-  ingressGateway?: string;
-  gatewayNamespace: string;
-  gatewaySelector: Record<string, string>;
-  ingressGatewayNamespace: string;
-  scenario: string;
-  schedule: string;
-  reportsClaim?: string;
-  pushgateway?: string;
-  notifyWebhookSecret?: { name: string; key: string };
-  notifyFormat: string;
-  prometheus?: string;
-  judgeWindow: string;
-  requests: { cpu: string; memory: string };
-  limits: { cpu: string; memory: string };
-  printRbac?: boolean;
-}
+/** The flags of `manifests gate`: what the gate's documents are made of. */
+type GateFlags = GateDocumentsInput;
 
 /** Checks the value with `check` but keeps the text: the Job passes it on as written. */
 const asWritten = (check: (value: string) => unknown) => (value: string) => (check(value), value);
@@ -91,35 +71,13 @@ function gateCommand(context: CommandContext): Command {
     .addOption(new Option('--print-rbac', 'print each permission the gate gets and the call that needs it, instead of the objects'))
     .action(async (raw: Omit<GateFlags, 'notifyWebhookSecret'> & { notifyWebhookSecret?: string }) => {
       const flags: GateFlags = { ...raw, notifyWebhookSecret: raw.notifyWebhookSecret === undefined ? undefined : secretRef(raw.notifyWebhookSecret) };
-      await printGate(context, flags);
+      if (flags.mode !== 'ingress' && !flags.istioGateway) throw new UsageError(`--mode ${flags.mode} needs --istio-gateway`);
+      if (flags.mode !== 'istio' && !flags.ingressGateway) throw new UsageError(`--mode ${flags.mode} needs --ingress-gateway`);
+      const { gateDocuments } = await import('../kubernetes/gate-documents.ts');
+      const { text, message } = await gateDocuments(flags);
+      context.print(text);
+      if (message !== undefined) context.log(message);
     });
-}
-
-async function printGate(context: CommandContext, flags: GateFlags): Promise<void> {
-  if (flags.mode !== 'ingress' && !flags.istioGateway) throw new UsageError(`--mode ${flags.mode} needs --istio-gateway`);
-  if (flags.mode !== 'istio' && !flags.ingressGateway) throw new UsageError(`--mode ${flags.mode} needs --ingress-gateway`);
-  const scenarioYaml = await readInputFile(flags.scenario, 'scenario');
-  const loaded = parseScenario(scenarioYaml, flags.scenario);
-  const [{ buildGateManifests, gateGrants }, { formatGrants }, { renderManifests }, { validateGateObjects }] = await Promise.all([
-    import('../kubernetes/gate-manifests.ts'),
-    import('../kubernetes/gate-rbac.ts'),
-    import('../kubernetes/render-yaml.ts'),
-    import('../kubernetes/validate-gate-objects.ts'),
-  ]);
-  const options = {
-    ...flags,
-    scenarioYaml,
-    scenario: loaded.resolved,
-    placement: { istioNamespace: flags.gatewayNamespace, istioSelector: flags.gatewaySelector, ingressNginxNamespace: flags.ingressGatewayNamespace },
-    resources: { requests: flags.requests, limits: flags.limits },
-  };
-  if (flags.printRbac) {
-    context.print(`${formatGrants(gateGrants(options))}\n`);
-    return;
-  }
-  const objects = validateGateObjects(buildGateManifests(options));
-  context.print(renderManifests(objects));
-  context.log(`meshgate: ${objects.length} objects for namespace ${flags.namespace}; apply with kubectl apply -f -`);
 }
 
 /** `manifests`: Kubernetes objects meshgate can print. */

@@ -1,6 +1,4 @@
-import type { VerdictNotice } from '../notify/notice.ts';
-import type { MetricFamily } from '../reporters/metrics.ts';
-import type { MetricsGroup } from '../reporters/metrics-outputs.ts';
+import type { VerdictOutputs } from '../run/after-verdict.ts';
 import type { CommandContext } from './command-context.ts';
 import { type NotifyFlags, notify } from './notify-options.ts';
 
@@ -8,14 +6,16 @@ import { type NotifyFlags, notify } from './notify-options.ts';
 export interface MonitoringFlags extends Partial<NotifyFlags> {
   metricsOut?: string;
   pushgateway?: URL;
+  json?: boolean;
 }
 
-/**
- * After the verdict is out: the metrics (--metrics-out, --pushgateway) and the notice.
- * Returns the warnings (logged already); a failure of either never changes the exit code.
- */
-export async function afterVerdict(context: CommandContext, flags: MonitoringFlags, metrics: { families: MetricFamily[]; group: MetricsGroup }, notice: VerdictNotice): Promise<string[]> {
-  const { publishFamilies } = await import('../reporters/metrics-outputs.ts');
-  const pushed = await publishFamilies(metrics.families, metrics.group, { file: flags.metricsOut, pushgateway: flags.pushgateway }, context.log);
-  return [...pushed, ...(await notify(context, flags, notice))];
+/** Where the flags send a verdict besides the report: metrics, the notice, the `--json` document, the log. */
+export function verdictOutputs(context: CommandContext, flags: MonitoringFlags): VerdictOutputs {
+  return {
+    metrics: { file: flags.metricsOut, pushgateway: flags.pushgateway },
+    reportUrlBase: flags.reportUrlBase,
+    notify: (notice) => notify(context, flags, notice),
+    printJson: flags.json ? context.printJson : undefined,
+    log: context.log,
+  };
 }

@@ -4,6 +4,7 @@ import { type VerdictNotice, type WebhookFormat, webhookFormats } from '../notif
 import { registerSecret, registerUrlSecrets } from '../redact.ts';
 import type { CommandContext } from './command-context.ts';
 import { newRunId } from '../run/run-id.ts';
+import { sendNotice } from '../notify/send-notice.ts';
 
 /** Flags of a command that notifies. */
 export interface NotifyFlags {
@@ -46,17 +47,9 @@ export function addNotifyOptions(command: Command, context: CommandContext): Com
     });
 }
 
-/** Time the notice of an interrupted run may take, ms: the run ends within 5 s of the signal (README, "What validate does"). */
-const interruptedBudgetMs = 1_500;
-
-/** Posts the notice when a webhook was given (once per command); returns the warnings to record. */
+/** Posts the notice when a webhook was given (once per command: exit 2 after it sends none); returns the warnings to record. */
 export async function notify(context: CommandContext, flags: Partial<NotifyFlags>, notice: VerdictNotice): Promise<string[]> {
   context.notifyFailure = undefined;
   if (flags.notifyWebhook === undefined) return [];
-  const { postNotice } = await import('../notify/post-notice.ts');
-  // An interrupted run must still end within its grace: one short try, no long backoff.
-  const budgetMs = context.signal.aborted ? interruptedBudgetMs : undefined;
-  const warning = await postNotice({ url: flags.notifyWebhook, format: flags.notifyFormat ?? 'slack', secret: flags.notifySecret, budgetMs }, notice, context.log);
-  if (warning === undefined) context.log('meshgate: notice posted to the notification webhook');
-  return warning === undefined ? [] : [warning];
+  return sendNotice({ url: flags.notifyWebhook, format: flags.notifyFormat ?? 'slack', secret: flags.notifySecret }, notice, context.signal, context.log);
 }

@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import type { CommandContext } from './command-context.ts';
-import type { ParityFlags } from './parity-action.ts';
+import type { VerdictOutputs } from '../run/after-verdict.ts';
+import type { ParityCommandOptions } from '../run/parity.ts';
+import { type MonitoringFlags, verdictOutputs } from './monitoring.ts';
 import { existingClusterOptions, sharedOptions, wholeNumber } from './options.ts';
 import { parseGatewayEndpoint } from '../net/gateway-endpoint.ts';
 
@@ -31,7 +33,10 @@ export function parityCommand(context: CommandContext): Command {
   return command
     .addHelpText('after', '\nWrites reports/<run-id>/parity.html and parity.json: every host that differs, both answers side by side.\nExit codes: 0 every host answers the same (or with known differences only), 1 a host differs, 2 bad input, an unreachable gateway (at the start, or for a host) or an interrupted run.')
     .action(async (flags: ParityFlags) => {
-      const { runParityAction } = await import('./parity-action.ts');
-      await runParityAction(context, flags);
+      const { runParityCommand } = await import('../run/parity.ts');
+      context.exitCode = await runParityCommand({ ...flags, ...verdictOutputs(context, flags), knownDifferences: async () => (await context.catalogue()).knownDifferences, signal: context.signal });
     });
 }
+
+/** The flags of `parity`, as commander gives them. */
+type ParityFlags = Omit<ParityCommandOptions, keyof VerdictOutputs | 'knownDifferences' | 'signal'> & MonitoringFlags;

@@ -1,13 +1,15 @@
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import type { CommandContext } from './command-context.ts';
 import { sharedOptions } from './options.ts';
 import { type JudgeFlags, addJudgeOptions } from './judge-options.ts';
 import { addNotifyOptions } from './notify-options.ts';
-import type { MonitoringFlags } from './monitoring.ts';
-import type { WatchFlags } from './watch-action.ts';
+import { type MonitoringFlags, verdictOutputs } from './monitoring.ts';
+import type { WatchOptions } from '../run/watch.ts';
+import { markFilePath } from '../watch/watch-marks.ts';
+
+/** The flags of `watch`. */
+type WatchFlags = Omit<WatchOptions, 'signal' | 'log'> & JudgeFlags & MonitoringFlags;
 
 /** `2m`, `90s`, `500ms`, `1h` -> milliseconds, at most 24 h. */
 export function parseDuration(value: string): number {
@@ -30,13 +32,6 @@ export function parseLatency(value: string): number {
   return ms;
 }
 
-/** A file the cutover script touches: its folder must exist, else the mark could never come. */
-function parseMarkFile(value: string): string {
-  const folder = dirname(resolve(value));
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`--mark-file ${value}: no folder ${folder} to watch it in`);
-  return resolve(value);
-}
-
 /** `watch`: light traffic to every tenant host while a cutover happens; gates on the success rate, latency budgets and events. */
 export function watchCommand(context: CommandContext): Command {
   const command = new Command('watch')
@@ -48,7 +43,7 @@ export function watchCommand(context: CommandContext): Command {
     .addOption(new Option('--max-latency <time>', 'an answer slower than this is a failure of kind "slow"').argParser(parseLatency).default(1000, '1s'))
     .addOption(new Option('--p95-budget <time>', "each host's rolling p95 must stay under this").argParser(parseLatency).default(500, '500ms'))
     .addOption(new Option('--p95-window <time>', 'the rolling p95 looks at the answers of this long (at least the last 20 of a host)').argParser(parseDuration).default(10_000, '10s'))
-    .addOption(new Option('--mark-file <path>', 'a file the cutover script touches at the switch (SIGUSR2 marks it too)').argParser(parseMarkFile))
+    .addOption(new Option('--mark-file <path>', 'a file the cutover script touches at the switch (SIGUSR2 marks it too)').argParser(markFilePath))
     .addOption(new Option('--mark-window <time>', 'the report compares this long before and after each mark').argParser(parseDuration).default(30_000, '30s'))
     .addOption(new Option('--status-every <time>', 'without a terminal, print the rolling status line this often (a terminal gets one line updated every second)').argParser(parseDuration).default(10_000, '10s'))
     .addOption(sharedOptions.reports())
@@ -61,8 +56,9 @@ export function watchCommand(context: CommandContext): Command {
       'after',
       "\nWrites reports/<run-id>/watch.csv (per host and second: exchanges, failures, latency), watch.html and watch.json.\nAn event is many hosts (2 or more, a quarter of those answering) failing or slow in the same second; any event fails the watch.\nMark the switch with `touch <mark-file>` or `kill -USR2 <pid>`: the report compares latency and failures per protocol before and after it, and counts the WebSocket connections held across it.\nA signal ends the watch normally: the verdict covers the traffic seen. With --prometheus, the gateways' real traffic over the watch is judged too (meshgate judge) and both must pass.\nExit codes: 0 success rate and budgets met, no event (and real traffic passed), 1 not (or no exchange completed), 2 bad input or gateway unreachable at the start.",
     )
-    .action(async (flags: WatchFlags & JudgeFlags & MonitoringFlags) => {
-      const { runWatch } = await import('./watch-action.ts');
-      await runWatch(context, flags);
+    .action(async (flags: WatchFlags) => {
+      if (flags.p95Budget > flags.maxLatency) throw new UsageError(`--p95-budget ${flags.p95Budget} ms is above --max-latency ${flags.maxLatency} ms: every answer over it already fails`);
+      const { runWatch } = await import('../run/watch.ts');
+      context.exitCode = await runWatch({ ...flags, ...verdictOutputs(context, flags), signal: context.signal });
     });
 }

@@ -31,8 +31,6 @@ export const GATE_NAME = 'meshgate';
 export const SCENARIO_CONFIG_MAP = `${GATE_NAME}-scenario`;
 const scenarioPath = '/etc/meshgate/scenario.yaml';
 const reportsPath = '/reports';
-/** vitest, which runs the suites, keeps its results cache below node_modules: writable on a read-only root. */
-const vitestCachePath = '/app/node_modules/.vite';
 /** Bound on one gate run in the cluster, s: a whole validate with the cluster's waits. */
 const gateDeadlineSeconds = 3600;
 /** Bound on one judge run, s: a handful of Prometheus queries. */
@@ -100,7 +98,7 @@ export function gateJobSpec(options: GatePodOptions, args: string[], serviceAcco
           securityContext: restrictedContainerSecurity,
           volumeMounts: [
             ...(withScenario
-              ? [{ name: 'scenario', mountPath: '/etc/meshgate', readOnly: true }, { name: 'reports', mountPath: reportsPath }, { name: 'vitest-cache', mountPath: vitestCachePath }]
+              ? [{ name: 'scenario', mountPath: '/etc/meshgate', readOnly: true }, { name: 'reports', mountPath: reportsPath }]
               : []),
             { ...tmpMount },
           ],
@@ -108,7 +106,7 @@ export function gateJobSpec(options: GatePodOptions, args: string[], serviceAcco
       ],
       volumes: [
         ...(withScenario
-          ? [{ name: 'scenario', configMap: { name: SCENARIO_CONFIG_MAP } }, { name: 'reports', ...reports }, { name: 'vitest-cache', emptyDir: { sizeLimit: '64Mi' } }]
+          ? [{ name: 'scenario', configMap: { name: SCENARIO_CONFIG_MAP } }, { name: 'reports', ...reports }]
           : []),
         { ...tmpVolume, emptyDir: { ...tmpVolume.emptyDir } },
       ],

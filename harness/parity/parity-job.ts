@@ -1,5 +1,7 @@
 import type { GatewayAddress } from '../clients/http-client.ts';
-import { EnvironmentError, InputFileError, errorMessage } from '../errors.ts';
+import { EnvironmentError, InputFileError, UsageError, errorMessage } from '../errors.ts';
+import { readInputFile } from '../input-file.ts';
+import { redact } from '../redact.ts';
 import { type IndexedJob, indexedJobObjects, runIndexedJob } from '../environments/cluster/indexed-job.ts';
 import type { ClusterObject, KubeApi } from '../environments/cluster/kube-api.ts';
 import { timeouts } from '../timeouts.ts';
@@ -107,4 +109,12 @@ export function parseParityJobSpec(text: string, source: string): ParityJobSpec 
   }
   if (!Number.isInteger(spec.workers) || spec.workers < 1 || !Array.isArray(spec.hosts) || !spec.reference || !spec.candidate) throw new InputFileError(source, 'not a parity spec: workers, hosts, reference and candidate are required');
   return spec;
+}
+
+/** `meshgate parity-worker`: worker `index`'s slice of the spec in `file`; returns its result line (through the one redaction, as every output). */
+export async function runParityWorker(file: string, index: number, signal: AbortSignal, log: (line: string) => void): Promise<string> {
+  const spec = parseParityJobSpec(await readInputFile(file, 'the parity spec'), file);
+  if (index >= spec.workers) throw new UsageError(`worker index ${index} out of range (the spec has ${spec.workers} workers)`);
+  const report = await runParityShard(spec, index, signal, log);
+  return `${PARITY_RESULT_PREFIX}${redact(JSON.stringify(report))}\n`;
 }

@@ -32,12 +32,20 @@ export function pinnedCommand(cpus: string | undefined, file: string, args: stri
   return cpus === undefined ? [file, args] : ['taskset', ['-c', cpus, file, ...args]];
 }
 
-/** Moves this process (the load generator) onto `cpus`; false when the OS refused. */
-export function pinThisProcess(cpus: string): boolean {
+/**
+ * Moves this process (the load generator) onto `cpus`; returns what puts it back where
+ * it was (the load runs inside a longer-lived process), or null when the OS refused.
+ */
+export function pinThisProcess(cpus: string): (() => void) | null {
   try {
-    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
-    return true;
+    const pid = String(process.pid);
+    // "pid 42's current affinity mask: 3"
+    const mask = /([0-9a-f]+)\s*$/i.exec(execFileSync('taskset', ['-p', pid], { encoding: 'utf8' }))?.[1];
+    execFileSync('taskset', ['-a', '-p', '-c', cpus, pid], { stdio: 'ignore' });
+    return () => {
+      if (mask) execFileSync('taskset', ['-a', '-p', mask, pid], { stdio: 'ignore' });
+    };
   } catch {
-    return false;
+    return null;
   }
 }

@@ -9,6 +9,7 @@ import { runCases } from '../runner/run-cases.ts';
 import type { SuiteCatalogue } from '../suite/catalogue.ts';
 import { planCases, selectCases } from '../suite/case-selection.ts';
 import type { LoadedTarget } from '../target.ts';
+import { timeouts } from '../timeouts.ts';
 import { type ReportContext, gateRun, runExitCode } from './report.ts';
 import { assertReachable, assertSameLoadTargets, gatewayLabel } from './reachable.ts';
 import { jsonOutput, verdictOutput } from './verdict-lines.ts';
@@ -89,5 +90,6 @@ async function casesStage(options: SessionOptions): Promise<CasesOutcome> {
     concurrency: options.concurrency,
     progress: options.log,
     signal: options.signal,
+    timeouts,
   });
 }

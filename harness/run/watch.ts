@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { exitCodeFor } from '../gate/verdict.ts';
+import { type JudgeInput, judgeWindow } from '../judge/judge-window.ts';
+import { reportLocation } from '../notify/notice.ts';
+import { watchMetrics } from '../reporters/command-metrics.ts';
 import { appProtocol } from '../suite/app-probe.ts';
 import { readTarget } from '../target.ts';
 import { watchDocument, writeWatchReport } from '../watch/watch-report.ts';
 import { runWatchSession } from '../watch/watch-session.ts';
 import { watchedApps } from '../watch/watch-traffic.ts';
 import type { WatchSummary } from '../watch/watch-recorder.ts';
+import { type VerdictOutputs, afterVerdict } from './after-verdict.ts';
 import { assertReachable, gatewayLabel } from './reachable.ts';
 import { checkRunId, newRunId } from './run-id.ts';
 
@@ -85,4 +90,24 @@ export async function watchGateway(options: WatchOptions): Promise<WatchOutcome>
   for (const reason of reasons) options.log(`  - ${reason}`);
   options.log(`meshgate: watch report in ${dir}/ (watch.html, watch.csv, watch.json)`);
   return { passed, reasons, summary, dir, document: watchDocument(run, outcome), runId, scenario: target.resolved.name };
+}
+
+/**
+ * `watch` whole: the watch, then with `prometheus` the gateways' real traffic over it
+ * judged too (both must pass), the `--json` document, the metrics and the notice.
+ * Returns the exit code.
+ */
+export async function runWatch(options: WatchOptions & JudgeInput & VerdictOutputs): Promise<number> {
+  const startedMs = Date.now();
+  const { passed, reasons, summary, dir, document, runId, scenario } = await watchGateway(options);
+  const { prometheus } = options;
+  // No signal for the queries: a signal only ends the watch's traffic.
+  const judgement = prometheus && (await judgeWindow({ ...options, prometheus }, Date.now() - startedMs, new Date(), undefined, options.log));
+  const exitCode = passed ? (judgement ? exitCodeFor(judgement.verdict) : 0) : 1;
+  options.printJson?.({ exitCode, reportDir: dir, ...document, ...(judgement ? { judgement } : {}) });
+  const verdict = !passed ? 'fail' : (judgement?.verdict ?? 'pass');
+  const lines = [`${summary.requests} requests, ${summary.failures} failed`, ...reasons, ...(judgement?.reasons ?? []).map((reason) => `${reason.subject}: ${reason.message}`)];
+  const notice = { command: 'watch', runId, verdict, exitCode, lines, report: reportLocation(options.reportUrlBase, dir, runId, 'watch.html') };
+  await afterVerdict(options, { families: watchMetrics(summary, verdict), group: { grouping: { command: 'watch', scenario }, runId } }, notice);
+  return exitCode;
 }

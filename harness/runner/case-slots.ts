@@ -1,8 +1,8 @@
 /**
  * A bound on the load a suite puts on the gateway at once, counted in slots: a plain
  * request case takes one, a case that opens a hundred connections or moves megabytes
- * takes more. vitest's own maxConcurrency counts tests, which lets eight heavy cases
- * starve the machine while light ones could have run by the dozen.
+ * takes more. A count of cases would let eight heavy ones starve the machine while
+ * light ones could have run by the dozen.
  */
 export class CaseSlots {
   private free: number;

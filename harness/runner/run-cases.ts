@@ -1,20 +1,13 @@
-import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.ts';
-import { timeouts } from '../timeouts.ts';
-import type { CasesOutcome } from '../results/case-record.ts';
+import { type CaseRecord, caseKey, type CasesOutcome } from '../results/case-record.ts';
 import type { PlannedCase } from '../suite/case-selection.ts';
 import type { SuiteCatalogue } from '../suite/catalogue.ts';
+import { subjectNames } from '../suite/gateway-case.ts';
 import type { LoadedTarget } from '../target.ts';
-import { ProgressReporter } from './progress-reporter.ts';
-import { ResultsCollector } from './results-collector.ts';
-
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-/** The one test file of a run: it registers the catalogue's suites in vitest's worker (suite-file.ts). */
-const suiteFile = fileURLToPath(new URL('./suite-file.ts', import.meta.url));
+import { CaseSlots } from './case-slots.ts';
+import { type CaseEnvironment, outcomeWithoutRunning, type PlannedRun, probeContextOf, recordOf, runOneCase } from './run-one-case.ts';
 
 export interface CaseRunOptions {
-  /** Where the cases come from: the runtime loads `catalogue.module` again in its worker. */
   catalogue: SuiteCatalogue;
   target: LoadedTarget;
   /** Reference target for live A/B load (--compare-target). */
@@ -27,92 +20,108 @@ export interface CaseRunOptions {
   concurrency: number;
   progress: (line: string) => void;
   signal?: AbortSignal;
+  /** ms: how long one case may run once it has its slots, and how long running cases get to return after the signal. */
+  timeouts: { caseMs: number; cancelGraceMs: number };
 }
 
+const marks = { PASSED: '✓', FAILED: '✗', SKIPPED: '○', NOT_SUPPORTED: '○' } as const;
+
 /**
- * The case runtime: runs the selected suites of the catalogue against the target
- * and returns their records. Suites run one after another (so the performance
- * suite never competes with functional traffic); cases within a suite run
- * concurrently, bounded by `concurrency` slots. vitest is its engine; nothing
- * outside harness/runner/ knows that.
+ * The case runtime: runs the selected suites of the catalogue against the target,
+ * in this process, and returns their records in the catalogue's order. Suites run one
+ * after another (so the performance suite never competes with functional traffic);
+ * within a suite, consecutive cases run concurrently, bounded by `concurrency` slots,
+ * and a serial case runs alone. On a signal, running cases see their signal abort;
+ * what has not returned within the cancel grace is reported as not run.
  */
 export async function runCases(options: CaseRunOptions): Promise<CasesOutcome> {
-  const { suites } = options;
-  const collector = new ResultsCollector();
-  if (!options.signal?.aborted) await runVitest(suites, options, collector);
-  if (collector.cases.length === 0 && !options.signal?.aborted) {
-    throw new UsageError(`no case ran in suites ${suites.join(', ')}: nothing was selected`);
+  const signal = options.signal ?? new AbortController().signal;
+  const { runs, harnessErrors } = planRuns(options);
+  const records = new Map<PlannedRun, CaseRecord>();
+  const environment: CaseEnvironment = {
+    context: probeContextOf(options.target, options.compareTarget),
+    differences: options.catalogue.knownDifferences,
+    caseTimeoutMs: options.timeouts.caseMs,
+  };
+  const slots = new CaseSlots(options.concurrency);
+  // Cases still running past the cancel grace may finish later: they no longer count.
+  let closed = false;
+  const finished = (run: PlannedRun, record: CaseRecord): void => {
+    if (closed) return;
+    records.set(run, record);
+    options.progress(progressLine(records.size, record));
+  };
+  const start = async (run: PlannedRun): Promise<void> => {
+    const early = outcomeWithoutRunning(run, options.target);
+    if (early) return finished(run, early);
+    const weight = typeof run.gatewayCase.weight === 'function' ? run.gatewayCase.weight(run.subject) : (run.gatewayCase.weight ?? 1);
+    await slots.run(weight, async () => {
+      if (!signal.aborted) finished(run, await runOneCase(run, environment, signal));
+    });
+  };
+  const work = (async () => {
+    for (const group of inGroups(runs)) {
+      if (signal.aborted) break;
+      if (group.serial) for (const run of group.runs) await start(run);
+      else await Promise.all(group.runs.map(start));
+    }
+  })();
+  await Promise.race([work, cancelGrace(signal, options.timeouts.cancelGraceMs)]);
+  closed = true;
+  if (runs.length === 0 && harnessErrors.length === 0 && !signal.aborted) {
+    throw new UsageError(`no case ran in suites ${options.suites.join(', ')}: nothing was selected`);
   }
+  const notRun = (run: PlannedRun): CaseRecord => recordOf(run, { result: 'SKIPPED', reason: 'not run (the run was interrupted)' });
   return {
-    cases: collector.cases,
-    interrupted: collector.interrupted || Boolean(options.signal?.aborted),
-    harnessErrors: collector.harnessErrors,
+    cases: runs.map((run) => records.get(run) ?? notRun(run)),
+    interrupted: signal.aborted,
+    harnessErrors,
   };
 }
 
-/** The vitest run over `suites`, reporting into `collector`; a signal cancels it. */
-async function runVitest(suites: string[], options: CaseRunOptions, collector: ResultsCollector): Promise<void> {
-  // Loaded here, not at start-up: commands that run no suite need not pay for it.
-  const [{ createVitest }, { exactTestNamePattern }] = await Promise.all([import('vitest/node'), import('./test-names.ts')]);
-  const vitest = await withoutSignalHandlers(() => createVitest(
-    'test',
-    {
-      root: projectRoot,
-      config: false,
-      watch: false,
-      include: [relative(projectRoot, suiteFile)],
-      // junit.xml is written with the other reports (it must also say "interrupted"), not by vitest's reporter.
-      reporters: [collector, new ProgressReporter(options.progress)],
-      provide: { catalogueModule: options.catalogue.module, suites, target: options.target, compareTarget: options.compareTarget ?? null, concurrency: options.concurrency },
-      testNamePattern: options.selected === undefined ? undefined : exactTestNamePattern(options.selected),
-      fileParallelism: false,
-      isolate: false,
-      // The slots bound the work (register-suite.ts); vitest's own count of tests must not bind first.
-      maxConcurrency: options.concurrency,
-      testTimeout: 600_000,
-    },
-    {},
-    { stdout: process.stderr, stderr: process.stderr },
-  ));
-  // On a signal, running cases see their test signal abort and stop at their next
-  // attempt; what has not returned within the grace is cut off by closing the pool.
-  let cancel = (): void => undefined;
-  const cancelled = new Promise<void>((resolve) => {
-    cancel = () => {
-      void vitest.cancelCurrentRun('keyboard-input');
-      setTimeout(resolve, timeouts.cancelGraceMs).unref();
-    };
-  });
-  options.signal?.addEventListener('abort', cancel, { once: true });
-  try {
-    if (!options.signal?.aborted) await Promise.race([vitest.start(), cancelled]);
-  } finally {
-    options.signal?.removeEventListener('abort', cancel);
-    await vitest.close();
+/** The runs of the selected suites in the catalogue's order; a suite whose subjects cannot be listed is a harness error. */
+function planRuns(options: CaseRunOptions): { runs: PlannedRun[]; harnessErrors: string[] } {
+  const chosen = options.selected && new Set(options.selected.map((item) => caseKey(item.suite, item.caseId, item.subject)));
+  const runs: PlannedRun[] = [];
+  const harnessErrors: string[] = [];
+  for (const suite of options.suites) {
+    try {
+      for (const gatewayCase of options.catalogue.suites[suite] ?? []) {
+        const subjects: unknown[] = gatewayCase.subjects(options.target);
+        const names = subjectNames(gatewayCase, options.target);
+        const planned: PlannedRun[] = subjects.length === 0 ? [{ suite, gatewayCase, name: '-' }] : subjects.map((subject, index) => ({ suite, gatewayCase, subject, name: names[index]! }));
+        runs.push(...planned.filter((run) => !chosen || chosen.has(caseKey(suite, gatewayCase.id, run.name))));
+      }
+    } catch (error) {
+      harnessErrors.push(`suite ${suite}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
+  return { runs, harnessErrors };
 }
 
-/** How many vitest creations are under way in this process (runs side by side share one patch). */
-let quieting = 0;
-let processOnce = process.once;
+/** Consecutive runs split where a suite begins or a case's `serial` flag changes. */
+function inGroups(runs: PlannedRun[]): Array<{ serial: boolean; runs: PlannedRun[] }> {
+  const groups: Array<{ serial: boolean; suite: string; runs: PlannedRun[] }> = [];
+  for (const run of runs) {
+    const serial = Boolean(run.gatewayCase.serial);
+    const last = groups.at(-1);
+    if (last && last.serial === serial && last.suite === run.suite) last.runs.push(run);
+    else groups.push({ serial, suite: run.suite, runs: [run] });
+  }
+  return groups;
+}
 
-/**
- * vitest's logger registers SIGINT/SIGTERM listeners that exit the process 1 ms
- * later. meshgate must stop its environment first (it cancels the run itself on
- * those signals), so while vitest is created those registrations are dropped.
- * Counted, so that overlapping creations restore the real `process.once` last.
- */
-async function withoutSignalHandlers<T>(create: () => Promise<T>): Promise<T> {
-  if (quieting++ === 0) {
-    processOnce = process.once;
-    const once = processOnce;
-    process.once = function (this: NodeJS.Process, event: string | symbol, listener: (...args: any[]) => void) {
-      return event === 'SIGINT' || event === 'SIGTERM' ? this : once.call(this, event, listener);
-    } as typeof process.once;
-  }
-  try {
-    return await create();
-  } finally {
-    if (--quieting === 0) process.once = processOnce;
-  }
+/** Resolves the cancel grace after `signal` aborts (never, if it does not). */
+function cancelGrace(signal: AbortSignal, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const wait = () => setTimeout(resolve, graceMs).unref();
+    if (signal.aborted) wait();
+    else signal.addEventListener('abort', wait, { once: true });
+  });
+}
+
+/** One line per finished case, on stderr, so stdout stays clean for --json. */
+function progressLine(done: number, record: CaseRecord): string {
+  const note = record.result === 'FAILED' ? `  ${record.reason.split('\n')[0]}` : record.result === 'PASSED' ? '' : `  (${record.result}: ${record.reason})`;
+  return `${String(done).padStart(4)} ${marks[record.result]} ${record.suite} ${record.caseId} [${record.subject}] ${record.durationMs}ms${note}`;
 }

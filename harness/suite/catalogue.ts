@@ -12,6 +12,4 @@ export interface SuiteCatalogue {
   knownDifferences: readonly KnownDifference[];
   /** The folder the cases are written in: its hash tells a baseline of another catalogue apart. */
   dir: string;
-  /** The module (a file path) exporting this value as `catalogue`: the case runtime loads it again in its worker. */
-  module: string;
 }

@@ -1,10 +1,19 @@
-import { type Stats, statSync, unwatchFile, watchFile } from 'node:fs';
+import { type Stats, existsSync, statSync, unwatchFile, watchFile } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UsageError } from '../errors.ts';
 
 /** Marks at most this many switches in one watch (each one gets its own section in the report). */
 export const maxMarks = 100;
 
 /** How often the mark file is looked at, ms. */
 const markFilePollMs = 100;
+
+/** `--mark-file`, resolved: its folder must exist, else the mark could never come. */
+export function markFilePath(value: string): string {
+  const folder = dirname(resolve(value));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`--mark-file ${value}: no folder ${folder} to watch it in`);
+  return resolve(value);
+}
 
 /**
  * Records the moment of the switch: on SIGUSR2 (`kill -USR2 <pid>`), and when

@@ -43,13 +43,14 @@ function loadTargets(target: LoadedTarget, protocol: LoadProtocol): ResolvedApp[
 }
 
 /**
- * Pins this worker (the load generator) away from the gateway's cores when the
- * target says it is pinned; every load case records whether pinning was in force.
+ * Pins this process (the load generator) away from the gateway's cores when the
+ * target says it is pinned, until `release`; every load case records whether pinning was in force.
  */
-function pinLoadGenerator(target: LoadedTarget): { gateway: string; load: string } | null {
+function pinLoadGenerator(target: LoadedTarget): { pinning: { gateway: string; load: string } | null; release: () => void } {
   const split = cpuSplit();
-  if (!target.gateway.pinnedCpus || !split || !pinThisProcess(split.load)) return null;
-  return { gateway: target.gateway.pinnedCpus, load: split.load };
+  const release = target.gateway.pinnedCpus && split ? pinThisProcess(split.load) : null;
+  if (!release || !split || !target.gateway.pinnedCpus) return { pinning: null, release: () => undefined };
+  return { pinning: { gateway: target.gateway.pinnedCpus, load: split.load }, release };
 }
 
 type LoadRun = (driver: LoadDriver, level: number, timing: { warmupMs: number; durationMs: number; signal?: AbortSignal }) => Promise<LoadResult>;
@@ -82,8 +83,14 @@ function loadCase(id: string, description: string, protocol: LoadProtocol, level
       const spec = (gateway: GatewayAddress) => ({ version: 1 as const, protocol: protocol.name, model, level, maxSessions: sessionsForRate(level), workers, target: loadTarget(gateway), warmupMs: timing.warmupMs, durationMs: timing.durationMs });
       const load = (gateway: GatewayAddress) =>
         workers > 1 ? spreadLoad(context.target, spec(gateway), gateway !== context.gateway, context.signal) : run(protocol.driver(loadTarget(gateway)), level, timing);
-      measurements.pinning = pinLoadGenerator(context.target);
-      const result = await measureLoad(load, context.gateway, context.reference, measurements, { rounds: context.target.resolved.performance.rounds, signal: context.signal });
+      const pinned = pinLoadGenerator(context.target);
+      measurements.pinning = pinned.pinning;
+      let result;
+      try {
+        result = await measureLoad(load, context.gateway, context.reference, measurements, { rounds: context.target.resolved.performance.rounds, signal: context.signal });
+      } finally {
+        pinned.release();
+      }
       return { details: { meetsSuccessRate: result.requests > 0 && result.successRate >= minimumSuccessRate } };
     },
   });

@@ -2,15 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runDoctor } from '../../harness/cli/doctor-checks.ts';
-import type { CommandContext } from '../../harness/cli/command-context.ts';
+import { runDoctor } from '../../harness/run/doctor.ts';
 import { imageTag, inspectCluster, requiredIstioCrds } from '../../harness/environments/cluster/cluster-checks.ts';
 import { connectKube } from '../../harness/environments/cluster/kube-api.ts';
 import type { GatewayPlacement } from '../../harness/environments/cluster/cluster-environment.ts';
 import { startFakeKube, writeKubeconfig } from './fake-kube-api.ts';
 import { defaultScenario, manifests } from '../kubernetes/fixtures.ts';
 import type { FakeKube } from './fake-kube-api.ts';
-import { catalogue } from '../../suites/catalogue.ts';
 
 // `doctor --env existing` against an API server that holds what a real install
 // writes: istiod as Istio's istiod chart renders it (app=istiod, container
@@ -137,11 +135,10 @@ describe('doctor --env existing reads the cluster', () => {
     const run = async (objects: Stored[]) => {
       const kubeconfig = await clusterWith(objects);
       const lines: string[] = [];
-      const context: CommandContext = { catalogue: async () => catalogue, log: (line) => lines.push(line), print: (text) => lines.push(text), signal: new AbortController().signal, exitCode: 0, printJson: () => undefined };
-      await runDoctor(context, { env: 'existing', mode: 'istio', istioInstaller: 'istioctl', kubeconfig, gatewayNamespace: 'istio-system', gatewaySelector: { istio: 'ingressgateway' }, ingressGatewayNamespace: 'ingress-nginx' });
+      const { exitCode } = await runDoctor({ env: 'existing', mode: 'istio', istioInstaller: 'istioctl', kubeconfig, gatewayNamespace: 'istio-system', gatewaySelector: { istio: 'ingressgateway' }, ingressGatewayNamespace: 'ingress-nginx' }, (line) => lines.push(line));
       await fake!.close();
       fake = undefined;
-      return { exitCode: context.exitCode, output: lines.join('\n') };
+      return { exitCode, output: lines.join('\n') };
     };
     const good = await run(goodIstio());
     expect(good.exitCode).toBe(0);

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type ResultPromise, execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestContext, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver } from '../notify/webhook-receiver.ts';
 import { freePort } from '../../harness/net/ports.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
@@ -88,9 +88,35 @@ function stderrShows(child: ResultPromise<{ reject: false; timeout: number }>, t
   return new Promise((resolve) => child.stderr?.on('data', (chunk: Buffer) => chunk.toString().includes(text) && resolve()));
 }
 
-describe('meshgate watch', { timeout: 240_000 }, () => {
+/** A healthy environment of the test's own, for a test that stops, reloads or kills its nginx, stopped when the test ends. */
+async function ownHealthy(name: string, onTestFinished: TestContext['onTestFinished']): Promise<Awaited<ReturnType<typeof startLocal>>> {
+  const dir = join(scratch.dir, name);
+  await mkdir(dir);
+  const started = await startLocal(dir, unpinned);
+  onTestFinished(() => started.environment.stop());
+  return started;
+}
+
+// Side by side: each test watches a gateway no other test disturbs (those that stop, reload or kill nginx start their own).
+describe.concurrent('meshgate watch', { timeout: 240_000 }, () => {
+  // First: the longest (about 25 s), so the others run beside it.
+  it('a host whose answers take 700 ms fails on the p95 budget, named, with no event', async () => {
+    const target = await readTarget(slowHost.targetFile);
+    const host = servedApps(target.resolved).find((app) => app.id === slowApp)!.host;
+    // 20 answers at least make a p95: at 0.7 s + 0.2 s a round, the slow host has them after about 18 s.
+    // A stall is an answer slower than --max-latency: raised so that only the p95 budget (500 ms) judges the 700 ms host.
+    const result = await runMeshgate(['watch', '--target', slowHost.targetFile, '--duration', '25s', '--max-latency', '5s', '--reports', scratch.dir, '--json']);
+    expect(result.exitCode, result.stderr).toBe(1);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.events).toEqual([]);
+    expect(summary.p95Breaches.map((breach: { host: string }) => breach.host)).toEqual([host]);
+    expect(summary.p95Breaches[0].p95Ms).toBeGreaterThanOrEqual(700);
+    expect(result.stderr).toContain(`p95 over the 500 ms budget on ${host} (${slowApp}, https): `);
+  });
+
   it('passes while every served app of every protocol answers from its own backend, and writes its report', async () => {
-    const result = await runMeshgate(['watch', '--target', healthy.targetFile, '--duration', '3s', '--status-every', '500ms', '--reports', scratch.dir, '--run-id', 'watch-ok', '--json']);
+    // Latency is judged by the stall and p95 tests; here a busy machine's slow first handshakes must not count.
+    const result = await runMeshgate(['watch', '--target', healthy.targetFile, '--duration', '3s', '--max-latency', '5s', '--p95-budget', '5s', '--status-every', '500ms', '--reports', scratch.dir, '--run-id', 'watch-ok', '--json']);
     expect(result.exitCode, result.stderr).toBe(0);
     const summary = JSON.parse(result.stdout);
     const target = await readTarget(healthy.targetFile);
@@ -133,7 +159,7 @@ describe('meshgate watch', { timeout: 240_000 }, () => {
   });
 
   it('marks the switch on SIGUSR2, stops on SIGINT and gates on the traffic it saw', async () => {
-    const { child } = await startWatch(['--target', healthy.targetFile, '--duration', '10m', '--reports', scratch.dir]);
+    const { child } = await startWatch(['--target', healthy.targetFile, '--duration', '10m', '--max-latency', '5s', '--p95-budget', '5s', '--reports', scratch.dir]);
     const marked = stderrShows(child, 'switch marked');
     child.kill('SIGUSR2');
     await marked;
@@ -156,10 +182,11 @@ describe('meshgate watch', { timeout: 240_000 }, () => {
     }
   });
 
-  it('a gateway frozen for 3 s (nginx master and workers stopped) fails with one stall event naming every host, shown as it happens', async () => {
-    const served = servedApps((await readTarget(healthy.targetFile)).resolved).map((app) => app.host);
-    const { child: watch } = await startWatch(['--target', healthy.targetFile, '--duration', '10s', '--reports', scratch.dir, '--run-id', 'watch-freeze', '--json']);
-    const { master, workers } = await localNginx(healthy.targetFile);
+  it('a gateway frozen for 3 s (nginx master and workers stopped) fails with one stall event naming every host, shown as it happens', async ({ onTestFinished }) => {
+    const frozen = await ownHealthy('frozen', onTestFinished);
+    const served = servedApps((await readTarget(frozen.targetFile)).resolved).map((app) => app.host);
+    const { child: watch } = await startWatch(['--target', frozen.targetFile, '--duration', '10s', '--reports', scratch.dir, '--run-id', 'watch-freeze', '--json']);
+    const { master, workers } = await localNginx(frozen.targetFile);
     const frozenAt = Date.now();
     try {
       process.kill(master, 'SIGSTOP');
@@ -187,15 +214,16 @@ describe('meshgate watch', { timeout: 240_000 }, () => {
     expect(html).toContain('<h2>Events (1)</h2>');
   });
 
-  it('a reload (nginx -s reload) marked as the switch passes with no event; the report compares before and after and counts the held WebSocket', async () => {
+  it('a reload (nginx -s reload) marked as the switch passes with no event; the report compares before and after and counts the held WebSocket', async ({ onTestFinished }) => {
+    const reloaded = await ownHealthy('reloaded', onTestFinished);
     const markFile = join(scratch.dir, 'switched');
-    const { child: watch } = await startWatch(['--target', healthy.targetFile, '--duration', '8s', '--mark-file', markFile, '--mark-window', '3s', '--reports', scratch.dir, '--run-id', 'watch-reload', '--json']);
-    const { prefix, master, workers } = await localNginx(healthy.targetFile);
+    const { child: watch } = await startWatch(['--target', reloaded.targetFile, '--duration', '8s', '--max-latency', '5s', '--p95-budget', '5s', '--mark-file', markFile, '--mark-window', '3s', '--reports', scratch.dir, '--run-id', 'watch-reload', '--json']);
+    const { prefix, master, workers } = await localNginx(reloaded.targetFile);
     await writeFile(markFile, '');
     await execa(nginxBinary, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'logs', 'error.log'), '-s', 'reload']);
     // The reload really happened under traffic: new workers replaced the old ones.
     await waitUntil('nginx to start new workers after the reload', `pid ${master}`, 'nginxReloadMs', async () => {
-      const now = (await localNginx(healthy.targetFile)).workers;
+      const now = (await localNginx(reloaded.targetFile)).workers;
       if (now.every((pid) => workers.includes(pid))) throw new Error(`workers still ${now.join(', ')}`);
     });
     const result = await watch;
@@ -218,16 +246,17 @@ describe('meshgate watch', { timeout: 240_000 }, () => {
     expect(html).toMatch(/WebSocket connections held across the switch: 1 open at the mark, 1 survived/);
   });
 
-  it('a worker killed at the switch drops the held WebSocket: the report counts it as not surviving, with its reconnect', async () => {
-    const { child: watch } = await startWatch(['--target', healthy.targetFile, '--duration', '6s', '--mark-window', '3s', '--reports', scratch.dir, '--json']);
-    const { master, workers } = await localNginx(healthy.targetFile);
+  it('a worker killed at the switch drops the held WebSocket: the report counts it as not surviving, with its reconnect', async ({ onTestFinished }) => {
+    const killed = await ownHealthy('killed', onTestFinished);
+    const { child: watch } = await startWatch(['--target', killed.targetFile, '--duration', '6s', '--mark-window', '3s', '--reports', scratch.dir, '--json']);
+    const { master, workers } = await localNginx(killed.targetFile);
     const marked = stderrShows(watch, 'switch marked');
     watch.kill('SIGUSR2');
     await marked;
     // The master starts a new worker; connections the killed one held are gone.
     for (const worker of workers) process.kill(worker, 'SIGKILL');
     await waitUntil('nginx to replace its killed worker', `pid ${master}`, 'nginxReloadMs', async () => {
-      const now = (await localNginx(healthy.targetFile)).workers;
+      const now = (await localNginx(killed.targetFile)).workers;
       if (now.length === 0 || now.some((pid) => workers.includes(pid))) throw new Error(`workers ${now.join(', ')}`);
     });
     const result = await watch;
@@ -237,19 +266,6 @@ describe('meshgate watch', { timeout: 240_000 }, () => {
     expect(result.stderr).toMatch(/zqbnhyvtlfew\.cloud\.sealos\.test: held WebSocket ended \(closed 1006\); reconnecting/);
   });
 
-  it('a host whose answers take 700 ms fails on the p95 budget, named, with no event', async () => {
-    const target = await readTarget(slowHost.targetFile);
-    const host = servedApps(target.resolved).find((app) => app.id === slowApp)!.host;
-    // 20 answers at least make a p95: at 0.7 s + 0.2 s a round, the slow host has them after about 18 s.
-    const result = await runMeshgate(['watch', '--target', slowHost.targetFile, '--duration', '25s', '--reports', scratch.dir, '--json']);
-    expect(result.exitCode, result.stderr).toBe(1);
-    const summary = JSON.parse(result.stdout);
-    expect(summary.events).toEqual([]);
-    expect(summary.p95Breaches.map((breach: { host: string }) => breach.host)).toEqual([host]);
-    expect(summary.p95Breaches[0].p95Ms).toBeGreaterThanOrEqual(700);
-    expect(result.stderr).toContain(`p95 over the 500 ms budget on ${host} (${slowApp}, https): `);
-  });
-
   it('refuses bad latency budgets and a mark file in no folder', async () => {
     for (const [args, message] of [
       [['--max-latency', 'soon'], 'not a duration: soon'],
@@ -257,7 +273,7 @@ describe('meshgate watch', { timeout: 240_000 }, () => {
       [['--p95-budget', '2s'], '--p95-budget 2000 ms is above --max-latency 1000 ms'],
       [['--mark-file', '/nonexistent-meshgate/switched'], 'no folder /nonexistent-meshgate to watch it in'],
     ] as const) {
-      const result = await runMeshgate(['watch', '--target', healthy.targetFile, ...args]);
+      const result = await meshgate(['watch', '--target', healthy.targetFile, ...args]);
       expect(result.exitCode, args.join(' ')).toBe(2);
       expect(result.stderr).toContain(message);
     }

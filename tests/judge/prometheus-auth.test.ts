@@ -2,7 +2,7 @@ import { createServer } from 'node:https';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prometheusAccess } from '../../harness/cli/prometheus-auth.ts';
+import { prometheusAccess } from '../../harness/judge/prometheus-access.ts';
 import { createCertificateAuthority, issueServerCertificate } from '../../harness/environments/local/certificates.ts';
 import { instantQuery } from '../../harness/judge/prometheus-client.ts';
 import { freePort } from '../../harness/net/ports.ts';

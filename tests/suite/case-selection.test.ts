@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plannedTarget } from '../../harness/run/prepare.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
-import { exactTestNamePattern } from '../../harness/runner/test-names.ts';
 import { compileCasePattern, planCases, selectCases } from '../../harness/suite/case-selection.ts';
 import { catalogue } from '../../suites/catalogue.ts';
 
@@ -19,13 +18,5 @@ describe('case selection', async () => {
     expect(() => selectCases(planned, '[', ['ssl'])).toThrow('--case "[" is not a regular expression');
     expect(() => selectCases(planned, '^nothing', ['cors', 'ssl'])).toThrow('--case "^nothing" selects no case with something to check in cors, ssl');
     expect(() => selectCases([{ suite: 'cors', caseId: 'a', subject: '-' }], undefined, ['cors'])).toThrow('the scenario gives no case anything to check');
-  });
-
-  it("builds a vitest name filter that runs exactly the selection (vitest matches '<file> <describe> <test>')", () => {
-    const pattern = exactTestNamePattern(selectCases(planned, '^tlsv12-accepted\\[ns-k8x2m9qa/hello-web\\]$', ['ssl']));
-    expect(pattern.test('harness/runner/suite-file.ts ssl tlsv12-accepted [ns-k8x2m9qa/hello-web]')).toBe(true);
-    expect(pattern.test('ssl tlsv12-accepted [ns-k8x2m9qa/hello-web]')).toBe(true);
-    expect(pattern.test('ssl tlsv12-accepted [ns-k8x2m9qa/hello-web2]')).toBe(false);
-    expect(pattern.test('ssl xtlsv12-accepted [ns-k8x2m9qa/hello-web]')).toBe(false);
   });
 });

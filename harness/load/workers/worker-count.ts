@@ -28,3 +28,22 @@ export function loadWorkersInForce(env: NodeJS.ProcessEnv = process.env): number
   const value = env[LOAD_WORKERS_VARIABLE];
   return value === undefined ? 1 : parseLoadWorkers(value);
 }
+
+type Endpoint = { address: string; httpPort: number; httpsPort: number };
+
+/** --load-workers and its cluster settings, as given. */
+export interface LoadWorkersSettings {
+  loadWorkers?: number;
+  loadWorkerImage?: string;
+  loadGateway?: Endpoint;
+  loadReferenceGateway?: Endpoint;
+}
+
+/** The suites run in worker processes: --load-workers and its settings reach them by environment. */
+export function exportLoadWorkersSettings(settings: LoadWorkersSettings, env: NodeJS.ProcessEnv = process.env): void {
+  if (settings.loadWorkers !== undefined) env[LOAD_WORKERS_VARIABLE] = String(settings.loadWorkers);
+  if (settings.loadWorkerImage !== undefined) env[loadWorkerVariables.image] = settings.loadWorkerImage;
+  for (const [endpoint, variable] of [[settings.loadGateway, loadWorkerVariables.gateway], [settings.loadReferenceGateway, loadWorkerVariables.referenceGateway]] as const) {
+    if (endpoint !== undefined) env[variable] = `${endpoint.address}:${endpoint.httpPort}:${endpoint.httpsPort}`;
+  }
+}
