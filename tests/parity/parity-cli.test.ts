@@ -105,7 +105,7 @@ describe('meshgate parity --from-cluster against a fake API server', () => {
 });
 
 describe('meshgate parity with a gateway that stops answering', () => {
-  it('exits 2 naming the hosts not compared, and its report is not green', async () => {
+  it('exits 2 naming the hosts not compared, its report and metrics say error, and no output holds the Pushgateway password', async () => {
     // Accepts (the start-up check passes) and closes every connection at once: no probe gets an answer.
     const server = createServer((socket) => socket.destroy());
     const port = await freePort();
@@ -115,7 +115,10 @@ describe('meshgate parity with a gateway that stops answering', () => {
       await writeFile(hosts, 'a.cloud.example.test\nb.cloud.example.test\n');
       const reports = join(scratch.dir, 'silent');
       const gateway = `127.0.0.1:${port}:${port}`;
-      const result = await meshgate(['parity', '--hosts', hosts, '--reference', gateway, '--candidate', gateway, '--retries', '0', '--reports', reports, '--run-id', 'parity-silent', '--json']);
+      // A Pushgateway with credentials that is down too: its password reaches no output.
+      const pushgateway = `http://meshgate:pgpass5Z8qXx@127.0.0.1:${await freePort()}`;
+      const metricsFile = join(reports, 'metrics.txt');
+      const result = await meshgate(['parity', '--hosts', hosts, '--reference', gateway, '--candidate', gateway, '--retries', '0', '--reports', reports, '--run-id', 'parity-silent', '--json', '--pushgateway', pushgateway, '--metrics-out', metricsFile]);
       expect(result.exitCode).toBe(2);
       expect(JSON.parse(result.stdout)).toMatchObject({ status: 'error', exitCode: 2, error: { code: 'E_ENVIRONMENT' } });
       expect(result.stderr).toMatch(/a\.cloud\.example\.test: the reference gateway answered none of its probes \(error ECONNRESET/);
@@ -124,6 +127,16 @@ describe('meshgate parity with a gateway that stops answering', () => {
       const html = await readFile(join(reports, 'parity-silent', 'parity.html'), 'utf8');
       expect(html).toContain('meshgate parity: ERROR');
       expect(html).not.toContain('PASS');
+      expect(await readFile(metricsFile, 'utf8')).toContain('meshgate_parity_verdict{command="parity",run_id="parity-silent",verdict="error"} 1');
+      expect(result.stderr).toMatch(/warning: metrics not pushed/);
+      const outputs = [result.stdout, result.stderr, html, await readFile(metricsFile, 'utf8'), JSON.stringify(document)];
+      for (const output of outputs) expect(output).not.toContain('pgpass5Z8qXx');
+      // Resuming from a state file probes the hosts not compared again, rather than carrying them over.
+      const state = join(scratch.dir, 'silent-state.jsonl');
+      const again = (runId: string) => meshgate(['parity', '--hosts', hosts, '--reference', gateway, '--candidate', gateway, '--retries', '0', '--reports', reports, '--run-id', runId, '--state', state]);
+      expect((await again('parity-silent-1')).exitCode).toBe(2);
+      expect((await again('parity-silent-2')).exitCode).toBe(2);
+      expect(await readDocument(reports, 'parity-silent-2')).toMatchObject({ resumed: 0, counts: { unreachable: 2 } });
     } finally {
       server.close();
     }
