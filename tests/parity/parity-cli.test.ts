@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../harness/net/ports.ts';
@@ -8,7 +9,7 @@ import { type ChildProcess, startChildProcess } from '../../harness/process/chil
 import type { ParityDocument } from '../../harness/parity/parity-document.ts';
 import { tcpConnects, waitUntil } from '../../harness/wait.ts';
 import { type FakeKube, startFakeKube, writeKubeconfig } from '../cluster/fake-kube-api.ts';
-import { meshgate, scratchDir } from '../e2e/meshgate-cli.ts';
+import { meshgate, meshgateBin, scratchDir } from '../e2e/meshgate-cli.ts';
 import { missingBinaries } from '../required-binary.ts';
 import { type GatewayPair, endpointFlag, startGatewayPair } from './gateway-pair.ts';
 
@@ -141,4 +142,41 @@ describe('meshgate parity with a gateway that stops answering', () => {
       server.close();
     }
   });
+});
+
+describe('meshgate parity interrupted', () => {
+  it('SIGINT mid-run: exit 2 within 5 s, and the report says interrupted, not pass', async () => {
+    // Every connection closed at once: probes are quick, the rate (2/s) keeps the run long.
+    const server = createServer((socket) => socket.destroy());
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      const hosts = join(scratch.dir, 'many-hosts.txt');
+      await writeFile(hosts, Array.from({ length: 100 }, (_, i) => `h${i}.cloud.example.test`).join('\n'));
+      const reports = join(scratch.dir, 'interrupted');
+      const gateway = `127.0.0.1:${port}:${port}`;
+      const child = execa(process.execPath, [meshgateBin, 'parity', '--hosts', hosts, '--reference', gateway, '--candidate', gateway, '--rate', '2', '--timeout', '1', '--reports', reports, '--run-id', 'parity-int', '--json'], { reject: false, timeout: 60_000 });
+      let stderr = '';
+      const seen = await new Promise<boolean>((resolve) => {
+        child.stderr?.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes('meshgate: comparing 100 hosts')) resolve(true);
+        });
+        void child.then(() => resolve(false));
+      });
+      expect(seen, stderr).toBe(true);
+      const signalled = Date.now();
+      child.kill('SIGINT');
+      const result = await child;
+      expect(result.exitCode, result.stderr).toBe(2);
+      expect(Date.now() - signalled).toBeLessThan(5_000);
+      expect(JSON.parse(result.stdout)).toMatchObject({ exitCode: 2, error: { code: 'E_INTERRUPTED' } });
+      const document = await readDocument(reports, 'parity-int');
+      expect(document.verdict).toBe('interrupted');
+      expect(document.hosts.length).toBeLessThan(100);
+      expect(await readFile(join(reports, 'parity-int', 'parity.html'), 'utf8')).toContain('meshgate parity: INTERRUPTED');
+    } finally {
+      server.close();
+    }
+  }, 60_000);
 });
