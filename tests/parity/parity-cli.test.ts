@@ -97,7 +97,7 @@ describe('meshgate parity --from-cluster against a fake API server', () => {
       const gateway = await closedGateway();
       const result = await meshgate(['parity', '--from-cluster', '--kubeconfig', await writeKubeconfig(scratch.dir, fake.url), '--reference', gateway, '--candidate', gateway]);
       expect(result.exitCode).toBe(2);
-      expect(result.stderr).toMatch(/403.*may not list ingresses\.networking\.k8s\.io in every namespace/);
+      expect(result.stderr).toMatch(/403.*may not list ingresses\.networking\.k8s\.io in every namespace \(inventory and parity need the verb list on ingresses cluster-wide/);
       expect(fake.requests.every((item) => item.method === 'GET')).toBe(true);
     } finally {
       await fake.close();
