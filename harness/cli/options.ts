@@ -39,6 +39,14 @@ export const sharedOptions = {
     new Option('--profile <name>', 'performance profile: quick (short levels; no performance verdict without a baseline or compare target) or gate (levels and rounds enough for a verdict; its cost is printed first); default: the scenario\'s')
       .choices(['quick', 'gate'])
       .env('MESHGATE_PROFILE'),
+  gateMaxRounds: () =>
+    new Option('--gate-max-rounds <rounds>', 'live A/B: most rounds per load level; rounds are added until the gate decides pass or fail (default: the profile\'s, quick 10, gate 20)')
+      .argParser(wholeNumber('--gate-max-rounds', 3, 100, 'rounds'))
+      .env('MESHGATE_GATE_MAX_ROUNDS'),
+  gateMaxMinutes: () =>
+    new Option('--gate-max-minutes <minutes>', 'live A/B: most minutes of load per level; undecided then, the level is inconclusive (default: quick 1, gate 4)')
+      .argParser(parseMinutes)
+      .env('MESHGATE_GATE_MAX_MINUTES'),
   baselineSubset: () => new Option('--baseline-subset', 'accept a baseline recorded with another scenario or case catalogue: compare only the cases both have (the report says so)'),
   baselineOtherMachine: () => new Option('--baseline-other-machine', 'accept a baseline recorded on another machine class (the report says so; performance figures compare weakly)'),
   target: () => new Option('-t, --target <file>', 'target file written by `meshgate up` or by hand').default('.meshgate/target.json').env('MESHGATE_TARGET'),
@@ -119,6 +127,13 @@ export function wholeNumber(flag: string, min: number, max: number, unit?: strin
     if (!/^[0-9]+$/.test(value) || number < min || number > max) throw new UsageError(`${flag} ${value}: expected a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max}`);
     return number;
   };
+}
+
+/** `--gate-max-minutes`: minutes, fractions allowed (0.5 = 30 s), up to 10 hours. */
+export function parseMinutes(value: string): number {
+  const minutes = Number(value);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || minutes <= 0 || minutes > 600) throw new UsageError(`--gate-max-minutes ${value}: expected minutes above 0, at most 600`);
+  return minutes;
 }
 
 /** `--pushgateway URL`: an http(s) URL; pushes go below its path. */

@@ -1,10 +1,10 @@
-import type { RoundSummary } from '../results/measurements.ts';
 import { loadResultOf } from '../results/measurements.ts';
 import type { CaseRecord } from '../results/case-record.ts';
 import { type PerformanceBudget, defaultBudget } from '../scenario/performance-profile.ts';
 import type { Baseline } from '../results/baseline.ts';
-import { type Direction, type EffectBudget, type Judgement, defaultStatistics, judgeAgainstRuns, judgePairedRounds, percent } from './round-statistics.ts';
-import type { GateFinding } from '../results/gate-result.ts';
+import { type Judgement, judgeAgainstRuns, percent } from '../statistics/round-statistics.ts';
+import { describeStop, judgeRounds, roundMetrics, statisticsFor } from '../statistics/ab-decision.ts';
+import type { GateFinding, LevelSequence } from '../results/gate-result.ts';
 
 export interface PerformanceFindings {
   failures: GateFinding[];
@@ -12,19 +12,9 @@ export interface PerformanceFindings {
   notes: GateFinding[];
   /** Load cases judged (live A/B or against stored runs); 0 means performance was not gated. */
   judged: number;
+  /** How each live A/B level's rounds ended. */
+  sequences: LevelSequence[];
 }
-
-interface Metric {
-  name: string;
-  value: (summary: RoundSummary) => number;
-  direction: Direction;
-  budget: (budget: PerformanceBudget) => EffectBudget;
-}
-
-const metrics: Metric[] = [
-  { name: 'p95 latency', value: (s) => s.p95Us, direction: 'higher-is-worse', budget: (b) => ({ relative: b.p95Increase, floor: b.p95FloorMs * 1000 }) },
-  { name: 'throughput', value: (s) => s.rps, direction: 'lower-is-worse', budget: (b) => ({ relative: b.throughputDecrease, floor: b.throughputFloorRps }) },
-];
 
 /** The budget in words, for reports: every judgement is read against it. */
 export function describeBudget(budget: PerformanceBudget): string {
@@ -33,32 +23,38 @@ export function describeBudget(budget: PerformanceBudget): string {
 
 /**
  * Performance, per load case and metric, pure. The unit of evidence is a run or
- * an A/B round (harness/gate/round-statistics.ts): a live A/B case (its
+ * an A/B round (harness/statistics/round-statistics.ts): a live A/B case (its
  * `measurements.rounds`) is judged on the paired ratios of its rounds; otherwise
  * the run's figure is judged against the baseline's runs of that case. Without
  * either, nothing is judged (`judged` = 0).
  */
 export function gatePerformance(cases: CaseRecord[], baseline: Baseline | undefined, budget: PerformanceBudget = defaultBudget): PerformanceFindings {
-  const findings: PerformanceFindings = { failures: [], inconclusive: [], notes: [], judged: 0 };
-  const statistics = { ...defaultStatistics, confidence: 1 - (1 - budget.confidence) / 2 };
+  const findings: PerformanceFindings = { failures: [], inconclusive: [], notes: [], judged: 0, sequences: [] };
+  const statistics = statisticsFor(budget);
   const reference = new Map(baseline?.cases.map((record) => [record.key, record]));
   for (const record of cases) {
     const load = loadResultOf(record);
     if (!load || record.result !== 'PASSED') continue;
-    const rounds = record.measurements?.rounds;
-    const stored = reference.get(record.key)?.samples;
+    const { rounds, sequence } = record.measurements ?? {};
     if (!rounds && !baseline) continue;
     if (!rounds && !reference.has(record.key)) {
       findings.notes.push({ subject: record.key, message: 'not in the baseline: performance not judged' });
       continue;
     }
     findings.judged++;
-    for (const metric of metrics) {
-      const judgement = rounds
-        ? judgePairedRounds(rounds.map((round) => ({ reference: metric.value(round.reference), candidate: metric.value(round.candidate) })), metric.direction, metric.budget(budget), statistics)
-        : judgeAgainstRuns((stored ?? []).map(metric.value), [metric.value({ p95Us: load.p95Us, rps: load.rps })], metric.direction, metric.budget(budget), statistics);
-      const hint = !rounds && judgement.rounds < statistics.minimumRounds ? ' (add runs with `meshgate baseline save --append`)' : '';
-      file(findings, { subject: `${record.key} ${metric.name}`, message: `${rounds ? 'live A/B' : 'against baseline runs'}: ${judgement.reason}${hint}` }, judgement);
+    if (rounds) {
+      const how = `live A/B${sequence ? ` (${describeStop(sequence)})` : ''}`;
+      if (sequence) findings.sequences.push({ subject: record.key, ...sequence });
+      // Rounds recorded without a sequence (a fixed count) are read as a design of that many.
+      const judgements = judgeRounds(rounds, budget, { maxRounds: sequence?.maxRounds ?? rounds.length });
+      for (const { metric, judgement } of judgements) file(findings, { subject: `${record.key} ${metric.name}`, message: `${how}: ${judgement.reason}` }, judgement);
+      continue;
+    }
+    const stored = reference.get(record.key)?.samples ?? [];
+    for (const metric of roundMetrics) {
+      const judgement = judgeAgainstRuns(stored.map(metric.value), [metric.value({ p95Us: load.p95Us, rps: load.rps })], metric.direction, metric.budget(budget), statistics);
+      const hint = judgement.rounds < statistics.minimumRounds || judgement.roundsNeeded !== undefined ? ' (add runs with `meshgate baseline save --append`)' : '';
+      file(findings, { subject: `${record.key} ${metric.name}`, message: `against baseline runs: ${judgement.reason}${hint}` }, judgement);
     }
   }
   return findings;

@@ -1,6 +1,6 @@
 import type { CaseRecord } from '../results/case-record.ts';
 import type { Baseline } from '../results/baseline.ts';
-import type { GateFinding, GateResult, Verdict } from '../results/gate-result.ts';
+import type { GateFinding, GateResult, LevelSequence, Verdict } from '../results/gate-result.ts';
 import { diffFingerprints } from './fingerprint-diff.ts';
 import { type PerformanceFindings, describeBudget, gatePerformance } from './performance-gate.ts';
 import { loadResultOf } from '../results/measurements.ts';
@@ -48,19 +48,31 @@ export function gateResults(cases: CaseRecord[], baseline?: Baseline, options: P
   if (baseline) notes.push(...missingFromRun(cases, baseline));
   notes.push(...performance.notes);
   reasons.push(...performance.failures);
-  if (reasons.length > 0) return { verdict: 'fail', reasons, notes: [...notes, ...performance.inconclusive] };
-  if (performance.inconclusive.length > 0) return { verdict: 'inconclusive', reasons: performance.inconclusive, notes };
+  const sequences = performance.sequences.length > 0 ? { sequences: performance.sequences } : {};
+  if (reasons.length > 0) return { verdict: 'fail', reasons, notes: [...notes, ...performance.inconclusive], ...sequences };
+  if (performance.inconclusive.length > 0) return { verdict: 'inconclusive', reasons: performance.inconclusive, notes, ...sequences };
   if (!cases.some((record) => record.result === 'PASSED')) {
-    return { verdict: 'inconclusive', reasons: [{ subject: 'run', message: 'no case passed: nothing was verified' }], notes };
+    return { verdict: 'inconclusive', reasons: [{ subject: 'run', message: 'no case passed: nothing was verified' }], notes, ...sequences };
   }
-  return { verdict: 'pass', reasons, notes };
+  return { verdict: 'pass', reasons, notes, ...sequences };
 }
 
 /** One line on how performance was gated, with the budget; none when no load case ran. */
 function describePerformanceGate(cases: CaseRecord[], performance: PerformanceFindings, options: PerformanceGateOptions): GateFinding | undefined {
   if (!cases.some((record) => loadResultOf(record))) return undefined;
   if (performance.judged === 0) return { subject: 'performance', message: `not gated (${options.profile} profile): no baseline or compare target covers the load cases; they only checked their success rate` };
-  return { subject: 'performance', message: `gated (${options.profile} profile) on ${performance.judged} load cases; budget ${describeBudget(options.budget)}` };
+  const sequences = performance.sequences.length > 0 ? `; live A/B ${describeSequences(performance.sequences)}` : '';
+  return { subject: 'performance', message: `gated (${options.profile} profile) on ${performance.judged} load cases; budget ${describeBudget(options.budget)}${sequences}` };
+}
+
+/** The levels' rounds and stops in one phrase: `3-12 rounds (median 6), 10 decided, 3 at a bound`. */
+function describeSequences(sequences: LevelSequence[]): string {
+  const rounds = sequences.map((sequence) => sequence.rounds).sort((a, b) => a - b);
+  const decided = sequences.filter((sequence) => sequence.stoppedBy.startsWith('decided')).length;
+  const atBound = (bound: LevelSequence['stoppedBy']) => sequences.filter((sequence) => sequence.stoppedBy === bound).length;
+  const bounds = [[atBound('max-rounds'), 'rounds'], [atBound('max-minutes'), 'minutes']].filter(([count]) => count !== 0).map(([count, name]) => `${count} at the ${name} bound`);
+  const seconds = sequences.reduce((sum, sequence) => sum + sequence.seconds, 0);
+  return `${rounds[0]}-${rounds.at(-1)} rounds (median ${rounds[Math.floor(rounds.length / 2)]}), ${decided} of ${sequences.length} levels decided${bounds.length > 0 ? `, ${bounds.join(', ')}` : ''}, ${Math.round(seconds)} s of load`;
 }
 
 /** Baseline cases of the suites that ran now, but which did not run (the scenario or catalogue changed). */

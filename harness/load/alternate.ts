@@ -1,38 +1,55 @@
 import type { GatewayAddress } from '../clients/http-client.ts';
-import type { AbRound, Measurements, RoundSummary } from '../results/measurements.ts';
+import type { AbRound, Decided, Measurements, RoundSummary, SequenceStop } from '../results/measurements.ts';
 import { mergeLoadResults } from './load-recorder.ts';
 import type { LoadResult } from '../results/load-result.ts';
 
+/** When a live A/B level stops adding rounds. */
+export interface SequenceBounds {
+  /** Most A/B rounds. */
+  maxRounds: number;
+  /** Most milliseconds of load for the level; a round that would end past it is not started. */
+  maxMs: number;
+  /** The stopping rule, read after every round: decided, or undefined while more rounds may tell. */
+  decide: (rounds: AbRound[]) => Decided | undefined;
+}
+
 /**
  * Runs one load against the candidate gateway, or, when a reference gateway is
- * given, `rounds` A/B rounds, so that machine drift hits both sides of a round
- * alike. The order alternates (AB, BA, AB, ...) so that going second is not
- * always the candidate's. The merged results go to `measurements.load` and
- * `measurements.reference`, each round's summary to `measurements.rounds`.
+ * given, A/B rounds until `bounds.decide` settles or a bound is reached, so that
+ * machine drift hits both sides of a round alike. The order alternates (AB, BA,
+ * AB, ...) so that going second is not always the candidate's. The merged
+ * results go to `measurements.load` and `measurements.reference`, each round's
+ * summary to `measurements.rounds`, how it ended to `measurements.sequence`.
  */
 export async function measureLoad(
   run: (gateway: GatewayAddress) => Promise<LoadResult>,
   gateway: GatewayAddress,
   reference: GatewayAddress | undefined,
   measurements: Measurements,
-  options: { rounds: number; signal?: AbortSignal },
+  options: { bounds: SequenceBounds; signal?: AbortSignal },
 ): Promise<LoadResult> {
   if (!reference) return (measurements.load = await run(gateway));
+  const { bounds, signal } = options;
   const candidates: LoadResult[] = [];
   const references: LoadResult[] = [];
-  for (let round = 0; round < options.rounds && !options.signal?.aborted; round++) {
-    if (round % 2 === 0) {
-      references.push(await run(reference));
-      candidates.push(await run(gateway));
-    } else {
-      candidates.push(await run(gateway));
-      references.push(await run(reference));
-    }
+  const rounds: AbRound[] = [];
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  let stoppedBy: SequenceStop['stoppedBy'] | undefined;
+  while (stoppedBy === undefined && !signal?.aborted) {
+    const order = rounds.length % 2 === 0 ? [reference, gateway] : [gateway, reference];
+    const [first, second] = [await run(order[0]!), await run(order[1]!)];
+    const [ref, candidate] = order[0] === reference ? [first, second] : [second, first];
+    references.push(ref);
+    candidates.push(candidate);
+    rounds.push({ reference: summarise(ref), candidate: summarise(candidate) });
+    // The next round would take about as long as the mean round so far.
+    stoppedBy = bounds.decide(rounds) ?? (rounds.length >= bounds.maxRounds ? 'max-rounds' : elapsed() * (1 + 1 / rounds.length) > bounds.maxMs ? 'max-minutes' : undefined);
   }
   // An interrupted comparison has no result: its rounds are incomplete.
-  options.signal?.throwIfAborted();
-  const rounds: AbRound[] = candidates.map((candidate, index) => ({ reference: summarise(references[index]!), candidate: summarise(candidate) }));
+  signal?.throwIfAborted();
   measurements.rounds = rounds;
+  measurements.sequence = { rounds: rounds.length, maxRounds: bounds.maxRounds, stoppedBy: stoppedBy!, seconds: elapsed() / 1000 };
   measurements.reference = mergeLoadResults(references);
   return (measurements.load = mergeLoadResults(candidates));
 }

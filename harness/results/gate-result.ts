@@ -1,3 +1,5 @@
+import type { SequenceStop } from './measurements.ts';
+
 /** What the gate decided: `pass`, `fail`, or `inconclusive` (the evidence could not decide). */
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
@@ -7,10 +9,18 @@ export interface GateFinding {
   message: string;
 }
 
+/** How one live A/B level's rounds ended: the rounds it needed and why it stopped. */
+export interface LevelSequence extends SequenceStop {
+  /** The load case's key. */
+  subject: string;
+}
+
 export interface GateResult {
   verdict: Verdict;
   /** Why the verdict is not pass. */
   reasons: GateFinding[];
   /** Differences worth reading that do not change the verdict. */
   notes: GateFinding[];
+  /** Live A/B only: each level's rounds and why it stopped (decided, or a bound reached). */
+  sequences?: LevelSequence[];
 }

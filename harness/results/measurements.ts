@@ -1,6 +1,6 @@
 import type { LoadResult } from './load-result.ts';
 
-/** One live A/B round, summarised: the gate's unit of evidence (harness/gate/round-statistics.ts). */
+/** One live A/B round, summarised: the gate's unit of evidence (harness/statistics/round-statistics.ts). */
 export interface RoundSummary {
   p95Us: number;
   rps: number;
@@ -9,6 +9,21 @@ export interface RoundSummary {
 export interface AbRound {
   reference: RoundSummary;
   candidate: RoundSummary;
+}
+
+/** The stopping rule's answer once the rounds settle pass or fail. */
+export type Decided = 'decided-pass' | 'decided-fail';
+
+/** How a live A/B level's sequence of rounds ended (harness/statistics/ab-decision.ts). */
+export interface SequenceStop {
+  /** A/B rounds measured. */
+  rounds: number;
+  /** The most rounds it could have taken: the group-sequential design the gate reads the rounds with. */
+  maxRounds: number;
+  /** Decided (the interval settled pass or fail), or a bound reached first: undecided, the gate says inconclusive. */
+  stoppedBy: Decided | 'max-rounds' | 'max-minutes';
+  /** Seconds of load the level took. */
+  seconds: number;
 }
 
 /**
@@ -22,6 +37,8 @@ export interface LoadMeasurements {
   reference?: LoadResult;
   /** Each live A/B round, summarised: the gate's unit of evidence. */
   rounds?: AbRound[];
+  /** How the sequence of A/B rounds ended. */
+  sequence?: SequenceStop;
   /** CPUs of the gateway and the load generator, or null when the machine was not split. */
   pinning?: { gateway: string; load: string } | null;
 }

@@ -28,6 +28,9 @@ export interface PrepareInput {
   /** `--compare-target FILE`. */
   compareTarget?: string;
   profile?: ProfileName;
+  /** `--gate-max-rounds`, `--gate-max-minutes`: bounds of each live A/B level's sequence of rounds. */
+  gateMaxRounds?: number;
+  gateMaxMinutes?: number;
   /** The environment gives its own live reference (dual mode in a cluster). */
   liveReference: boolean;
 }
@@ -72,7 +75,7 @@ export async function prepareRun(plan: RunPlan, input: PrepareInput, planned: Lo
   const baseline = input.baseline === undefined ? undefined : { file: input.baseline, content: await readBaseline(input.baseline) };
   const accepted = baseline ? checkBaselineFits(baseline.file, baseline.content, identity, { subset: input.baselineSubset, otherMachine: input.baselineOtherMachine }) : [];
   const compareTarget = input.compareTarget === undefined ? undefined : { file: input.compareTarget, content: await readTarget(input.compareTarget) };
-  const levels = withProfile(planned.resolved.performance, input.profile);
+  const levels = withProfile(planned.resolved.performance, input.profile, { maxRounds: input.gateMaxRounds, maxMinutes: input.gateMaxMinutes });
   const live = compareTarget !== undefined || input.liveReference;
   if (plan.suites.includes('performance')) {
     if (levels.profile === 'gate' && !baseline && !live) throw new UsageError('the gate profile needs a reference: --baseline FILE (k >= 3 runs) or --compare-target FILE (live A/B)');

@@ -26,6 +26,9 @@ export interface SessionInput extends EnvironmentFlags, LoadWorkersSettings {
   baseline?: string;
   compareTarget?: string;
   profile?: ProfileName;
+  /** `--gate-max-rounds`, `--gate-max-minutes`: bounds of each live A/B level's rounds. */
+  gateMaxRounds?: number;
+  gateMaxMinutes?: number;
   baselineSubset?: boolean;
   baselineOtherMachine?: boolean;
 }

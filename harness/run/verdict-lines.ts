@@ -25,11 +25,11 @@ function printVerdict(report: RunReport, dir: string, sink: VerdictSink): void {
   sink.log(`meshgate: reports in ${dir}/ (summary.md, report.html, results.json, perf.csv, junit.xml)`);
 }
 
-/** With `--json`, the run summary on stdout, written last so it holds the monitoring warnings among the notes. */
+/** With `--json`, the run summary on stdout (with live A/B, each level's rounds and why it stopped), written last so it holds the monitoring warnings among the notes. */
 export function jsonOutput(sink: VerdictSink): Output {
   return {
     name: 'JSON summary',
     write: async (report, context) =>
-      sink.printJson?.({ runId: report.runId, status: report.status, verdict: report.gate.verdict, exitCode: runExitCode(report), counts: report.counts, reasons: report.gate.reasons, notes: report.gate.notes, reportDir: context.dir }),
+      sink.printJson?.({ runId: report.runId, status: report.status, verdict: report.gate.verdict, exitCode: runExitCode(report), counts: report.counts, reasons: report.gate.reasons, notes: report.gate.notes, ...(report.gate.sequences ? { sequences: report.gate.sequences } : {}), reportDir: context.dir }),
   };
 }

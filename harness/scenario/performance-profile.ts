@@ -23,8 +23,18 @@ export interface ProfileLevels {
   durationSeconds: number;
   /** Unmeasured seconds of load before each measurement. */
   warmupSeconds: number;
-  /** Live A/B rounds per level. */
+  /** Most live A/B rounds per level: rounds are added until the gate decides, or this many (`--gate-max-rounds`). */
   rounds: number;
+  /** Most minutes of live A/B load per level (`--gate-max-minutes`): undecided then, the gate says inconclusive. */
+  maxMinutes: number;
+}
+
+/** Bounds given on the command line, over the profile's. */
+export interface SequenceFlags {
+  /** `--gate-max-rounds`. */
+  maxRounds?: number;
+  /** `--gate-max-minutes`. */
+  maxMinutes?: number;
 }
 
 export interface ResolvedPerformance extends ProfileLevels {
@@ -42,15 +52,17 @@ export interface ResolvedPerformance extends ProfileLevels {
 export const defaultBudget: PerformanceBudget = { p95Increase: 0.15, throughputDecrease: 0.1, p95FloorMs: 0.5, throughputFloorRps: 0, confidence: 0.98 };
 
 /**
- * Gate profile defaults: on a 2-core shared machine, paired rounds of 5 s showed
- * 3-8 % round-to-round ratio noise, and 8 rounds bring the detectable effect at
- * that noise under the 15 % budget (README, performance gate).
+ * Live A/B rounds are added until the gate decides (docs/gate-quality.md). At the
+ * 3-9 % round-to-round noise of this 2-core machine a clean fast level decides in
+ * 4-8 rounds; the bounds stop a level that cannot: about 1 minute a level in the
+ * quick profile, 4 in the gate profile (5 s levels).
  */
-const gateDefaults: ProfileLevels = { durationSeconds: 5, warmupSeconds: 1, rounds: 8 };
+const quickBounds = { rounds: 10, maxMinutes: 1 };
+const gateDefaults: ProfileLevels = { durationSeconds: 5, warmupSeconds: 1, rounds: 20, maxMinutes: 4 };
 
 /** Applies defaults to the scenario's performance section. Pure. */
 export function resolvePerformance(input: NonNullable<Scenario['performance']>, defaultTargets: string[]): ResolvedPerformance {
-  const quick = { durationSeconds: input.durationSeconds ?? 10, warmupSeconds: input.warmupSeconds ?? 2, rounds: input.rounds ?? 4 };
+  const quick = { durationSeconds: input.durationSeconds ?? 10, warmupSeconds: input.warmupSeconds ?? 2, rounds: input.rounds ?? quickBounds.rounds, maxMinutes: quickBounds.maxMinutes };
   const gate = { ...gateDefaults, ...input.gate };
   const profile = input.profile ?? 'quick';
   return {
@@ -64,19 +76,21 @@ export function resolvePerformance(input: NonNullable<Scenario['performance']>, 
   };
 }
 
-/** The same performance section with another profile's levels in force. Pure. */
-export function withProfile(performance: ResolvedPerformance, profile: ProfileName | undefined): ResolvedPerformance {
-  return profile === undefined ? performance : { ...performance, ...performance.profiles[profile], profile };
+/** The same performance section with another profile's levels in force, and the command line's bounds over them. Pure. */
+export function withProfile(performance: ResolvedPerformance, profile: ProfileName | undefined, bounds: SequenceFlags = {}): ResolvedPerformance {
+  const levels = profile === undefined ? performance : { ...performance, ...performance.profiles[profile], profile };
+  return { ...levels, rounds: bounds.maxRounds ?? levels.rounds, maxMinutes: bounds.maxMinutes ?? levels.maxMinutes };
 }
 
 /**
- * What the performance suite will cost, said before it starts: load levels
- * (targets x levels, an estimate from the scenario) times rounds times seconds.
+ * What the performance suite will cost at most, said before it starts: load
+ * levels (targets x levels, an estimate from the scenario) times rounds times
+ * seconds; live A/B stops a level early once it is decided.
  */
 export function describeCost(performance: ResolvedPerformance, loadTargets: number, live: boolean): string {
   const levels = loadTargets * performance.concurrency.length + (performance.rates.length > 0 ? performance.rates.length : 0);
-  const measurements = live ? performance.rounds * 2 : 1;
-  const seconds = levels * measurements * (performance.durationSeconds + performance.warmupSeconds);
-  const shape = live ? `${performance.rounds} A/B rounds x 2 gateways` : '1 run';
-  return `performance profile ${performance.profile}: ${levels} load levels x ${shape} x ${performance.durationSeconds + performance.warmupSeconds} s = about ${Math.ceil(seconds / 60)} min of load`;
+  const run = performance.durationSeconds + performance.warmupSeconds;
+  const perLevel = live ? Math.min(performance.rounds * 2 * run, performance.maxMinutes * 60) : run;
+  const shape = live ? `up to ${performance.rounds} A/B rounds (until decided, at most ${performance.maxMinutes} min a level) x 2 gateways` : '1 run';
+  return `performance profile ${performance.profile}: ${levels} load levels x ${shape} x ${run} s = ${live ? 'at most ' : ''}about ${Math.ceil((levels * perLevel) / 60)} min of load`;
 }

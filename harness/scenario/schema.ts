@@ -95,7 +95,7 @@ export const performanceSchema = z
     warmupSeconds: z.number().nonnegative().max(600).optional(),
     /** App ids (`ns-<user>/<app>`) to load, each in its own protocol; by default the first web, gRPC and WebSocket apps. */
     targets: z.array(z.string()).optional(),
-    /** Live A/B rounds per level (reference and candidate once each per round). */
+    /** Most live A/B rounds per level (reference and candidate once each per round); rounds are added until the gate decides. */
     rounds: z.number().int().min(1).max(100).optional(),
     /** Which profile `validate` uses unless --profile says: quick (short levels) or gate (enough for a verdict). */
     profile: z.enum(['quick', 'gate']).optional(),

@@ -5,6 +5,8 @@ import { runClosedLoop } from '../../harness/load/closed-loop.ts';
 import { grpcUnaryDriver, httpDriver, websocketDriver } from '../../harness/load/load-driver.ts';
 import type { LoadDriver, LoadTarget } from '../../harness/load/load-session.ts';
 import type { LoadResult } from '../../harness/results/load-result.ts';
+import type { AbRound } from '../../harness/results/measurements.ts';
+import { decision } from '../../harness/statistics/ab-decision.ts';
 import { runOpenLoop, sessionsForRate } from '../../harness/load/open-loop.ts';
 import { spreadLoad } from '../../harness/load/workers/spread-load.ts';
 import { loadWorkersInForce } from '../../harness/load/workers/worker-count.ts';
@@ -85,9 +87,11 @@ function loadCase(id: string, description: string, protocol: LoadProtocol, level
         workers > 1 ? spreadLoad(context.target, spec(gateway), gateway !== context.gateway, context.signal) : run(protocol.driver(loadTarget(gateway)), level, timing);
       const pinned = pinLoadGenerator(context.target);
       measurements.pinning = pinned.pinning;
+      const { rounds, maxMinutes, budget } = context.target.resolved.performance;
+      const bounds = { maxRounds: rounds, maxMs: maxMinutes * 60_000, decide: (done: AbRound[]) => decision(done, budget, { maxRounds: rounds }) };
       let result;
       try {
-        result = await measureLoad(load, context.gateway, context.reference, measurements, { rounds: context.target.resolved.performance.rounds, signal: context.signal });
+        result = await measureLoad(load, context.gateway, context.reference, measurements, { bounds, signal: context.signal });
       } finally {
         pinned.release();
       }

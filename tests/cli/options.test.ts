@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { minimumVersions, requireAtLeast } from '../../harness/environments/cluster/minimum-versions.ts';
-import { parseConcurrency, parseIstioVersion, parseLabelSelector } from '../../harness/cli/options.ts';
+import { parseConcurrency, parseIstioVersion, parseLabelSelector, parseMinutes, sharedOptions } from '../../harness/cli/options.ts';
 import { parsePort } from '../../harness/net/gateway-endpoint.ts';
 import { checkRunId, newRunId } from '../../harness/run/run-id.ts';
 import { UsageError } from '../../harness/errors.ts';
@@ -24,6 +24,26 @@ describe('parseConcurrency', () => {
     const error = thrownBy(() => parseConcurrency(value));
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).message).toContain(`--concurrency ${value}`);
+  });
+});
+
+describe('--gate-max-rounds, --gate-max-minutes', () => {
+  it('accept whole rounds from 3 to 100 and minutes above 0 (fractions allowed)', () => {
+    const rounds = sharedOptions.gateMaxRounds();
+    expect([rounds.parseArg!('3', undefined), rounds.parseArg!('100', undefined)]).toEqual([3, 100]);
+    expect([parseMinutes('0.5'), parseMinutes('4'), parseMinutes('600')]).toEqual([0.5, 4, 600]);
+  });
+
+  it.each(['0', '-1', '601', 'soon', '1e2', ''])('--gate-max-minutes refuses %j naming the flag', (value) => {
+    const error = thrownBy(() => parseMinutes(value));
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toContain(`--gate-max-minutes ${value}`);
+  });
+
+  it.each(['2', '101', '4.5'])('--gate-max-rounds refuses %j naming the flag', (value) => {
+    const error = thrownBy(() => sharedOptions.gateMaxRounds().parseArg!(value, undefined));
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toContain(`--gate-max-rounds ${value}`);
   });
 });
 

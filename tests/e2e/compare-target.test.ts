@@ -24,7 +24,7 @@ beforeAll(async () => {
     const { environment } = await startLocal(scratch.dir, { faults: { latencyMs } });
     started.push(environment);
     const target = environment.target();
-    // 6 A/B rounds of 2 s: the gate judges the paired ratios of the rounds.
+    // At most 6 A/B rounds of 2 s: rounds are added until the gate decides; it judges their paired ratios.
     const scenario = { ...target.scenario, performance: { concurrency: [10], rates: [], durationSeconds: 2, warmupSeconds: 0.5, rounds: 6, targets: ['ns-k8x2m9qa/hello-web'] } };
     targets[name] = join(scratch.dir, `${name}.json`);
     await writeTarget(targets[name], { ...target, scenario });
@@ -47,8 +47,10 @@ describe('run --compare-target', () => {
     expect(judged.map((finding) => finding.subject.slice(loadCase.length + 1)).sort()).toEqual(['p95 latency', 'throughput']);
     for (const { message } of judged) {
       // Passed, or inconclusive only because this machine's noise hides an effect the size of the budget.
-      const [, effect, allowed, rounds] = /^live A\/B: (?:within budget|too noisy to judge|too close to the budget to tell): (-?[\d.]+) % worse \[[^\]]+\], allowed ([\d.]+) %, detectable [\d.]+ %, (\d+) rounds/.exec(message) ?? [];
-      expect(rounds, message).toBe('6');
+      const [, stop, effect, allowed, rounds] = /^live A\/B \((\d+ rounds in \d+ s, [^)]+)\): (?:within budget|too noisy to judge|too close to the budget to tell): (-?[\d.]+) % worse \[[^\]]+\], allowed ([\d.]+) %, detectable [\d.]+ %, (\d+) rounds/.exec(message) ?? [];
+      // Decided within the bound, or undecided at it: never more rounds than allowed.
+      expect(stop, message).toMatch(/^(\d+) rounds in \d+ s, (decided|undecided at the round bound)$/);
+      expect(Number(rounds), message).toBeLessThanOrEqual(6);
       // The paired estimate of a like-for-like candidate lies inside the budget, whichever way the verdict went.
       expect(Math.abs(Number(effect)), message).toBeLessThan(Number(allowed));
     }
@@ -63,7 +65,7 @@ describe('run --compare-target', () => {
     expect(reasons).toContainEqual(
       expect.objectContaining({
         subject: expect.stringMatching(/^performance\/http-closed-loop\[ns-k8x2m9qa\/hello-web c=10\] (p95 latency|throughput)$/),
-        message: expect.stringMatching(/^live A\/B: worse than allowed: /),
+        message: expect.stringMatching(/^live A\/B \(\d+ rounds in \d+ s, decided\): worse than allowed: /),
       }),
     );
   }, 240_000);

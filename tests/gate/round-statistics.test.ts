@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type EffectBudget, judgeAgainstRuns, judgePairedRounds } from '../../harness/gate/round-statistics.ts';
+import { type EffectBudget, judgeAgainstRuns, judgePairedRounds } from '../../harness/statistics/round-statistics.ts';
 
 /** Deterministic standard normal draws (Park-Miller + Box-Muller): the same "noisy machine" every run. */
 function normals(seed: number): () => number {
@@ -58,7 +58,7 @@ describe('judgePairedRounds (live A/B)', () => {
     expect(judgement.verdict).toBe('inconclusive');
     expect(judgement.detectable).toBeGreaterThan(judgement.allowed);
     expect(judgement.roundsNeeded).toBeGreaterThan(4);
-    expect(judgement.reason).toMatch(/^too noisy to judge: .* detectable \d+\.\d %, 4 rounds; about \d+ rounds would be needed at this noise$/);
+    expect(judgement.reason).toMatch(/^too noisy to judge: .* detectable \d+\.\d %, 4 rounds; about \d+ rounds would be needed at this noise \(\d+ more\)$/);
   });
 
   it('throughput: lower is worse (-30 % fails, +30 % passes)', () => {
@@ -82,6 +82,14 @@ describe('judgeAgainstRuns (stored baseline of k runs)', () => {
   it('a steady machine (1 % between runs) with k = 5 passes clean and fails +40 %', () => {
     expect(judgeAgainstRuns(runs(7, 5, 0.01), runs(8, 1, 0.01), 'higher-is-worse', latency).verdict).toBe('pass');
     expect(judgeAgainstRuns(runs(7, 5, 0.01), runs(8, 1, 0.01, 2800), 'higher-is-worse', latency).verdict).toBe('fail');
+  });
+
+  it('a baseline too small for its noise says how many runs, and how many more, would decide', () => {
+    const judgement = judgeAgainstRuns(runs(7, 3, 0.02), runs(8, 1, 0.02), 'higher-is-worse', latency);
+    expect(judgement.verdict).toBe('inconclusive');
+    const [, needed, more] = /about (\d+) baseline runs would be needed at this noise \((\d+) more\)$/.exec(judgement.reason) ?? [];
+    expect(Number(needed), judgement.reason).toBe(judgement.roundsNeeded);
+    expect(Number(more)).toBe(judgement.roundsNeeded! - 3);
   });
 
   it('a baseline of 2 runs decides nothing', () => {

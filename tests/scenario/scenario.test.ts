@@ -6,7 +6,7 @@ import { InputFileError } from '../../harness/errors.ts';
 import { type LoadedScenario, defaultScenarioFile, loadScenario, parseScenario } from '../../harness/scenario/load.ts';
 import { type ResolvedApp, parseSize, resolveScenario, servedApps } from '../../harness/scenario/resolve.ts';
 import { scenarioSchema } from '../../harness/scenario/schema.ts';
-import { withProfile } from '../../harness/scenario/performance-profile.ts';
+import { describeCost, withProfile } from '../../harness/scenario/performance-profile.ts';
 
 const schemaFile = fileURLToPath(new URL('../../scenarios/scenario.schema.json', import.meta.url));
 
@@ -212,17 +212,23 @@ describe('default scenario', () => {
       rates: [500],
       durationSeconds: 2,
       warmupSeconds: 1,
-      rounds: 4,
+      // Live A/B rounds are added until the gate decides: `rounds` and `maxMinutes` bound each level.
+      rounds: 10,
+      maxMinutes: 1,
       targets: ['ns-k8x2m9qa/hello-web', 'ns-k8x2m9qa/echo-grpc', 'ns-k8x2m9qa/chat-ws'],
       profile: 'quick',
-      profiles: { quick: { durationSeconds: 2, warmupSeconds: 1, rounds: 4 }, gate: { durationSeconds: 5, warmupSeconds: 1, rounds: 8 } },
+      profiles: { quick: { durationSeconds: 2, warmupSeconds: 1, rounds: 10, maxMinutes: 1 }, gate: { durationSeconds: 5, warmupSeconds: 1, rounds: 20, maxMinutes: 4 } },
       budget: { p95Increase: 0.15, throughputDecrease: 0.1, p95FloorMs: 0.5, throughputFloorRps: 0, confidence: 0.98 },
     });
   });
 
   it('the gate profile switches levels and rounds, and a scenario can set its own budget', () => {
     const gate = withProfile(loaded.resolved.performance, 'gate');
-    expect(gate).toMatchObject({ profile: 'gate', durationSeconds: 5, warmupSeconds: 1, rounds: 8, concurrency: [1, 10, 50, 100] });
+    expect(gate).toMatchObject({ profile: 'gate', durationSeconds: 5, warmupSeconds: 1, rounds: 20, maxMinutes: 4, concurrency: [1, 10, 50, 100] });
+    expect(withProfile(loaded.resolved.performance, 'gate', { maxRounds: 12, maxMinutes: 0.5 })).toMatchObject({ profile: 'gate', rounds: 12, maxMinutes: 0.5 });
+    // The cost said before a live run is its most: every level at its bound (rounds or minutes, whichever comes first).
+    expect(describeCost(gate, 3, true)).toBe('performance profile gate: 13 load levels x up to 20 A/B rounds (until decided, at most 4 min a level) x 2 gateways x 6 s = at most about 52 min of load');
+    expect(describeCost(loaded.resolved.performance, 3, true)).toBe('performance profile quick: 13 load levels x up to 10 A/B rounds (until decided, at most 1 min a level) x 2 gateways x 3 s = at most about 13 min of load');
     const own = parseScenario('version: 1\nname: s\ndomain: a.test\ntenants: [{ user: u, apps: [{ name: w, kind: web, host: h }] }]\nperformance: { profile: gate, gate: { rounds: 12 }, budget: { p95FloorMs: 2 } }\n', 's.yaml');
     expect(own.resolved.performance).toMatchObject({ profile: 'gate', rounds: 12, durationSeconds: 5, budget: { p95Increase: 0.15, p95FloorMs: 2 } });
     expect(() => parseScenario('version: 1\nname: s\ndomain: a.test\ntenants: [{ user: u, apps: [{ name: w, kind: web, host: h }] }]\nperformance: { gate: { rounds: 2 } }\n', 's.yaml')).toThrow(/performance\.gate\.rounds/);

@@ -1,4 +1,5 @@
 import jstat from 'jstat';
+import { tBoundary } from './group-sequential.ts';
 
 /**
  * Statistics for gating on noisy machines, pure and reusable (performance gate,
@@ -8,14 +9,15 @@ import jstat from 'jstat';
  * within-run noise (docs in README "How the performance gate decides").
  *
  * Method: effects are compared on a log scale (ratios, so drift that scales
- * both sides cancels) with a one-sided Student-t confidence bound, and the
- * decision is taken on the confidence interval of the effect, not on a p-value,
- * as Kayenta's Mann-Whitney classifier does (spinnaker/kayenta
- * kayenta-judge/.../classifiers/metric/MannWhitneyClassifier.scala, `classify`:
- * "High" only when the interval's lower bound exceeds the allowed effect). The
- * t interval replaces Mann-Whitney because a gate has 3-10 rounds, where a
- * rank test cannot reach 98 % confidence at all (its smallest one-sided p with
- * 5 paired rounds is 1/32).
+ * both sides cancels), and the decision is taken on the confidence interval of
+ * the effect, not on a p-value, as Kayenta's Mann-Whitney classifier does
+ * (spinnaker/kayenta kayenta-judge/.../classifiers/metric/MannWhitneyClassifier.scala,
+ * `classify`: "High" only when the interval's lower bound exceeds the allowed
+ * effect). Live A/B rounds, which the gate reads after every round, use the
+ * repeated confidence intervals of a group-sequential design; a stored
+ * baseline, read once, a one-sided Student-t bound. Both assume log ratios near normal, not a rank test: a gate
+ * has 3-20 rounds, where a rank test cannot reach 98 % confidence at all (its
+ * smallest one-sided p with 5 paired rounds is 1/32).
  */
 
 /** How large a worsening may be before it fails: a share with an absolute floor. */
@@ -59,24 +61,43 @@ export interface Judgement {
   reason: string;
 }
 
+/** How a live A/B was collected. */
+export interface SequenceDesign {
+  /** The most rounds the sequence could take (`--gate-max-rounds`): the group-sequential design spends its alpha over them. */
+  maxRounds: number;
+}
+
 /**
- * Live A/B: each candidate round paired with the reference round next to it.
- * Tests the mean log ratio of the pairs, so drift between rounds cancels.
+ * Live A/B: each candidate round paired with the reference round next to it, on
+ * the mean log ratio of the pairs, so drift between rounds cancels. Rounds are
+ * added while the gate looks after each one (harness/statistics/ab-decision.ts),
+ * so the interval is a repeated confidence interval of an O'Brien-Fleming-type
+ * group-sequential design (harness/statistics/group-sequential.ts), not a
+ * fixed-sample t interval: its error rate holds however often it is read.
  */
 export function judgePairedRounds(
   pairs: Array<{ reference: number; candidate: number }>,
   direction: Direction,
   budget: EffectBudget,
   options: StatisticsOptions = defaultStatistics,
+  design: SequenceDesign = { maxRounds: pairs.length },
 ): Judgement {
   const worse = pairs.map(({ reference, candidate }) => orient(Math.log(candidate / reference), direction));
   const n = worse.length;
+  const sd = standardDeviation(worse);
+  const alpha = 2 * (1 - options.confidence);
+  const maxRounds = Math.max(design.maxRounds, n);
+  // Beyond the design's last look, its last bound: "about" that many rounds.
+  const bound = (rounds: number) => tBoundary(Math.min(rounds, maxRounds), maxRounds, options.minimumRounds, alpha, rounds - 1);
+  const spread = (rounds: number) => ((bound(rounds) + quantile(options.power, rounds - 1)) * sd) / Math.sqrt(rounds);
   return decide({
     estimate: mean(worse),
-    sd: standardDeviation(worse),
-    df: n - 1,
     rounds: n,
-    seFactor: (rounds) => Math.sqrt(1 / rounds),
+    enough: n >= options.minimumRounds && Number.isFinite(sd),
+    margin: n >= options.minimumRounds ? (bound(n) * sd) / Math.sqrt(n) : Infinity,
+    detectable: n >= options.minimumRounds ? spread(n) : Infinity,
+    detectableAt: spread,
+    passNeedsPower: false,
     referenceLevel: geometricMean(pairs.map((pair) => pair.reference)),
     direction,
     budget,
@@ -86,9 +107,10 @@ export function judgePairedRounds(
 }
 
 /**
- * Stored baseline: k baseline runs against the candidate's run(s). The noise is
- * the spread between runs (pooled when the candidate has several), so a
- * baseline recorded over a drifting machine widens the interval, as it should.
+ * Stored baseline: k baseline runs against the candidate's run(s), read once, so
+ * a one-sided Student-t bound. The noise is the spread between runs (pooled when
+ * the candidate has several), so a baseline recorded over a drifting machine
+ * widens the interval, as it should.
  */
 export function judgeAgainstRuns(baseline: number[], candidate: number[], direction: Direction, budget: EffectBudget, options: StatisticsOptions = defaultStatistics): Judgement {
   const logBase = baseline.map(Math.log);
@@ -97,13 +119,18 @@ export function judgeAgainstRuns(baseline: number[], candidate: number[], direct
   const m = candidate.length;
   const squares = sumOfSquares(logBase) + sumOfSquares(logCandidate);
   const df = m > 1 ? k + m - 2 : k - 1;
+  const sd = df > 0 ? Math.sqrt((m > 1 ? squares : sumOfSquares(logBase)) / df) : Number.NaN;
+  // Between-run noise counts on both sides: a candidate run drifts as much as a baseline run.
+  const spread = (runs: number, dof: number) => (quantile(options.confidence, dof) + quantile(options.power, dof)) * sd * Math.sqrt(1 / runs + 1 / m);
+  const se = sd * Math.sqrt(1 / k + 1 / m);
   return decide({
     estimate: orient(mean(logCandidate) - mean(logBase), direction),
-    sd: df > 0 ? Math.sqrt((m > 1 ? squares : sumOfSquares(logBase)) / df) : Number.NaN,
-    df,
     rounds: k,
-    // Between-run noise counts on both sides: a candidate run drifts as much as a baseline run.
-    seFactor: (runs) => Math.sqrt(1 / runs + 1 / m),
+    enough: k >= options.minimumRounds && df >= 1 && Number.isFinite(sd),
+    margin: df >= 1 ? quantile(options.confidence, df) * se : Infinity,
+    detectable: df >= 1 ? spread(k, df) : Infinity,
+    detectableAt: (runs) => spread(runs, m > 1 ? runs + m - 2 : runs - 1),
+    passNeedsPower: true,
     referenceLevel: Math.exp(mean(logBase)),
     direction,
     budget,
@@ -115,11 +142,17 @@ export function judgeAgainstRuns(baseline: number[], candidate: number[], direct
 interface Evidence {
   /** Mean worsening on the log scale. */
   estimate: number;
-  sd: number;
-  df: number;
   rounds: number;
-  /** Standard error per unit sd with `rounds` units of evidence. */
-  seFactor: (rounds: number) => number;
+  /** Whether there is evidence enough to decide anything. */
+  enough: boolean;
+  /** Half-width of the interval on the log scale. */
+  margin: number;
+  /** Smallest worsening (log) these data would detect with the given power. */
+  detectable: number;
+  /** The same with `rounds` units of evidence at the noise seen. */
+  detectableAt: (rounds: number) => number;
+  /** A fixed-sample test passes only when it could also have detected the allowed effect; a sequence's own bound suffices. */
+  passNeedsPower: boolean;
   /** The reference's typical value, to turn the absolute floor into a share. */
   referenceLevel: number;
   direction: Direction;
@@ -132,41 +165,44 @@ interface Evidence {
 const maximumRoundsNeeded = 200;
 
 function decide(evidence: Evidence): Judgement {
-  const { estimate, sd, df, rounds, direction, budget, options } = evidence;
+  const { estimate, margin, rounds, direction, budget, options } = evidence;
   const allowed = Math.max(budget.relative, budget.floor / evidence.referenceLevel);
   const allowedLog = orientShareToLog(allowed, direction);
   const base = { effect: toShare(estimate, direction), allowed, rounds };
-  if (rounds < options.minimumRounds || df < 1 || !Number.isFinite(sd)) {
+  if (!evidence.enough) {
     return { ...base, verdict: 'inconclusive', lower: -Infinity, upper: Infinity, detectable: Infinity, roundsNeeded: Math.max(options.minimumRounds, 2), reason: `${rounds} ${evidence.unit}; at least ${options.minimumRounds} are needed` };
   }
-  const se = sd * evidence.seFactor(rounds);
-  const margin = quantile(options.confidence, df) * se;
-  const detectableLog = (quantile(options.confidence, df) + quantile(options.power, df)) * se;
-  const judged = { ...base, lower: toShare(estimate - margin, direction), upper: toShare(estimate + margin, direction), detectable: toShare(detectableLog, direction) };
+  const judged = { ...base, lower: toShare(estimate - margin, direction), upper: toShare(estimate + margin, direction), detectable: toShare(evidence.detectable, direction) };
   const figures = `${percent(judged.effect)} worse [${percent(judged.lower)}, ${percent(judged.upper)}], allowed ${percent(allowed)}, detectable ${percent(judged.detectable)}, ${rounds} ${evidence.unit}`;
   if (estimate - margin > allowedLog) return { ...judged, verdict: 'fail', reason: `worse than allowed: ${figures}` };
-  if (detectableLog > allowedLog) {
+  if (estimate + margin <= allowedLog && (!evidence.passNeedsPower || evidence.detectable <= allowedLog)) return { ...judged, verdict: 'pass', reason: `within budget: ${figures}` };
+  if (evidence.detectable > allowedLog) {
     const roundsNeeded = neededRounds(evidence, allowedLog);
-    const more = roundsNeeded === undefined ? `no feasible number of ${evidence.unit} reaches the budget at this noise` : `about ${roundsNeeded} ${evidence.unit} would be needed at this noise`;
+    const more = roundsNeeded === undefined ? `no feasible number of ${evidence.unit} reaches the budget at this noise` : `about ${roundsNeeded} ${evidence.unit} would be needed at this noise (${roundsNeeded - rounds} more)`;
     return { ...judged, verdict: 'inconclusive', roundsNeeded, reason: `too noisy to judge: ${figures}; ${more}` };
   }
-  if (estimate + margin <= allowedLog) return { ...judged, verdict: 'pass', reason: `within budget: ${figures}` };
-  return { ...judged, verdict: 'inconclusive', roundsNeeded: neededRounds(evidence, Math.abs(allowedLog - estimate)), reason: `too close to the budget to tell: ${figures}` };
+  const roundsNeeded = neededRounds(evidence, Math.abs(allowedLog - estimate));
+  const more = roundsNeeded === undefined ? '' : `; about ${roundsNeeded} ${evidence.unit} would tell at this noise (${roundsNeeded - rounds} more)`;
+  return { ...judged, verdict: 'inconclusive', roundsNeeded, reason: `too close to the budget to tell: ${figures}${more}` };
 }
 
 /** The smallest number of rounds whose detectable effect is at most `targetLog`. */
 function neededRounds(evidence: Evidence, targetLog: number): number | undefined {
-  const { sd, options } = evidence;
-  for (let rounds = Math.max(evidence.rounds, options.minimumRounds); rounds <= maximumRoundsNeeded; rounds++) {
-    const df = Math.max(1, rounds - 1);
-    if ((quantile(options.confidence, df) + quantile(options.power, df)) * sd * evidence.seFactor(rounds) <= targetLog) return rounds;
+  for (let rounds = Math.max(evidence.rounds, evidence.options.minimumRounds); rounds <= maximumRoundsNeeded; rounds++) {
+    if (evidence.detectableAt(rounds) <= targetLog) return rounds;
   }
   return undefined;
 }
 
-/** Student's t quantile (jstat, a well-kept implementation of the incomplete beta inverse). */
+const quantiles = new Map<string, number>();
+/** Student's t quantile (jstat, a well-kept implementation of the incomplete beta inverse), cached: the sequential gate asks often. */
 function quantile(p: number, df: number): number {
-  return jstat.studentt.inv(p, df);
+  const key = `${p}/${df}`;
+  const known = quantiles.get(key);
+  if (known !== undefined) return known;
+  const value = jstat.studentt.inv(p, df);
+  quantiles.set(key, value);
+  return value;
 }
 
 /** Log ratio oriented so that positive is worse. */
