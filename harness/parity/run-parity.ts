@@ -78,24 +78,25 @@ async function compareOne(host: ParityHost, options: ParityOptions & { throttle:
     if (!answers.some(hasConnectionError) || options.signal.aborted) break;
   }
   const [first, candidate, second] = answers;
-  const silent = [['reference', first], ['candidate', candidate], ['reference', second]].find(([, gatewayAnswers]) => answeredNothing(gatewayAnswers as Answers));
+  const silent = ([['reference', first], ['candidate', candidate], ['reference', second]] as const).find(([, gatewayAnswers]) => answeredNothing(gatewayAnswers));
   if (silent) {
-    const [role, gatewayAnswers] = silent as [string, Answers];
-    const reason = `the ${role} gateway answered none of its probes (${[...new Set(Object.values(gatewayAnswers))].join(', ')})`;
+    const reason = `the ${silent[0]} gateway answered none of its probes (${[...new Set(Object.values(silent[1]))].join(', ')})`;
     return { host: host.host, verdict: 'unreachable', reason, differences: [], noisy: [] };
   }
   return compareHost(host.host, first, candidate, noisyFields(first, second), options.rows);
 }
 
-const connectionError = /^error (ECONNRESET|ECONNREFUSED|ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_ERR_SOCKET|EPIPE|EHOSTUNREACH|ENETUNREACH)/;
+/** A probe that got no answer at all: refused, reset, or nothing within the timeout. */
+const connectionError = /^error (ECONNRESET|ECONNREFUSED|ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_SOCKET|EPIPE|EHOSTUNREACH|ENETUNREACH)/;
 
 function hasConnectionError(answers: Answers): boolean {
   return Object.values(answers).some((value) => connectionError.test(value));
 }
 
 /**
- * Every probe of the host failed to connect: the gateway went away (or never served
- * anything), which says nothing about how it routes, so the host is not compared.
+ * Every probe of the host got no answer: the gateway went away, hangs, or never served
+ * anything, which says nothing about how it routes, so the host is not compared (two
+ * silent gateways must not pass as the same).
  */
 function answeredNothing(answers: Answers): boolean {
   const values = Object.values(answers);

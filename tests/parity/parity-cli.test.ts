@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { type Socket, createServer } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { request } from 'undici';
@@ -142,6 +142,30 @@ describe('meshgate parity with a gateway that stops answering', () => {
       server.close();
     }
   });
+});
+
+describe('meshgate parity with gateways that hang', () => {
+  it('two silent gateways are not the same: exit 2, the host not compared', async () => {
+    // Accepts and never answers: every probe runs into its timeout.
+    const held: Socket[] = [];
+    const server = createServer((socket) => void held.push(socket));
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      const hosts = join(scratch.dir, 'one-host.txt');
+      await writeFile(hosts, 'a.cloud.example.test\n');
+      const reports = join(scratch.dir, 'hanging');
+      const gateway = `127.0.0.1:${port}:${port}`;
+      const result = await meshgate(['parity', '--hosts', hosts, '--reference', gateway, '--candidate', gateway, '--timeout', '1', '--retries', '0', '--rate', '100', '--reports', reports, '--run-id', 'parity-hang']);
+      expect(result.exitCode, result.stderr).toBe(2);
+      const document = await readDocument(reports, 'parity-hang');
+      expect(document).toMatchObject({ verdict: 'error', counts: { same: 0, unreachable: 1 } });
+      expect(document.hosts[0]!.reason).toMatch(/UND_ERR_HEADERS_TIMEOUT/);
+    } finally {
+      for (const socket of held) socket.destroy();
+      server.close();
+    }
+  }, 60_000);
 });
 
 describe('meshgate parity interrupted', () => {
