@@ -14,6 +14,7 @@ import { interruptSignal } from './interrupt.ts';
 import { judgeCommand } from './judge-command.ts';
 import { manifestsCommand } from './manifests-command.ts';
 import { loadWorkerCommand } from './load-worker-command.ts';
+import { translateCommand } from './translate-command.ts';
 import { downCommand, upCommand } from './up-down-commands.ts';
 import { watchCommand } from './watch-command.ts';
 import { redact } from '../redact.ts';
@@ -40,7 +41,7 @@ export async function main(argv: string[], catalogue: () => Promise<SuiteCatalog
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nStart with `meshgate validate`: the embedded local environment (nginx on loopback), all suites, a verdict.\nExit codes: 0 pass, 1 gate failed, 2 meshgate could not do its job.');
-  for (const command of [validateCommand, upCommand, runCommand, downCommand, watchCommand, judgeCommand, baselineCommand, inventoryCommand, parityCommand, fixtureCommand, doctorCommand, manifestsCommand, loadWorkerCommand, parityWorkerCommand]) {
+  for (const command of [validateCommand, upCommand, runCommand, downCommand, watchCommand, judgeCommand, baselineCommand, inventoryCommand, translateCommand, parityCommand, fixtureCommand, doctorCommand, manifestsCommand, loadWorkerCommand, parityWorkerCommand]) {
     program.addCommand(command(context).exitOverride());
   }
   writeTo(program, output);

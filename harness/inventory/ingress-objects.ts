@@ -13,6 +13,10 @@ export interface IngressObject {
   rules: Array<{ host: string; paths: Array<{ path: string; pathType: string; service: string }> }>;
   /** Hosts named by `spec.tls`. */
   tlsHosts: string[];
+  /** The `spec.tls` secretName by host, where one is named. */
+  tlsSecrets?: Record<string, string>;
+  /** `metadata.creationTimestamp` in milliseconds since the epoch, when the export has it. */
+  createdAt?: number;
 }
 
 /**
@@ -80,9 +84,16 @@ export function toIngress(item: unknown, fail: (message: string) => Error): Ingr
     });
     return { host: host ?? '*', paths };
   });
-  const tlsHosts = asArray(spec.tls, () => fail(at('spec.tls must be a list'))).flatMap((entry) => asArray((entry as { hosts?: unknown })?.hosts, () => fail(at('spec.tls[].hosts must be a list'))).map(String));
+  const tls = asArray(spec.tls, () => fail(at('spec.tls must be a list'))).map((entry) => {
+    const { hosts, secretName } = (entry ?? {}) as { hosts?: unknown; secretName?: unknown };
+    return { hosts: asArray(hosts, () => fail(at('spec.tls[].hosts must be a list'))).map(String), secretName: typeof secretName === 'string' ? secretName : null };
+  });
+  const tlsHosts = tls.flatMap((entry) => entry.hosts);
+  const tlsSecrets: Record<string, string> = Object.fromEntries(tls.flatMap(({ hosts, secretName }) => (secretName === null ? [] : hosts.map((host) => [host, secretName]))));
   const className = typeof spec.ingressClassName === 'string' ? spec.ingressClassName : undefined;
-  return { namespace, name, annotations, ...(className ? { className } : {}), rules, tlsHosts };
+  // js-yaml (a kubectl List) reads the timestamp as a Date, the yaml package as a string.
+  const created = metadata.creationTimestamp instanceof Date ? metadata.creationTimestamp.getTime() : typeof metadata.creationTimestamp === 'string' ? Date.parse(metadata.creationTimestamp) : Number.NaN;
+  return { namespace, name, annotations, ...(className ? { className } : {}), rules, tlsHosts, tlsSecrets, ...(Number.isNaN(created) ? {} : { createdAt: created }) };
 }
 
 function asArray(value: unknown, fail: () => Error): unknown[] {

@@ -94,7 +94,7 @@ function corsAnnotations(app: ResolvedApp): Record<string, string> {
 export function configurationSnippet(app: ResolvedApp): string | null {
   const module = app.backendProtocol === 'GRPC' ? 'grpc' : 'proxy';
   const lines = [
-    ...(app.webSocketGuard ? webSocketGuard() : []),
+    ...(app.webSocketGuard ? webSocketGuardLines : []),
     ...app.requestHeaders.remove.map((name) => `${module}_set_header ${name} "";`),
     ...Object.entries(app.requestHeaders.set).map(([name, value]) => `${module}_set_header ${name} ${quote(value)};`),
     ...app.responseHeaders.remove.map((name) => `${module}_hide_header ${name};`),
@@ -108,12 +108,10 @@ export function configurationSnippet(app: ResolvedApp): string | null {
  * missing) gets 403. One `if` that only returns,
  * so no other block's headers are lost on the requests it lets through.
  */
-function webSocketGuard(): string[] {
-  return [
-    'set $meshgate_websocket_guard "$http_upgrade:$http_sec_fetch_site";',
-    'if ($meshgate_websocket_guard ~* "^websocket:(?!(same-origin|same-site)$)") { return 403; }',
-  ];
-}
+export const webSocketGuardLines: readonly string[] = [
+  'set $meshgate_websocket_guard "$http_upgrade:$http_sec_fetch_site";',
+  'if ($meshgate_websocket_guard ~* "^websocket:(?!(same-origin|same-site)$)") { return 403; }',
+];
 
 /** The Strict-Transport-Security value: `max-age=<seconds>[; includeSubDomains]`. */
 export function hstsValue(hsts: { maxAgeSeconds: number; includeSubdomains: boolean }): string {

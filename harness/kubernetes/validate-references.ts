@@ -22,11 +22,17 @@ export function checkReferences(objects: readonly KubeObject[]): void {
     index.set(key, object);
   }
   const find: Find = (kind, namespace, name) => index.get(objectKey(kind, namespace, name));
+  // By host, once: an EnvoyFilter per app would otherwise scan every object (quadratic at 10,000 apps).
+  const servicesByHost = new Map<string, VirtualService[]>();
+  for (const object of objects) {
+    if (object.kind !== 'VirtualService') continue;
+    for (const host of object.spec.hosts) servicesByHost.set(host, [...(servicesByHost.get(host) ?? []), object]);
+  }
   for (const object of objects) {
     if (object.kind === 'Ingress') checkIngress(object, find);
     else if (object.kind === 'Gateway') checkGateway(object, find);
     else if (object.kind === 'VirtualService') checkVirtualService(object, find);
-    else if (object.kind === 'EnvoyFilter') checkEnvoyFilter(object, objects);
+    else if (object.kind === 'EnvoyFilter') checkEnvoyFilter(object, servicesByHost);
     else if (object.kind === 'DestinationRule') {
       const problem = destinationProblem(find, object.spec.host, null);
       if (problem) throw ManifestError.at(object, 'spec.host', problem);
@@ -74,15 +80,13 @@ function checkVirtualService(service: VirtualService, find: Find): void {
   );
 }
 
-function checkEnvoyFilter(filter: EnvoyFilter, objects: readonly KubeObject[]): void {
+function checkEnvoyFilter(filter: EnvoyFilter, servicesByHost: ReadonlyMap<string, readonly VirtualService[]>): void {
   filter.spec.configPatches.forEach(({ match }, i) => {
     const target = match.routeConfiguration;
     if (!target) return;
     const [host, port] = [target.vhost.name.replace(/:[0-9]+$/, ''), target.portNumber];
-    const built = objects.some(
+    const built = (servicesByHost.get(host) ?? []).some(
       (object) =>
-        object.kind === 'VirtualService' &&
-        object.spec.hosts.includes(host) &&
         (target.gateway === undefined || object.spec.gateways.includes(target.gateway)) &&
         object.spec.http.some((route) => route.name === target.vhost.route.name && (route.match ?? [{}]).some((m) => m.port === undefined || m.port === port)),
     );

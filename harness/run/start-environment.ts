@@ -39,6 +39,8 @@ export interface EnvironmentFlags {
 
 export interface StartOptions extends EnvironmentFlags {
   runId: string;
+  /** A scenario already loaded (an Ingress export turned into one), served instead of the `scenario` file. */
+  loaded?: LoadedScenario;
   /** Where a failed cluster start leaves the node logs. */
   logsDir?: string;
   signal: AbortSignal;
@@ -50,7 +52,7 @@ const kindHostPorts = { istio: { http: 18080, https: 18443 }, ingressNginx: { ht
 
 /** Loads the scenario and starts the chosen environment, saying what it does and how long it took. */
 export async function startEnvironment(options: StartOptions): Promise<StartedEnvironment> {
-  const scenario = await loadScenario(options.scenario);
+  const scenario = options.loaded ?? (await loadScenario(options.scenario));
   const environment = await chooseEnvironment(options, scenario);
   const started = Date.now();
   options.log(`meshgate: starting the ${options.env} environment: ${scenario.resolved.apps.length} tenant apps (scenario ${scenario.resolved.name} from ${scenario.file})`);

@@ -29,9 +29,10 @@ describe('parseSnippet', () => {
 describe('classifyDirectives', () => {
   const classes = (text: string) => classifyDirectives(parseSnippet(text)).map((item) => [item.text.split(' ')[0], item.handling && Object.keys(item.handling)[0]]);
 
-  it("reads Sealos' terminal guard and meshgate's one-if form as the translated guard route", () => {
+  it("reads meshgate's one-if form as the translated guard route, and not Sealos' terminal snippet, which refuses other requests", () => {
+    // `$flag` is "02" for a cross-site request that is not an upgrade: that one gets 403, a cross-site upgrade ("012") passes.
     const sealos = "set $flag 0;\nif ($http_upgrade = 'websocket') {set $flag \"${flag}1\";}\nif ($http_sec_fetch_site !~ 'same-.*') {set $flag \"${flag}2\";}\nif ($flag = '02'){ return 403; }";
-    expect(classes(sealos)).toEqual([['set', 'translated']]);
+    expect(classes(sealos)).toEqual([['set', undefined], ['if', undefined], ['if', undefined], ['if', undefined]]);
     const own = 'set $meshgate_websocket_guard "$http_upgrade:$http_sec_fetch_site";\nif ($meshgate_websocket_guard ~* "^websocket:(?!(same-origin|same-site)$)") { return 403; }';
     expect(classes(own)).toEqual([['set', 'translated']]);
   });

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { loadIngressInput } from '../../harness/run/ingress-input.ts';
+import { translateIngresses } from '../../harness/run/translate-ingresses.ts';
+import { knownDifferences } from '../../suites/known-differences.ts';
 import { defaultScenario, manifests } from './fixtures.ts';
 
 /**
@@ -53,7 +56,10 @@ function errorsOf(object: { kind: string }): string[] {
 
 const istioKinds = new Set(Object.keys(crds.schemas));
 
-const objects = manifests(await defaultScenario(), 'istio').objects.filter((object) => istioKinds.has(object.kind));
+// The default scenario's objects, and what `translate --ingresses` writes for the Ingress set read from Sealos.
+const sealosSet = await loadIngressInput(new URL('../inventory/sealos-ingresses.yaml', import.meta.url).pathname, new Map(knownDifferences.map((row) => [row.id, row.classification])));
+const translated = translateIngresses(sealosSet, 'golden', { gatewayNamespace: 'istio-system', gatewaySelector: { istio: 'ingressgateway' }, clusterDomain: 'cluster.local' }).objects;
+const objects = [...manifests(await defaultScenario(), 'istio').objects, ...translated].filter((object) => istioKinds.has(object.kind));
 
 describe("golden Istio objects against Istio's CRD schemas (v1, and v1alpha3 for EnvoyFilter)", () => {
   it('has the four kinds meshgate writes', () => {
