@@ -19,7 +19,7 @@ export const sharedOptions = {
   list: () => new Option('--list', 'print the cases (id and subject) the scenario yields for the chosen suites and --case, start nothing'),
   metricsOut: () => new Option('--metrics-out <file>', 'also write the run\'s metrics (verdict, cases, latency percentiles, req/s, success ratio) as OpenMetrics text').env('MESHGATE_METRICS_OUT'),
   pushgateway: () =>
-    new Option('--pushgateway <url>', 'push the same metrics to this Prometheus Pushgateway: one group per scenario and mode (watch, judge: per command), replaced by each run, the run id a label; a failed push is a warning').argParser(parsePushgatewayUrl).env('MESHGATE_PUSHGATEWAY'),
+    new Option('--pushgateway <url>', 'push the same metrics to this Prometheus Pushgateway: one group per scenario and mode (watch, judge, parity: per command), replaced by each run, the run id a label; a failed push is a warning').argParser(parsePushgatewayUrl).env('MESHGATE_PUSHGATEWAY'),
   concurrency: () =>
     new Option('--concurrency <slots>', 'how much functional work runs at once, in slots: a plain request case takes 1, a case opening 100 WebSockets or moving megabytes takes more (performance cases always run alone)')
       .argParser(parseConcurrency)

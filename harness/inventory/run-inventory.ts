@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeRedacted } from '../redact.ts';
 import { connectKube } from '../environments/cluster/kube-api.ts';
 import type { Timeouts } from '../timeouts.ts';
 import { type InventoryReport, classifyIngresses } from './classify-ingresses.ts';
@@ -40,6 +40,6 @@ export async function runInventory(options: InventoryOptions, log: (line: string
   const rows = new Map((await options.knownDifferences()).map((row) => [row.id, row.classification]));
   const report = classifyIngresses(ingresses, rows, options.ingressClass);
   for (const line of formatInventory(report)) log(line);
-  if (options.out !== undefined) await writeFile(options.out, `${JSON.stringify(report, null, 2)}\n`);
+  if (options.out !== undefined) await writeRedacted(options.out, `${JSON.stringify(report, null, 2)}\n`);
   return { report };
 }
