@@ -5,7 +5,7 @@ import { type ParityDocument, parityVerdict, paritySummary } from '../parity/par
 import { runParityJob } from '../parity/parity-job.ts';
 import { type GatewayEndpoint, type HostSource, gatewayWithCa, parityHosts, reachableGateway } from '../parity/parity-sources.ts';
 import { runParity } from '../parity/run-parity.ts';
-import { parityMetrics } from '../reporters/command-metrics.ts';
+import { parityMetrics } from './command-metrics.ts';
 import { writeParityReport } from '../reporters/parity-html.ts';
 import type { KnownDifference } from '../suite/known-difference.ts';
 import { type VerdictOutputs, afterVerdict } from './after-verdict.ts';

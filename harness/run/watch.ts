@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { exitCodeFor } from '../gate/verdict.ts';
 import { type JudgeInput, judgeWindow } from '../judge/judge-window.ts';
 import { reportLocation } from '../notify/notice.ts';
-import { watchMetrics } from '../reporters/command-metrics.ts';
+import { watchMetrics } from './command-metrics.ts';
 import { appProtocol } from '../suite/app-probe.ts';
 import { readTarget } from '../target.ts';
 import type { Timeouts } from '../timeouts.ts';

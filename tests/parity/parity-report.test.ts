@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parityVerdict } from '../../harness/parity/parity-document.ts';
 import { registerSecret } from '../../harness/redact.ts';
-import { parityMetrics } from '../../harness/reporters/command-metrics.ts';
+import { parityMetrics } from '../../harness/run/command-metrics.ts';
 import { formatMetrics } from '../../harness/reporters/metrics.ts';
 import { formatParityHtml, writeParityReport } from '../../harness/reporters/parity-html.ts';
 import { scratchDir } from '../e2e/meshgate-cli.ts';

@@ -24,7 +24,7 @@ export interface RunOptions {
 /**
  * Runs the cluster tools (kind, docker, istioctl, helm, kubectl). The fake in the
  * tests records the exact argv sequence, so the command lines here are the ones
- * the tools' documentation gives, checked by those tests.
+ * the documentation of those tools gives, checked by those tests.
  */
 export interface CommandRunner {
   run(file: string, args: string[], options: RunOptions): Promise<CommandResult>;

@@ -2,7 +2,7 @@ import type { TrafficJudgement } from '../judge/judge-traffic.ts';
 import type { FieldDifference } from '../parity/compare-answers.ts';
 import { type ParityDocument, parityVerdicts } from '../parity/parity-document.ts';
 import type { WatchSummary } from '../watch/watch-recorder.ts';
-import type { MetricFamily } from './metrics.ts';
+import type { MetricFamily } from '../reporters/metrics.ts';
 
 const verdicts = ['pass', 'fail', 'inconclusive'] as const;
 
