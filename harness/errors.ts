@@ -43,12 +43,12 @@ export class EnvironmentError extends MeshgateError {
 
 /**
  * A named wait ran out of time; the message says what was awaited, on what, for
- * how long, and which environment variable raises the limit (when there is one).
+ * how long, and which flag or environment variable raises the limit (when there is one).
  */
 export class WaitTimeoutError extends MeshgateError {
   constructor(what: string, resource: string, timeoutMs: number, lastError?: unknown, raiseWith?: string) {
     const last = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
-    const raise = raiseWith ? `; on a slow or busy machine raise it with ${raiseWith}=<ms>` : '';
+    const raise = raiseWith ? `; on a slow or busy machine raise it with ${raiseWith}` : '';
     super('E_WAIT_TIMEOUT', `timed out after ${timeoutMs} ms waiting for ${what} (${resource})${last}${raise}`, {
       cause: lastError,
     });

@@ -1,11 +1,12 @@
 import { UsageError } from './errors.ts';
 
 /**
- * Every timeout and polling interval the harness uses, in one place.
+ * Every timeout and polling interval the harness uses, in one place, with its default.
  * All values are milliseconds. Raise them with care: each one bounds how long a
- * broken environment can keep a CI job waiting. Each can be overridden by an
- * environment variable, e.g. MESHGATE_TIMEOUT_CONVERGENCE_MS=30000 for a cluster
- * whose routes take longer to program (they reach the suites' worker processes too).
+ * broken environment can keep a CI job waiting. A run resolves them once
+ * (`resolveTimeouts`: defaults, then MESHGATE_TIMEOUT_* variables, then `--timeouts`)
+ * and passes the object down, as gateway-api's conformance suite passes its TimeoutConfig
+ * (kubernetes-sigs/gateway-api conformance/utils/config/timeout.go).
  */
 const defaults = {
   /** Longest a fixture process may go without printing its next app's ready line (ports bound, gRPC server started). */
@@ -69,32 +70,56 @@ const defaults = {
 
 export type TimeoutName = keyof typeof defaults;
 
+/** The timeouts of one run, in milliseconds (each one's meaning is on its default above). */
+export type Timeouts = Readonly<Record<TimeoutName, number>>;
+
+/** The defaults, before any variable or flag. */
+export const defaultTimeouts: Timeouts = Object.freeze({ ...defaults });
+
+/** `--timeouts` as given: timeout name -> milliseconds, as text (the resolver checks both). */
+export type TimeoutFlags = Readonly<Record<string, string>>;
+
+const timeoutNames = Object.keys(defaults) as TimeoutName[];
+const maxTimeoutMs = 3_600_000;
+
 /** The environment variable that overrides a timeout: convergenceMs -> MESHGATE_TIMEOUT_CONVERGENCE_MS. */
 export function timeoutVariable(name: TimeoutName): string {
   return `MESHGATE_TIMEOUT_${name.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
 }
 
-function withOverrides(env: NodeJS.ProcessEnv): { values: Record<TimeoutName, number>; problems: string[] } {
-  const values = { ...defaults };
+/** How a user raises a timeout, for wait errors: the flag and the variable. */
+export function raiseTimeoutHint(name: TimeoutName): string {
+  return `--timeouts ${name}=<ms> or ${timeoutVariable(name)}=<ms>`;
+}
+
+/**
+ * The timeouts of a run: the defaults, overridden by MESHGATE_TIMEOUT_* variables of
+ * `env`, overridden by `flags` (`--timeouts name=ms`). Pure. Throws a UsageError (exit 2)
+ * naming every malformed variable or flag and every unknown name.
+ */
+export function resolveTimeouts(env: NodeJS.ProcessEnv, flags: TimeoutFlags = {}): Timeouts {
+  const values: Record<TimeoutName, number> = { ...defaults };
   const problems: string[] = [];
-  for (const name of Object.keys(defaults) as TimeoutName[]) {
-    const raw = env[timeoutVariable(name)];
-    if (raw === undefined) continue;
+  const apply = (name: TimeoutName, raw: string, given: string): void => {
     const value = Number(raw);
-    if (/^[0-9]+$/.test(raw) && value >= 1 && value <= 3_600_000) values[name] = value;
-    else problems.push(`${timeoutVariable(name)}=${raw}: expected milliseconds from 1 to 3600000`);
+    if (/^[0-9]+$/.test(raw) && value >= 1 && value <= maxTimeoutMs) values[name] = value;
+    else problems.push(`${given}=${raw}: expected milliseconds from 1 to ${maxTimeoutMs}`);
+  };
+  for (const name of timeoutNames) {
+    const raw = env[timeoutVariable(name)];
+    if (raw !== undefined) apply(name, raw, timeoutVariable(name));
   }
-  return { values, problems };
+  for (const [name, raw] of Object.entries(flags)) {
+    if (isTimeoutName(name)) apply(name, raw, `--timeouts ${name}`);
+    else problems.push(`--timeouts ${name}=${raw}: no such timeout (one of ${timeoutNames.join(', ')})`);
+  }
+  if (problems.length > 0) throw new UsageError(problems.join('; '));
+  return values;
 }
 
-const resolved = withOverrides(process.env);
-
-/** Fails with a usage error (exit 2) when a timeout override is malformed; the CLI calls it first. */
-export function checkTimeoutOverrides(): void {
-  if (resolved.problems.length > 0) throw new UsageError(resolved.problems.join('; '));
+function isTimeoutName(name: string): name is TimeoutName {
+  return (timeoutNames as string[]).includes(name);
 }
-
-export const timeouts: Readonly<Record<TimeoutName, number>> = resolved.values;
 
 /** How many consecutive matching observations make a check converged. */
 export const convergenceSuccesses = 3;

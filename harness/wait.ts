@@ -1,21 +1,28 @@
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WaitTimeoutError } from './errors.ts';
-import { type TimeoutName, timeoutVariable, timeouts } from './timeouts.ts';
+import { type TimeoutName, type Timeouts, raiseTimeoutHint } from './timeouts.ts';
+
+/** Which of the run's timeouts bounds a wait. */
+export interface NamedTimeout {
+  timeouts: Timeouts;
+  name: TimeoutName;
+}
 
 /**
  * A named wait: polls `probe` until it succeeds, within the named timeout. The
  * error says what was awaited, on which resource, for how long, the last failure
- * and the variable that raises the limit.
+ * and the flag or variable that raises the limit.
  */
 export async function waitUntil(
   what: string,
   resource: string,
-  timeout: TimeoutName,
+  timeout: NamedTimeout,
   probe: () => Promise<void>,
   signal?: AbortSignal,
 ): Promise<void> {
-  const timeoutMs = timeouts[timeout];
+  const { timeouts } = timeout;
+  const timeoutMs = timeouts[timeout.name];
   let lastError: unknown;
   const step = async (): Promise<PollStep<void>> => {
     try {
@@ -27,7 +34,7 @@ export async function waitUntil(
     }
   };
   if (await poll(step, { timeoutMs, pollMs: timeouts.convergencePollMs, signal })) return;
-  throw new WaitTimeoutError(what, resource, timeoutMs, lastError, timeoutVariable(timeout));
+  throw new WaitTimeoutError(what, resource, timeoutMs, lastError, raiseTimeoutHint(timeout.name));
 }
 
 /** One attempt's answer: the awaited value, or not yet (and whether to go on past the deadline, or try again without a pause). */
@@ -65,11 +72,11 @@ export async function poll<T>(step: (attempt: number) => Promise<PollStep<T>>, o
   return undefined;
 }
 
-/** Succeeds once a TCP connection to host:port is accepted. */
-export function tcpConnects(host: string, port: number): () => Promise<void> {
+/** Succeeds once a TCP connection to host:port is accepted; one attempt is bounded by `timeoutMs`. */
+export function tcpConnects(host: string, port: number, timeoutMs: number): () => Promise<void> {
   return () =>
     new Promise<void>((resolve, reject) => {
-      const socket = connect({ host, port, timeout: timeouts.requestMs });
+      const socket = connect({ host, port, timeout: timeoutMs });
       socket.once('connect', () => {
         socket.destroy();
         resolve();

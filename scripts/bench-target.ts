@@ -10,6 +10,7 @@ import { createCertificateAuthority, issueServerCertificate, writeTlsFiles } fro
 import { startNginx } from '../harness/environments/local/nginx-process.ts';
 import { freePort } from '../harness/net/ports.ts';
 import { type ChildProcess, startChildProcess } from '../harness/process/child-process.ts';
+import { resolveTimeouts } from '../harness/timeouts.ts';
 import { pinnedCommand } from '../harness/process/cpu-pinning.ts';
 
 /** The core of the gateway and its backend; the tools get `toolCore`. */
@@ -43,7 +44,8 @@ export async function startBenchTarget(): Promise<BenchTarget> {
     const [namespace, app] = benchBackend.split('/') as [string, string];
     // The compiled fixture, as the local environment starts it: no transpile on the target's core.
     const args = [...(await fixtureNodeArgs()), '--apps', JSON.stringify([{ tenant: 'bench', namespace, app, instance: 'i1' }])];
-    const fixture = startChildProcess('bench fixture', ...pinnedCommand(targetCore, process.execPath, args));
+    const timeouts = resolveTimeouts(process.env);
+    const fixture = startChildProcess('bench fixture', ...pinnedCommand(targetCore, process.execPath, args), timeouts);
     children.push(fixture);
     let ready = { httpPort: 0, grpcPort: 0 };
     await fixture.waitForLines(
@@ -53,9 +55,10 @@ export async function startBenchTarget(): Promise<BenchTarget> {
     );
     const [httpPort, httpsPort] = [await freePort(), await freePort()];
     const config = nginxConfig(prefix, { httpPort, httpsPort, ...files, fixtureHttp: ready.httpPort, fixtureGrpc: ready.grpcPort });
-    const nginx = await startNginx({ prefix, config, listenHost: '127.0.0.1', httpPort, cpus: targetCore });
+    const nginx = await startNginx({ prefix, config, listenHost: '127.0.0.1', httpPort, cpus: targetCore, timeouts });
     children.push(nginx);
-    return { gateway: { address: '127.0.0.1', httpPort, httpsPort, ca: ca.certPem }, nginxCpuSeconds: () => childrenCpuSeconds(nginx.pid), stop };
+    const gateway = { address: '127.0.0.1', httpPort, httpsPort, ca: ca.certPem, requestMs: timeouts.requestMs };
+    return { gateway, nginxCpuSeconds: () => childrenCpuSeconds(nginx.pid), stop };
   } catch (error) {
     await stop();
     throw error;

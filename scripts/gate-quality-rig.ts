@@ -11,6 +11,7 @@ import type { LoadResult } from '../harness/results/load-result.ts';
 import { type LoadedScenario, loadScenario, parseScenario } from '../harness/scenario/load.ts';
 import type { ResolvedApp } from '../harness/scenario/resolve.ts';
 import { preferredScheme } from '../harness/suite/subjects.ts';
+import { resolveTimeouts } from '../harness/timeouts.ts';
 import { DelayHop } from './delay-hop.ts';
 
 /** The default scenario cut down to its first HTTP load target's tenant and app (same kind, host, settings). */
@@ -41,15 +42,16 @@ export async function startBenchGateway(scenario: LoadedScenario, runId: string,
     return config.replace(upstreams[0]![0], `${upstreams[0]![1]}${port}`);
   };
   let environment: StartedEnvironment;
+  const timeouts = resolveTimeouts(process.env);
   try {
-    environment = await new LocalEnvironment({ scenario, runId, configHook, faults: latencyMs > 0 ? { latencyMs } : undefined }).start();
+    environment = await new LocalEnvironment({ scenario, runId, timeouts, configHook, faults: latencyMs > 0 ? { latencyMs } : undefined }).start();
   } catch (error) {
     await hop.close();
     throw error;
   }
   const { address, httpPort, httpsPort } = environment.target().gateway;
   const ca = environment.target().caFile;
-  return { gateway: { address, httpPort, httpsPort, ca: await readCa(ca) }, hop, stop: async () => void (await Promise.all([environment.stop(), hop.close()])) };
+  return { gateway: { address, httpPort, httpsPort, ca: await readCa(ca), requestMs: timeouts.requestMs }, hop, stop: async () => void (await Promise.all([environment.stop(), hop.close()])) };
 }
 
 async function readCa(file: string | null): Promise<string | undefined> {

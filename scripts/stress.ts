@@ -12,6 +12,7 @@ import { execa } from 'execa';
 import { LocalEnvironment } from '../harness/environments/local/local-environment.ts';
 import { errorMessage } from '../harness/errors.ts';
 import { loadScenario } from '../harness/scenario/load.ts';
+import { resolveTimeouts } from '../harness/timeouts.ts';
 import { startCpuBurner } from './cpu-burner.ts';
 
 const { values, positionals } = parseArgs({
@@ -34,7 +35,7 @@ async function repeatStarts(label: string): Promise<void> {
   for (let index = 1; index <= starts; index++) {
     const started = Date.now();
     try {
-      const environment = await new LocalEnvironment({ scenario, runId: `stress-${index}` }).start();
+      const environment = await new LocalEnvironment({ scenario, runId: `stress-${index}`, timeouts: resolveTimeouts(process.env) }).start();
       times.push(Date.now() - started);
       await environment.stop();
     } catch (error) {

@@ -5,9 +5,10 @@ import { addNotifyOptions } from './notify-options.ts';
 import { addLoadWorkersOptions } from './load-workers-options.ts';
 import { printCaseList } from './case-plan.ts';
 import { type MonitoringFlags, verdictOutputs } from './monitoring.ts';
+import { timeoutsOf } from './options.ts';
 import type { SessionInput, SessionOutcome } from '../run/session-commands.ts';
 
-type SessionFlags = SessionInput & MonitoringFlags;
+type SessionFlags = Omit<SessionInput, 'timeouts'> & MonitoringFlags;
 
 /** `validate`: up, run every (or the chosen) suite, gate, down. The cutover script's call. */
 export function validateCommand(context: CommandContext): Command {
@@ -32,11 +33,12 @@ export function validateCommand(context: CommandContext): Command {
     .addOption(sharedOptions.httpsPort())
     .addOption(sharedOptions.metricsOut())
     .addOption(sharedOptions.pushgateway())
+    .addOption(sharedOptions.timeouts())
     .addOption(sharedOptions.json())
     .addHelpText('after', `${caseExamples('validate')}\nExit codes: 0 pass, 1 the gate failed (or could not decide), 2 meshgate could not do its job (bad input, nothing selected, environment would not start, interrupted).`)
     .action(async (suites: string[], flags: SessionFlags) => {
       const { validateSuites } = await import('../run/session-commands.ts');
-      end(context, flags, await validateSuites(suites, flags, { ...verdictOutputs(context, flags), catalogue: context.catalogue, signal: context.signal }));
+      end(context, flags, await validateSuites(suites, { ...flags, timeouts: timeoutsOf(flags) }, { ...verdictOutputs(context, flags), catalogue: context.catalogue, signal: context.signal }));
     });
 }
 
@@ -60,11 +62,12 @@ export function runCommand(context: CommandContext): Command {
     .addOption(sharedOptions.runId())
     .addOption(sharedOptions.metricsOut())
     .addOption(sharedOptions.pushgateway())
+    .addOption(sharedOptions.timeouts())
     .addOption(sharedOptions.json())
     .addHelpText('after', caseExamples('run --target FILE'))
     .action(async (suites: string[], flags: SessionFlags) => {
       const { runSuites } = await import('../run/session-commands.ts');
-      end(context, flags, await runSuites(suites, flags, { ...verdictOutputs(context, flags), catalogue: context.catalogue, signal: context.signal }));
+      end(context, flags, await runSuites(suites, { ...flags, timeouts: timeoutsOf(flags) }, { ...verdictOutputs(context, flags), catalogue: context.catalogue, signal: context.signal }));
     });
 }
 

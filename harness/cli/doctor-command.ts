@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
 import type { CommandContext } from './command-context.ts';
 import type { DoctorOptions } from '../run/doctor.ts';
+import { resolveTimeouts } from '../timeouts.ts';
 import { existingClusterOptions } from './options.ts';
 
-type DoctorFlags = DoctorOptions & { json?: boolean };
+type DoctorFlags = Omit<DoctorOptions, 'timeouts'> & { json?: boolean };
 
 /** `doctor`: checks an environment's prerequisites with versions and says what to do about each missing one. */
 export function doctorCommand(context: CommandContext): Command {
@@ -18,7 +19,7 @@ export function doctorCommand(context: CommandContext): Command {
     .addHelpText('after', '\nWith --env existing, doctor also reads the cluster (reads only): the istiod (or Higress) version and PILOT_SCOPE_GATEWAY_TO_NAMESPACE, the gateway pods --gateway-namespace and --gateway-selector find, the Istio CRD versions served, the ingress-nginx controller.')
     .action(async (flags: DoctorFlags) => {
       const { runDoctor } = await import('../run/doctor.ts');
-      const { results, exitCode } = await runDoctor(flags, context.log);
+      const { results, exitCode } = await runDoctor({ ...flags, timeouts: resolveTimeouts(process.env) }, context.log);
       if (flags.json) context.printJson(results);
       context.exitCode = exitCode;
     });

@@ -2,9 +2,10 @@ import { Command, Option } from 'commander';
 import type { CommandContext } from './command-context.ts';
 import { UsageError } from '../errors.ts';
 import type { InventoryOptions } from '../inventory/run-inventory.ts';
+import { resolveTimeouts } from '../timeouts.ts';
 import { existingClusterOptions, wholeNumber } from './options.ts';
 
-type InventoryFlags = Omit<InventoryOptions, 'knownDifferences'> & { fromCluster?: boolean; json?: boolean };
+type InventoryFlags = Omit<InventoryOptions, 'knownDifferences' | 'timeouts'> & { fromCluster?: boolean; json?: boolean };
 
 /** `inventory`: what a cluster's Ingresses use, and what of it the translation covers. Reads only. */
 export function inventoryCommand(context: CommandContext): Command {
@@ -23,7 +24,7 @@ export function inventoryCommand(context: CommandContext): Command {
     .action(async (flags: InventoryFlags) => {
       if (flags.printRbac === undefined && (flags.fromFile === undefined) === (flags.fromCluster === undefined)) throw new UsageError('say where the Ingresses come from: --from-file FILE or --from-cluster');
       const { runInventory } = await import('../inventory/run-inventory.ts');
-      const outcome = await runInventory({ ...flags, knownDifferences: async () => (await context.catalogue()).knownDifferences }, context.log);
+      const outcome = await runInventory({ ...flags, timeouts: resolveTimeouts(process.env), knownDifferences: async () => (await context.catalogue()).knownDifferences }, context.log);
       if ('rbac' in outcome) context.print(outcome.rbac);
       else if (flags.json) context.printJson(outcome.report);
     });

@@ -8,7 +8,8 @@ import { doctorCommand } from './doctor-command.ts';
 import { fixtureCommand } from './fixture-command.ts';
 import { inventoryCommand } from './inventory-command.ts';
 import { parityCommand } from './parity-command.ts';
-import { checkTimeoutOverrides } from '../timeouts.ts';
+import { parityWorkerCommand } from './parity-worker-command.ts';
+import { resolveTimeouts } from '../timeouts.ts';
 import { interruptSignal } from './interrupt.ts';
 import { judgeCommand } from './judge-command.ts';
 import { manifestsCommand } from './manifests-command.ts';
@@ -40,13 +41,14 @@ export async function main(argv: string[], catalogue: () => Promise<SuiteCatalog
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nStart with `meshgate validate`: the embedded local environment (nginx on loopback), all suites, a verdict.\nExit codes: 0 pass, 1 gate failed, 2 meshgate could not do its job.');
-  for (const command of [validateCommand, upCommand, runCommand, downCommand, watchCommand, judgeCommand, baselineCommand, inventoryCommand, translateCommand, parityCommand, fixtureCommand, doctorCommand, manifestsCommand, loadWorkerCommand]) {
+  for (const command of [validateCommand, upCommand, runCommand, downCommand, watchCommand, judgeCommand, baselineCommand, inventoryCommand, translateCommand, parityCommand, fixtureCommand, doctorCommand, manifestsCommand, loadWorkerCommand, parityWorkerCommand]) {
     program.addCommand(command(context).exitOverride());
   }
   writeTo(program, output);
   let failure: { exitCode: number; error: { code: string; message: string } } | undefined;
   try {
-    checkTimeoutOverrides();
+    // A malformed MESHGATE_TIMEOUT_* variable is a usage error for every command, before anything runs.
+    resolveTimeouts(process.env);
     await program.parseAsync(argv);
   } catch (error) {
     // Whatever a signal broke on its way out (an aborted wait, a fixture killed by the

@@ -5,6 +5,7 @@ import { registerSecret, registerUrlSecrets } from '../redact.ts';
 import type { CommandContext } from './command-context.ts';
 import { newRunId } from '../run/run-id.ts';
 import { sendNotice } from '../notify/send-notice.ts';
+import { type TimeoutsFlag, timeoutsOf } from './options.ts';
 
 /** Flags of a command that notifies. */
 export interface NotifyFlags {
@@ -48,8 +49,8 @@ export function addNotifyOptions(command: Command, context: CommandContext): Com
 }
 
 /** Posts the notice when a webhook was given (once per command: exit 2 after it sends none); returns the warnings to record. */
-export async function notify(context: CommandContext, flags: Partial<NotifyFlags>, notice: VerdictNotice): Promise<string[]> {
+export async function notify(context: CommandContext, flags: Partial<NotifyFlags> & TimeoutsFlag, notice: VerdictNotice): Promise<string[]> {
   context.notifyFailure = undefined;
   if (flags.notifyWebhook === undefined) return [];
-  return sendNotice({ url: flags.notifyWebhook, format: flags.notifyFormat ?? 'slack', secret: flags.notifySecret }, notice, context.signal, context.log);
+  return sendNotice({ url: flags.notifyWebhook, format: flags.notifyFormat ?? 'slack', secret: flags.notifySecret, budgetMs: timeoutsOf(flags).webhookMs }, notice, context.signal, context.log);
 }

@@ -4,6 +4,7 @@ import { parseHttpUrl } from '../net/http-url.ts';
 import { registerUrlSecrets } from '../redact.ts';
 import { minimumVersions, requireAtLeast } from '../environments/cluster/minimum-versions.ts';
 import { parseGatewayEndpoint, parsePort } from '../net/gateway-endpoint.ts';
+import { type TimeoutFlags, type Timeouts, resolveTimeouts } from '../timeouts.ts';
 
 /**
  * Options shared by commands. Layering: defaults < scenario file < environment
@@ -18,7 +19,7 @@ export const sharedOptions = {
   list: () => new Option('--list', 'print the cases (id and subject) the scenario yields for the chosen suites and --case, start nothing'),
   metricsOut: () => new Option('--metrics-out <file>', 'also write the run\'s metrics (verdict, cases, latency percentiles, req/s, success ratio) as OpenMetrics text').env('MESHGATE_METRICS_OUT'),
   pushgateway: () =>
-    new Option('--pushgateway <url>', 'push the same metrics to this Prometheus Pushgateway: one group per scenario and mode (watch, judge: per command), replaced by each run, the run id a label; a failed push is a warning').argParser(parsePushgatewayUrl).env('MESHGATE_PUSHGATEWAY'),
+    new Option('--pushgateway <url>', 'push the same metrics to this Prometheus Pushgateway: one group per scenario and mode (watch, judge, parity: per command), replaced by each run, the run id a label; a failed push is a warning').argParser(parsePushgatewayUrl).env('MESHGATE_PUSHGATEWAY'),
   concurrency: () =>
     new Option('--concurrency <slots>', 'how much functional work runs at once, in slots: a plain request case takes 1, a case opening 100 WebSockets or moving megabytes takes more (performance cases always run alone)')
       .argParser(parseConcurrency)
@@ -50,7 +51,31 @@ export const sharedOptions = {
   baselineSubset: () => new Option('--baseline-subset', 'accept a baseline recorded with another scenario or case catalogue: compare only the cases both have (the report says so)'),
   baselineOtherMachine: () => new Option('--baseline-other-machine', 'accept a baseline recorded on another machine class (the report says so; performance figures compare weakly)'),
   target: () => new Option('-t, --target <file>', 'target file written by `meshgate up` or by hand').default('.meshgate/target.json').env('MESHGATE_TARGET'),
+  timeouts: () =>
+    new Option(
+      '--timeouts <name=ms,...>',
+      'set timeouts for this run, in ms, e.g. convergenceMs=30000,rolloutMs=600000 (repeatable); wins over MESHGATE_TIMEOUT_<NAME>_MS variables. The names, defaults and meanings: docs/timeouts.md (an unknown name is refused with the list)',
+    ).argParser(collectTimeouts),
 };
+
+/** A command's `--timeouts` flag, as given. */
+export interface TimeoutsFlag {
+  timeouts?: TimeoutFlags;
+}
+
+/** `--timeouts a=1,b=2`, repeatable: merged with the earlier ones (a later value wins), names and values checked at once. */
+export function collectTimeouts(value: string, previous: TimeoutFlags = {}): TimeoutFlags {
+  const pairs = value.split(',').map((pair) => pair.split('='));
+  if (pairs.some((pair) => pair.length !== 2 || pair[0] === '')) throw new UsageError(`--timeouts ${value}: expected NAME=MS[,NAME=MS...], e.g. convergenceMs=30000`);
+  const merged = { ...previous, ...Object.fromEntries(pairs) };
+  resolveTimeouts({}, merged);
+  return merged;
+}
+
+/** The run's timeouts: defaults < MESHGATE_TIMEOUT_* variables of `env` < `--timeouts`. */
+export function timeoutsOf(flags: TimeoutsFlag, env: NodeJS.ProcessEnv = process.env): Timeouts {
+  return resolveTimeouts(env, flags.timeouts);
+}
 
 const clusterGroup = 'Cluster environments (--env kind, k3s, existing):';
 const cluster = (flags: string, description: string) => new Option(flags, description).helpGroup(clusterGroup);

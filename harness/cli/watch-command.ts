@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.ts';
 import type { CommandContext } from './command-context.ts';
-import { sharedOptions } from './options.ts';
+import { sharedOptions, timeoutsOf } from './options.ts';
 import { type JudgeFlags, addJudgeOptions } from './judge-options.ts';
 import { addNotifyOptions } from './notify-options.ts';
 import { type MonitoringFlags, verdictOutputs } from './monitoring.ts';
@@ -9,7 +9,7 @@ import type { WatchOptions } from '../run/watch.ts';
 import { markFilePath } from '../watch/watch-marks.ts';
 
 /** The flags of `watch`. */
-type WatchFlags = Omit<WatchOptions, 'signal' | 'log'> & JudgeFlags & MonitoringFlags;
+type WatchFlags = Omit<WatchOptions, 'signal' | 'log' | 'timeouts'> & Omit<JudgeFlags, 'timeouts'> & MonitoringFlags;
 
 /** `2m`, `90s`, `500ms`, `1h` -> milliseconds, at most 24 h. */
 export function parseDuration(value: string): number {
@@ -50,6 +50,7 @@ export function watchCommand(context: CommandContext): Command {
     .addOption(sharedOptions.runId())
     .addOption(sharedOptions.metricsOut())
     .addOption(sharedOptions.pushgateway())
+    .addOption(sharedOptions.timeouts())
     .addOption(sharedOptions.json());
   return addNotifyOptions(addJudgeOptions(command, parseDuration, false), context)
     .addHelpText(
@@ -59,6 +60,6 @@ export function watchCommand(context: CommandContext): Command {
     .action(async (flags: WatchFlags) => {
       if (flags.p95Budget > flags.maxLatency) throw new UsageError(`--p95-budget ${flags.p95Budget} ms is above --max-latency ${flags.maxLatency} ms: every answer over it already fails`);
       const { runWatch } = await import('../run/watch.ts');
-      context.exitCode = await runWatch({ ...flags, ...verdictOutputs(context, flags), signal: context.signal });
+      context.exitCode = await runWatch({ ...flags, timeouts: timeoutsOf(flags), ...verdictOutputs(context, flags), signal: context.signal });
     });
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { timeouts } from '../timeouts.ts';
 
 /**
  * Which cipher suites a TLS server accepts, tested the way sslyze and testssl do:
@@ -23,7 +22,8 @@ export const strongCipherSuites = [0xc02b, 0xc02f] as const;
 
 export type ClientHelloAnswer = { accepted: true; cipherSuite: number } | { accepted: false; alert: number | null; error: string | null };
 
-export function offerCipherSuites(host: string, port: number, servername: string, suites: readonly number[]): Promise<ClientHelloAnswer> {
+/** Offers `suites` in a raw ClientHello and reads the answer (a ServerHello's suite or an alert) within `timeoutMs`. */
+export function offerCipherSuites(host: string, port: number, servername: string, suites: readonly number[], timeoutMs: number): Promise<ClientHelloAnswer> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     let received = Buffer.alloc(0);
@@ -32,7 +32,7 @@ export function offerCipherSuites(host: string, port: number, servername: string
       socket.destroy();
       resolve(answer);
     };
-    const timer = setTimeout(() => done({ accepted: false, alert: null, error: 'ETIMEDOUT' }), timeouts.requestMs);
+    const timer = setTimeout(() => done({ accepted: false, alert: null, error: 'ETIMEDOUT' }), timeoutMs);
     socket.once('connect', () => socket.write(clientHello(servername, suites)));
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);

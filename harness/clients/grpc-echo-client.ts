@@ -10,7 +10,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { MAX_MESSAGE_BYTES, loadEchoService } from '../fixture/echo-proto.ts';
 import type { EchoReply, EchoRequestInit } from '../fixture/echo-proto.ts';
-import { timeouts } from '../timeouts.ts';
 
 export type { EchoReply, EchoRequestInit } from '../fixture/echo-proto.ts';
 
@@ -31,8 +30,8 @@ export interface EchoClientOptions {
 export interface EchoCallOptions {
   /** Request metadata. */
   metadata?: grpc.Metadata | Record<string, string>;
-  /** Deadline from now, in milliseconds; default `timeouts.requestMs`. */
-  deadlineMs?: number;
+  /** Deadline from now, in milliseconds. */
+  deadlineMs: number;
 }
 
 /** Outcome of a call with one reply (Unary, ClientStream). */
@@ -68,7 +67,7 @@ export function createEchoClient(options: EchoClientOptions): EchoClient {
 }
 
 /** Calls `Unary`. */
-export function unary(client: EchoClient, request: EchoRequestInit, options: EchoCallOptions = {}): Promise<EchoUnaryResult> {
+export function unary(client: EchoClient, request: EchoRequestInit, options: EchoCallOptions): Promise<EchoUnaryResult> {
   const method = loadEchoService().Unary;
   return new Promise((resolve, reject) => {
     let reply: EchoReply | undefined;
@@ -83,7 +82,7 @@ export function unary(client: EchoClient, request: EchoRequestInit, options: Ech
 }
 
 /** Calls `ServerStream` and collects every reply. */
-export function serverStream(client: EchoClient, request: EchoRequestInit, options: EchoCallOptions = {}): Promise<EchoStreamResult> {
+export function serverStream(client: EchoClient, request: EchoRequestInit, options: EchoCallOptions): Promise<EchoStreamResult> {
   const method = loadEchoService().ServerStream;
   return collect(
     client.makeServerStreamRequest(
@@ -94,7 +93,7 @@ export function serverStream(client: EchoClient, request: EchoRequestInit, optio
 }
 
 /** Calls `ClientStream` with every request, then ends the stream. */
-export function clientStream(client: EchoClient, requests: EchoRequestInit[], options: EchoCallOptions = {}): Promise<EchoUnaryResult> {
+export function clientStream(client: EchoClient, requests: EchoRequestInit[], options: EchoCallOptions): Promise<EchoUnaryResult> {
   const method = loadEchoService().ClientStream;
   return new Promise((resolve, reject) => {
     let reply: EchoReply | undefined;
@@ -109,7 +108,7 @@ export function clientStream(client: EchoClient, requests: EchoRequestInit[], op
 }
 
 /** Calls `Bidi`: sends every request, ends the stream, and collects every echo. */
-export function bidi(client: EchoClient, requests: EchoRequestInit[], options: EchoCallOptions = {}): Promise<EchoStreamResult> {
+export function bidi(client: EchoClient, requests: EchoRequestInit[], options: EchoCallOptions): Promise<EchoStreamResult> {
   const method = loadEchoService().Bidi;
   const call = client.makeBidiStreamRequest(
     method.path, method.requestSerialize, method.responseDeserialize,
@@ -165,5 +164,5 @@ function toMetadata(metadata: EchoCallOptions['metadata']): grpc.Metadata {
 }
 
 function callOptions(options: EchoCallOptions): grpc.CallOptions {
-  return { deadline: Date.now() + (options.deadlineMs ?? timeouts.requestMs) };
+  return { deadline: Date.now() + options.deadlineMs };
 }

@@ -1,14 +1,15 @@
 import type { Readable } from 'node:stream';
 import { Client } from 'undici';
-import { timeouts } from '../timeouts.ts';
 
-/** Where a gateway listens and what verifies its certificates. */
+/** Where a gateway listens, what verifies its certificates, and how long one request to it may take. */
 export interface GatewayAddress {
   address: string;
   httpPort: number;
   httpsPort: number;
   /** PEM CA bundle; undefined trusts the system roots. */
   ca?: string;
+  /** Bound on one request or connection attempt, ms, unless a probe sets its own: the run's requestMs. */
+  requestMs: number;
 }
 
 export interface HttpRequestSpec {
@@ -48,7 +49,7 @@ export interface HttpResponse {
  */
 export async function sendHttpRequest(gateway: GatewayAddress, spec: HttpRequestSpec): Promise<HttpResponse> {
   const port = spec.scheme === 'https' ? gateway.httpsPort : gateway.httpPort;
-  const timeoutMs = spec.timeoutMs ?? timeouts.requestMs;
+  const timeoutMs = spec.timeoutMs ?? gateway.requestMs;
   const client = new Client(`${spec.scheme}://${gateway.address}:${port}`, {
     allowH2: spec.http2 ?? false,
     connect: { servername: spec.host, ca: gateway.ca, timeout: timeoutMs, ...(spec.anyCertificate ? { rejectUnauthorized: false } : {}) },

@@ -5,7 +5,6 @@
  */
 import { connect, checkServerIdentity, DEFAULT_MIN_VERSION } from 'node:tls';
 import type { DetailedPeerCertificate, PeerCertificate, SecureVersion, TLSSocket } from 'node:tls';
-import { timeouts } from '../timeouts.ts';
 
 /** What to connect to and what the client offers. */
 export interface TlsProbeOptions {
@@ -22,8 +21,8 @@ export interface TlsProbeOptions {
   ciphers?: string;
   /** ALPN protocols offered, most preferred first, e.g. ['h2', 'http/1.1']. */
   alpn?: string[];
-  /** Bound on connect plus handshake, in milliseconds; default `timeouts.requestMs`. */
-  timeoutMs?: number;
+  /** Bound on connect plus handshake, in milliseconds. */
+  timeoutMs: number;
 }
 
 /** The certificate the server presented. */
@@ -89,7 +88,7 @@ const maxChainLength = 16;
  * `maxVersion` is below Node's default minimum, `minVersion` becomes 'TLSv1'.
  */
 export function probeTls(options: TlsProbeOptions): Promise<TlsProbeResult> {
-  const timeoutMs = options.timeoutMs ?? timeouts.requestMs;
+  const { timeoutMs } = options;
   const minVersion = options.minVersion ?? (isBelowDefaultMin(options.maxVersion) ? 'TLSv1' : undefined);
   const legacy = [minVersion, options.maxVersion].some((v) => v !== undefined && legacyVersions.has(v));
   let hostError: Error | undefined;

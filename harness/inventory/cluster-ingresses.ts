@@ -17,7 +17,7 @@ export async function listClusterIngresses(kube: KubeApi, options: { pageSize?: 
   for (let page = 0; page < maxPages; page++) {
     const list = await attempt('list Ingresses in every namespace', kube.networking.listIngressForAllNamespaces({ limit: options.pageSize ?? defaultPageSize, _continue: token })).catch((error: unknown) => {
       if (apiStatus(error) !== 403) throw error;
-      throw new EnvironmentError(`${(error as Error).message}: these credentials may not list ingresses.networking.k8s.io in every namespace (the inventory needs the verb list on ingresses cluster-wide; \`meshgate inventory --print-rbac\` prints the ClusterRole)`, { cause: error });
+      throw new EnvironmentError(`${(error as Error).message}: these credentials may not list ingresses.networking.k8s.io in every namespace (inventory and parity need the verb list on ingresses cluster-wide; \`meshgate inventory --print-rbac\` prints the ClusterRole)`, { cause: error });
     });
     for (const item of list.items) {
       ingresses.push(toIngress({ ...item, apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' }, (message) => new EnvironmentError(`the API server listed an Ingress meshgate cannot read: ${message}`)));

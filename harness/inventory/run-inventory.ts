@@ -1,5 +1,6 @@
-import { writeFile } from 'node:fs/promises';
+import { writeRedacted } from '../redact.ts';
 import { connectKube } from '../environments/cluster/kube-api.ts';
+import type { Timeouts } from '../timeouts.ts';
 import { type InventoryReport, classifyIngresses } from './classify-ingresses.ts';
 import { listClusterIngresses } from './cluster-ingresses.ts';
 import { formatInventory, inventoryRbac } from './format-inventory.ts';
@@ -12,6 +13,8 @@ export interface InventoryOptions {
   context?: string;
   /** Ingresses per list request. */
   pageSize: number;
+  /** The timeouts of its Kubernetes API requests (kubeRequestMs). */
+  timeouts: Timeouts;
   ingressClass: string;
   /** Also write the whole inventory as JSON there. */
   out?: string;
@@ -30,13 +33,13 @@ export async function runInventory(options: InventoryOptions, log: (line: string
   const ingresses =
     options.fromFile !== undefined
       ? await readIngressFile(options.fromFile)
-      : await listClusterIngresses(connectKube({ kubeconfig: options.kubeconfig, context: options.context }), {
+      : await listClusterIngresses(connectKube({ kubeconfig: options.kubeconfig, context: options.context, requestMs: options.timeouts.kubeRequestMs }), {
           pageSize: options.pageSize,
           onPage: (listed) => log(`meshgate: listed ${listed} Ingresses`),
         });
   const rows = new Map((await options.knownDifferences()).map((row) => [row.id, row.classification]));
   const report = classifyIngresses(ingresses, rows, options.ingressClass);
   for (const line of formatInventory(report)) log(line);
-  if (options.out !== undefined) await writeFile(options.out, `${JSON.stringify(report, null, 2)}\n`);
+  if (options.out !== undefined) await writeRedacted(options.out, `${JSON.stringify(report, null, 2)}\n`);
   return { report };
 }

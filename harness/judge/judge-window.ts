@@ -4,6 +4,7 @@ import { type JudgeSettings, type TrafficJudgement, defaultJudgeSettings } from 
 import { type PrometheusAuthFiles, prometheusAccess } from './prometheus-access.ts';
 import { loadQueries } from './queries.ts';
 import { runJudgement } from './run-judgement.ts';
+import type { Timeouts } from '../timeouts.ts';
 
 /** What a real-traffic judgement needs (judge, and watch with --prometheus). */
 export interface JudgeInput extends PrometheusAuthFiles {
@@ -19,6 +20,8 @@ export interface JudgeInput extends PrometheusAuthFiles {
   latencyBudget: number;
   /** How far before the candidate's window the reference's ends, ms. */
   referenceOffset: number;
+  /** The run's timeouts: each Prometheus query is bounded by prometheusQueryMs. */
+  timeouts: Timeouts;
 }
 
 /**
@@ -28,7 +31,7 @@ export interface JudgeInput extends PrometheusAuthFiles {
 export async function judgeWindow(input: JudgeInput & { prometheus: URL }, windowMs: number, at: Date, signal: AbortSignal | undefined, log: (line: string) => void): Promise<TrafficJudgement> {
   const queries = await loadQueries(input.queries);
   const settings: JudgeSettings = { ...defaultJudgeSettings, minRequests: input.minRequests, maxErrorRatio: input.maxErrorRatio, maxP95Ms: input.maxP95Ms, latencyBudget: input.latencyBudget };
-  const prometheus = await prometheusAccess(input.prometheus, input);
+  const prometheus = await prometheusAccess(input.prometheus, input, input.timeouts.prometheusQueryMs);
   const gatewayWorkload = gatewayWorkloadOf(input);
   log(`meshgate: judging ${queries.candidate.name} (workload ${gatewayWorkload}) against ${queries.reference.name} over ${Math.ceil(windowMs / 1000)} s ending ${at.toISOString()} (${prometheus.url.origin})`);
   const judgement = await runJudgement({ prometheus, queries, windowMs, at, referenceOffsetMs: input.referenceOffset, gatewayWorkload, settings, signal });

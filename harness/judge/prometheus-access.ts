@@ -27,7 +27,7 @@ async function secretFile(file: string, what: string): Promise<string> {
 }
 
 /** The URL without credentials, the Authorization header and the CA agent `auth` asks for. One kind of credentials at a time. */
-export async function prometheusAccess(url: URL, auth: PrometheusAuthFiles): Promise<PrometheusAccess> {
+export async function prometheusAccess(url: URL, auth: PrometheusAuthFiles, queryMs: number): Promise<PrometheusAccess> {
   const { url: bare, authorization: fromUrl } = splitCredentials(url);
   const kinds = [fromUrl && 'credentials in the URL', auth.prometheusBearerTokenFile && '--prometheus-bearer-token-file', (auth.prometheusUsername || auth.prometheusPasswordFile) && '--prometheus-username/--prometheus-password-file'].filter(Boolean);
   if (kinds.length > 1) throw new UsageError(`Prometheus credentials given twice: ${kinds.join(' and ')} (choose one)`);
@@ -40,5 +40,5 @@ export async function prometheusAccess(url: URL, auth: PrometheusAuthFiles): Pro
   }
   if (authorization) registerSecret(authorization.replace(/^\w+ /, ''));
   const ca = auth.prometheusCaFile === undefined ? undefined : await readInputFile(auth.prometheusCaFile, 'the Prometheus CA bundle');
-  return { url: bare, authorization, dispatcher: ca === undefined ? undefined : new Agent({ connect: { ca } }) };
+  return { url: bare, queryMs, authorization, dispatcher: ca === undefined ? undefined : new Agent({ connect: { ca } }) };
 }

@@ -1,6 +1,5 @@
 import { type Dispatcher, request } from 'undici';
 import { MeshgateError, errorMessage } from '../errors.ts';
-import { timeouts } from '../timeouts.ts';
 
 /** Prometheus did not answer a query, or answered with an error: meshgate could not judge (exit 2). */
 export class PrometheusError extends MeshgateError {
@@ -12,6 +11,8 @@ export class PrometheusError extends MeshgateError {
 /** How to reach Prometheus: its base URL (no credentials in it), the Authorization header, and a TLS agent trusting --prometheus-ca-file. */
 export interface PrometheusAccess {
   url: URL;
+  /** Bound on one query, connect to the last byte of the answer, ms: the run's prometheusQueryMs. */
+  queryMs: number;
   authorization?: string;
   dispatcher?: Dispatcher;
 }
@@ -36,7 +37,7 @@ export async function instantQuery(access: PrometheusAccess, query: string, at: 
   let status: number;
   let body: unknown;
   try {
-    const signals = [AbortSignal.timeout(timeouts.prometheusQueryMs), ...(signal ? [signal] : [])];
+    const signals = [AbortSignal.timeout(access.queryMs), ...(signal ? [signal] : [])];
     const headers = access.authorization ? { authorization: access.authorization } : {};
     const response = await request(url, { method: 'GET', headers, dispatcher: access.dispatcher, signal: AbortSignal.any(signals) });
     status = response.statusCode;

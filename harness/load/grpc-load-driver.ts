@@ -1,5 +1,4 @@
 import { loadEchoService } from '../fixture/echo-proto.ts';
-import { timeouts } from '../timeouts.ts';
 import { ExchangeWatchdog } from './exchange-watchdog.ts';
 import { type ExpectedAnswer, GrpcAnswer } from './grpc-answer.ts';
 import { GrpcH2Connection, type GrpcRequest, type H2Call, type StreamEnd } from './grpc-h2-connection.ts';
@@ -24,7 +23,7 @@ export class GrpcLoadChannel {
   constructor(
     private readonly target: LoadTarget,
     message: string,
-    readonly timeoutMs = timeouts.requestMs,
+    readonly timeoutMs = target.gateway.requestMs,
   ) {
     const method = loadEchoService().Unary;
     this.expected = { message, backend: target.expectBackend };

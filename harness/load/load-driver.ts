@@ -1,5 +1,4 @@
 import type { GatewayAddress } from '../clients/http-client.ts';
-import { timeouts } from '../timeouts.ts';
 import { GrpcCallSlot, GrpcLoadChannel } from './grpc-load-driver.ts';
 import { Http1LoadConnection } from './http1-load-connection.ts';
 import type { LoadDriver, LoadTarget } from './load-session.ts';
@@ -7,7 +6,8 @@ import { WebSocketLoadSession } from './websocket-load-session.ts';
 
 /** HTTP/1.1 GETs, one keep-alive connection per session. */
 export function httpDriver(target: LoadTarget): LoadDriver {
-  return { protocol: 'http', session: () => new Http1LoadConnection(target, timeouts.requestMs), close: () => undefined };
+  const { requestMs } = target.gateway;
+  return { protocol: 'http', requestMs, session: () => new Http1LoadConnection(target, requestMs), close: () => undefined };
 }
 
 /** Bytes of each WebSocket and gRPC message: a small chat or RPC message. */
@@ -15,7 +15,8 @@ const messageBytes = 64;
 
 /** WebSocket message round trips: each session holds one WebSocket and waits for the echo of every message. */
 export function websocketDriver(target: LoadTarget): LoadDriver {
-  return { protocol: 'websocket', session: () => new WebSocketLoadSession(target, Buffer.alloc(messageBytes, 'm'), timeouts.requestMs), close: () => undefined };
+  const { requestMs } = target.gateway;
+  return { protocol: 'websocket', requestMs, session: () => new WebSocketLoadSession(target, Buffer.alloc(messageBytes, 'm'), requestMs), close: () => undefined };
 }
 
 /**
@@ -24,5 +25,5 @@ export function websocketDriver(target: LoadTarget): LoadDriver {
  */
 export function grpcUnaryDriver(target: LoadTarget): LoadDriver {
   const channel = new GrpcLoadChannel(target, 'm'.repeat(messageBytes));
-  return { protocol: 'grpc', session: () => new GrpcCallSlot(channel), close: () => channel.close() };
+  return { protocol: 'grpc', requestMs: channel.timeoutMs, session: () => new GrpcCallSlot(channel), close: () => channel.close() };
 }

@@ -30,6 +30,8 @@ export interface LoadSession {
 /** Makes the sessions of one run, in the protocol being measured; `close()` ends what they share. */
 export interface LoadDriver {
   readonly protocol: LoadProtocol;
+  /** Bound on one exchange, ms (the target gateway's requestMs): an open-model run waits this long for its last ones. */
+  readonly requestMs: number;
   session(): LoadSession;
   close(): void;
 }

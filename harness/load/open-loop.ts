@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { timeouts } from '../timeouts.ts';
 import type { LoadDriver, LoadSession, Outcome } from './load-session.ts';
 import { LoadRecorder } from './load-recorder.ts';
 import type { LoadResult } from '../results/load-result.ts';
@@ -46,7 +45,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult>
       await sleep(tickMs);
     }
     // The last exchanges get the usual request bound to finish; what is still out then is not waited for.
-    await Promise.race([sessions.drained(), sleep(timeouts.requestMs)]);
+    await Promise.race([sessions.drained(), sleep(driver.requestMs)]);
   } finally {
     sessions.close();
     driver.close();

@@ -3,7 +3,6 @@ import { request } from 'undici';
 import { errorMessage } from '../errors.ts';
 import { splitCredentials } from '../net/http-url.ts';
 import { redactUrl } from '../redact.ts';
-import { timeouts } from '../timeouts.ts';
 import type { VerdictNotice, WebhookFormat } from './notice.ts';
 import { dingtalkSignedUrl, feishuSignature } from './signature.ts';
 import { webhookBody } from './webhook-body.ts';
@@ -14,13 +13,13 @@ export interface WebhookTarget {
   format: WebhookFormat;
   /** Signing secret of a DingTalk or Feishu/Lark robot that requires a signature. */
   secret?: string;
-  /** Time for every attempt together, ms; default timeouts.webhookMs. */
-  budgetMs?: number;
+  /** Time for every attempt together, ms: the run's webhookMs (less when the run was interrupted). */
+  budgetMs: number;
 }
 
 /** First pause between two attempts, ms; doubled each time. */
 const firstBackoffMs = 500;
-/** Attempts at most; the total stays within timeouts.webhookMs whatever the count. */
+/** Attempts at most; the total stays within the budget whatever the count. */
 const maxAttempts = 5;
 
 /** One attempt's outcome: done, or a problem and whether trying again may help. */
@@ -33,7 +32,7 @@ type Attempt = { ok: true } | { ok: false; problem: string; retry: boolean };
  * or undefined when the notice was delivered. The URL's secret part never reaches a log.
  */
 export async function postNotice(target: WebhookTarget, notice: VerdictNotice, log: (line: string) => void): Promise<string | undefined> {
-  const deadline = Date.now() + (target.budgetMs ?? timeouts.webhookMs);
+  const deadline = Date.now() + target.budgetMs;
   let last: Attempt = { ok: false, problem: 'no attempt', retry: false };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     last = await postOnce(target, notice, deadline);

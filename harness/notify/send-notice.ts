@@ -5,6 +5,8 @@ export interface NoticeWebhook {
   url: string;
   format: WebhookFormat;
   secret?: string;
+  /** Time for every attempt together, ms: the run's webhookMs. */
+  budgetMs: number;
 }
 
 /** Time the notice of an interrupted run may take, ms: the run ends within 5 s of the signal (README, "What validate does"). */
@@ -17,7 +19,7 @@ const interruptedBudgetMs = 1_500;
  */
 export async function sendNotice(webhook: NoticeWebhook, notice: VerdictNotice, signal: AbortSignal, log: (line: string) => void): Promise<string[]> {
   const { postNotice } = await import('./post-notice.ts');
-  const budgetMs = signal.aborted ? interruptedBudgetMs : undefined;
+  const budgetMs = signal.aborted ? interruptedBudgetMs : webhook.budgetMs;
   const warning = await postNotice({ ...webhook, budgetMs }, notice, log);
   if (warning === undefined) log('meshgate: notice posted to the notification webhook');
   return warning === undefined ? [] : [warning];

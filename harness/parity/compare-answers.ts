@@ -12,7 +12,10 @@ export interface FieldDifference {
 
 export interface HostParity {
   host: string;
-  verdict: 'same' | 'known-difference' | 'differs';
+  /** `unreachable`: a gateway answered none of the host's probes, so nothing was compared (the run cannot pass). */
+  verdict: 'same' | 'known-difference' | 'differs' | 'unreachable';
+  /** Why a host is unreachable. */
+  reason?: string;
   differences: FieldDifference[];
   /** Fields the reference itself answered differently twice (A/A): not compared. */
   noisy: string[];

@@ -5,6 +5,7 @@ import { InputFileError, UsageError } from '../errors.ts';
 import { type HostParity, compareHost, noisyFields } from './compare-answers.ts';
 import { type Answers, probeHost } from './host-probes.ts';
 import type { ParityHost } from './parity-hosts.ts';
+import { redact } from '../redact.ts';
 
 export interface ParityOptions {
   reference: GatewayAddress;
@@ -30,7 +31,7 @@ export interface ParityReport {
   reference: string;
   candidate: string;
   hosts: HostParity[];
-  counts: { same: number; knownDifference: number; differs: number };
+  counts: { same: number; knownDifference: number; differs: number; unreachable: number };
   /** Hosts taken from the state file of an earlier, interrupted run. */
   resumed: number;
   interrupted: boolean;
@@ -56,14 +57,14 @@ export async function runParity(options: ParityOptions): Promise<ParityReport> {
       const parity = await compareOne(host, { ...options, throttle });
       if (options.signal.aborted) return;
       results.set(host.host, parity);
-      if (options.stateFile) await appendFile(options.stateFile, `${JSON.stringify(parity)}\n`);
+      if (options.stateFile) await appendFile(options.stateFile, `${redact(JSON.stringify(parity))}\n`);
       reportProgress(options, results.size - done.size, pending.length, startedAt, results);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.hostsAtOnce, pending.length) }, worker));
   const hosts = options.hosts.map((host) => results.get(host.host)).filter((parity): parity is HostParity => parity !== undefined);
   const count = (verdict: HostParity['verdict']) => hosts.filter((parity) => parity.verdict === verdict).length;
-  return { ...header, hosts, counts: { same: count('same'), knownDifference: count('known-difference'), differs: count('differs') }, resumed: done.size, interrupted: options.signal.aborted };
+  return { ...header, hosts, counts: { same: count('same'), knownDifference: count('known-difference'), differs: count('differs'), unreachable: count('unreachable') }, resumed: done.size, interrupted: options.signal.aborted };
 }
 
 async function compareOne(host: ParityHost, options: ParityOptions & { throttle: () => Promise<void> }): Promise<HostParity> {
@@ -77,11 +78,29 @@ async function compareOne(host: ParityHost, options: ParityOptions & { throttle:
     if (!answers.some(hasConnectionError) || options.signal.aborted) break;
   }
   const [first, candidate, second] = answers;
+  const silent = ([['reference', first], ['candidate', candidate], ['reference', second]] as const).find(([, gatewayAnswers]) => answeredNothing(gatewayAnswers));
+  if (silent) {
+    const reason = `the ${silent[0]} gateway answered none of its probes (${[...new Set(Object.values(silent[1]))].join(', ')})`;
+    return { host: host.host, verdict: 'unreachable', reason, differences: [], noisy: [] };
+  }
   return compareHost(host.host, first, candidate, noisyFields(first, second), options.rows);
 }
 
+/** A probe that got no answer at all: refused, reset, or nothing within the timeout. */
+const connectionError = /^error (ECONNRESET|ECONNREFUSED|ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_SOCKET|EPIPE|EHOSTUNREACH|ENETUNREACH)/;
+
 function hasConnectionError(answers: Answers): boolean {
-  return Object.values(answers).some((value) => /^error (ECONNRESET|ECONNREFUSED|ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_ERR_SOCKET|EPIPE)/.test(value));
+  return Object.values(answers).some((value) => connectionError.test(value));
+}
+
+/**
+ * Every probe of the host got no answer: the gateway went away, hangs, or never served
+ * anything, which says nothing about how it routes, so the host is not compared (two
+ * silent gateways must not pass as the same).
+ */
+function answeredNothing(answers: Answers): boolean {
+  const values = Object.values(answers);
+  return values.length > 0 && values.every((value) => connectionError.test(value));
 }
 
 /** Spaces requests `1000 / rate` ms apart across every caller; aborting wakes the waiters. */
@@ -116,5 +135,7 @@ async function readState(file: string, header: { reference: string; candidate: s
   if (saved.reference !== header.reference || saved.candidate !== header.candidate) {
     throw new UsageError(`--state ${file} belongs to a comparison of ${saved.reference} with ${saved.candidate}; use another file`);
   }
-  return new Map(lines.map((line) => JSON.parse(line) as HostParity).map((parity) => [parity.host, parity]));
+  // A host no gateway answered is tried again.
+  const finished = lines.map((line) => JSON.parse(line) as HostParity).filter((parity) => parity.verdict !== 'unreachable');
+  return new Map(finished.map((parity) => [parity.host, parity]));
 }

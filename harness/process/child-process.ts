@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { type ResultPromise, execa } from 'execa';
 import { EnvironmentError, WaitTimeoutError } from '../errors.ts';
-import { type TimeoutName, timeoutVariable, timeouts } from '../timeouts.ts';
+import { type TimeoutName, type Timeouts, raiseTimeoutHint } from '../timeouts.ts';
 
 /** A process the harness started and must stop. */
 export interface ChildProcess {
@@ -11,11 +11,11 @@ export interface ChildProcess {
   /**
    * Reads stdout lines until `take` returns true for one. The wait is on progress,
    * not on a fixed total: every line `take` accepts (returns false or true for)
-   * restarts the named timeout, so a busy machine slows the wait down without
+   * restarts the named timeout (of those the process was started with), so a busy machine slows the wait down without
    * failing it. Fails at once, with the process's stderr, if it exits first.
    */
   waitForLines(take: (line: string) => boolean, idleTimeout: TimeoutName, awaited: string): Promise<void>;
-  /** SIGTERM, then SIGKILL after `timeouts.processStopMs`; resolves once the process is gone. Idempotent. */
+  /** SIGTERM, then SIGKILL after the `processStopMs` timeout; resolves once the process is gone. Idempotent. */
   stop(): Promise<void>;
   /** Resolves when the process has exited, for whatever reason. */
   readonly exited: Promise<{ exitCode: number | undefined; signal: string | undefined; stderr: string }>;
@@ -23,9 +23,10 @@ export interface ChildProcess {
 
 /**
  * Starts `file args` with stderr kept (bounded) for error messages. execa's
- * `cleanup` kills the child if this process dies without stopping it.
+ * `cleanup` kills the child if this process dies without stopping it. `timeouts`
+ * bound its stop and its waits.
  */
-export function startChildProcess(name: string, file: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
+export function startChildProcess(name: string, file: string, args: string[], timeouts: Timeouts): ChildProcess {
   const subprocess: ResultPromise = execa(file, args, {
     reject: false,
     cleanup: true,
@@ -33,7 +34,6 @@ export function startChildProcess(name: string, file: string, args: string[], en
     buffer: { stdout: false, stderr: true },
     maxBuffer: { stderr: 64 * 1024 },
     stdin: 'ignore',
-    env,
   });
   const exited = subprocess.then((result) => ({
     exitCode: result.exitCode,
@@ -45,7 +45,7 @@ export function startChildProcess(name: string, file: string, args: string[], en
     name,
     pid: subprocess.pid,
     exited,
-    waitForLines: (take, idleTimeout, awaited) => waitForLines(name, subprocess, exited, take, idleTimeout, awaited),
+    waitForLines: (take, idleTimeout, awaited) => waitForLines(name, subprocess, exited, take, timeouts[idleTimeout], raiseTimeoutHint(idleTimeout), awaited),
     stop() {
       stopping ??= (async () => {
         subprocess.kill('SIGTERM');
@@ -61,12 +61,12 @@ function waitForLines(
   subprocess: ResultPromise,
   exited: ChildProcess['exited'],
   take: (line: string) => boolean,
-  idleTimeout: TimeoutName,
+  idleMs: number,
+  raiseWith: string,
   awaited: string,
 ): Promise<void> {
   if (!subprocess.stdout) return Promise.reject(new EnvironmentError(`${name}: no stdout to read`));
   const lines = createInterface({ input: subprocess.stdout });
-  const idleMs = timeouts[idleTimeout];
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
@@ -81,7 +81,7 @@ function waitForLines(
     };
     const restartTimer = (): void => {
       clearTimeout(timer);
-      timer = setTimeout(() => finish(new WaitTimeoutError(`${awaited} (no progress for that long)`, name, idleMs, undefined, timeoutVariable(idleTimeout))), idleMs);
+      timer = setTimeout(() => finish(new WaitTimeoutError(`${awaited} (no progress for that long)`, name, idleMs, undefined, raiseWith)), idleMs);
     };
     restartTimer();
     lines.on('line', (line) => {

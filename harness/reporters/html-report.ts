@@ -5,7 +5,8 @@ import { loadLevels } from './load-views.ts';
 import type { RunReport } from '../results/run-report.ts';
 import { escapeHtml as escape } from './svg-chart.ts';
 
-const style = `body{font:14px system-ui,sans-serif;margin:2em auto;max-width:76em;padding:0 1em;color:#222}
+/** The CSS of meshgate's pages (report.html, parity.html): one look. */
+export const reportStyle = `body{font:14px system-ui,sans-serif;margin:2em auto;max-width:76em;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td[data-metric],td.num{text-align:right}pre{margin:0;white-space:pre-wrap;max-width:32em;font-size:12px}
 .pass{color:#176f2c}.fail{color:#b3261e}.inconclusive,.interrupted{color:#8a5a00}.verdict{font-size:2em;margin-bottom:.2em}
@@ -23,7 +24,7 @@ export function formatHtmlReport(report: RunReport): string {
   const levels = loadLevels(report);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>meshgate ${escape(report.runId)}: ${escape(verdictOf(report))}</title>
-<style>${style}</style>
+<style>${reportStyle}</style>
 </head><body>
 ${formatHeadline(report)}
 ${formatSuites(report.cases)}

@@ -11,6 +11,8 @@ import type { Output } from './output.ts';
 export interface MetricsTargets {
   file?: string;
   pushgateway?: URL;
+  /** Bound on one push, connect to answer, ms: the run's metricsPushMs. */
+  pushMs: number;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function publishFamilies(families: MetricFamily[], group: MetricsGr
   if (!targets.pushgateway) return [];
   const where = `${redactUrl(targets.pushgateway)} (job ${pushJob}, ${Object.entries(group.grouping).map(([name, value]) => `${name} ${value}`).join(', ')})`;
   try {
-    await pushMetrics(targets.pushgateway, pushJob, group.grouping, formatMetrics(families, 'prometheus', runLabel));
+    await pushMetrics(targets.pushgateway, pushJob, group.grouping, formatMetrics(families, 'prometheus', runLabel), targets.pushMs);
     log(`meshgate: metrics of run ${group.runId} pushed to ${where}`);
     return [];
   } catch (error) {
@@ -65,7 +67,7 @@ export async function publishFamilies(families: MetricFamily[], group: MetricsGr
 }
 
 /** The run's metrics (file, then Pushgateway) as one output; a failed push is a warning in the context. */
-export function metricsOutputs(targets: MetricsTargets = {}): Output[] {
-  if (!targets.file && !targets.pushgateway) return [];
+export function metricsOutputs(targets: MetricsTargets | undefined): Output[] {
+  if (!targets || (!targets.file && !targets.pushgateway)) return [];
   return [{ name: 'metrics', write: async (report, context) => (await publishMetrics(report, targets, context.log)).forEach((warning) => context.warn?.(warning)) }];
 }

@@ -1,6 +1,5 @@
 import { request } from 'undici';
 import { MetricsPushError, errorMessage } from '../errors.ts';
-import { timeouts } from '../timeouts.ts';
 import { splitCredentials } from '../net/http-url.ts';
 
 /**
@@ -18,9 +17,9 @@ export function groupUrl(base: URL, job: string, grouping: Record<string, string
 /**
  * Pushes Prometheus text (format 0.0.4) with PUT, which replaces every metric of the
  * group (README, "PUT method"): the group keeps only the latest push. Credentials in
- * `base` go as Basic auth.
+ * `base` go as Basic auth. The push, connect to answer, is bounded by `timeoutMs`.
  */
-export async function pushMetrics(base: URL, job: string, grouping: Record<string, string>, text: string): Promise<void> {
+export async function pushMetrics(base: URL, job: string, grouping: Record<string, string>, text: string, timeoutMs: number): Promise<void> {
   const { url: bare, authorization } = splitCredentials(base);
   const url = groupUrl(bare, job, grouping);
   let answer: { statusCode: number; body: { text(): Promise<string> } };
@@ -29,9 +28,9 @@ export async function pushMetrics(base: URL, job: string, grouping: Record<strin
       method: 'PUT',
       headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', ...(authorization ? { authorization } : {}) },
       body: text,
-      headersTimeout: timeouts.metricsPushMs,
-      bodyTimeout: timeouts.metricsPushMs,
-      signal: AbortSignal.timeout(timeouts.metricsPushMs),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
     throw new MetricsPushError(`could not push metrics to ${url.href}: ${errorMessage(error)}`, { cause: error });

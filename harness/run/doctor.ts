@@ -5,6 +5,7 @@ import { clusterPrerequisites } from '../environments/cluster/prerequisites.ts';
 import { benchPrerequisites, localPrerequisites } from '../environments/local/prerequisites.ts';
 import type { Prerequisite } from '../environments/prerequisite.ts';
 import { errorMessage } from '../errors.ts';
+import type { Timeouts } from '../timeouts.ts';
 
 /** What `doctor` checks: the environment, how it would install the gateways, and where an existing cluster's gateways run. */
 export interface DoctorOptions {
@@ -16,6 +17,8 @@ export interface DoctorOptions {
   gatewayNamespace: string;
   gatewaySelector: Record<string, string>;
   ingressGatewayNamespace: string;
+  /** The timeouts of its Kubernetes API requests (kubeRequestMs). */
+  timeouts: Timeouts;
 }
 
 /** One checked prerequisite: its version (or why it failed) and, when it failed, what to do. */
@@ -56,7 +59,7 @@ async function clusterFindings(options: DoctorOptions): Promise<CheckResult[]> {
   const placement = { istioNamespace: options.gatewayNamespace, istioSelector: options.gatewaySelector, ingressNginxNamespace: options.ingressGatewayNamespace };
   let findings: ClusterFinding[];
   try {
-    findings = await inspectCluster(connectKube({ kubeconfig: options.kubeconfig, context: options.context }), { mode: options.mode, placement });
+    findings = await inspectCluster(connectKube({ kubeconfig: options.kubeconfig, context: options.context, requestMs: options.timeouts.kubeRequestMs }), { mode: options.mode, placement });
   } catch (error) {
     findings = [{ name: 'api-server', ok: false, detail: errorMessage(error), advice: 'pass --kubeconfig FILE and --context NAME of the cluster to check' }];
   }

@@ -4,7 +4,7 @@ import { writeJudgement } from '../judge/format-judgement.ts';
 import { gatewayWorkloadOf } from '../judge/gateway-workload.ts';
 import { type JudgeInput, judgeWindow } from '../judge/judge-window.ts';
 import { reportLocation } from '../notify/notice.ts';
-import { judgeMetrics } from '../reporters/command-metrics.ts';
+import { judgeMetrics } from './command-metrics.ts';
 import { type VerdictOutputs, afterVerdict } from './after-verdict.ts';
 import { checkRunId } from './run-id.ts';
 

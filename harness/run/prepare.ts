@@ -8,6 +8,7 @@ import { type ProfileName, describeCost, withProfile } from '../scenario/perform
 import { type PlannedCase, planCases, selectCases, selectSuites } from '../suite/case-selection.ts';
 import type { SuiteCatalogue } from '../suite/catalogue.ts';
 import { type LoadedTarget, readTarget } from '../target.ts';
+import type { Timeouts } from '../timeouts.ts';
 import type { ReportContext } from './report.ts';
 import { checkRunId, newRunId } from './run-id.ts';
 
@@ -16,6 +17,8 @@ export interface RunPlan {
   catalogue: SuiteCatalogue;
   suites: string[];
   cases: PlannedCase[];
+  /** The run's timeouts (defaults < MESHGATE_TIMEOUT_* < --timeouts): some cases' subjects depend on them, and they go down to every stage. */
+  timeouts: Timeouts;
 }
 
 /** What a run needs to know before it starts, from the command line. */
@@ -59,9 +62,9 @@ export function plannedTarget(scenario: LoadedScenario, environment: string): Lo
 }
 
 /** The suites of the catalogue (all when none is named) and the cases `--case` selects of them against `planned`; unknown names and empty selections are usage errors. */
-export function planRun(catalogue: SuiteCatalogue, requested: string[], casePattern: string | undefined, planned: LoadedTarget): RunPlan {
+export function planRun(catalogue: SuiteCatalogue, requested: string[], casePattern: string | undefined, planned: LoadedTarget, timeouts: Timeouts): RunPlan {
   const suites = selectSuites(catalogue, requested);
-  return { catalogue, suites, cases: selectCases(planCases(catalogue, suites, planned), casePattern, suites) };
+  return { catalogue, suites, cases: selectCases(planCases(catalogue, suites, planned, timeouts), casePattern, suites), timeouts };
 }
 
 /**

@@ -1,12 +1,13 @@
 import { InputFileError } from '../errors.ts';
 import type { LoadedTarget } from '../target.ts';
+import type { Timeouts } from '../timeouts.ts';
 import { tcpConnects, waitUntil } from '../wait.ts';
 
 /** An unreachable gateway is the harness's problem (exit 2), not a thousand failed cases. */
-export async function assertReachable(target: LoadedTarget, signal: AbortSignal): Promise<void> {
+export async function assertReachable(target: LoadedTarget, timeouts: Timeouts, signal: AbortSignal): Promise<void> {
   const { address, httpPort, httpsPort } = target.gateway;
   for (const port of [httpPort, httpsPort]) {
-    await waitUntil('the gateway to accept connections', `${address}:${port} from target ${target.runId}`, 'gatewayReachableMs', tcpConnects(address, port), signal);
+    await waitUntil('the gateway to accept connections', `${address}:${port} from target ${target.runId}`, { timeouts, name: 'gatewayReachableMs' }, tcpConnects(address, port, timeouts.requestMs), signal);
   }
 }
 

@@ -9,6 +9,7 @@ import type { VerdictOutputs } from './after-verdict.ts';
 import { type PreparedRun, planRun, plannedTarget, prepareRun } from './prepare.ts';
 import type { SessionOptions } from './session.ts';
 import type { EnvironmentFlags } from './start-environment.ts';
+import type { Timeouts } from '../timeouts.ts';
 
 /** What `validate` and `run` take from the command line; the report records all of it. */
 export interface SessionInput extends EnvironmentFlags, LoadWorkersSettings {
@@ -31,6 +32,8 @@ export interface SessionInput extends EnvironmentFlags, LoadWorkersSettings {
   gateMaxMinutes?: number;
   baselineSubset?: boolean;
   baselineOtherMachine?: boolean;
+  /** The run's timeouts (defaults < MESHGATE_TIMEOUT_* < --timeouts); the report records them with the rest. */
+  timeouts: Timeouts;
 }
 
 /** How a session reaches its caller: the suites (content, passed in), the signal, and where the verdict goes. */
@@ -65,7 +68,7 @@ export async function runSuites(requested: string[], input: SessionInput, io: Se
 /** Plans the run against `planned`; with `--list` stops there, else prepares it (baseline, compare target, profile). */
 async function prepare(requested: string[], input: SessionInput, planned: LoadedTarget, io: SessionIo): Promise<PreparedRun | { listed: PlannedCase[] }> {
   exportLoadWorkersSettings(input);
-  const plan = planRun(await io.catalogue(), requested, input.case, planned);
+  const plan = planRun(await io.catalogue(), requested, input.case, planned, input.timeouts);
   if (input.list) return { listed: plan.cases };
   return prepareRun(plan, { ...input, liveReference: input.env !== undefined && input.env !== 'local' && input.mode === 'dual' }, planned, io.log);
 }
@@ -77,6 +80,7 @@ function sessionOptions(command: string, input: SessionInput, prepared: Prepared
     target,
     casePattern: input.case,
     concurrency: input.concurrency,
+    timeouts: input.timeouts,
     reportsDir: input.reports,
     printJson: io.printJson,
     metrics: io.metrics,

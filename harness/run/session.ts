@@ -9,7 +9,7 @@ import { runCases } from '../runner/run-cases.ts';
 import type { SuiteCatalogue } from '../suite/catalogue.ts';
 import { planCases, selectCases } from '../suite/case-selection.ts';
 import type { LoadedTarget } from '../target.ts';
-import { timeouts } from '../timeouts.ts';
+import type { Timeouts } from '../timeouts.ts';
 import { type ReportContext, gateRun, runExitCode } from './report.ts';
 import { assertReachable, assertSameLoadTargets, gatewayLabel } from './reachable.ts';
 import { jsonOutput, verdictOutput } from './verdict-lines.ts';
@@ -21,6 +21,8 @@ export interface SessionOptions extends Omit<ReportContext, 'startedAt'> {
   casePattern?: string;
   /** `--concurrency`: slots of functional work at once. */
   concurrency: number;
+  /** The run's timeouts, passed down to the cases (the report records them with the options). */
+  timeouts: Timeouts;
   reportsDir: string;
   /** `--metrics-out`, `--pushgateway`. */
   metrics?: MetricsTargets;
@@ -75,10 +77,10 @@ async function recordWarnings(report: RunReport, warnings: string[], context: Ou
 /** The cases stage: checks the gateways answer, then runs the selected cases with the performance levels in force. */
 async function casesStage(options: SessionOptions): Promise<CasesOutcome> {
   const target: LoadedTarget = { ...options.target, resolved: { ...options.target.resolved, performance: options.performance.levels } };
-  await assertReachable(target, options.signal);
+  await assertReachable(target, options.timeouts, options.signal);
   if (options.compareTarget) {
     assertSameLoadTargets(target, options.compareTarget);
-    await assertReachable(options.compareTarget.content, options.signal);
+    await assertReachable(options.compareTarget.content, options.timeouts, options.signal);
   }
   options.log(`meshgate: running suites against ${target.environment} gateway ${gatewayLabel(target)}`);
   return runCases({
@@ -86,10 +88,10 @@ async function casesStage(options: SessionOptions): Promise<CasesOutcome> {
     target,
     compareTarget: options.compareTarget?.content,
     suites: options.suites,
-    selected: options.casePattern === undefined ? undefined : selectCases(planCases(options.catalogue, options.suites, target), options.casePattern, options.suites),
+    selected: options.casePattern === undefined ? undefined : selectCases(planCases(options.catalogue, options.suites, target, options.timeouts), options.casePattern, options.suites),
     concurrency: options.concurrency,
+    timeouts: options.timeouts,
     progress: options.log,
     signal: options.signal,
-    timeouts,
   });
 }

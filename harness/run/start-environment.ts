@@ -5,6 +5,7 @@ import type { Environment, StartedEnvironment } from '../environments/environmen
 import { LocalEnvironment } from '../environments/local/local-environment.ts';
 import { UsageError } from '../errors.ts';
 import { type LoadedScenario, loadScenario } from '../scenario/load.ts';
+import type { Timeouts } from '../timeouts.ts';
 import { meshgateVersion } from '../version.ts';
 
 type Endpoint = { address: string; httpPort: number; httpsPort: number };
@@ -39,6 +40,8 @@ export interface EnvironmentFlags {
 
 export interface StartOptions extends EnvironmentFlags {
   runId: string;
+  /** The run's timeouts: every start, wait and stop of the environment. */
+  timeouts: Timeouts;
   /** A scenario already loaded (an Ingress export turned into one), served instead of the `scenario` file. */
   loaded?: LoadedScenario;
   /** Where a failed cluster start leaves the node logs. */
@@ -68,7 +71,7 @@ export async function startEnvironment(options: StartOptions): Promise<StartedEn
  * second of CPU to load) is imported only when a cluster is asked for.
  */
 async function chooseEnvironment(options: StartOptions, scenario: LoadedScenario): Promise<Environment> {
-  if (options.env === 'local') return new LocalEnvironment({ scenario, runId: options.runId, httpPort: options.httpPort, httpsPort: options.httpsPort });
+  if (options.env === 'local') return new LocalEnvironment({ scenario, runId: options.runId, timeouts: options.timeouts, httpPort: options.httpPort, httpsPort: options.httpsPort });
   const [{ ClusterEnvironment }, { execaRunner }, { defaultFixtureImage }, { probeApp }] = await Promise.all([
     import('../environments/cluster/cluster-environment.ts'),
     import('../environments/cluster/command-runner.ts'),
@@ -87,6 +90,7 @@ async function chooseEnvironment(options: StartOptions, scenario: LoadedScenario
     logsDir: options.logsDir,
     log: options.log,
     runner: execaRunner,
+    timeouts: options.timeouts,
     probeApp,
   });
 }
@@ -95,12 +99,12 @@ async function clusterProvider(options: StartOptions, execaRunner: CommandRunner
   switch (options.env) {
     case 'kind': {
       const { kindProvider } = await import('../environments/cluster/kind-provider.ts');
-      return kindProvider({ clusterName: options.clusterName, runId: options.runId, reuse: Boolean(options.reuse), keep: Boolean(options.keep), nodeImage: options.nodeImage, hostPorts: kindHostPorts, runner: execaRunner });
+      return kindProvider({ clusterName: options.clusterName, runId: options.runId, reuse: Boolean(options.reuse), keep: Boolean(options.keep), nodeImage: options.nodeImage, hostPorts: kindHostPorts, runner: execaRunner, timeouts: options.timeouts });
     }
     case 'k3s': {
       if (options.reuse || options.keep) throw new UsageError('--env k3s cannot --reuse or --keep: testcontainers removes its container when the run ends (use --env kind)');
       const { k3sProvider } = await import('../environments/cluster/k3s-provider.ts');
-      return k3sProvider({ image: options.k3sImage, runner: execaRunner });
+      return k3sProvider({ image: options.k3sImage, runner: execaRunner, timeouts: options.timeouts });
     }
     case 'existing': {
       const needed = { istio: options.mode !== 'ingress', ingress: options.mode !== 'istio' };

@@ -7,7 +7,7 @@ import { EnvironmentError, InputFileError, UsageError, WaitTimeoutError } from '
 import type { KnownDifferencesSource } from './ingress-input.ts';
 import { blockingClasses, formatUntranslatable } from '../inventory/untranslatable.ts';
 import { type Target, readTarget, writeTarget } from '../target.ts';
-import { timeouts } from '../timeouts.ts';
+import type { Timeouts } from '../timeouts.ts';
 import { checkRunId, newRunId } from './run-id.ts';
 import type { EnvironmentFlags } from './start-environment.ts';
 
@@ -20,6 +20,8 @@ export interface UpOptions extends EnvironmentFlags {
   target: string;
   /** `kubectl get ingress -A -o yaml` output to replay (local environment only). */
   ingresses?: string;
+  /** The run's timeouts: the environment's start, waits and stop, and how long the detached start is awaited. */
+  timeouts: Timeouts;
 }
 
 /** Where `up` writes and how it stops. */
@@ -79,7 +81,7 @@ export async function startDetached(options: UpOptions, args: string[], io: Pick
   // The child gets this command's own arguments (the last --target wins: the resolved one).
   const child = spawn(process.execPath, [binary, 'up', ...args, '--foreground', '--target', options.target], { detached: true, stdio: ['ignore', 'ignore', log.fd, 'ipc'] });
   try {
-    await waitForReady(child, logFile, options.env === 'local' ? timeouts.upReadyMs : timeouts.clusterUpMs);
+    await waitForReady(child, logFile, options.env === 'local' ? options.timeouts.upReadyMs : options.timeouts.clusterUpMs);
   } finally {
     await log.close();
   }
@@ -112,8 +114,8 @@ function waitForReady(child: ChildProcess, logFile: string, timeoutMs: number): 
   });
 }
 
-/** `down`: stops what `up` started, by signalling the process that holds it. */
-export async function stopEnvironment(targetFile: string, log: (line: string) => void): Promise<void> {
+/** `down`: stops what `up` started, by signalling the process that holds it; waits at most four times `timeouts.processStopMs`. */
+export async function stopEnvironment(targetFile: string, timeouts: Timeouts, log: (line: string) => void): Promise<void> {
   if (!(await exists(targetFile))) {
     // Twice `down`, or `down` before `up`: the goal (nothing running) already holds.
     await rm(`${targetFile}.log`, { force: true });

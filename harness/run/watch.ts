@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { exitCodeFor } from '../gate/verdict.ts';
 import { type JudgeInput, judgeWindow } from '../judge/judge-window.ts';
 import { reportLocation } from '../notify/notice.ts';
-import { watchMetrics } from '../reporters/command-metrics.ts';
+import { watchMetrics } from './command-metrics.ts';
 import { appProtocol } from '../suite/app-probe.ts';
 import { readTarget } from '../target.ts';
+import type { Timeouts } from '../timeouts.ts';
 import { watchDocument, writeWatchReport } from '../watch/watch-report.ts';
 import { runWatchSession } from '../watch/watch-session.ts';
 import { watchedApps } from '../watch/watch-traffic.ts';
@@ -37,6 +38,8 @@ export interface WatchOptions {
   statusEvery: number;
   reports: string;
   runId?: string;
+  /** The run's timeouts (defaults < MESHGATE_TIMEOUT_* < --timeouts). */
+  timeouts: Timeouts;
   signal: AbortSignal;
   log: (line: string) => void;
 }
@@ -64,13 +67,13 @@ const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ?
 export async function watchGateway(options: WatchOptions): Promise<WatchOutcome> {
   const runId = checkRunId(options.runId ?? newRunId());
   const target = await readTarget(options.target);
-  await assertReachable(target, options.signal);
+  await assertReachable(target, options.timeouts, options.signal);
   const apps = watchedApps(target);
   const protocols = [...new Set(apps.map(appProtocol))].map((protocol) => `${apps.filter((app) => appProtocol(app) === protocol).length} ${protocol}`);
   options.log(`meshgate: watching ${apps.length} served apps (${protocols.join(', ')}) on ${gatewayLabel(target)} for up to ${options.duration / 1000} s (Ctrl-C to stop; mark the switch with kill -USR2 ${process.pid}${options.markFile ? ` or touch ${options.markFile}` : ''})`);
   const outcome = await runWatchSession({
     target,
-    gateway: { ...target.gateway, ca: target.caFile ? readFileSync(target.caFile, 'utf8') : undefined },
+    gateway: { ...target.gateway, ca: target.caFile ? readFileSync(target.caFile, 'utf8') : undefined, requestMs: options.timeouts.requestMs },
     durationMs: options.duration,
     intervalMs: options.interval,
     statusEveryMs: options.statusEvery,

@@ -4,6 +4,7 @@ import type { PlannedCase } from '../suite/case-selection.ts';
 import type { SuiteCatalogue } from '../suite/catalogue.ts';
 import { subjectNames } from '../suite/gateway-case.ts';
 import type { LoadedTarget } from '../target.ts';
+import type { Timeouts } from '../timeouts.ts';
 import { CaseSlots } from './case-slots.ts';
 import { type CaseEnvironment, outcomeWithoutRunning, type PlannedRun, probeContextOf, recordOf, runOneCase } from './run-one-case.ts';
 
@@ -20,8 +21,8 @@ export interface CaseRunOptions {
   concurrency: number;
   progress: (line: string) => void;
   signal?: AbortSignal;
-  /** ms: how long one case may run once it has its slots, and how long running cases get to return after the signal. */
-  timeouts: { caseMs: number; cancelGraceMs: number };
+  /** The run's timeouts: the cases get them; caseMs bounds one case once it has its slots, cancelGraceMs the return after the signal. */
+  timeouts: Timeouts;
 }
 
 const marks = { PASSED: '✓', FAILED: '✗', SKIPPED: '○', NOT_SUPPORTED: '○' } as const;
@@ -39,7 +40,7 @@ export async function runCases(options: CaseRunOptions): Promise<CasesOutcome> {
   const { runs, harnessErrors } = planRuns(options);
   const records = new Map<PlannedRun, CaseRecord>();
   const environment: CaseEnvironment = {
-    context: probeContextOf(options.target, options.compareTarget),
+    context: probeContextOf(options.target, options.compareTarget, options.timeouts),
     differences: options.catalogue.knownDifferences,
     caseTimeoutMs: options.timeouts.caseMs,
   };
@@ -52,7 +53,7 @@ export async function runCases(options: CaseRunOptions): Promise<CasesOutcome> {
     options.progress(progressLine(records.size, record));
   };
   const start = async (run: PlannedRun): Promise<void> => {
-    const early = outcomeWithoutRunning(run, options.target);
+    const early = outcomeWithoutRunning(run, options.target, options.timeouts);
     if (early) return finished(run, early);
     const weight = typeof run.gatewayCase.weight === 'function' ? run.gatewayCase.weight(run.subject) : (run.gatewayCase.weight ?? 1);
     await slots.run(weight, async () => {
@@ -87,8 +88,8 @@ function planRuns(options: CaseRunOptions): { runs: PlannedRun[]; harnessErrors:
   for (const suite of options.suites) {
     try {
       for (const gatewayCase of options.catalogue.suites[suite] ?? []) {
-        const subjects: unknown[] = gatewayCase.subjects(options.target);
-        const names = subjectNames(gatewayCase, options.target);
+        const subjects: unknown[] = gatewayCase.subjects(options.target, options.timeouts);
+        const names = subjectNames(gatewayCase, options.target, options.timeouts);
         const planned: PlannedRun[] = subjects.length === 0 ? [{ suite, gatewayCase, name: '-' }] : subjects.map((subject, index) => ({ suite, gatewayCase, subject, name: names[index]! }));
         runs.push(...planned.filter((run) => !chosen || chosen.has(caseKey(suite, gatewayCase.id, run.name))));
       }

@@ -7,6 +7,7 @@ import { fingerprint } from '../suite/expectation.ts';
 import type { GatewayCase, ProbeContext } from '../suite/gateway-case.ts';
 import { differenceSeen, expectationFor, gatewayFamily, type KnownDifference } from '../suite/known-difference.ts';
 import type { LoadedTarget } from '../target.ts';
+import type { Timeouts } from '../timeouts.ts';
 
 /** One case against one subject: what the runtime schedules and reports. */
 export interface PlannedRun {
@@ -26,21 +27,21 @@ export interface CaseEnvironment {
   caseTimeoutMs: number;
 }
 
-/** The probe context of `target` (and of the live A/B reference, if any). */
-export function probeContextOf(target: LoadedTarget, compareTarget: LoadedTarget | undefined): ProbeContext {
-  return { target, gateway: gatewayOf(target), ...(compareTarget ? { reference: gatewayOf(compareTarget) } : {}) };
+/** The probe context of `target` (and of the live A/B reference, if any), with the run's timeouts. */
+export function probeContextOf(target: LoadedTarget, compareTarget: LoadedTarget | undefined, timeouts: Timeouts): ProbeContext {
+  return { target, timeouts, gateway: gatewayOf(target, timeouts), ...(compareTarget ? { reference: gatewayOf(compareTarget, timeouts) } : {}) };
 }
 
 /**
  * What a case is before it runs: NOT_SUPPORTED when the target lacks a feature it needs,
  * SKIPPED when it has nothing to check or declines the target; undefined when it must run.
  */
-export function outcomeWithoutRunning(run: PlannedRun, target: LoadedTarget): CaseRecord | undefined {
+export function outcomeWithoutRunning(run: PlannedRun, target: LoadedTarget, timeouts: Timeouts): CaseRecord | undefined {
   const { gatewayCase } = run;
   if (run.subject === undefined) return recordOf(run, { result: 'SKIPPED', reason: 'the scenario has nothing this case applies to' });
   const missing = gatewayCase.features.filter((feature) => !target.features.includes(feature));
   if (missing.length > 0) return recordOf(run, { result: 'NOT_SUPPORTED', reason: `the target lacks ${missing.join(', ')}` });
-  const skipped = gatewayCase.skip?.(target);
+  const skipped = gatewayCase.skip?.(target, timeouts);
   return skipped === undefined ? undefined : recordOf(run, { result: 'SKIPPED', reason: skipped });
 }
 
@@ -69,7 +70,12 @@ export async function runOneCase(run: PlannedRun, environment: CaseEnvironment, 
   const known = note ? { knownDifference: note } : {};
   try {
     const converged = await untilAborted(
-      expectEventually(() => gatewayCase.probe(subject, context, measurements), expected, { ...gatewayCase.convergence, signal: caseSignal }),
+      expectEventually(() => gatewayCase.probe(subject, context, measurements), expected, {
+        timeoutMs: context.timeouts.convergenceMs,
+        pollMs: context.timeouts.convergencePollMs,
+        ...gatewayCase.convergence,
+        signal: caseSignal,
+      }),
       caseSignal,
     );
     if (note) note.seen = differenceSeen(ingressExpected, converged.observation);
@@ -102,7 +108,7 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function gatewayOf(target: LoadedTarget): GatewayAddress {
+function gatewayOf(target: LoadedTarget, timeouts: Timeouts): GatewayAddress {
   const { address, httpPort, httpsPort } = target.gateway;
-  return { address, httpPort, httpsPort, ca: target.caFile ? readFileSync(target.caFile, 'utf8') : undefined };
+  return { address, httpPort, httpsPort, ca: target.caFile ? readFileSync(target.caFile, 'utf8') : undefined, requestMs: timeouts.requestMs };
 }

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.ts';
 import type { LoadedTarget } from '../target.ts';
+import type { Timeouts } from '../timeouts.ts';
 import type { SuiteCatalogue } from './catalogue.ts';
 import { subjectNames } from './gateway-case.ts';
 
@@ -19,10 +20,10 @@ export function selectSuites(catalogue: SuiteCatalogue, requested: string[]): st
   return requested.length > 0 ? requested : known;
 }
 
-/** Every case and subject the suites yield against `target`, in registration order. Pure: nothing is started. */
-export function planCases(catalogue: SuiteCatalogue, suites: string[], target: LoadedTarget): PlannedCase[] {
+/** Every case and subject the suites yield against `target` with the run's `timeouts`, in registration order. Pure: nothing is started. */
+export function planCases(catalogue: SuiteCatalogue, suites: string[], target: LoadedTarget, timeouts: Timeouts): PlannedCase[] {
   return suites.flatMap((suite) =>
-    (catalogue.suites[suite] ?? []).flatMap((gatewayCase) => subjectNames(gatewayCase, target).map((subject) => ({ suite, caseId: gatewayCase.id, subject }))),
+    (catalogue.suites[suite] ?? []).flatMap((gatewayCase) => subjectNames(gatewayCase, target, timeouts).map((subject) => ({ suite, caseId: gatewayCase.id, subject }))),
   );
 }
 

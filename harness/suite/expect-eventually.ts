@@ -1,4 +1,4 @@
-import { convergenceSuccesses, timeouts } from '../timeouts.ts';
+import { convergenceSuccesses } from '../timeouts.ts';
 import { type PollStep, poll } from '../wait.ts';
 import { type Mismatch, compare, formatMismatches } from './expectation.ts';
 import type { Expectation, Observation } from '../results/observation.ts';
@@ -35,14 +35,14 @@ export interface ConvergenceOptions {
  * time (gateways converge: a route may take a moment to program). Never a bare sleep:
  * each attempt is a real observation. Fails with the last mismatch. A streak begun
  * before the deadline may complete after it, so the bound is the time plus
- * `successes - 1` attempts.
+ * `successes - 1` attempts. The caller gives the bound and the pause (the run's convergenceMs and convergencePollMs unless the case sets its own).
  */
 export async function expectEventually(
   probe: () => Promise<Observation>,
   expected: Expectation,
-  options: ConvergenceOptions = {},
+  options: ConvergenceOptions & { timeoutMs: number; pollMs: number },
 ): Promise<Converged> {
-  const { successes = convergenceSuccesses, timeoutMs = timeouts.convergenceMs, pollMs = timeouts.convergencePollMs, signal } = options;
+  const { successes = convergenceSuccesses, timeoutMs, pollMs, signal } = options;
   let streak = 0;
   let last: { observation: Observation; mismatches: Mismatch[] } | undefined;
   const step = async (attempt: number): Promise<PollStep<Converged>> => {

@@ -2,14 +2,16 @@ import type { GatewayAddress } from '../clients/http-client.ts';
 import type { Feature } from '../target.ts';
 import type { ResolvedApp } from '../scenario/resolve.ts';
 import type { LoadedTarget } from '../target.ts';
+import type { Timeouts } from '../timeouts.ts';
 import type { ConvergenceOptions } from './expect-eventually.ts';
 import type { Expectation, Observation } from '../results/observation.ts';
 import type { Measurements } from '../results/measurements.ts';
 
-/** What a probe gets: the target and how to reach its gateway. */
+/** What a probe gets: the target, how to reach its gateway, and the run's timeouts. */
 export interface ProbeContext {
   target: LoadedTarget;
   gateway: GatewayAddress;
+  timeouts: Timeouts;
   /** Aborted when the run is cancelled (SIGINT) or the case times out: long probes stop early. */
   signal?: AbortSignal;
   /** With --compare-target: the reference gateway that load alternates with (live A/B). */
@@ -35,8 +37,8 @@ export interface GatewayCase<Subject = ResolvedApp> {
   sample?: string;
   /** Features the target must offer; otherwise the case is NOT_SUPPORTED. */
   features: Feature[];
-  /** What the case runs against; an empty list skips it. */
-  subjects(target: LoadedTarget): Subject[];
+  /** What the case runs against; an empty list skips it. `timeouts` are the run's (a hold past a gateway default depends on them). */
+  subjects(target: LoadedTarget, timeouts: Timeouts): Subject[];
   /** Name of a subject in results; defaults to its `id`. */
   subjectName?(subject: Subject): string;
   expect(subject: Subject, context: ProbeContext): Expectation;
@@ -51,7 +53,7 @@ export interface GatewayCase<Subject = ResolvedApp> {
    */
   weight?: number | ((subject: Subject) => number);
   /** Why the case does not run against this target at all (e.g. a long hold in the quick profile): its results are SKIPPED with that reason. */
-  skip?(target: LoadedTarget): string | undefined;
+  skip?(target: LoadedTarget, timeouts: Timeouts): string | undefined;
   /** Run alone, one subject after another (load must not compete with other traffic). */
   serial?: boolean;
 }
@@ -62,8 +64,8 @@ export function defineCase<Subject = ResolvedApp>(definition: GatewayCase<Subjec
 }
 
 /** The names of a case's subjects against `target`, as results and `--case` see them; `['-']` when there are none. */
-export function subjectNames(gatewayCase: GatewayCase<any>, target: LoadedTarget): string[] {
-  const subjects: unknown[] = gatewayCase.subjects(target);
+export function subjectNames(gatewayCase: GatewayCase<any>, target: LoadedTarget, timeouts: Timeouts): string[] {
+  const subjects: unknown[] = gatewayCase.subjects(target, timeouts);
   if (subjects.length === 0) return ['-'];
   return subjects.map((subject) => gatewayCase.subjectName?.(subject) ?? (subject as { id?: string }).id ?? String(subject));
 }

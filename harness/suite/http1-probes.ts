@@ -1,15 +1,14 @@
 import { Client } from 'undici';
 import type { GatewayAddress } from '../clients/http-client.ts';
 import { errorCode } from '../clients/http-client.ts';
-import { timeouts } from '../timeouts.ts';
 import type { Observation } from '../results/observation.ts';
 
 function clientFor(gateway: GatewayAddress, scheme: 'http' | 'https', host: string): Client {
   const port = scheme === 'https' ? gateway.httpsPort : gateway.httpPort;
   return new Client(`${scheme}://${gateway.address}:${port}`, {
-    connect: { servername: host, ca: gateway.ca, timeout: timeouts.requestMs },
-    headersTimeout: timeouts.requestMs,
-    bodyTimeout: timeouts.requestMs,
+    connect: { servername: host, ca: gateway.ca, timeout: gateway.requestMs },
+    headersTimeout: gateway.requestMs,
+    bodyTimeout: gateway.requestMs,
   });
 }
 

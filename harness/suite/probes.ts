@@ -5,7 +5,6 @@ import WebSocket from 'ws';
 import { createEchoClient, unary } from '../clients/grpc-echo-client.ts';
 import { type GatewayAddress, type HttpRequestSpec, backendOf, errorCode, sendHttpRequest } from '../clients/http-client.ts';
 import { errorMessage } from '../errors.ts';
-import { timeouts } from '../timeouts.ts';
 import type { Observation } from '../results/observation.ts';
 
 /**
@@ -52,7 +51,7 @@ export function probeAlpn(gateway: GatewayAddress, host: string): Promise<Observ
       session.destroy();
       resolve(observation);
     };
-    const timer = setTimeout(() => done({ error: 'ETIMEDOUT' }), timeouts.requestMs);
+    const timer = setTimeout(() => done({ error: 'ETIMEDOUT' }), gateway.requestMs);
     session.once('connect', () => done({ error: null, details: { alpn: session.alpnProtocol ?? null } }));
     session.once('error', (error) => done({ error: errorCode(error), details: { alpn: null } }));
   });
@@ -75,7 +74,7 @@ export function openWebSocket(gateway: GatewayAddress, spec: Pick<WebSocketProbe
     headers: { host: spec.host, ...spec.headers },
     servername: spec.host,
     ca: gateway.ca,
-    handshakeTimeout: timeouts.requestMs,
+    handshakeTimeout: gateway.requestMs,
     maxPayload: 16 * 1024 * 1024,
   };
   return new WebSocket(`${spec.scheme}://${gateway.address}:${port}${spec.path ?? '/'}`, options);
@@ -89,7 +88,7 @@ export function probeWebSocket(gateway: GatewayAddress, spec: WebSocketProbeSpec
   return new Promise((resolve) => {
     let backend: string | null = null;
     const echoes: Array<{ data: Buffer; binary: boolean }> = [];
-    const timer = setTimeout(() => finish({ status: 101, backend, error: 'ETIMEDOUT' }), timeouts.requestMs);
+    const timer = setTimeout(() => finish({ status: 101, backend, error: 'ETIMEDOUT' }), gateway.requestMs);
     const finish = (observation: Observation) => {
       clearTimeout(timer);
       socket.removeAllListeners();
@@ -120,7 +119,7 @@ export function probeWebSocket(gateway: GatewayAddress, spec: WebSocketProbeSpec
 export async function probeGrpcUnary(gateway: GatewayAddress, host: string, message: string): Promise<Observation> {
   const client = createEchoClient({ address: `${gateway.address}:${gateway.httpsPort}`, tls: { ca: gateway.ca ?? '', servername: host } });
   try {
-    const result = await unary(client, { message }, { metadata: { 'x-meshgate-probe': message } });
+    const result = await unary(client, { message }, { metadata: { 'x-meshgate-probe': message }, deadlineMs: gateway.requestMs });
     const { backend } = result.reply;
     return {
       status: result.status.code,
@@ -154,7 +153,7 @@ export function probeRawHttp(gateway: GatewayAddress, spec: { scheme: 'http' | '
       socket.destroy();
       resolve(observation);
     };
-    const timer = setTimeout(() => done({ error: 'ETIMEDOUT', backend: null }), timeouts.requestMs);
+    const timer = setTimeout(() => done({ error: 'ETIMEDOUT', backend: null }), gateway.requestMs);
     socket.once(spec.scheme === 'https' ? 'secureConnect' : 'connect', () => socket.write(spec.request));
     socket.on('data', (chunk: Buffer) => {
       received += chunk.toString('latin1');
@@ -169,8 +168,8 @@ export function probeRawHttp(gateway: GatewayAddress, spec: { scheme: 'http' | '
   });
 }
 
-/** One GET over cleartext HTTP/2 with prior knowledge (h2c) to `port`, `host` as :authority. */
-export function probeH2c(address: string, port: number, host: string): Promise<Observation> {
+/** One GET over cleartext HTTP/2 with prior knowledge (h2c) to `port`, `host` as :authority, within `timeoutMs`. */
+export function probeH2c(address: string, port: number, host: string, timeoutMs: number): Promise<Observation> {
   return new Promise((resolve) => {
     const session = connectHttp2(`http://${address}:${port}`);
     const done = (observation: Observation) => {
@@ -178,7 +177,7 @@ export function probeH2c(address: string, port: number, host: string): Promise<O
       session.destroy();
       resolve(observation);
     };
-    const timer = setTimeout(() => done({ error: 'ETIMEDOUT', backend: null }), timeouts.requestMs);
+    const timer = setTimeout(() => done({ error: 'ETIMEDOUT', backend: null }), timeoutMs);
     session.once('error', (error) => done({ error: errorCode(error), backend: null }));
     const stream = session.request({ ':path': '/', ':authority': host });
     stream.once('response', (headers) => {

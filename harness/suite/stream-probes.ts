@@ -3,7 +3,6 @@ import * as grpc from '@grpc/grpc-js';
 import WebSocket from 'ws';
 import { type EchoClient, type EchoReply, bidi, clientStream, createEchoClient, serverStream, unary } from '../clients/grpc-echo-client.ts';
 import { type GatewayAddress, backendOf, errorCode } from '../clients/http-client.ts';
-import { timeouts } from '../timeouts.ts';
 import type { Observation } from '../results/observation.ts';
 import { type WebSocketProbeSpec, openWebSocket } from './probes.ts';
 
@@ -98,7 +97,7 @@ export function sha256(data: Buffer | string): string {
 export function probeWebSocketLargeMessages(gateway: GatewayAddress, target: WebSocketTarget, bytes: number): Promise<Observation> {
   const text = patternText(bytes);
   const binary = patternBytes(bytes);
-  return withWebSocket(gateway, target, timeouts.requestMs, ({ socket, backend, finish }) => {
+  return withWebSocket(gateway, target, gateway.requestMs, ({ socket, backend, finish }) => {
     const echoes: Array<{ data: Buffer; binary: boolean }> = [];
     socket.on('message', (data: Buffer, isBinary) => {
       echoes.push({ data, binary: isBinary });
@@ -123,7 +122,7 @@ export function probeWebSocketLargeMessages(gateway: GatewayAddress, target: Web
 
 /** Sends a ping with `payload`; details say whether a pong came back with the same payload. */
 export function probeWebSocketPing(gateway: GatewayAddress, target: WebSocketTarget, payload: string): Promise<Observation> {
-  return withWebSocket(gateway, target, timeouts.requestMs, ({ socket, backend, finish }) => {
+  return withWebSocket(gateway, target, gateway.requestMs, ({ socket, backend, finish }) => {
     socket.once('pong', (data: Buffer) => finish({ status: 101, backend, error: null, details: { pong: true, pongPayloadEcho: data.toString('utf8') === payload } }));
     socket.ping(payload);
   });
@@ -131,7 +130,7 @@ export function probeWebSocketPing(gateway: GatewayAddress, target: WebSocketTar
 
 /** Asks the echo backend to close with `code` (`close:<code>`); details carry the close code and reason the client got. */
 export function probeWebSocketClose(gateway: GatewayAddress, target: WebSocketTarget, code: number): Promise<Observation> {
-  return withWebSocket(gateway, target, timeouts.requestMs, ({ socket, backend, finish }) => {
+  return withWebSocket(gateway, target, gateway.requestMs, ({ socket, backend, finish }) => {
     socket.removeAllListeners('close');
     socket.once('close', (closeCode: number, reason: Buffer) => finish({ status: 101, backend, error: null, details: { closeCode, closeReason: reason.toString('utf8') } }));
     socket.send(`close:${code}`);
@@ -140,7 +139,7 @@ export function probeWebSocketClose(gateway: GatewayAddress, target: WebSocketTa
 
 /** Echoes `message` once (text); details.echo says whether it came back unchanged. */
 export function probeWebSocketEcho(gateway: GatewayAddress, target: WebSocketTarget, message: string): Promise<Observation> {
-  return withWebSocket(gateway, target, timeouts.requestMs, ({ socket, backend, finish }) => {
+  return withWebSocket(gateway, target, gateway.requestMs, ({ socket, backend, finish }) => {
     socket.once('message', (data: Buffer, isBinary) => finish({ status: 101, backend, error: null, details: { echo: !isBinary && data.toString('utf8') === message } }));
     socket.send(message);
   });
@@ -178,7 +177,7 @@ export function probeWebSocketIdle(gateway: GatewayAddress, target: WebSocketTar
   return withWebSocket(
     gateway,
     target,
-    idleMs + timeouts.requestMs,
+    idleMs + gateway.requestMs,
     ({ socket, backend, finish, defer }) => {
       let idle = true;
       socket.removeAllListeners('close');
@@ -259,7 +258,7 @@ function backendsOf(replies: EchoReply[]): string | null {
  */
 export function probeGrpcServerStream(gateway: GatewayAddress, target: GrpcTarget, count: number, delayMs = 0): Promise<Observation> {
   return withGrpcClient(gateway, target, async (client) => {
-    const result = await serverStream(client, { message: 'meshgate', count, delayMs }, { deadlineMs: count * delayMs + timeouts.requestMs });
+    const result = await serverStream(client, { message: 'meshgate', count, delayMs }, { deadlineMs: count * delayMs + gateway.requestMs });
     return {
       status: result.status.code,
       backend: backendsOf(result.replies),
@@ -276,7 +275,7 @@ export function probeGrpcServerStream(gateway: GatewayAddress, target: GrpcTarge
 /** ClientStream of `messages`; details.joined is the one reply's message (the backend joins them with ','). */
 export function probeGrpcClientStream(gateway: GatewayAddress, target: GrpcTarget, messages: string[]): Promise<Observation> {
   return withGrpcClient(gateway, target, async (client) => {
-    const result = await clientStream(client, messages.map((message) => ({ message })));
+    const result = await clientStream(client, messages.map((message) => ({ message })), { deadlineMs: gateway.requestMs });
     return { status: result.status.code, backend: backendsOf([result.reply]), error: null, details: { joined: result.reply.message } };
   });
 }
@@ -284,7 +283,7 @@ export function probeGrpcClientStream(gateway: GatewayAddress, target: GrpcTarge
 /** Bidi with `messages`; details: the echoes and their indexes, in arrival order. */
 export function probeGrpcBidi(gateway: GatewayAddress, target: GrpcTarget, messages: string[]): Promise<Observation> {
   return withGrpcClient(gateway, target, async (client) => {
-    const result = await bidi(client, messages.map((message) => ({ message })));
+    const result = await bidi(client, messages.map((message) => ({ message })), { deadlineMs: gateway.requestMs });
     return {
       status: result.status.code,
       backend: backendsOf(result.replies),
@@ -306,7 +305,7 @@ export function probeGrpcUnaryOutcome(
   request: { statusCode?: number; delayMs?: number; deadlineMs?: number },
 ): Promise<Observation> {
   return withGrpcClient(gateway, target, async (client) => {
-    const result = await unary(client, { message: 'meshgate', statusCode: request.statusCode, delayMs: request.delayMs }, { deadlineMs: request.deadlineMs });
+    const result = await unary(client, { message: 'meshgate', statusCode: request.statusCode, delayMs: request.delayMs }, { deadlineMs: request.deadlineMs ?? gateway.requestMs });
     const trailer = result.trailers.get('x-echo-trailer')[0];
     return { status: result.status.code, backend: backendsOf([result.reply]), error: null, details: { trailer: trailer === undefined ? null : trailer.toString() } };
   });
@@ -315,7 +314,7 @@ export function probeGrpcUnaryOutcome(
 /** A Unary call carrying `payload`; details: the echoed payload's length and SHA-256. */
 export function probeGrpcPayload(gateway: GatewayAddress, target: GrpcTarget, payload: Buffer): Promise<Observation> {
   return withGrpcClient(gateway, target, async (client) => {
-    const result = await unary(client, { message: 'meshgate', payload });
+    const result = await unary(client, { message: 'meshgate', payload }, { deadlineMs: gateway.requestMs });
     return {
       status: result.status.code,
       backend: backendsOf([result.reply]),

@@ -4,7 +4,6 @@ import { type GatewayAddress, errorCode } from '../clients/http-client.ts';
 import type { ResolvedApp } from '../scenario/resolve.ts';
 import { appProtocol } from '../suite/app-probe.ts';
 import { openWebSocket } from '../suite/probes.ts';
-import { timeouts } from '../timeouts.ts';
 import type { HeldConnection } from './watch-mark.ts';
 
 /** How long and how often to hold; `onDrop` hears of each connection that ended before the watch did. */
@@ -30,7 +29,7 @@ export async function holdWebSockets(apps: ResolvedApp[], gateway: GatewayAddres
       .filter((app) => appProtocol(app) === 'ws' || appProtocol(app) === 'wss')
       .map(async (app) => {
         for (let attempt = 0; attempt < attempts && !options.signal.aborted; attempt++) {
-          const opened = await holdOnce(openWebSocket(gateway, { scheme: appProtocol(app) as 'ws' | 'wss', host: app.host }), app.host, options, connections);
+          const opened = await holdOnce(openWebSocket(gateway, { scheme: appProtocol(app) as 'ws' | 'wss', host: app.host }), app.host, { ...options, echoMs: gateway.requestMs }, connections);
           if (!opened) await sleep(options.intervalMs, undefined, { signal: options.signal }).catch(() => undefined);
         }
       }),
@@ -38,7 +37,7 @@ export async function holdWebSockets(apps: ResolvedApp[], gateway: GatewayAddres
 }
 
 /** One connection, until it ends or the watch does; resolves whether it opened. */
-function holdOnce(socket: WebSocket, host: string, options: HoldOptions, connections: HeldConnection[]): Promise<boolean> {
+function holdOnce(socket: WebSocket, host: string, options: HoldOptions & { echoMs: number }, connections: HeldConnection[]): Promise<boolean> {
   return new Promise((resolve) => {
     let connection: HeldConnection | undefined;
     let waitingSince: number | null = null;
@@ -65,7 +64,7 @@ function holdOnce(socket: WebSocket, host: string, options: HoldOptions, connect
         if (waitingSince === null) {
           waitingSince = Date.now();
           socket.send('watch');
-        } else if (Date.now() - waitingSince > timeouts.requestMs) finish(`no echo within ${timeouts.requestMs} ms`);
+        } else if (Date.now() - waitingSince > options.echoMs) finish(`no echo within ${options.echoMs} ms`);
       }, options.intervalMs);
     });
     socket.on('message', () => (waitingSince = null));

@@ -180,6 +180,6 @@ export const hygieneCases = [
     // Pods take seconds to schedule: observe once, no streak of three.
     convergence: { successes: 1, timeoutMs: 0 },
     expect: () => ({ details: { reachedFromOwnNamespace: true, reachedFromOtherTenant: false } }),
-    probe: (app, { target, signal }) => probeEastWest(target, app, signal),
+    probe: (app, { target, timeouts, signal }) => probeEastWest(target, app, { timeouts, signal }),
   }),
 ];

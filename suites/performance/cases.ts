@@ -84,7 +84,7 @@ function loadCase(id: string, description: string, protocol: LoadProtocol, level
       const model: 'closed' | 'open' = levels === 'concurrency' ? 'closed' : 'open';
       const spec = (gateway: GatewayAddress) => ({ version: 1 as const, protocol: protocol.name, model, level, maxSessions: sessionsForRate(level), workers, target: loadTarget(gateway), warmupMs: timing.warmupMs, durationMs: timing.durationMs });
       const load = (gateway: GatewayAddress) =>
-        workers > 1 ? spreadLoad(context.target, spec(gateway), gateway !== context.gateway, context.signal) : run(protocol.driver(loadTarget(gateway)), level, timing);
+        workers > 1 ? spreadLoad(context.target, spec(gateway), gateway !== context.gateway, context) : run(protocol.driver(loadTarget(gateway)), level, timing);
       const pinned = pinLoadGenerator(context.target);
       measurements.pinning = pinned.pinning;
       const { rounds, maxMinutes, budget } = context.target.resolved.performance;

@@ -33,7 +33,7 @@ export const protocolCases = [
     features: ['h2c'],
     subjects: httpApps,
     expect: (app) => ({ status: 200, backend: app.id, error: null }),
-    probe: (app, { gateway, target }) => probeH2c(gateway.address, target.gateway.h2cPort ?? 0, app.host),
+    probe: (app, { gateway, target }) => probeH2c(gateway.address, target.gateway.h2cPort ?? 0, app.host, gateway.requestMs),
   }),
   defineCase({
     id: 'websocket-echo-wss',

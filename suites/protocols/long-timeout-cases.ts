@@ -5,13 +5,13 @@ import { probeRenderedReadTimeout } from '../../harness/suite/rendered-config.ts
 import { probeWebSocketIdle } from '../../harness/suite/stream-probes.ts';
 import { httpApps } from '../../harness/suite/subjects.ts';
 import type { LoadedTarget } from '../../harness/target.ts';
-import { timeouts } from '../../harness/timeouts.ts';
+import type { Timeouts } from '../../harness/timeouts.ts';
 
 /** How much longer than the gateway default the hold lasts: nginx closes on its timer, to the millisecond. */
 const holdMarginMs = 2_000;
 
 /** How long `websocket-idle-beyond-default-timeout` holds its WebSocket idle (ms): past the gateway's default read timeout. */
-export function beyondDefaultHoldMs(): number {
+export function beyondDefaultHoldMs(timeouts: Timeouts): number {
   return timeouts.gatewayDefaultReadMs + holdMarginMs;
 }
 
@@ -26,8 +26,8 @@ function evidenceFor(target: LoadedTarget): 'idle-hold' | 'rendered-config' | un
 }
 
 /** Apps declaring a read timeout longer than the hold (the default and its margin): a lost setting would shorten theirs. */
-function longTimeoutApps(target: LoadedTarget): ResolvedApp[] {
-  return httpApps(target).filter((app) => app.timeouts.readSeconds * 1000 > beyondDefaultHoldMs());
+function longTimeoutApps(target: LoadedTarget, timeouts: Timeouts): ResolvedApp[] {
+  return httpApps(target).filter((app) => app.timeouts.readSeconds * 1000 > beyondDefaultHoldMs(timeouts));
 }
 
 /** The first app of each distinct read timeout. */
@@ -56,11 +56,11 @@ export const longTimeoutCases = [
       "(a lost annotation falls back to the default). The hold runs beside the other cases, in a slot of its own; the quick profile instead reads each app's " +
       'proxy_read_timeout from the configuration the gateway runs with where the target shows it (local), and skips the case where it does not.',
     features: ['websocket'],
-    subjects: (target) => (evidenceFor(target) === 'rendered-config' ? longTimeoutApps(target) : onePerReadTimeout(longTimeoutApps(target))),
-    skip: (target) =>
+    subjects: (target, timeouts) => (evidenceFor(target) === 'rendered-config' ? longTimeoutApps(target, timeouts) : onePerReadTimeout(longTimeoutApps(target, timeouts))),
+    skip: (target, timeouts) =>
       evidenceFor(target)
         ? undefined
-        : `the quick profile holds no WebSocket for ${beyondDefaultHoldMs() / 1000} s and this target shows no gateway configuration; --profile gate holds one`,
+        : `the quick profile holds no WebSocket for ${beyondDefaultHoldMs(timeouts) / 1000} s and this target shows no gateway configuration; --profile gate holds one`,
     // Idle connections only: no slot taken, observed once.
     weight: 0,
     convergence: { successes: 1, timeoutMs: 0 },
@@ -68,10 +68,10 @@ export const longTimeoutCases = [
       evidenceFor(target) === 'rendered-config'
         ? { error: null, details: { evidence: 'rendered-config', readTimeoutSeconds: app.timeouts.readSeconds } }
         : { status: 101, backend: app.id, error: null, details: { closedWhileIdle: false, echoAfterIdle: true } },
-    probe: (app, { gateway, target, signal }) =>
+    probe: (app, { gateway, target, timeouts, signal }) =>
       evidenceFor(target) === 'rendered-config'
         ? probeRenderedReadTimeout(target.gateway.configFile!, app.host)
         : // Same-origin, so a guarded app (the terminal) upgrades too.
-          probeWebSocketIdle(gateway, { scheme: app.tls ? 'wss' : 'ws', host: app.host, headers: { 'sec-fetch-site': 'same-origin' } }, beyondDefaultHoldMs(), signal),
+          probeWebSocketIdle(gateway, { scheme: app.tls ? 'wss' : 'ws', host: app.host, headers: { 'sec-fetch-site': 'same-origin' } }, beyondDefaultHoldMs(timeouts), signal),
   }),
 ];

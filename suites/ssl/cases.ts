@@ -20,7 +20,7 @@ const minimumDaysLeft = daysLeft.fail;
 
 
 function tlsProbe(context: ProbeContext, servername: string, overrides: Pick<Parameters<typeof probeTls>[0], 'minVersion' | 'maxVersion' | 'alpn'> = {}): Promise<TlsProbeResult> {
-  return probeTls({ host: context.gateway.address, port: context.gateway.httpsPort, servername, ca: context.gateway.ca, alpn: ['h2', 'http/1.1'], ...overrides });
+  return probeTls({ host: context.gateway.address, port: context.gateway.httpsPort, servername, ca: context.gateway.ca, alpn: ['h2', 'http/1.1'], timeoutMs: context.gateway.requestMs, ...overrides });
 }
 
 function handshake(result: TlsProbeResult): Observation {
@@ -78,7 +78,7 @@ export const sslCases = [
     expect: ({ family }) => ({ details: { accepted: family === 'control' } }),
     probe: async ({ app, family }, { gateway }) => {
       const suites = family === 'control' ? strongCipherSuites : weakCipherSuites[family];
-      const answer = await offerCipherSuites(gateway.address, gateway.httpsPort, app.host, suites);
+      const answer = await offerCipherSuites(gateway.address, gateway.httpsPort, app.host, suites, gateway.requestMs);
       return { details: { accepted: answer.accepted } };
     },
   }),

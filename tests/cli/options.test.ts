@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { minimumVersions, requireAtLeast } from '../../harness/environments/cluster/minimum-versions.ts';
-import { parseConcurrency, parseIstioVersion, parseLabelSelector, parseMinutes, sharedOptions } from '../../harness/cli/options.ts';
+import { collectTimeouts, parseConcurrency, parseIstioVersion, parseLabelSelector, parseMinutes, sharedOptions, timeoutsOf } from '../../harness/cli/options.ts';
 import { parsePort } from '../../harness/net/gateway-endpoint.ts';
 import { checkRunId, newRunId } from '../../harness/run/run-id.ts';
 import { UsageError } from '../../harness/errors.ts';
@@ -24,6 +24,25 @@ describe('parseConcurrency', () => {
     const error = thrownBy(() => parseConcurrency(value));
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).message).toContain(`--concurrency ${value}`);
+  });
+});
+
+describe('--timeouts', () => {
+  it('merges repeated and comma-separated NAME=MS pairs, a later value winning', () => {
+    const flags = collectTimeouts('requestMs=7000', collectTimeouts('convergenceMs=30000,requestMs=6000'));
+    expect(flags).toEqual({ convergenceMs: '30000', requestMs: '7000' });
+    expect(timeoutsOf({ timeouts: flags }, { MESHGATE_TIMEOUT_REQUEST_MS: '9000', MESHGATE_TIMEOUT_ROLLOUT_MS: '1000' })).toMatchObject({ convergenceMs: 30_000, requestMs: 7_000, rolloutMs: 1_000 });
+  });
+
+  it.each([
+    ['convergenceMs', '--timeouts convergenceMs: expected NAME=MS'],
+    ['=5', '--timeouts =5: expected NAME=MS'],
+    ['convergenceMs=soon', '--timeouts convergenceMs=soon: expected milliseconds'],
+    ['convergence=5', '--timeouts convergence=5: no such timeout'],
+  ])('refuses %j naming the flag', (value, message) => {
+    const error = thrownBy(() => collectTimeouts(value));
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toContain(message);
   });
 });
 

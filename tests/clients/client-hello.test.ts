@@ -19,15 +19,15 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('offerCipherSuites (hand-built TLS 1.2 ClientHello)', () => {
   it('detects acceptance: a strong ECDSA suite gets a ServerHello naming it', async () => {
-    expect(await offerCipherSuites('127.0.0.1', port, 'a.cloud.example.test', strongCipherSuites)).toEqual({ accepted: true, cipherSuite: 0xc02b });
+    expect(await offerCipherSuites('127.0.0.1', port, 'a.cloud.example.test', strongCipherSuites, 5_000)).toEqual({ accepted: true, cipherSuite: 0xc02b });
   });
 
   it.each(Object.entries(weakCipherSuites))('detects refusal: %s suites get a handshake_failure alert', async (_family, suites) => {
-    expect(await offerCipherSuites('127.0.0.1', port, 'a.cloud.example.test', suites)).toEqual({ accepted: false, alert: 40, error: null });
+    expect(await offerCipherSuites('127.0.0.1', port, 'a.cloud.example.test', suites, 5_000)).toEqual({ accepted: false, alert: 40, error: null });
   });
 
   it('reports a closed port as an error, not as a refusal by a server', async () => {
-    const answer = await offerCipherSuites('127.0.0.1', 1, 'a.cloud.example.test', strongCipherSuites);
+    const answer = await offerCipherSuites('127.0.0.1', 1, 'a.cloud.example.test', strongCipherSuites, 5_000);
     expect(answer).toMatchObject({ accepted: false, error: 'ECONNREFUSED' });
   });
 });

@@ -54,7 +54,7 @@ describe('probeTls against a modern server', () => {
   });
 
   it('reports TLS 1.3, the certificate, and trust with the right CA and SNI', async () => {
-    const result = expectSuccess(await probeTls({ host, port, servername: 'x.cloud.example.test', ca: ca.certPem }));
+    const result = expectSuccess(await probeTls({ host, port, timeoutMs: 5_000, servername: 'x.cloud.example.test', ca: ca.certPem }));
     expect(result.protocol).toBe('TLSv1.3');
     expect(result.cipher.version).toBe('TLSv1.3');
     expect(result.authorized).toBe(true);
@@ -72,36 +72,36 @@ describe('probeTls against a modern server', () => {
   });
 
   it('reports the negotiated ALPN protocol', async () => {
-    const h2 = expectSuccess(await probeTls({ host, port, alpn: ['h2', 'http/1.1'] }));
+    const h2 = expectSuccess(await probeTls({ host, port, timeoutMs: 5_000, alpn: ['h2', 'http/1.1'] }));
     expect(h2.alpn).toBe('h2');
-    const http11 = expectSuccess(await probeTls({ host, port, alpn: ['http/1.1'] }));
+    const http11 = expectSuccess(await probeTls({ host, port, timeoutMs: 5_000, alpn: ['http/1.1'] }));
     expect(http11.alpn).toBe('http/1.1');
   });
 
   it('reports not authorized, with the reason, for another CA', async () => {
-    const result = expectSuccess(await probeTls({ host, port, servername: 'x.cloud.example.test', ca: otherCa.certPem }));
+    const result = expectSuccess(await probeTls({ host, port, timeoutMs: 5_000, servername: 'x.cloud.example.test', ca: otherCa.certPem }));
     expect(result.authorized).toBe(false);
     expect(result.authorizationError).toBe('SELF_SIGNED_CERT_IN_CHAIN');
   });
 
   it('reports not authorized for a servername the SANs do not cover', async () => {
-    const result = expectSuccess(await probeTls({ host, port, servername: 'a.b.cloud.example.test', ca: ca.certPem }));
+    const result = expectSuccess(await probeTls({ host, port, timeoutMs: 5_000, servername: 'a.b.cloud.example.test', ca: ca.certPem }));
     expect(result.authorized).toBe(false);
     expect(result.authorizationError).toMatch(/^ERR_TLS_CERT_ALTNAME_INVALID: .*a\.b\.cloud\.example\.test/);
   });
 
   it('does not hold the connect IP against the certificate when no SNI is sent', async () => {
-    const result = expectSuccess(await probeTls({ host, port, ca: ca.certPem }));
+    const result = expectSuccess(await probeTls({ host, port, timeoutMs: 5_000, ca: ca.certPem }));
     expect(result.authorized).toBe(true);
   });
 
   it('is refused when offering at most TLS 1.1 to a TLS 1.2+ server', async () => {
-    const result = await probeTls({ host, port, maxVersion: 'TLSv1.1' });
+    const result = await probeTls({ host, port, timeoutMs: 5_000, maxVersion: 'TLSv1.1' });
     expect(result).toMatchObject({ ok: false, error: 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION' });
   });
 
   it('can be limited to TLS 1.2', async () => {
-    const result = expectSuccess(await probeTls({ host, port, maxVersion: 'TLSv1.2' }));
+    const result = expectSuccess(await probeTls({ host, port, timeoutMs: 5_000, maxVersion: 'TLSv1.2' }));
     expect(result.protocol).toBe('TLSv1.2');
   });
 });
@@ -109,7 +109,7 @@ describe('probeTls against a modern server', () => {
 describe('probeTls against special servers', () => {
   it('detects a server that still accepts TLS 1.0', async () => {
     const port = await tlsServer(wildcard, { minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' });
-    const result = expectSuccess(await probeTls({ host, port, maxVersion: 'TLSv1' }));
+    const result = expectSuccess(await probeTls({ host, port, timeoutMs: 5_000, maxVersion: 'TLSv1' }));
     expect(result.protocol).toBe('TLSv1');
   });
 
@@ -117,7 +117,7 @@ describe('probeTls against special servers', () => {
     const notBefore = new Date(Date.now() - 30 * dayMs);
     const expiring = await issueServerCertificate(ca, { hosts: ['old.example.test'], validityDays: 31, notBefore });
     const port = await tlsServer(expiring);
-    const result = expectSuccess(await probeTls({ host, port, servername: 'old.example.test', ca: ca.certPem }));
+    const result = expectSuccess(await probeTls({ host, port, timeoutMs: 5_000, servername: 'old.example.test', ca: ca.certPem }));
     expect(result.authorized).toBe(true);
     expect(result.certificate.daysLeft).toBeCloseTo(1, 2);
   });
@@ -126,7 +126,7 @@ describe('probeTls against special servers', () => {
     const notBefore = new Date(Date.now() - 30 * dayMs);
     const expired = await issueServerCertificate(ca, { hosts: ['old.example.test'], validityDays: 29, notBefore });
     const port = await tlsServer(expired);
-    const result = expectSuccess(await probeTls({ host, port, servername: 'old.example.test', ca: ca.certPem }));
+    const result = expectSuccess(await probeTls({ host, port, timeoutMs: 5_000, servername: 'old.example.test', ca: ca.certPem }));
     expect(result).toMatchObject({ authorized: false, authorizationError: 'CERT_HAS_EXPIRED' });
     expect(result.certificate.daysLeft).toBeCloseTo(-1, 2);
   });

@@ -9,6 +9,7 @@ import type { GatewayPlacement } from '../../harness/environments/cluster/cluste
 import { startFakeKube, writeKubeconfig } from './fake-kube-api.ts';
 import { defaultScenario, manifests } from '../kubernetes/fixtures.ts';
 import type { FakeKube } from './fake-kube-api.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 // `doctor --env existing` against an API server that holds what a real install
 // writes: istiod as Istio's istiod chart renders it (app=istiod, container
@@ -65,7 +66,7 @@ async function clusterWith(objects: Stored[]): Promise<string> {
 
 async function inspect(objects: Stored[], placement = istioctlPlacement, mode: 'istio' | 'dual' | 'ingress' = 'dual') {
   const kubeconfig = await clusterWith(objects);
-  const findings = await inspectCluster(connectKube({ kubeconfig }), { mode, placement });
+  const findings = await inspectCluster(connectKube({ kubeconfig, requestMs: defaultTimeouts.kubeRequestMs }), { mode, placement });
   return Object.fromEntries(findings.map((finding) => [finding.name, finding]));
 }
 
@@ -127,7 +128,7 @@ describe('doctor --env existing reads the cluster', () => {
   it('turns a refused read into a finding that names it', async () => {
     const kubeconfig = await clusterWith(goodIstio());
     fake!.failNext('GET', /^\/apis\/apps\/v1\/deployments$/, 403);
-    const findings = await inspectCluster(connectKube({ kubeconfig }), { mode: 'istio', placement: istioctlPlacement });
+    const findings = await inspectCluster(connectKube({ kubeconfig, requestMs: defaultTimeouts.kubeRequestMs }), { mode: 'istio', placement: istioctlPlacement });
     expect(findings).toEqual([expect.objectContaining({ name: 'api-server', ok: false, detail: expect.stringMatching(/list Deployments app=istiod in every namespace: .*403/) })]);
   });
 
@@ -135,7 +136,7 @@ describe('doctor --env existing reads the cluster', () => {
     const run = async (objects: Stored[]) => {
       const kubeconfig = await clusterWith(objects);
       const lines: string[] = [];
-      const { exitCode } = await runDoctor({ env: 'existing', mode: 'istio', istioInstaller: 'istioctl', kubeconfig, gatewayNamespace: 'istio-system', gatewaySelector: { istio: 'ingressgateway' }, ingressGatewayNamespace: 'ingress-nginx' }, (line) => lines.push(line));
+      const { exitCode } = await runDoctor({ env: 'existing', mode: 'istio', istioInstaller: 'istioctl', kubeconfig, gatewayNamespace: 'istio-system', gatewaySelector: { istio: 'ingressgateway' }, ingressGatewayNamespace: 'ingress-nginx', timeouts: defaultTimeouts }, (line) => lines.push(line));
       await fake!.close();
       fake = undefined;
       return { exitCode, output: lines.join('\n') };

@@ -9,6 +9,7 @@ import { probeApp } from '../../harness/suite/app-probe.ts';
 import { FakeCommandRunner, writesKubeconfig } from './fake-command-runner.ts';
 import { type FakeKube, startFakeKube, writeKubeconfig } from './fake-kube-api.ts';
 import { useStandInGateway } from './stand-in-gateway.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 // The kind environment end to end with what cannot run here faked: kind, docker,
 // istioctl and helm by a recording runner, the Kubernetes API by a fake server.
@@ -67,13 +68,14 @@ function kindEnvironment(runner: FakeCommandRunner, options: { mode?: GatewayMod
     scenario,
     runId: 'run-1',
     mode: options.mode ?? 'istio',
-    provider: kindProvider({ clusterName: 'meshgate', runId: 'run-1', reuse: Boolean(options.reuse), keep: Boolean(options.keep), hostPorts: { istio: { http: 18080, https: 18443 }, ingressNginx: { http: 19080, https: 19443 } }, runner }),
+    provider: kindProvider({ clusterName: 'meshgate', runId: 'run-1', reuse: Boolean(options.reuse), keep: Boolean(options.keep), hostPorts: { istio: { http: 18080, https: 18443 }, ingressNginx: { http: 19080, https: 19443 } }, runner, timeouts: defaultTimeouts }),
     install: { ...install, istioInstaller: options.installer ?? 'istioctl' },
     fixtureImage: 'meshgate-echo:test',
     keep: Boolean(options.keep),
     logsDir: join(standIn.scratch, 'logs'),
     log: () => undefined,
     runner,
+    timeouts: defaultTimeouts,
     probeApp,
   });
 }

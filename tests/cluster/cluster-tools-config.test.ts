@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ingressNginxValues, istioGatewayValues, istiodValues, istioOperator, nodePorts } from '../../harness/environments/cluster/gateway-install.ts';
 import { kindConfig } from '../../harness/environments/cluster/kind-cluster.ts';
 import { FakeCommandRunner } from './fake-command-runner.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 // The files meshgate hands to kind, istioctl and helm, checked against the fields
 // their documentation gives (kind.x-k8s.io/v1alpha4, IstioOperator, chart values).
@@ -95,7 +96,7 @@ describe('k3s provider', () => {
     const resources = new Resources();
     try {
       const runner = new FakeCommandRunner();
-      const cluster = await k3sProvider({ image: 'rancher/k3s:v1.31.2-k3s1', runner }).provision(workDir, resources);
+      const cluster = await k3sProvider({ image: 'rancher/k3s:v1.31.2-k3s1', runner, timeouts: defaultTimeouts }).provision(workDir, resources);
       expect(exposed).toEqual([30080, 30443, 31080, 31443]);
       expect(cluster.gateways.istio).toEqual({ address: 'localhost', httpPort: 40080, httpsPort: 40443 });
       expect(await readFile(cluster.kubeconfig!, 'utf8')).toContain('kind: Config');

@@ -12,6 +12,7 @@ import { probeEastWest } from '../../harness/suite/east-west-probe.ts';
 import { type FakeKube, startFakeKube, writeKubeconfig } from './fake-kube-api.ts';
 import { useStandInGateway } from './stand-in-gateway.ts';
 import { type RequestAttributes, attributesOf, boundRules, grants } from './rbac-requests.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 // The in-cluster gate's run (validate --env existing with the Job's flags) against a fake
 // API server: every request it sends is recorded and held against the RBAC that
@@ -87,6 +88,7 @@ function gateRun(runId: string, mode: Mode = 'istio', leaseNamespace: string | n
     ...(leaseNamespace ? { leaseNamespace } : {}),
     log: () => undefined,
     runner: { run: () => Promise.reject(new Error('an existing cluster runs no tool')) } as never,
+    timeouts: defaultTimeouts,
   });
 }
 
@@ -95,7 +97,7 @@ async function runOnce(runId: string, mode: Mode = 'istio', leaseNamespace: stri
   const environment = await gateRun(runId, mode, leaseNamespace).start();
   try {
     const target = { ...environment.target(), resolved: scenario.resolved };
-    await probeEastWest(target, scenario.resolved.apps[0]!);
+    await probeEastWest(target, scenario.resolved.apps[0]!, { timeouts: defaultTimeouts });
   } finally {
     await environment.stop();
   }
@@ -171,10 +173,10 @@ describe('the in-cluster gate against its RBAC', () => {
   });
 });
 
-/** The README's RBAC table for `validate --env existing` from a workstation, as rules. */
+/** docs/cluster.md's RBAC table for `validate --env existing` from a workstation, as rules. */
 async function readmeRbacTable(): Promise<PolicyRule[]> {
-  const text = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-  const table = text.split('The RBAC it needs')[1]!.split('\n\n')[1]!;
+  const text = await readFile(new URL('../../docs/cluster.md', import.meta.url), 'utf8');
+  const table = text.split('### The RBAC it needs')[1]!.split('\n\n')[2]!;
   return table.split('\n').slice(2).map((row) => {
     const [group, resources, verbs] = row.split('|').slice(1, 4).map((cell) => cell.trim());
     return {
@@ -185,7 +187,7 @@ async function readmeRbacTable(): Promise<PolicyRule[]> {
   });
 }
 
-describe('validate --env existing from a workstation against the README\'s RBAC table', () => {
+describe('validate --env existing from a workstation against the RBAC table in docs/cluster.md', () => {
   it.each(['istio', 'dual'] as const)('mode %s: every request is in the table, and every verb of the table is sent', async (mode) => {
     fake = await startFakeKube({ podOutcome: { afterPolls: 1, phase: 'Succeeded', exitCode: 0, log: '200' } });
     for (const name of ['istio-ingress', 'ingress-nginx']) fake.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });

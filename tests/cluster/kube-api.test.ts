@@ -15,6 +15,7 @@ const RUN = 'run-1';
 const SSA = 'application/apply-patch+yaml';
 /** Fast polls keep the tests short; the bounds are what is checked. */
 const fast = { pollMs: 10 };
+const requestMs = 30_000;
 
 function object(apiVersion: string, kind: string, name: string, namespace?: string, extra: object = {}, labels = runLabels(RUN)): ClusterObject {
   return { apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}), labels }, ...extra };
@@ -41,7 +42,7 @@ afterEach(async () => {
 
 async function start(options: FakeKubeOptions = {}): Promise<void> {
   fake = await startFakeKube(options);
-  api = connectKube({ kubeconfig: await writeKubeconfig(dir, fake.url), context: 'fake' });
+  api = connectKube({ kubeconfig: await writeKubeconfig(dir, fake.url), context: 'fake', requestMs });
 }
 const requests = (method: string) => fake.requests.filter((request) => request.method === method);
 
@@ -49,12 +50,12 @@ describe('connectKube', () => {
   it('names a missing context and the ones there are', async () => {
     await start();
     const kubeconfig = await writeKubeconfig(dir, fake.url);
-    expect(() => connectKube({ kubeconfig, context: 'staging' })).toThrow(UsageError);
-    expect(() => connectKube({ kubeconfig, context: 'staging' })).toThrow(/"staging" not found \(available: fake\)/);
+    expect(() => connectKube({ kubeconfig, context: 'staging', requestMs })).toThrow(UsageError);
+    expect(() => connectKube({ kubeconfig, context: 'staging', requestMs })).toThrow(/"staging" not found \(available: fake\)/);
   });
 
   it('reports an unreadable kubeconfig as an input file error', () => {
-    expect(() => connectKube({ kubeconfig: join(dir, 'missing') })).toThrow(InputFileError);
+    expect(() => connectKube({ kubeconfig: join(dir, 'missing'), requestMs })).toThrow(InputFileError);
   });
 
   it('reads the server version', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedEchoFixture, startEchoFixture } from '../../harness/fixture/echo-fixture.ts';
 import { connectKube } from '../../harness/environments/cluster/kube-api.ts';
 import { loadJobObjects, loadNamespace, runLoadJob } from '../../harness/load/workers/load-job.ts';
@@ -14,14 +14,12 @@ import { UsageError } from '../../harness/errors.ts';
 import type { Target } from '../../harness/target.ts';
 import { meshgateBin } from '../e2e/meshgate-cli.ts';
 import { type FakeKube, startFakeKube, writeKubeconfig } from './fake-kube-api.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 // Here the "pods" are two local meshgate processes, up in seconds: a 30 s lead to the common start
 // (a real cluster's default is loadJobStartMs, for scheduling and image pulls) leaves room for a
 // loaded machine without waiting two minutes. Polls are faster than a real cluster needs.
-vi.hoisted(() => {
-  process.env.MESHGATE_TIMEOUT_KUBE_POLL_MS ??= '200';
-  process.env.MESHGATE_TIMEOUT_LOAD_JOB_START_MS ??= '30000';
-});
+const timeouts = { ...defaultTimeouts, kubePollMs: 200, loadJobStartMs: 30_000 };
 
 const runId = 'load-job-test';
 let dir: string;
@@ -32,7 +30,7 @@ let fake: FakeKube | undefined;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'meshgate-load-job-'));
   fixture = await startEchoFixture({ tenant: 'a', namespace: 'ns-a', app: 'web' });
-  spec = { version: 1, protocol: 'http', model: 'closed', level: 4, workers: 2, target: { gateway: { address: '127.0.0.1', httpPort: fixture.httpPort, httpsPort: 0 }, scheme: 'http', host: 'a.test', expectBackend: 'ns-a/web' }, warmupMs: 200, durationMs: 2000 };
+  spec = { version: 1, protocol: 'http', model: 'closed', level: 4, workers: 2, target: { gateway: { address: '127.0.0.1', httpPort: fixture.httpPort, httpsPort: 0, requestMs: timeouts.requestMs }, scheme: 'http', host: 'a.test', expectBackend: 'ns-a/web' }, warmupMs: 200, durationMs: 2000 };
 });
 afterEach(async () => {
   await fake?.close();
@@ -60,7 +58,7 @@ const kubelet: NonNullable<Parameters<typeof startFakeKube>[0]>['runJob'] = asyn
 
 async function connect(options: Parameters<typeof startFakeKube>[0]) {
   fake = await startFakeKube(options);
-  return connectKube({ kubeconfig: await writeKubeconfig(dir, fake.url) });
+  return connectKube({ kubeconfig: await writeKubeconfig(dir, fake.url), requestMs: timeouts.kubeRequestMs });
 }
 
 const leftOver = (kube: FakeKube) => [...kube.objects.values()].filter((object) => object.metadata.labels?.[RUN_ID_LABEL] === runId || object.metadata.namespace === loadNamespace(runId));
@@ -77,7 +75,7 @@ describe('load workers as an Indexed Job (fake API server)', () => {
 
   it('creates the Job, waits for completion, merges every pod\'s result from its log, and removes what it created', async () => {
     const kube = await connect({ runJob: kubelet });
-    const result = await runLoadJob({ kube, runId, image: 'registry.example/meshgate:0.1.0', spec });
+    const result = await runLoadJob({ kube, runId, image: 'registry.example/meshgate:0.1.0', spec, timeouts });
     expect(result.concurrency).toBe(4);
     expect(result.requests).toBeGreaterThan(0);
     expect(result.successRate).toBe(1);
@@ -90,14 +88,14 @@ describe('load workers as an Indexed Job (fake API server)', () => {
 
   it('fails when a pod failed, and still cleans up', async () => {
     const kube = await connect({ runJob: async () => [{ index: 0, exitCode: 0, log: '' }, { index: 1, exitCode: 2, log: 'meshgate: error' }] });
-    await expect(runLoadJob({ kube, runId, image: 'meshgate:0.1.0', spec })).rejects.toThrow(/load Job meshgate-load-load-job-test\/meshgate-load: 1 pod\(s\) failed/);
+    await expect(runLoadJob({ kube, runId, image: 'meshgate:0.1.0', spec, timeouts })).rejects.toThrow(/load Job meshgate-load-load-job-test\/meshgate-load: 1 pod\(s\) failed/);
     expect(leftOver(fake!)).toEqual([]);
   });
 
   it('on SIGINT stops waiting and removes the Job, its ConfigMap and namespace by the run label', async () => {
     const kube = await connect({ runJob: () => new Promise(() => undefined) });
     const interrupt = new AbortController();
-    const running = runLoadJob({ kube, runId, image: 'meshgate:0.1.0', spec, signal: interrupt.signal });
+    const running = runLoadJob({ kube, runId, image: 'meshgate:0.1.0', spec, timeouts, signal: interrupt.signal });
     for (let poll = 0; poll < 200 && !fake!.requests.some((request) => request.method === 'GET' && request.path.includes('/jobs/')); poll++) await new Promise((resolve) => setTimeout(resolve, 50));
     interrupt.abort('SIGINT');
     await expect(running).rejects.toThrow();
@@ -117,7 +115,7 @@ describe('spreading a load in a cluster environment', () => {
     [{}, /needs --load-worker-image and --load-gateway \(where the pods reach the gateway\)/],
     [{ MESHGATE_LOAD_WORKER_IMAGE: 'meshgate:0.1.0', MESHGATE_LOAD_GATEWAY: 'gw.svc' }, /and --load-reference-gateway/],
   ])('refuses to guess where the pods reach the gateway (%o)', (env, message) => {
-    expect(() => spreadLoad(clusterTarget, spec, Object.keys(env).length > 0, undefined, env)).toThrow(message);
+    expect(() => spreadLoad(clusterTarget, spec, Object.keys(env).length > 0, { timeouts }, env)).toThrow(message);
   });
 });
 

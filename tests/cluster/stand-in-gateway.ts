@@ -5,6 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { StartedEnvironment } from '../../harness/environments/environment.ts';
 import { LocalEnvironment } from '../../harness/environments/local/local-environment.ts';
 import type { LoadedScenario } from '../../harness/scenario/load.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 /**
  * For one test file: a local gateway that stands in for the cluster's (the faked
@@ -15,7 +16,7 @@ export function useStandInGateway(scenario: LoadedScenario, scratchPrefix: strin
   const state: { gateway?: StartedEnvironment; scratch?: string } = {};
   beforeAll(async () => {
     state.scratch = await mkdtemp(join(tmpdir(), scratchPrefix));
-    state.gateway = await new LocalEnvironment({ scenario, runId: 'stand-in', pinCpus: false }).start();
+    state.gateway = await new LocalEnvironment({ scenario, runId: 'stand-in', timeouts: defaultTimeouts, pinCpus: false }).start();
   });
   afterAll(async () => {
     await state.gateway?.stop();

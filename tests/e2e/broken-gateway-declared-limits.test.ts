@@ -35,7 +35,7 @@ describeBreakages(breakages);
 
 /**
  * The idle hold itself (any profile but quick), kept short: the gateway default is taken as 3 s
- * (MESHGATE_TIMEOUT_GATEWAY_DEFAULT_READ_MS) and the WebSocket app's 3600 s is broken to that default,
+ * (--timeouts gatewayDefaultReadMs=3000) and the WebSocket app's 3600 s is broken to that default,
  * so the 5 s hold (default + 2 s) sees it closed while the apps declaring 300 s and 86400 s stay open.
  * The real default stays 60 s; only this run shortens it.
  */
@@ -48,5 +48,5 @@ describeBreakages(
       failing: ['websocket-idle-beyond-default-timeout'],
     },
   ],
-  { MESHGATE_TIMEOUT_GATEWAY_DEFAULT_READ_MS: '3000' },
+  { timeouts: 'gatewayDefaultReadMs=3000' },
 );

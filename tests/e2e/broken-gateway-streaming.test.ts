@@ -36,4 +36,4 @@ const breakages: Breakage[] = [
 ];
 
 // The idle time is pinned to its default so a developer's own MESHGATE_WS_IDLE_MS cannot change the outcome.
-describeBreakages(breakages, { MESHGATE_WS_IDLE_MS: '2000' });
+describeBreakages(breakages, { env: { MESHGATE_WS_IDLE_MS: '2000' } });

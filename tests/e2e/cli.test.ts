@@ -2,10 +2,11 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { breakConfig, meshgate, meshgateBin, processesMentioning, runMeshgate, scratchDir, startLocal, withEnv } from './meshgate-cli.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { breakConfig, meshgate, meshgateBin, processesMentioning, runMeshgate, scratchDir, startLocal } from './meshgate-cli.ts';
 
-// True end-to-end runs spawn the CLI (`runMeshgate`): a clean validate, up/run/down, and
+// Every test runs beside the others (the project's maxConcurrency): each starts its own
+// environment or none. True end-to-end runs spawn the CLI (`runMeshgate`): a clean validate, up/run/down, and
 // what needs the CLI's own environment. Input checks and runs whose process does not
 // matter call its entry function in this process (`meshgate`).
 
@@ -15,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => scratch.remove());
 
-describe('meshgate validate on the embedded local environment', () => {
+describe.concurrent('meshgate validate on the embedded local environment', () => {
   it('exits 0 with every case PASSED or NOT_SUPPORTED and writes the three reports', async () => {
     const result = await runMeshgate(['validate', '--reports', scratch.dir, '--run-id', 'e2e-clean', '--json'], {}, 170_000);
     expect(result.exitCode, result.stderr).toBe(0);
@@ -39,7 +40,6 @@ describe('meshgate validate on the embedded local environment', () => {
   });
 });
 
-// Side by side: each is an early exit.
 describe.concurrent('bad input exits 2 with a message naming what is wrong', () => {
   let taken: Server;
   let takenPort: number;
@@ -116,8 +116,8 @@ describe.concurrent('bad input exits 2 with a message naming what is wrong', () 
   });
 });
 
-describe('up, run, down', () => {
-  it('up leaves an environment running for run, and down stops all of it', async () => {
+describe.concurrent('up, run, down', () => {
+  it('up leaves an environment running for run, and down stops all of it', async ({ onTestFinished }) => {
     const targetFile = join(scratch.dir, 'up', 'target.json');
     // A failed check must not leave the environment up for the next run (down is idempotent).
     onTestFinished(async () => void (await runMeshgate(['down', '--target', targetFile])));
@@ -147,7 +147,7 @@ describe('up, run, down', () => {
   });
 });
 
-describe('baselines', () => {
+describe.concurrent('baselines', () => {
   it('a baseline saved from a clean run passes a clean run and catches a regression; a corrupt one exits 2 before anything starts', async () => {
     const recorded = await meshgate(['validate', 'multi-tenant', '--run-id', 'e2e-base', '--reports', scratch.dir]);
     expect(recorded.exitCode, recorded.stderr).toBe(0);
@@ -164,10 +164,8 @@ describe('baselines', () => {
       configHook: breakConfig(/location \/ \{ ([^{}]*)return 404; \}/, 'location / { $1proxy_pass http://ns-c9w3e5ty_api_http; }'),
     });
     try {
-      // The suites' worker is a process of its own, started with this process's environment.
-      const regressed = await withEnv({ MESHGATE_TIMEOUT_CONVERGENCE_MS: '2000' }, () =>
-        meshgate(['run', '--target', broken.targetFile, '--baseline', baselineFile, '--reports', scratch.dir, '--json', 'multi-tenant']),
-      );
+      // Failing cases wait out the convergence window: 2 s instead of 15.
+      const regressed = await meshgate(['run', '--target', broken.targetFile, '--baseline', baselineFile, '--timeouts', 'convergenceMs=2000', '--reports', scratch.dir, '--json', 'multi-tenant']);
       expect(regressed.exitCode, regressed.stderr).toBe(1);
       // The default server now proxies, on both listeners: unknown hosts, bare IPs, no Host, and the paused and suspended hosts that fall to it reach a backend.
       const reasons: Array<{ subject: string; message: string }> = JSON.parse(regressed.stdout).reasons;

@@ -6,6 +6,7 @@ import { createEchoClient, unary } from '../../harness/clients/grpc-echo-client.
 import { type GatewayAddress, sendHttpRequest } from '../../harness/clients/http-client.ts';
 import { readTarget, type LoadedTarget } from '../../harness/target.ts';
 import { processesMentioning, runMeshgate, scratchDir } from './meshgate-cli.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 // `up --ingresses` replays a cluster's export on loopback: the Ingress set read from labring/sealos
 // (tests/inventory/sealos-ingresses.yaml), served by the local nginx as ingress-nginx would, with
@@ -24,7 +25,7 @@ beforeAll(async () => {
   const up = await runMeshgate(['up', '--ingresses', sealosSet, '--target', targetFile, '--run-id', runId]);
   expect(up.exitCode, up.stderr).toBe(0);
   target = await readTarget(targetFile);
-  gateway = { address: target.gateway.address, httpPort: target.gateway.httpPort, httpsPort: target.gateway.httpsPort, ca: await readFile(target.caFile!, 'utf8') };
+  gateway = { address: target.gateway.address, httpPort: target.gateway.httpPort, httpsPort: target.gateway.httpsPort, ca: await readFile(target.caFile!, 'utf8'), requestMs: defaultTimeouts.requestMs };
 });
 
 afterAll(async () => {

@@ -10,6 +10,7 @@ import { LocalEnvironment, type LocalEnvironmentOptions } from '../../harness/en
 import type { StartedEnvironment } from '../../harness/environments/environment.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { writeTarget } from '../../harness/target.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 /**
  * The CLI a test spawns: compiled once per test run by tests/compiled-cli.ts (a spawn then
@@ -32,8 +33,7 @@ afterAll(() => rm(defaultReports, { recursive: true, force: true }));
 /**
  * Runs the CLI in this process: the same entry function bin/meshgate.js calls, with
  * stdout and stderr captured. Options read from the environment at parse time see
- * this process's; timeouts are read once per process, so a test that overrides one
- * for the CLI's own process spawns it instead (`runMeshgate`).
+ * this process's, the MESHGATE_TIMEOUT_* variables included (each run resolves them anew).
  */
 export async function meshgate(args: string[]): Promise<CliResult> {
   let stdout = '';
@@ -79,7 +79,7 @@ export async function scratchDir(): Promise<{ dir: string; remove: () => Promise
 /** Starts the local environment of the default scenario, with optional breakage, and writes its target file. */
 export async function startLocal(dir: string, options: Partial<LocalEnvironmentOptions> = {}): Promise<{ environment: StartedEnvironment; targetFile: string }> {
   const scenario = await loadScenario();
-  const environment = await new LocalEnvironment({ scenario, runId: 'test', ...options }).start();
+  const environment = await new LocalEnvironment({ scenario, runId: 'test', timeouts: defaultTimeouts, ...options }).start();
   const targetFile = join(dir, 'target.json');
   await writeTarget(targetFile, environment.target());
   return { environment, targetFile };
@@ -123,24 +123,24 @@ export interface Breakage {
  * Each row starts the local environment broken one way, runs the suites through
  * the CLI's entry function in this process (`meshgate`) and expects exit 1 with
  * exactly the listed cases failing. Failing cases wait out the convergence window;
- * 3 s keeps a table fast and still needs 3 matches in a row to pass. `env` reaches
- * the suites' worker (a process of its own, started with this process's
- * environment). Rows run side by side (the project's maxConcurrency): each spends
- * most of its time waiting out that window.
+ * 3 s keeps a table fast and still needs 3 matches in a row to pass. `timeouts`
+ * (NAME=MS,...) join it in the rows' `--timeouts`; `env` is set in this process's
+ * environment for the file, where each in-process run reads it. Rows run side by
+ * side (the project's maxConcurrency): each spends most of its time waiting out that window.
  */
-export function describeBreakages(breakages: Breakage[], env: NodeJS.ProcessEnv = {}): void {
-  // Set for the whole file (its rows run side by side), as the CLI's environment was.
-  const suiteEnv = { MESHGATE_TIMEOUT_CONVERGENCE_MS: '3000', ...env };
-  beforeAll(() => void Object.assign(process.env, suiteEnv));
+export function describeBreakages(breakages: Breakage[], settings: { timeouts?: string; env?: NodeJS.ProcessEnv } = {}): void {
+  const timeouts = ['convergenceMs=3000', ...(settings.timeouts ? [settings.timeouts] : [])].join(',');
+  const env = settings.env ?? {};
+  beforeAll(() => void Object.assign(process.env, env));
   afterAll(() => {
-    for (const name of Object.keys(suiteEnv)) delete process.env[name];
+    for (const name of Object.keys(env)) delete process.env[name];
   });
   it.concurrent.each(breakages)('a gateway with $name fails the gate (exit 1) with exactly its listed cases', async ({ suites, options, failing }) => {
     const scratch = await scratchDir();
     let started: Awaited<ReturnType<typeof startLocal>> | undefined;
     try {
       started = await startLocal(scratch.dir, options);
-      const result = await meshgate(['run', '--target', started.targetFile, '--reports', scratch.dir, '--json', ...suites]);
+      const result = await meshgate(['run', '--target', started.targetFile, '--reports', scratch.dir, '--json', '--timeouts', timeouts, ...suites]);
       expect(result.exitCode, result.stderr).toBe(1);
       // The reasons say why an unexpected case failed (a heavy case that missed the short window on a busy machine, or a real defect).
       expect(failedCaseIds(result.stdout), result.stdout).toEqual(failing);

@@ -12,6 +12,7 @@ import { upstreamName } from '../../harness/environments/local/nginx-config.ts';
 import { waitUntil } from '../../harness/wait.ts';
 import { DelayHop } from '../../scripts/delay-hop.ts';
 import { meshgate, meshgateBin, runMeshgate, scratchDir, startLocal } from './meshgate-cli.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
 let healthy: Awaited<ReturnType<typeof startLocal>>;
@@ -222,7 +223,7 @@ describe.concurrent('meshgate watch', { timeout: 240_000 }, () => {
     await writeFile(markFile, '');
     await execa(nginxBinary, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'logs', 'error.log'), '-s', 'reload']);
     // The reload really happened under traffic: new workers replaced the old ones.
-    await waitUntil('nginx to start new workers after the reload', `pid ${master}`, 'nginxReloadMs', async () => {
+    await waitUntil('nginx to start new workers after the reload', `pid ${master}`, { timeouts: defaultTimeouts, name: 'nginxReloadMs' }, async () => {
       const now = (await localNginx(reloaded.targetFile)).workers;
       if (now.every((pid) => workers.includes(pid))) throw new Error(`workers still ${now.join(', ')}`);
     });
@@ -255,7 +256,7 @@ describe.concurrent('meshgate watch', { timeout: 240_000 }, () => {
     await marked;
     // The master starts a new worker; connections the killed one held are gone.
     for (const worker of workers) process.kill(worker, 'SIGKILL');
-    await waitUntil('nginx to replace its killed worker', `pid ${master}`, 'nginxReloadMs', async () => {
+    await waitUntil('nginx to replace its killed worker', `pid ${master}`, { timeouts: defaultTimeouts, name: 'nginxReloadMs' }, async () => {
       const now = (await localNginx(killed.targetFile)).workers;
       if (now.length === 0 || now.some((pid) => workers.includes(pid))) throw new Error(`workers ${now.join(', ')}`);
     });

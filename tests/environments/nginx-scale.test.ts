@@ -12,6 +12,7 @@ import type { ChildProcess } from '../../harness/process/child-process.ts';
 import type { ResolvedScenario } from '../../harness/scenario/resolve.ts';
 import { waitUntil } from '../../harness/wait.ts';
 import { generatedScenario } from './generated-scenario.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 /**
  * nginx at platform size: the config rendered for 1,000 apps with 60-character host
@@ -72,9 +73,9 @@ describe(`nginx with ${apps} apps`, () => {
   }, 90_000);
 
   it('starts, routes its last host, and reloads', async () => {
-    nginx = await startNginx({ prefix: dir, config, listenHost: '127.0.0.1', httpPort: ports.http });
+    nginx = await startNginx({ prefix: dir, config, listenHost: '127.0.0.1', httpPort: ports.http, timeouts: defaultTimeouts });
     const last = scenario.apps.at(-1)!;
-    const gateway = { address: '127.0.0.1', httpPort: ports.http, httpsPort: ports.https };
+    const gateway = { address: '127.0.0.1', httpPort: ports.http, httpsPort: ports.https, requestMs: defaultTimeouts.requestMs };
     // ws apps redirect, web apps have no backend here: either way nginx matched the host (not the 404 default server).
     const answer = async () => (await sendHttpRequest(gateway, { scheme: 'http', host: last.host })).status;
     expect([308, 502]).toContain(await answer());
@@ -82,7 +83,7 @@ describe(`nginx with ${apps} apps`, () => {
     const before = await workers(nginx.pid!);
     process.kill(nginx.pid!, 'SIGHUP');
     // A new worker means the new config loaded; the old ones drain their connections (worker_shutdown_timeout).
-    await waitUntil('nginx to start a worker with the reloaded config', `pid ${nginx.pid}`, 'nginxReloadMs', async () => {
+    await waitUntil('nginx to start a worker with the reloaded config', `pid ${nginx.pid}`, { timeouts: defaultTimeouts, name: 'nginxReloadMs' }, async () => {
       const after = await workers(nginx!.pid!);
       if (!after.some((pid) => !before.includes(pid))) throw new Error(`workers ${after.join(',')}, as before the reload`);
     });

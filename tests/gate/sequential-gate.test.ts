@@ -103,8 +103,8 @@ function load(p95Us: number, rps: number): LoadResult {
 }
 
 describe('measureLoad (live A/B rounds until decided)', () => {
-  const reference: GatewayAddress = { address: '127.0.0.1', httpPort: 1, httpsPort: 2 };
-  const candidate: GatewayAddress = { address: '127.0.0.2', httpPort: 1, httpsPort: 2 };
+  const reference: GatewayAddress = { address: '127.0.0.1', httpPort: 1, httpsPort: 2, requestMs: 5_000 };
+  const candidate: GatewayAddress = { address: '127.0.0.2', httpPort: 1, httpsPort: 2, requestMs: 5_000 };
 
   /** Runs against fake gateways: the candidate `factor` slower, both with the same small per-call noise. */
   function fakeRuns(factor: number) {

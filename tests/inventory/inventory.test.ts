@@ -12,6 +12,7 @@ import { formatInventory, inventoryRbac } from '../../harness/inventory/format-i
 import { readIngressFile } from '../../harness/inventory/ingress-objects.ts';
 import { knownDifferences } from '../../suites/known-differences.ts';
 import { startFakeKube, writeKubeconfig } from '../cluster/fake-kube-api.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 const sealosSet = new URL('./sealos-ingresses.yaml', import.meta.url).pathname;
 const rows = new Map(knownDifferences.map((row) => [row.id, row.classification]));
@@ -112,7 +113,7 @@ describe('inventory --from-cluster', () => {
       for (let i = 0; i < 10_000; i++) fake.seed(ingress(i));
       const kubeconfig = await writeKubeconfig(dir, fake.url);
       const pages: number[] = [];
-      const listed = await listClusterIngresses(connectKube({ kubeconfig }), { pageSize: 500, onPage: (count) => pages.push(count) });
+      const listed = await listClusterIngresses(connectKube({ kubeconfig, requestMs: defaultTimeouts.kubeRequestMs }), { pageSize: 500, onPage: (count) => pages.push(count) });
       expect(listed).toHaveLength(10_000);
       expect(new Set(listed.map((item) => `${item.namespace}/${item.name}`)).size).toBe(10_000);
       expect(pages).toHaveLength(20);
@@ -129,7 +130,7 @@ describe('inventory --from-cluster', () => {
     try {
       fake.failNext('GET', /^\/apis\/networking\.k8s\.io\/v1\/ingresses$/, 403);
       const kubeconfig = await writeKubeconfig(dir, fake.url);
-      await expect(listClusterIngresses(connectKube({ kubeconfig }))).rejects.toThrow(/403.*may not list ingresses\.networking\.k8s\.io in every namespace.*--print-rbac/);
+      await expect(listClusterIngresses(connectKube({ kubeconfig, requestMs: defaultTimeouts.kubeRequestMs }))).rejects.toThrow(/403.*may not list ingresses\.networking\.k8s\.io in every namespace.*--print-rbac/);
     } finally {
       await fake.close();
     }

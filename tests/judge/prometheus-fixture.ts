@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { freePort } from '../../harness/net/ports.ts';
 import { startChildProcess } from '../../harness/process/child-process.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 export interface RunningPrometheus {
   url: string;
@@ -52,7 +53,7 @@ export async function startPrometheus(openMetrics: string): Promise<RunningProme
       `--storage.tsdb.path=${join(dir, 'data')}`,
       '--storage.tsdb.retention.time=30d',
       `--web.listen-address=127.0.0.1:${port}`,
-    ]);
+    ], defaultTimeouts);
     const url = `http://127.0.0.1:${port}`;
     const stop = async () => {
       await process.stop();

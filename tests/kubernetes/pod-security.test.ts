@@ -30,9 +30,9 @@ const gate = buildGateManifests({
   notifyWebhookSecret: { name: 'hooks', key: 'url' },
   notifyFormat: 'slack',
 }) as Loose[];
-const loadSpec: LoadSpec = { version: 1, protocol: 'http', model: 'closed', level: 4, workers: 2, target: { gateway: { address: 'gw', httpPort: 80, httpsPort: 443 }, scheme: 'http', host: 'a.test', expectBackend: 'ns-a/web' }, warmupMs: 200, durationMs: 2000, startAt: 1 };
+const loadSpec: LoadSpec = { version: 1, protocol: 'http', model: 'closed', level: 4, workers: 2, target: { gateway: { address: 'gw', httpPort: 80, httpsPort: 443, requestMs: 5_000 }, scheme: 'http', host: 'a.test', expectBackend: 'ns-a/web' }, warmupMs: 200, durationMs: 2000, startAt: 1 };
 const load = loadJobObjects('run-1', 'meshgate:test', loadSpec) as Loose[];
-const probe = probePodManifest({ namespace: 'ns-a', name: 'probe-1', image: probeImage, command: ['curl', 'http://web.ns-a.svc:8080/'], timeoutMs: 30_000, runId: 'run-1' }) as Loose;
+const probe = probePodManifest({ namespace: 'ns-a', name: 'probe-1', image: probeImage, command: ['curl', 'http://web.ns-a.svc:8080/'], timeoutMs: 30_000, pollMs: 1_000, runId: 'run-1' }) as Loose;
 const istioTenants = manifests(scenario.resolved, 'istio').objects as Loose[];
 /** Both modes' Kubernetes objects; the Istio kinds are checked against Istio's CRDs (istio-crd-schema.test.ts). */
 const tenants = [...istioTenants, ...manifests(scenario.resolved, 'ingress').objects].filter((object) => !object.apiVersion.startsWith('networking.istio.io/')) as Loose[];

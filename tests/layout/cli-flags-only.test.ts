@@ -35,9 +35,6 @@ const ioModules = [
   '@kubernetes/client-node',
 ];
 
-/** Files whose work moves out in changes of their own (`parity`); rule 1 is held to the rest. */
-const pending = ['parity-action.ts'];
-
 /** The module specifiers a file imports, statically or with import(). */
 function importsOf(text: string): string[] {
   return [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^import\s+)['"]([^'"]+)['"]/gm)].map((match) => match[1]!);
@@ -67,13 +64,8 @@ describe('harness/cli holds flags only', () => {
   const files = readdirSync(cliDir).filter((name) => name.endsWith('.ts'));
 
   it('no cli file does I/O or loads more than its actions call', () => {
-    const found = files.filter((name) => !pending.includes(name)).flatMap((name) => beyondFlags(readFileSync(join(cliDir, name), 'utf8')).map((problem) => `${name}: ${problem}`));
+    const found = files.flatMap((name) => beyondFlags(readFileSync(join(cliDir, name), 'utf8')).map((problem) => `${name}: ${problem}`));
     expect(found).toEqual([]);
-  });
-
-  it('the pending files still need their exception (take one off the list once it holds flags only)', () => {
-    const present = pending.filter((name) => files.includes(name));
-    expect(present.filter((name) => beyondFlags(readFileSync(join(cliDir, name), 'utf8')).length === 0)).toEqual([]);
   });
 
   it('nothing in harness/ outside cli/ imports harness/cli', () => {

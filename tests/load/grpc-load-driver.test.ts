@@ -8,6 +8,7 @@ import { GrpcCallSlot, GrpcLoadChannel } from '../../harness/load/grpc-load-driv
 import { headerBlocks } from '../../harness/load/h2-frames.ts';
 import { grpcUnaryDriver } from '../../harness/load/load-driver.ts';
 import type { LoadTarget, Outcome } from '../../harness/load/load-session.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 // The raw gRPC load client against the real echo fixture (h2c on loopback), and
 // against a hand-written HTTP/2 server for what a real backend rarely does.
@@ -22,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => Promise.all([fixture.stop(), failing.stop()]));
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
-const target = (port: number, expectBackend = 'ns-a/grpc'): LoadTarget => ({ gateway: { address: '127.0.0.1', httpPort: port, httpsPort: 0 }, scheme: 'http', host: 'a.test', expectBackend });
+const target = (port: number, expectBackend = 'ns-a/grpc'): LoadTarget => ({ gateway: { address: '127.0.0.1', httpPort: port, httpsPort: 0, requestMs: defaultTimeouts.requestMs }, scheme: 'http', host: 'a.test', expectBackend });
 const run = (driverTarget: LoadTarget, durationMs = 400) => runClosedLoop({ driver: grpcUnaryDriver(driverTarget), concurrency: 4, warmupMs: 0, durationMs });
 
 /** One gRPC reply frame: flag 0, length, the encoded EchoReply. */

@@ -2,6 +2,7 @@ import { type Server, createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Http1LoadConnection } from '../../harness/load/http1-load-connection.ts';
 import type { Outcome } from '../../harness/load/load-session.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 // The raw load client against hand-written answers: framing a general client
 // would hide (split heads, chunk trailers, Connection: close, silence).
@@ -27,7 +28,7 @@ async function answering(answers: string[]): Promise<number> {
 }
 
 const connectionTo = (port: number, timeoutMs = 5000) =>
-  new Http1LoadConnection({ gateway: { address: '127.0.0.1', httpPort: port, httpsPort: 0 }, scheme: 'http', host: 'a.test', expectBackend: 'ns-a/web' }, timeoutMs);
+  new Http1LoadConnection({ gateway: { address: '127.0.0.1', httpPort: port, httpsPort: 0, requestMs: defaultTimeouts.requestMs }, scheme: 'http', host: 'a.test', expectBackend: 'ns-a/web' }, timeoutMs);
 
 const backend = 'x-echo-backend: ns-a/web/i1\r\n';
 const exchange = (connection: Http1LoadConnection) => new Promise<Outcome>((resolve) => connection.exchange(resolve));

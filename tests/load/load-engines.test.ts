@@ -6,6 +6,7 @@ import { grpcUnaryDriver, httpDriver, websocketDriver } from '../../harness/load
 import type { LoadTarget } from '../../harness/load/load-session.ts';
 import { mergeLoadResults } from '../../harness/load/load-recorder.ts';
 import { runOpenLoop } from '../../harness/load/open-loop.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 // The load engines against echo backends with a known added latency. Bounds are
 // generous: these check what is measured, not how fast the machine is.
@@ -21,8 +22,8 @@ beforeAll(async () => {
   const failingFixture = await startEchoFixture({ tenant: 'a', namespace: 'ns-a', app: 'failing', errorRate: 1 });
   fast = await startEchoFixture({ tenant: 'a', namespace: 'ns-a', app: 'fast' });
   fixtures.push(slowFixture, failingFixture, fast);
-  slow = { address: '127.0.0.1', httpPort: slowFixture.httpPort, httpsPort: 0 };
-  failing = { address: '127.0.0.1', httpPort: failingFixture.httpPort, httpsPort: 0 };
+  slow = { address: '127.0.0.1', httpPort: slowFixture.httpPort, httpsPort: 0, requestMs: defaultTimeouts.requestMs };
+  failing = { address: '127.0.0.1', httpPort: failingFixture.httpPort, httpsPort: 0, requestMs: defaultTimeouts.requestMs };
 });
 afterAll(() => Promise.all(fixtures.map((fixture) => fixture.stop())));
 
@@ -45,20 +46,20 @@ describe('closed-loop load', () => {
     expect(status.successRate).toBe(0);
     expect(status.failures.status).toBe(status.requests);
 
-    const fastGateway = { address: '127.0.0.1', httpPort: fast.httpPort, httpsPort: 0 };
+    const fastGateway = { address: '127.0.0.1', httpPort: fast.httpPort, httpsPort: 0, requestMs: defaultTimeouts.requestMs };
     const mismatch = await runClosedLoop({ driver: http(fastGateway, { expectBackend: 'ns-b/fast' }), concurrency: 2, warmupMs: 0, durationMs: 300 });
     expect(mismatch.failures.mismatch).toBe(mismatch.requests);
     const right = await runClosedLoop({ driver: http(fastGateway, { expectBackend: 'ns-a/fast' }), concurrency: 2, warmupMs: 0, durationMs: 300 });
     expect(right.successRate).toBe(1);
 
     // Port 1 on loopback: nothing listens, every connect is refused.
-    const refused = await runClosedLoop({ driver: http({ address: '127.0.0.1', httpPort: 1, httpsPort: 0 }), concurrency: 1, warmupMs: 0, durationMs: 200 });
+    const refused = await runClosedLoop({ driver: http({ address: '127.0.0.1', httpPort: 1, httpsPort: 0, requestMs: defaultTimeouts.requestMs }), concurrency: 1, warmupMs: 0, durationMs: 200 });
     expect(refused.requests).toBeGreaterThan(0);
     expect(refused.failures.error).toBe(refused.requests);
   });
 
   it('reads chunked and sized bodies whole, so keep-alive framing stays in step', async () => {
-    const gateway = { address: '127.0.0.1', httpPort: fast.httpPort, httpsPort: 0 };
+    const gateway = { address: '127.0.0.1', httpPort: fast.httpPort, httpsPort: 0, requestMs: defaultTimeouts.requestMs };
     for (const path of ['/?chunks=3', '/?size=200000', '/']) {
       const result = await runClosedLoop({ driver: http(gateway, { path, expectBackend: 'ns-a/fast' }), concurrency: 2, warmupMs: 0, durationMs: 300 });
       expect(result.requests, path).toBeGreaterThan(5);
@@ -67,12 +68,12 @@ describe('closed-loop load', () => {
   });
 
   it('round-trips WebSocket messages and gRPC unary calls, checking every echo', async () => {
-    const ws = await runClosedLoop({ driver: websocketDriver({ gateway: { address: '127.0.0.1', httpPort: fast.httpPort, httpsPort: 0 }, scheme: 'http', host: 'a.test' }), concurrency: 4, warmupMs: 100, durationMs: 500 });
+    const ws = await runClosedLoop({ driver: websocketDriver({ gateway: { address: '127.0.0.1', httpPort: fast.httpPort, httpsPort: 0, requestMs: defaultTimeouts.requestMs }, scheme: 'http', host: 'a.test' }), concurrency: 4, warmupMs: 100, durationMs: 500 });
     expect(ws.protocol).toBe('websocket');
     // Counts only show that exchanges happened: a busy machine managed 20 in this half second.
     expect(ws.requests).toBeGreaterThan(5);
     expect(ws.successRate).toBe(1);
-    const grpcGateway = { address: '127.0.0.1', httpPort: fast.grpcPort, httpsPort: 0 };
+    const grpcGateway = { address: '127.0.0.1', httpPort: fast.grpcPort, httpsPort: 0, requestMs: defaultTimeouts.requestMs };
     const grpc = await runClosedLoop({ driver: grpcUnaryDriver({ gateway: grpcGateway, scheme: 'http', host: 'a.test', expectBackend: 'ns-a/fast' }), concurrency: 4, warmupMs: 100, durationMs: 500 });
     expect(grpc.protocol).toBe('grpc');
     expect(grpc.requests).toBeGreaterThan(5);

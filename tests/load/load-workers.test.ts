@@ -9,6 +9,7 @@ import { runLocalWorkers } from '../../harness/load/workers/local-workers.ts';
 import { mergeWorkerResults } from '../../harness/load/workers/merge-workers.ts';
 import { runWorker } from '../../harness/load/workers/run-worker.ts';
 import { meshgate } from '../e2e/meshgate-cli.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 // Load workers against an echo backend on loopback, every answer checked against its identity.
 let fixture: StartedEchoFixture;
@@ -19,7 +20,7 @@ let spec: Omit<LoadSpec, 'startAt'>;
 beforeAll(async () => {
   fixture = await startEchoFixture({ tenant: 'a', namespace: 'ns-a', app: 'web' });
   slowFixture = await startEchoFixture({ tenant: 'a', namespace: 'ns-a', app: 'web', latencyMs: 20 });
-  const gateway: GatewayAddress = { address: '127.0.0.1', httpPort: fixture.httpPort, httpsPort: 0 };
+  const gateway: GatewayAddress = { address: '127.0.0.1', httpPort: fixture.httpPort, httpsPort: 0, requestMs: defaultTimeouts.requestMs };
   spec = { version: 1, protocol: 'http', model: 'closed', level: 4, workers: 2, target: { gateway, scheme: 'http', host: 'a.test', expectBackend: 'ns-a/web' }, warmupMs: 300, durationMs: 3000 };
 });
 
@@ -63,11 +64,11 @@ describe('load workers', () => {
     // sends, so the load generators' share of a busy machine's CPU cannot decide the figure (on a fast
     // backend two worker processes out-ran one engine 1.6-2.9x beside a loaded neighbour). The two
     // alternate (one, N, one, N, ...) so that the machine's drift hits both.
-    const gateway: GatewayAddress = { address: '127.0.0.1', httpPort: slowFixture.httpPort, httpsPort: 0 };
+    const gateway: GatewayAddress = { address: '127.0.0.1', httpPort: slowFixture.httpPort, httpsPort: 0, requestMs: defaultTimeouts.requestMs };
     const slow = { ...spec, durationMs: 2000, target: { ...spec.target, gateway } };
     const ceiling = slow.level / 0.020;
     const rounds: Array<{ one: LoadResult; workers: LoadResult }> = [];
-    for (let round = 0; round < 3; round++) rounds.push({ one: await runLocalWorkers({ ...slow, workers: 1 }), workers: await runLocalWorkers(slow) });
+    for (let round = 0; round < 3; round++) rounds.push({ one: await runLocalWorkers({ ...slow, workers: 1 }, defaultTimeouts), workers: await runLocalWorkers(slow, defaultTimeouts) });
     const figures = rounds.map((round) => `one ${round.one.rps.toFixed(0)}, ${spec.workers} workers ${round.workers.rps.toFixed(0)} req/s`).join('; ');
     for (const { one, workers } of rounds) {
       expect(workers.successRate).toBe(1);

@@ -5,6 +5,7 @@ import { runClosedLoop } from '../../harness/load/closed-loop.ts';
 import { websocketDriver } from '../../harness/load/load-driver.ts';
 import type { LoadTarget, Outcome } from '../../harness/load/load-session.ts';
 import { WebSocketLoadSession } from '../../harness/load/websocket-load-session.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 // WebSocket round trips against the real echo fixture, and against a
 // hand-written server for wrong echoes, silence and closes.
@@ -17,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => fixture.stop());
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
-const target = (port: number, expectBackend = 'ns-a/ws'): LoadTarget => ({ gateway: { address: '127.0.0.1', httpPort: port, httpsPort: 0 }, scheme: 'http', host: 'a.test', expectBackend });
+const target = (port: number, expectBackend = 'ns-a/ws'): LoadTarget => ({ gateway: { address: '127.0.0.1', httpPort: port, httpsPort: 0, requestMs: defaultTimeouts.requestMs }, scheme: 'http', host: 'a.test', expectBackend });
 
 /** A WebSocket server answering each message with `answer` (nothing for undefined). */
 async function answering(answer: (message: Buffer) => Buffer | 'close' | undefined): Promise<number> {

@@ -5,7 +5,7 @@ import { platformError, postNotice } from '../../harness/notify/post-notice.ts';
 import { dingtalkSignedUrl, feishuSignature } from '../../harness/notify/signature.ts';
 import { webhookBody } from '../../harness/notify/webhook-body.ts';
 import { freePort } from '../../harness/net/ports.ts';
-import { timeouts } from '../../harness/timeouts.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 import { type ReceiverAnswer, startReceiver } from './webhook-receiver.ts';
 
 const notice: VerdictNotice = {
@@ -29,7 +29,7 @@ async function post(format: WebhookFormat, answers: Array<number | ReceiverAnswe
   const receiver = await startReceiver(...answers);
   const lines: string[] = [];
   try {
-    const warning = await postNotice({ url: receiver.url, format, secret }, notice, (line) => lines.push(line));
+    const warning = await postNotice({ url: receiver.url, format, secret, budgetMs: defaultTimeouts.webhookMs }, notice, (line) => lines.push(line));
     return { warning, bodies: receiver.bodies, paths: receiver.paths, lines };
   } finally {
     await receiver.close();
@@ -124,9 +124,9 @@ describe('delivery', () => {
     expect(failing.bodies.length).toBeGreaterThan(1);
     expect(failing.bodies.length).toBeLessThanOrEqual(5);
     const lines: string[] = [];
-    const absent = await postNotice({ url: `http://127.0.0.1:${await freePort()}/hook/secret`, format: 'slack' }, notice, (line) => lines.push(line));
+    const absent = await postNotice({ url: `http://127.0.0.1:${await freePort()}/hook/secret`, format: 'slack', budgetMs: defaultTimeouts.webhookMs }, notice, (line) => lines.push(line));
     expect(absent).toMatch(/^notification to http:\/\/127\.0\.0\.1:\d+\/\*\*\* not delivered: .*ECONNREFUSED/);
-    expect(Date.now() - started).toBeLessThan(2 * timeouts.webhookMs + 2_000);
+    expect(Date.now() - started).toBeLessThan(2 * defaultTimeouts.webhookMs + 2_000);
     expect(lines.join('\n')).not.toMatch(/secret/);
   });
 

@@ -1,15 +1,12 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { startChildProcess } from '../../harness/process/child-process.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
-// A short idle limit, read when harness/timeouts.ts loads: progress must keep the wait
-// alive far beyond it, and silence must end it.
-process.env.MESHGATE_TIMEOUT_FIXTURE_READY_MS = '1500';
-let startChildProcess: typeof import('../../harness/process/child-process.ts').startChildProcess;
-beforeAll(async () => {
-  ({ startChildProcess } = await import('../../harness/process/child-process.ts'));
-});
+// A short idle limit: progress must keep the wait alive far beyond it, and silence must end it.
+const timeouts = { ...defaultTimeouts, fixtureReadyMs: 1_500 };
 
 /** A node child running `script`. */
-const nodeChild = (name: string, script: string) => startChildProcess(name, process.execPath, ['-e', script]);
+const nodeChild = (name: string, script: string) => startChildProcess(name, process.execPath, ['-e', script], timeouts);
 
 describe('waiting for a child process by its progress', () => {
   it('keeps waiting while lines come, well past the idle limit in total', async () => {
@@ -30,11 +27,11 @@ describe('waiting for a child process by its progress', () => {
     await expect(child.waitForLines(() => false, 'fixtureReadyMs', 'a ready line')).rejects.toThrow(/doomed exited \(code 3\) before it was ready: cannot bind: EADDRINUSE/);
   });
 
-  it('fails when progress stops, naming what was awaited and the variable that raises the limit', async () => {
+  it('fails when progress stops, naming what was awaited and the flag and variable that raise the limit', async () => {
     const child = nodeChild('stalled', `console.log('ready 1'); setTimeout(() => {}, 60000);`);
     try {
       await expect(child.waitForLines(() => false, 'fixtureReadyMs', 'two ready lines')).rejects.toThrow(
-        /timed out after 1500 ms waiting for two ready lines \(no progress for that long\) \(stalled\); .*MESHGATE_TIMEOUT_FIXTURE_READY_MS/,
+        /timed out after 1500 ms waiting for two ready lines \(no progress for that long\) \(stalled\); on a slow or busy machine raise it with --timeouts fixtureReadyMs=<ms> or MESHGATE_TIMEOUT_FIXTURE_READY_MS=<ms>$/,
       );
     } finally {
       await child.stop();

@@ -11,7 +11,11 @@ import { tcpConnects, waitUntil } from '../../harness/wait.ts';
 import { scratchDir } from '../e2e/meshgate-cli.ts';
 import { missingBinaries } from '../required-binary.ts';
 import { perfRecord, runReportOf } from './run-report-fixture.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
+/** The waits for the Pushgateway and Prometheus, bounded as `meshgate up` is; one push's bound. */
+const upReady = { timeouts: defaultTimeouts, name: 'upReadyMs' } as const;
+const pushMs = defaultTimeouts.metricsPushMs;
 const binaries = { prometheus: '/usr/bin/prometheus', pushgateway: '/usr/bin/prometheus-pushgateway' };
 const skip = missingBinaries([
   { path: binaries.prometheus, install: 'apt-get install prometheus' },
@@ -43,11 +47,11 @@ describe.skipIf(skip)('metrics through a real Pushgateway into a real Prometheus
     scratch = await scratchDir();
     const [pushPort, promPort] = [await freePort(), await freePort()];
     // Debian's build persists to /var/lib/prometheus/pushgateway.data by default: every run would start with the groups of earlier ones.
-    processes.push(startChildProcess('pushgateway', binaries.pushgateway, [`--web.listen-address=127.0.0.1:${pushPort}`, `--persistence.file=${join(scratch.dir, 'pushgateway.data')}`]));
+    processes.push(startChildProcess('pushgateway', binaries.pushgateway, [`--web.listen-address=127.0.0.1:${pushPort}`, `--persistence.file=${join(scratch.dir, 'pushgateway.data')}`], defaultTimeouts));
     await writeFile(join(scratch.dir, 'prometheus.yml'), prometheusConfig(pushPort));
-    processes.push(startChildProcess('prometheus', binaries.prometheus, [`--config.file=${join(scratch.dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(scratch.dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`]));
-    await waitUntil('the Pushgateway to listen', `127.0.0.1:${pushPort}`, 'upReadyMs', tcpConnects('127.0.0.1', pushPort));
-    await waitUntil('Prometheus to listen', `127.0.0.1:${promPort}`, 'upReadyMs', tcpConnects('127.0.0.1', promPort));
+    processes.push(startChildProcess('prometheus', binaries.prometheus, [`--config.file=${join(scratch.dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(scratch.dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`], defaultTimeouts));
+    await waitUntil('the Pushgateway to listen', `127.0.0.1:${pushPort}`, upReady, tcpConnects('127.0.0.1', pushPort, defaultTimeouts.requestMs));
+    await waitUntil('Prometheus to listen', `127.0.0.1:${promPort}`, upReady, tcpConnects('127.0.0.1', promPort, defaultTimeouts.requestMs));
     pushgateway = new URL(`http://127.0.0.1:${pushPort}`);
     prometheus = `http://127.0.0.1:${promPort}`;
   }, 90_000);
@@ -60,7 +64,7 @@ describe.skipIf(skip)('metrics through a real Pushgateway into a real Prometheus
     const report = runReportOf([perfRecord(10, 1600), perfRecord(200, 900, true)], { runId: 'metrics-run-1', scenario: 'sealos-default' });
     const file = join(scratch.dir, 'out', 'metrics.txt');
     const warnings: string[] = [];
-    await writeOutputs(metricsOutputs({ file, pushgateway }), report, { dir: scratch.dir, exitCode: 0, log: () => undefined, warn: (warning) => warnings.push(warning) });
+    await writeOutputs(metricsOutputs({ file, pushgateway, pushMs }), report, { dir: scratch.dir, exitCode: 0, log: () => undefined, warn: (warning) => warnings.push(warning) });
     expect(warnings).toEqual([]);
     const text = await readFile(file, 'utf8');
     expect(text.trimEnd().endsWith('# EOF')).toBe(true);
@@ -71,7 +75,7 @@ describe.skipIf(skip)('metrics through a real Pushgateway into a real Prometheus
     expect(exposed).toMatch(/meshgate_run_verdict\{[^}]*mode="local"[^}]*run_id="metrics-run-1"[^}]*\}/);
     const query = encodeURIComponent('meshgate_load_latency_seconds{job="meshgate",run_id="metrics-run-1",scenario="sealos-default",mode="local",model="open",level="200",percentile="95"}');
     let result: Array<{ value: [number, string] }> = [];
-    await waitUntil('Prometheus to scrape the pushed metrics', prometheus, 'upReadyMs', async () => {
+    await waitUntil('Prometheus to scrape the pushed metrics', prometheus, upReady, async () => {
       const answer = await getJson(`${prometheus}/api/v1/query?query=${query}`);
       result = answer.data?.result ?? [];
       if (result.length === 0) throw new Error(`no series yet: ${JSON.stringify(answer).slice(0, 200)}`);
@@ -112,11 +116,11 @@ describe.skipIf(skip)('metrics through a real Pushgateway into a real Prometheus
       const answer = await getJson(`${prometheus}/api/v1/query?query=${encodeURIComponent(`meshgate_run_verdict{scenario="${scenario}"}`)}`);
       return [...new Set(answer.data.result.map((series: { metric: { run_id: string } }) => series.metric.run_id))].sort();
     };
-    await publishMetrics(failed, { pushgateway }, () => undefined);
-    await waitUntil('Prometheus to scrape run a', prometheus, 'upReadyMs', async () => expect(await runsNow()).toEqual(['run-a-fail']));
-    await publishMetrics(passed, { pushgateway }, () => undefined);
+    await publishMetrics(failed, { pushgateway, pushMs }, () => undefined);
+    await waitUntil('Prometheus to scrape run a', prometheus, upReady, async () => expect(await runsNow()).toEqual(['run-a-fail']));
+    await publishMetrics(passed, { pushgateway, pushMs }, () => undefined);
     // Staleness: the scrape after the PUT no longer has run a, so Prometheus ends its series at once (no 5-minute lookback).
-    await waitUntil('Prometheus to see run b alone', prometheus, 'upReadyMs', async () => expect(await runsNow()).toEqual(['run-b-pass']));
+    await waitUntil('Prometheus to see run b alone', prometheus, upReady, async () => expect(await runsNow()).toEqual(['run-b-pass']));
     const dashboard = JSON.parse(await readFile(new URL('../../dashboards/meshgate.json', import.meta.url), 'utf8'));
     for (const panel of dashboard.panels as Array<{ title: string; targets: Array<{ expr: string }> }>) {
       // Every series selector a panel reads (aggregations drop run_id, so look beneath them).
@@ -143,8 +147,8 @@ describe.skipIf(skip)('metrics through a real Pushgateway into a real Prometheus
   }, 90_000);
 
   it('a push the Pushgateway refuses, or one nobody receives, is an error naming the URL', async () => {
-    await expect(pushMetrics(pushgateway, 'meshgate', { run_id: 'x' }, 'not a metric line\n')).rejects.toThrow(/answered 400/);
+    await expect(pushMetrics(pushgateway, 'meshgate', { run_id: 'x' }, 'not a metric line\n', pushMs)).rejects.toThrow(/answered 400/);
     const closed = new URL(`http://127.0.0.1:${await freePort()}`);
-    await expect(pushMetrics(closed, 'meshgate', { run_id: 'x' }, 'a 1\n')).rejects.toThrow(`could not push metrics to ${closed.origin}/metrics/job/meshgate/run_id/x`);
+    await expect(pushMetrics(closed, 'meshgate', { run_id: 'x' }, 'a 1\n', pushMs)).rejects.toThrow(`could not push metrics to ${closed.origin}/metrics/job/meshgate/run_id/x`);
   });
 });

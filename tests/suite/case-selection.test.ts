@@ -3,9 +3,10 @@ import { plannedTarget } from '../../harness/run/prepare.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
 import { compileCasePattern, planCases, selectCases } from '../../harness/suite/case-selection.ts';
 import { catalogue } from '../../suites/catalogue.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 describe('case selection', async () => {
-  const planned = planCases(catalogue, ['cors', 'ssl'], plannedTarget(await loadScenario(), 'local'));
+  const planned = planCases(catalogue, ['cors', 'ssl'], plannedTarget(await loadScenario(), 'local'), defaultTimeouts);
 
   it('matches the id alone, or id[subject] when the pattern has a [', () => {
     const pick = (pattern: string) => planned.filter(compileCasePattern(pattern));

@@ -9,6 +9,7 @@ import { defineCase, type GatewayCase } from '../../harness/suite/gateway-case.t
 import { httpApps } from '../../harness/suite/subjects.ts';
 import type { LoadedTarget } from '../../harness/target.ts';
 import { allCases, coverageMarkdown, coverageTable, uncoveredFields } from '../../suites/all-cases.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 /** The scenario with every tenant twice (new users, hosts and domains, the same settings). */
 function doubled(input: Scenario): Scenario {
@@ -24,7 +25,7 @@ const targetOf = (input: Scenario): LoadedTarget => plannedTarget({ file: 'doubl
 
 /** A case checks every app its fields apply to when twice the apps (same settings) give it twice the subjects. */
 function checksEveryApp(gatewayCase: GatewayCase<any>, single: LoadedTarget, twice: LoadedTarget): boolean {
-  return gatewayCase.subjects(twice).length === 2 * gatewayCase.subjects(single).length;
+  return gatewayCase.subjects(twice, defaultTimeouts).length === 2 * gatewayCase.subjects(single, defaultTimeouts).length;
 }
 
 describe('every declarable scenario field is verified by a case', async () => {

@@ -5,6 +5,7 @@ import type { GatewayAddress } from '../../harness/clients/http-client.ts';
 import { type StartedEchoFixture, startEchoFixture } from '../../harness/fixture/echo-fixture.ts';
 import { probeKeepAlive, probeResponseStreaming } from '../../harness/suite/http1-probes.ts';
 import { probeH2c, probeHttp, probeRawHttp } from '../../harness/suite/probes.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 // The probes against a healthy echo backend directly (no gateway): what each one observes when nothing is wrong.
 let fixture: StartedEchoFixture;
@@ -13,7 +14,7 @@ let h2c: Http2Server;
 
 beforeAll(async () => {
   fixture = await startEchoFixture({ tenant: 'alice', namespace: 'ns-alice', app: 'web' });
-  gateway = { address: '127.0.0.1', httpPort: fixture.httpPort, httpsPort: 0 };
+  gateway = { address: '127.0.0.1', httpPort: fixture.httpPort, httpsPort: 0, requestMs: defaultTimeouts.requestMs };
   h2c = createHttp2Server((request, response) => response.writeHead(200, { 'x-echo-backend': `ns-alice/h2/${request.headers[':authority']}` }).end());
   await new Promise<void>((resolve) => h2c.listen(0, '127.0.0.1', resolve));
 });
@@ -47,6 +48,6 @@ describe('probes on a healthy backend', () => {
 
   it('probeH2c speaks HTTP/2 with prior knowledge and sends the host as :authority', async () => {
     const port = (h2c.address() as AddressInfo).port;
-    expect(await probeH2c('127.0.0.1', port, 'a.test')).toEqual({ status: 200, backend: 'ns-alice/h2', error: null });
+    expect(await probeH2c('127.0.0.1', port, 'a.test', defaultTimeouts.requestMs)).toEqual({ status: 200, backend: 'ns-alice/h2', error: null });
   });
 });

@@ -4,6 +4,7 @@ import { plannedTarget } from '../../harness/run/prepare.ts';
 import { type CaseRunOptions, runCases } from '../../harness/runner/run-cases.ts';
 import { defineCase, type GatewayCase } from '../../harness/suite/gateway-case.ts';
 import { loadScenario } from '../../harness/scenario/load.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 // The case runtime on cases that never touch a network: what it runs, in which order,
 // side by side or alone, and what a hung case or an interrupt leaves in the records.
@@ -32,7 +33,7 @@ function run(suites: Record<string, GatewayCase<any>[]>, options: Partial<CaseRu
     suites: Object.keys(suites),
     concurrency: 4,
     progress: (line) => lines.push(line),
-    timeouts: { caseMs: 60_000, cancelGraceMs: 100 },
+    timeouts: { ...defaultTimeouts, caseMs: 60_000, cancelGraceMs: 100 },
     ...options,
   });
   return { outcome, lines };
@@ -98,7 +99,7 @@ describe('the case runtime', () => {
   });
 
   it('fails a case that outlives its timeout, even one that ignores its signal, and the run goes on', async () => {
-    const { outcome } = run({ hung: [valueCase('hangs', ['a'], never), valueCase('next', ['a'], async () => 'ok', { serial: true })] }, { timeouts: { caseMs: 50, cancelGraceMs: 100 } });
+    const { outcome } = run({ hung: [valueCase('hangs', ['a'], never), valueCase('next', ['a'], async () => 'ok', { serial: true })] }, { timeouts: { ...defaultTimeouts, caseMs: 50, cancelGraceMs: 100 } });
     const { cases } = await outcome;
     expect(cases.map((record) => record.result)).toEqual(['FAILED', 'PASSED']);
     expect(cases[0]!.reason).toBe('the case did not finish within 0.05 s');

@@ -18,6 +18,7 @@ import {
   sha256,
 } from '../../harness/suite/stream-probes.ts';
 import { maxIdleMs, wsIdleMs, wsIdleVariable } from '../../suites/protocols/streaming-cases.ts';
+import { defaultTimeouts } from '../../harness/timeouts.ts';
 
 /**
  * The streaming probes against a healthy echo backend reached directly (plain
@@ -45,8 +46,8 @@ describe('stream probes against the echo fixture', { timeout: 20_000 }, () => {
 
   beforeAll(async () => {
     fixture = await startEchoFixture(identity);
-    ws = { address: '127.0.0.1', httpPort: fixture.httpPort, httpsPort: 0 };
-    grpc = { address: '127.0.0.1', httpPort: fixture.grpcPort, httpsPort: 0 };
+    ws = { address: '127.0.0.1', httpPort: fixture.httpPort, httpsPort: 0, requestMs: defaultTimeouts.requestMs };
+    grpc = { address: '127.0.0.1', httpPort: fixture.grpcPort, httpsPort: 0, requestMs: defaultTimeouts.requestMs };
   });
   afterAll(async () => {
     await fixture?.stop();

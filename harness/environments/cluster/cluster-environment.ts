@@ -9,7 +9,7 @@ import { validateObjects } from '../../kubernetes/validate-objects.ts';
 import type { LoadedScenario } from '../../scenario/load.ts';
 import type { ResolvedScenario } from '../../scenario/resolve.ts';
 import type { Target } from '../../target.ts';
-import { timeouts } from '../../timeouts.ts';
+import type { Timeouts } from '../../timeouts.ts';
 import type { Environment, StartedEnvironment } from '../environment.ts';
 import type { Feature } from '../../target.ts';
 import { issueGatewayCertificates } from '../local/gateway-certificates.ts';
@@ -20,7 +20,7 @@ import { type GatewayInstallOptions, type GatewayMode, type GatewaySoftware, gat
 import { type ClusterObject, type KubeApi, connectKube } from './kube-api.ts';
 import { type AppProbe, routesAnswering } from './routes-answering.ts';
 import { providedNamespaces, removeTenants, takeScenario } from './tenant-lifecycle.ts';
-import { deploymentsRolledOut, endpointsReady } from './wait-strategies.ts';
+import { type WaitOptions, deploymentsRolledOut, endpointsReady } from './wait-strategies.ts';
 
 /** Where a gateway of the cluster is reached from this machine. */
 export interface GatewayEndpoint {
@@ -83,6 +83,8 @@ export interface ClusterEnvironmentOptions {
   logsDir?: string;
   log: (line: string) => void;
   runner: CommandRunner;
+  /** The run's timeouts: commands, API requests, rollouts, routes answering. */
+  timeouts: Timeouts;
   /** Asks one app through a gateway: the readiness wait probes every served app with it. */
   probeApp: AppProbe;
 }
@@ -119,12 +121,13 @@ export class ClusterEnvironment implements Environment {
   private async deploy(cluster: ProvisionedCluster, workDir: string, resources: Resources, signal?: AbortSignal): Promise<StartedEnvironment> {
     const { scenario, runId, mode, log } = this.options;
     const software = await this.prepare(cluster, workDir, signal);
-    const kube = connectKube({ kubeconfig: cluster.kubeconfig, context: cluster.context });
+    const { timeouts } = this.options;
+    const kube = connectKube({ kubeconfig: cluster.kubeconfig, context: cluster.context, requestMs: timeouts.kubeRequestMs });
     const certificates = await issueGatewayCertificates(scenario.resolved);
     const placement = cluster.placement ?? { istioNamespace: gatewayNamespaces.istio, istioSelector: { ...istioGatewaySelector }, ingressNginxNamespace: gatewayNamespaces.ingressNginx };
     const { objects, untranslated } = tenantObjects(scenario.resolved, runId, mode, this.options.fixtureImage, certificates?.secrets ?? new Map(), placement);
     await this.applyTenants(kube, objects, resources);
-    await waitForTenants(kube, objects, signal);
+    await waitForTenants(kube, objects, { timeoutMs: timeouts.rolloutMs, pollMs: timeouts.kubePollMs, signal });
     const caFile = certificates ? join(workDir, 'ca.crt') : null;
     if (caFile && certificates) await writeFile(caFile, certificates.ca.certPem);
     const base = { version: 1 as const, environment: this.options.provider.name, runId, createdAt: new Date().toISOString(), caFile, features: clusterFeatures, scenario: scenario.input };
@@ -137,7 +140,7 @@ export class ClusterEnvironment implements Environment {
     const candidate = mode === 'ingress' ? targetOf('ingressNginx', []) : targetOf('istio', untranslated);
     const reference = mode === 'dual' ? targetOf('ingressNginx', []) : undefined;
     for (const target of [candidate, reference]) {
-      if (target) await routesAnswering(scenario.resolved, { ...target.gateway, ca: certificates?.ca.certPem }, this.options.probeApp).wait({ timeoutMs: timeouts.routesReadyMs, signal });
+      if (target) await routesAnswering(scenario.resolved, { ...target.gateway, ca: certificates?.ca.certPem, requestMs: timeouts.requestMs }, this.options.probeApp).wait({ timeoutMs: timeouts.routesReadyMs, pollMs: timeouts.convergencePollMs * 5, signal });
     }
     log(`meshgate: ${cluster.description}: tenants answering through ${[candidate, reference].map((target) => target?.gateway.software).filter(Boolean).join(' and ')}`);
     return new StartedClusterEnvironment(candidate, reference, resources, cluster.exportLogs);
@@ -164,11 +167,11 @@ export class ClusterEnvironment implements Environment {
   /** A cluster meshgate created gets the fixture image and the mode's gateways; an existing one has both. */
   private async prepare(cluster: ProvisionedCluster, workDir: string, signal?: AbortSignal): Promise<GatewaySoftware> {
     if (!cluster.loadImage) return cluster.software ?? {};
-    const { runner, fixtureImage, mode, log } = this.options;
+    const { runner, timeouts, fixtureImage, mode, log } = this.options;
     log(`meshgate: building ${fixtureImage} and loading it into the ${cluster.description}`);
-    await buildFixtureImage(runner, fixtureImage, signal);
+    await buildFixtureImage({ runner, timeouts }, fixtureImage, signal);
     await cluster.loadImage(fixtureImage);
-    const install: GatewayInstallOptions = { ...this.options.install, mode, kubeconfig: cluster.kubeconfig ?? '', workDir, runner, signal };
+    const install: GatewayInstallOptions = { ...this.options.install, mode, kubeconfig: cluster.kubeconfig ?? '', workDir, runner, timeouts, signal };
     log(`meshgate: installing ${mode === 'dual' ? 'Istio and ingress-nginx' : mode === 'istio' ? 'Istio' : 'ingress-nginx'}`);
     await installGateways(install);
     return installedSoftware(install);
@@ -181,11 +184,11 @@ function tenantObjects(scenario: ResolvedScenario, runId: string, mode: GatewayM
   return { objects: validateObjects(objects, runId) as ClusterObject[], untranslated };
 }
 
-async function waitForTenants(kube: KubeApi, objects: readonly ClusterObject[], signal?: AbortSignal): Promise<void> {
+async function waitForTenants(kube: KubeApi, objects: readonly ClusterObject[], options: WaitOptions): Promise<void> {
   const namespaces = objects.filter((object) => object.kind === 'Namespace').map((object) => object.metadata.name);
   const services = objects.filter((object) => object.kind === 'Service').map((object) => ({ namespace: object.metadata.namespace ?? '', name: object.metadata.name }));
-  await deploymentsRolledOut(namespaces).wait(kube, { timeoutMs: timeouts.rolloutMs, signal });
-  await endpointsReady(services).wait(kube, { timeoutMs: timeouts.rolloutMs, signal });
+  await deploymentsRolledOut(namespaces).wait(kube, options);
+  await endpointsReady(services).wait(kube, options);
 }
 
 class StartedClusterEnvironment implements StartedEnvironment {

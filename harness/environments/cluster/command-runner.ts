@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { EnvironmentError } from '../../errors.ts';
+import type { Timeouts } from '../../timeouts.ts';
 
 /** How one command ended. */
 export interface CommandResult {
@@ -9,7 +10,7 @@ export interface CommandResult {
 }
 
 export interface RunOptions {
-  /** Bound on the whole command, ms (see timeouts.ts). */
+  /** Bound on the whole command, ms (one of the timeouts of the run). */
   timeoutMs: number;
   signal?: AbortSignal;
   /** Written to stdin (e.g. a kind config or a manifest). */
@@ -23,10 +24,16 @@ export interface RunOptions {
 /**
  * Runs the cluster tools (kind, docker, istioctl, helm, kubectl). The fake in the
  * tests records the exact argv sequence, so the command lines here are the ones
- * the tools' documentation gives, checked by those tests.
+ * the documentation of those tools gives, checked by those tests.
  */
 export interface CommandRunner {
   run(file: string, args: string[], options: RunOptions): Promise<CommandResult>;
+}
+
+/** What runs the commands of a cluster: the runner, and the timeouts of the run that bound each command. */
+export interface ClusterTools {
+  runner: CommandRunner;
+  timeouts: Timeouts;
 }
 
 /** The real runner: execa, stdin from `input`, output kept for the error message. */

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { timeouts } from '../../timeouts.ts';
-import type { CommandRunner } from './command-runner.ts';
+import type { ClusterTools } from './command-runner.ts';
 
 /** The repository root: the fixture image's build context. */
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -11,6 +10,6 @@ export function defaultFixtureImage(version: string): string {
 }
 
 /** Builds the echo fixture image from harness/fixture/Dockerfile (the Docker engine must run; `meshgate doctor --env kind`). */
-export async function buildFixtureImage(runner: CommandRunner, image: string, signal?: AbortSignal): Promise<void> {
+export async function buildFixtureImage({ runner, timeouts }: ClusterTools, image: string, signal?: AbortSignal): Promise<void> {
   await runner.run('docker', ['build', '--file', 'harness/fixture/Dockerfile', '--tag', image, repositoryRoot], { timeoutMs: timeouts.installStepMs, signal, cwd: repositoryRoot });
 }

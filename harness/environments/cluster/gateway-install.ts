@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { timeouts } from '../../timeouts.ts';
-import type { CommandRunner } from './command-runner.ts';
+import type { ClusterTools } from './command-runner.ts';
 
 /** What serves each gateway, for reports, e.g. `istio/1.24.2`. */
 export interface GatewaySoftware {
@@ -28,7 +27,7 @@ export const gatewayNamespaces = { istio: 'istio-system', ingressNginx: 'ingress
 /** The label the Istio ingress gateway pods carry, which a Gateway's selector names. */
 export const istioGatewaySelector = { istio: 'ingressgateway' } as const;
 
-export interface GatewayInstallOptions {
+export interface GatewayInstallOptions extends ClusterTools {
   mode: GatewayMode;
   istioInstaller: IstioInstaller;
   /** Istio release, e.g. 1.24.2 (the Helm chart version; istioctl installs its own version). */
@@ -40,7 +39,6 @@ export interface GatewayInstallOptions {
   kubeconfig: string;
   /** Folder the run owns, for the IstioOperator overlay file. */
   workDir: string;
-  runner: CommandRunner;
   signal?: AbortSignal;
 }
 
@@ -100,7 +98,7 @@ export function istioOperator(profile: string): string {
 async function installIstioWithIstioctl(options: GatewayInstallOptions): Promise<void> {
   const overlay = join(options.workDir, 'istio-operator.yaml');
   await writeFile(overlay, istioOperator(options.istioProfile));
-  await options.runner.run('istioctl', ['install', '--kubeconfig', options.kubeconfig, '-f', overlay, '-y'], { timeoutMs: timeouts.installStepMs, signal: options.signal });
+  await options.runner.run('istioctl', ['install', '--kubeconfig', options.kubeconfig, '-f', overlay, '-y'], { timeoutMs: options.timeouts.installStepMs, signal: options.signal });
 }
 
 /**
@@ -147,7 +145,7 @@ async function helmInstall(options: GatewayInstallOptions, release: { name: stri
     await writeFile(file, release.values);
     args.push('--values', file);
   }
-  await options.runner.run('helm', [...args, '--wait', '--timeout', '10m'], { timeoutMs: timeouts.installStepMs, signal: options.signal });
+  await options.runner.run('helm', [...args, '--wait', '--timeout', '10m'], { timeoutMs: options.timeouts.installStepMs, signal: options.signal });
 }
 
 /**
@@ -183,7 +181,7 @@ export async function installedSoftware(options: GatewayInstallOptions): Promise
     // istioctl installs its own release; its client version is the installed one.
     const version =
       options.istioInstaller === 'istioctl'
-        ? (await options.runner.run('istioctl', ['version', '--remote=false'], { timeoutMs: timeouts.clusterCommandMs, allowFailure: true })).stdout.trim()
+        ? (await options.runner.run('istioctl', ['version', '--remote=false'], { timeoutMs: options.timeouts.clusterCommandMs, allowFailure: true })).stdout.trim()
         : options.istioVersion;
     software.istio = `istio/${version || 'unknown'}`;
   }

@@ -1,16 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EnvironmentError } from '../../errors.ts';
-import { timeouts } from '../../timeouts.ts';
 import type { Resources } from '../resources.ts';
 import type { ClusterProvider, GatewayEndpoint, ProvisionedCluster } from './cluster-environment.ts';
-import type { CommandRunner } from './command-runner.ts';
+import type { ClusterTools } from './command-runner.ts';
 import { nodePorts } from './gateway-install.ts';
 
-export interface K3sProviderOptions {
+export interface K3sProviderOptions extends ClusterTools {
   /** rancher/k3s image, e.g. rancher/k3s:v1.31.2-k3s1 (the version testcontainers' own tests use). */
   image: string;
-  runner: CommandRunner;
 }
 
 /**
@@ -46,7 +44,7 @@ export function k3sProvider(options: K3sProviderOptions): ClusterProvider {
         // No registry: the image goes in as a tarball, imported into containerd's k8s.io namespace where the kubelet looks.
         async loadImage(image: string) {
           const archive = join(workDir, 'fixture-image.tar');
-          await options.runner.run('docker', ['save', '--output', archive, image], { timeoutMs: timeouts.installStepMs });
+          await options.runner.run('docker', ['save', '--output', archive, image], { timeoutMs: options.timeouts.installStepMs });
           await container.copyFilesToContainer([{ source: archive, target: '/tmp/fixture-image.tar' }]);
           const result = await container.exec(['ctr', '--namespace', 'k8s.io', 'images', 'import', '/tmp/fixture-image.tar']);
           if (result.exitCode !== 0) throw new Error(`k3s could not import ${image}: ${result.output.trim()}`);

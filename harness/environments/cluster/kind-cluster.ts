@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { timeouts } from '../../timeouts.ts';
-import type { CommandRunner } from './command-runner.ts';
+import type { ClusterTools } from './command-runner.ts';
 
 /** A NodePort inside the cluster published on a loopback port of the host. */
 export interface PortMapping {
@@ -11,7 +10,7 @@ export interface PortMapping {
   hostPort: number;
 }
 
-export interface KindClusterOptions {
+export interface KindClusterOptions extends ClusterTools {
   /** Cluster name (`kind create cluster --name`); shared across runs with --reuse. */
   name: string;
   runId: string;
@@ -21,7 +20,6 @@ export interface KindClusterOptions {
   nodeImage?: string;
   /** Folder the run owns: the kind config and the cluster's kubeconfig go here (never ~/.kube/config). */
   workDir: string;
-  runner: CommandRunner;
   signal?: AbortSignal;
 }
 
@@ -56,7 +54,7 @@ export interface KindCluster {
 }
 
 /** Names of the kind clusters on this machine. */
-export async function kindClusters(runner: CommandRunner, signal?: AbortSignal): Promise<string[]> {
+export async function kindClusters({ runner, timeouts }: ClusterTools, signal?: AbortSignal): Promise<string[]> {
   const { stdout } = await runner.run('kind', ['get', 'clusters'], { timeoutMs: timeouts.clusterCommandMs, signal });
   return stdout.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('No kind clusters'));
 }
@@ -66,9 +64,9 @@ export async function kindClusters(runner: CommandRunner, signal?: AbortSignal):
  * way the kubeconfig is written into the work folder, never merged into the user's.
  */
 export async function createOrReuseKindCluster(options: KindClusterOptions, reuse: boolean): Promise<KindCluster> {
-  const { runner, name, signal, workDir } = options;
+  const { runner, timeouts, name, signal, workDir } = options;
   const kubeconfig = join(workDir, 'kubeconfig');
-  if (reuse && (await kindClusters(runner, signal)).includes(name)) {
+  if (reuse && (await kindClusters(options, signal)).includes(name)) {
     const { stdout } = await runner.run('kind', ['get', 'kubeconfig', '--name', name], { timeoutMs: timeouts.clusterCommandMs, signal });
     await writeFile(kubeconfig, stdout, { mode: 0o600 });
     return { name, kubeconfig, reused: true };
@@ -88,19 +86,19 @@ export async function createOrReuseKindCluster(options: KindClusterOptions, reus
  * archive: `kind load docker-image` fails when Docker uses the containerd image store
  * (kubernetes-sigs/kind#3795), `docker save` + `kind load image-archive` works with both stores.
  */
-export async function loadImage(runner: CommandRunner, cluster: KindCluster, image: string, workDir: string, signal?: AbortSignal): Promise<void> {
+export async function loadImage({ runner, timeouts }: ClusterTools, cluster: KindCluster, image: string, workDir: string, signal?: AbortSignal): Promise<void> {
   const archive = join(workDir, 'fixture-image.tar');
   await runner.run('docker', ['save', '--output', archive, image], { timeoutMs: timeouts.installStepMs, signal });
   await runner.run('kind', ['load', 'image-archive', archive, '--name', cluster.name], { timeoutMs: timeouts.installStepMs, signal });
 }
 
 /** Saves the nodes' logs (kubelet, containerd, pods) into `dir`, for a failed run's report. */
-export async function exportLogs(runner: CommandRunner, cluster: KindCluster, dir: string): Promise<void> {
+export async function exportLogs({ runner, timeouts }: ClusterTools, cluster: KindCluster, dir: string): Promise<void> {
   await runner.run('kind', ['export', 'logs', dir, '--name', cluster.name], { timeoutMs: timeouts.clusterCommandMs, allowFailure: true });
 }
 
 /** Deletes the cluster; its kubeconfig file goes with the work folder. */
-export async function deleteKindCluster(runner: CommandRunner, cluster: KindCluster): Promise<void> {
+export async function deleteKindCluster({ runner, timeouts }: ClusterTools, cluster: KindCluster): Promise<void> {
   await runner.run('kind', ['delete', 'cluster', '--name', cluster.name, '--kubeconfig', cluster.kubeconfig], { timeoutMs: timeouts.clusterCommandMs });
 }
 
@@ -109,7 +107,7 @@ export async function deleteKindCluster(runner: CommandRunner, cluster: KindClus
  * for a reused cluster, whose mappings were fixed when it was created.
  * Lines look like `30080/tcp -> 127.0.0.1:18080`.
  */
-export async function publishedPorts(runner: CommandRunner, cluster: KindCluster, signal?: AbortSignal): Promise<PortMapping[]> {
+export async function publishedPorts({ runner, timeouts }: ClusterTools, cluster: KindCluster, signal?: AbortSignal): Promise<PortMapping[]> {
   const { stdout } = await runner.run('docker', ['port', `${cluster.name}-control-plane`], { timeoutMs: timeouts.clusterCommandMs, signal });
   return [...stdout.matchAll(/^(\d+)\/tcp -> 127\.0\.0\.1:(\d+)$/gm)].map((match) => ({ nodePort: Number(match[1]), hostPort: Number(match[2]) }));
 }

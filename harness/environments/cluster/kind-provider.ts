@@ -1,6 +1,6 @@
 import type { Resources } from '../resources.ts';
 import type { ClusterProvider, GatewayEndpoint, ProvisionedCluster } from './cluster-environment.ts';
-import type { CommandRunner } from './command-runner.ts';
+import type { ClusterTools } from './command-runner.ts';
 import { nodePorts } from './gateway-install.ts';
 import { type PortMapping, createOrReuseKindCluster, deleteKindCluster, exportLogs, loadImage, publishedPorts } from './kind-cluster.ts';
 
@@ -10,7 +10,7 @@ export interface GatewayHostPorts {
   ingressNginx: { http: number; https: number };
 }
 
-export interface KindProviderOptions {
+export interface KindProviderOptions extends ClusterTools {
   clusterName: string;
   runId: string;
   /** Take the cluster of that name if it exists (its published ports are read back from docker). */
@@ -19,7 +19,6 @@ export interface KindProviderOptions {
   keep: boolean;
   nodeImage?: string;
   hostPorts: GatewayHostPorts;
-  runner: CommandRunner;
 }
 
 /**
@@ -27,7 +26,7 @@ export interface KindProviderOptions {
  * loopback; images reach its nodes by `docker save` and `kind load image-archive`.
  */
 export function kindProvider(options: KindProviderOptions): ClusterProvider {
-  const { runner } = options;
+  const tools: ClusterTools = { runner: options.runner, timeouts: options.timeouts };
   return {
     name: 'kind',
     async provision(workDir: string, resources: Resources, signal?: AbortSignal): Promise<ProvisionedCluster> {
@@ -37,9 +36,9 @@ export function kindProvider(options: KindProviderOptions): ClusterProvider {
         { nodePort: nodePorts.ingressNginx.http, hostPort: options.hostPorts.ingressNginx.http },
         { nodePort: nodePorts.ingressNginx.https, hostPort: options.hostPorts.ingressNginx.https },
       ];
-      const cluster = await createOrReuseKindCluster({ name: options.clusterName, runId: options.runId, ports, nodeImage: options.nodeImage, workDir, runner, signal }, options.reuse);
-      if (!cluster.reused && !options.keep) resources.add(() => deleteKindCluster(runner, cluster));
-      const published = await publishedPorts(runner, cluster, signal);
+      const cluster = await createOrReuseKindCluster({ name: options.clusterName, runId: options.runId, ports, nodeImage: options.nodeImage, workDir, ...tools, signal }, options.reuse);
+      if (!cluster.reused && !options.keep) resources.add(() => deleteKindCluster(tools, cluster));
+      const published = await publishedPorts(tools, cluster, signal);
       const endpoint = (gateway: { http: number; https: number }): GatewayEndpoint | undefined => {
         const httpPort = published.find((port) => port.nodePort === gateway.http)?.hostPort;
         const httpsPort = published.find((port) => port.nodePort === gateway.https)?.hostPort;
@@ -49,8 +48,8 @@ export function kindProvider(options: KindProviderOptions): ClusterProvider {
         kubeconfig: cluster.kubeconfig,
         gateways: { istio: endpoint(nodePorts.istio), ingressNginx: endpoint(nodePorts.ingressNginx) },
         description: `kind cluster ${cluster.name}${cluster.reused ? ' (reused)' : ''}`,
-        exportLogs: (dir) => exportLogs(runner, cluster, dir),
-        loadImage: (image) => loadImage(runner, cluster, image, workDir, signal),
+        exportLogs: (dir) => exportLogs(tools, cluster, dir),
+        loadImage: (image) => loadImage(tools, cluster, image, workDir, signal),
       };
     },
   };

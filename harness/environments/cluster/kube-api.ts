@@ -3,7 +3,6 @@ import { KubernetesObjectApi, PatchStrategy, ServerConfiguration, VersionApi } f
 import type { Configuration, KubernetesObject, Middleware, V1ObjectMeta } from '@kubernetes/client-node';
 import { EnvironmentError, errorMessage, InputFileError, MeshgateError, UsageError } from '../../errors.ts';
 import { objectRef, RUN_ID_LABEL } from '../../kubernetes/objects.ts';
-import { timeouts } from '../../timeouts.ts';
 
 /** Field manager of every server-side apply meshgate makes. */
 const FIELD_MANAGER = 'meshgate';
@@ -24,7 +23,7 @@ export interface DeleteOutcome {
 export interface KubeApi {
   /** API server URL of the context in use, for messages and reports. */
   readonly server: string;
-  /** Typed clients for reads and the probe pod; every request is bounded by timeouts.kubeRequestMs. */
+  /** Typed clients for reads and the probe pod; every request is bounded by the run's kubeRequestMs. */
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
   readonly discovery: DiscoveryV1Api;
@@ -82,7 +81,7 @@ export function apiStatus(error: unknown): number | undefined {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof Error && error.name === 'AbortError') return `no answer within ${timeouts.kubeRequestMs} ms`;
+  if (error instanceof Error && error.name === 'AbortError') return 'no answer within the Kubernetes request timeout (kubeRequestMs)';
   if (!(error instanceof ApiException)) return errorMessage(error);
   // client-node's message carries the raw body and every header; keep the status line and the Status message.
   const firstLine = error.message.split('\n')[0] ?? '';
@@ -95,21 +94,23 @@ function describe(error: unknown): string {
   return typeof status.message === 'string' ? `${firstLine}: ${status.message}` : firstLine;
 }
 
-/** Bounds every request: client-node 1.x sets no timeout of its own. */
-const requestTimeout: Middleware = {
-  pre: async (context) => {
-    context.setSignal(AbortSignal.timeout(timeouts.kubeRequestMs));
-    return context;
-  },
-  post: async (response) => response,
-};
+/** Bounds every request to `requestMs`: client-node 1.x sets no timeout of its own. */
+function requestTimeout(requestMs: number): Middleware {
+  return {
+    pre: async (context) => {
+      context.setSignal(AbortSignal.timeout(requestMs));
+      return context;
+    },
+    post: async (response) => response,
+  };
+}
 
 /**
  * Connects to the cluster of `context` (default: the kubeconfig's current context) in
  * `kubeconfig` (default: $KUBECONFIG, ~/.kube/config, or the pod's service account).
- * Nothing is sent until a method is called.
+ * Nothing is sent until a method is called; each request is bounded by `requestMs`.
  */
-export function connectKube(options: { kubeconfig?: string; context?: string } = {}): KubeApi {
+export function connectKube(options: { kubeconfig?: string; context?: string; requestMs: number }): KubeApi {
   const config = loadKubeConfig(options);
   const server = config.getCurrentCluster()?.server;
   if (server === undefined) {
@@ -118,7 +119,7 @@ export function connectKube(options: { kubeconfig?: string; context?: string } =
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(server, {}),
     authMethods: { default: config },
-    promiseMiddleware: [requestTimeout],
+    promiseMiddleware: [requestTimeout(options.requestMs)],
   });
   return new ClusterKubeApi(server, configuration);
 }

@@ -1,6 +1,6 @@
 import type { GatewayAddress } from '../../clients/http-client.ts';
 import { type ResolvedApp, type ResolvedScenario, servedApps } from '../../scenario/resolve.ts';
-import { convergenceSuccesses, timeouts } from '../../timeouts.ts';
+import { convergenceSuccesses } from '../../timeouts.ts';
 import { type Pending, waitFor } from './wait-strategies.ts';
 
 /** One request to an app in its own protocol through a gateway: the protocol, and what failed (null when it answered as a healthy gateway does). */
@@ -16,7 +16,7 @@ export function routesAnswering(scenario: ResolvedScenario, gateway: GatewayAddr
   const apps = servedApps(scenario);
   return {
     name: 'routes answering',
-    async wait(options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
+    async wait(options: { timeoutMs: number; pollMs: number; signal?: AbortSignal }): Promise<void> {
       const streaks = new Map(apps.map((app) => [app.id, 0]));
       await waitFor(
         `routes answering through ${gateway.address}:${gateway.httpsPort}`,
@@ -31,7 +31,7 @@ export function routesAnswering(scenario: ResolvedScenario, gateway: GatewayAddr
           }
           return pending.length === 0 ? { done: true, value: undefined } : { done: false, pending };
         },
-        { ...options, pollMs: timeouts.convergencePollMs * 5 },
+        options,
       );
     },
   };

@@ -1,6 +1,5 @@
 import type { V1Deployment, V1EndpointSlice } from '@kubernetes/client-node';
 import { WaitTimeoutError } from '../../errors.ts';
-import { timeouts } from '../../timeouts.ts';
 import { type PollStep, poll } from '../../wait.ts';
 import { apiStatus, attempt } from './kube-api.ts';
 import type { KubeApi } from './kube-api.ts';
@@ -10,8 +9,8 @@ export interface WaitOptions {
   /** Give up after this many milliseconds. */
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Pause between two polls, ms; default timeouts.kubePollMs. */
-  pollMs?: number;
+  /** Pause between two polls, ms (the run's kubePollMs for the cluster's waits). */
+  pollMs: number;
 }
 
 /** A named readiness condition on cluster resources, testcontainers-style. */
@@ -39,7 +38,7 @@ export type Poll<T> = { done: true; value: T } | { done: false; pending: readonl
  * what was last seen of them, how long it waited, and the last failure if any.
  */
 export async function waitFor<T>(name: string, attempt: () => Promise<Poll<T>>, options: WaitOptions): Promise<T> {
-  const pollMs = options.pollMs ?? timeouts.kubePollMs;
+  const { pollMs } = options;
   const started = Date.now();
   let pending: readonly Pending[] = [];
   let lastError: unknown;

@@ -3,6 +3,7 @@ import { type ChildProcess, startChildProcess } from '../../process/child-proces
 import { pinnedCommand } from '../../process/cpu-pinning.ts';
 import { fixtureNodeArgs } from '../../fixture/fixture-script.ts';
 import { EnvironmentError } from '../../errors.ts';
+import type { Timeouts } from '../../timeouts.ts';
 
 /** Where an app's fixture listens on loopback. */
 export interface FixtureBackend {
@@ -10,8 +11,8 @@ export interface FixtureBackend {
   grpcPort: number;
 }
 
-/** Where fixtures run: cores to pin them to (with the gateway, away from the load generator). */
-export type FixtureSettings = FixtureFaults & { cpus?: string };
+/** Where fixtures run: cores to pin them to (with the gateway, away from the load generator); the run's timeouts bound their start and stop. */
+export type FixtureSettings = FixtureFaults & { cpus?: string; timeouts: Timeouts };
 
 /** Fault injection applied to every fixture: added latency (ms) and error rate (0..1). */
 export interface FixtureFaults {
@@ -56,7 +57,7 @@ export async function startFixtureProcesses(
     if (faults.latencyMs) args.push('--latency-ms', String(faults.latencyMs));
     if (faults.errorRate) args.push('--error-rate', String(faults.errorRate));
     const name = `fixture process ${index + 1}/${processes} (${group.length} apps from ${group[0]!.id})`;
-    const child = startChildProcess(name, ...pinnedCommand(faults.cpus, process.execPath, args));
+    const child = startChildProcess(name, ...pinnedCommand(faults.cpus, process.execPath, args), faults.timeouts);
     onStarted(child);
     let ready = 0;
     const takeReadyLine = (line: string): boolean => {

@@ -7,6 +7,7 @@ import type { ChildProcess } from '../../process/child-process.ts';
 import { cpuSplit } from '../../process/cpu-pinning.ts';
 import type { LoadedScenario } from '../../scenario/load.ts';
 import type { Target } from '../../target.ts';
+import type { Timeouts } from '../../timeouts.ts';
 import type { Environment, StartedEnvironment } from '../environment.ts';
 import type { Feature } from '../../target.ts';
 import { Resources } from '../resources.ts';
@@ -18,6 +19,8 @@ import { nginxConfigFile, nginxVersion, startNginx } from './nginx-process.ts';
 export interface LocalEnvironmentOptions {
   scenario: LoadedScenario;
   runId: string;
+  /** The run's timeouts: process starts and stops, nginx ready. */
+  timeouts: Timeouts;
   listenHost?: string;
   /** Fixed gateway ports; 0 or absent picks free ones. */
   httpPort?: number;
@@ -68,7 +71,7 @@ export class LocalEnvironment implements Environment {
     await Promise.all(['logs', 'tmp'].map((dir) => mkdir(join(prefix, dir))));
     signal?.throwIfAborted();
     const split = this.options.pinCpus === false ? null : cpuSplit();
-    const fixtureOptions = { ...this.options.faults, ...(split ? { cpus: split.gateway } : {}) };
+    const fixtureOptions = { ...this.options.faults, timeouts: this.options.timeouts, ...(split ? { cpus: split.gateway } : {}) };
     const backends = await startFixtureProcesses(scenario.resolved.apps, this.options.runId, fixtureOptions, (child) => resources.addProcess(child), signal);
     signal?.throwIfAborted();
     const { caFile, tlsFiles } = await writeGatewayCertificates(prefix, scenario.resolved);
@@ -111,7 +114,7 @@ export class LocalEnvironment implements Environment {
       });
       const config = this.options.configHook ? this.options.configHook(rendered) : rendered;
       try {
-        return { nginx: await startNginx({ prefix, config, listenHost, httpPort, cpus }, signal), httpPort, httpsPort };
+        return { nginx: await startNginx({ prefix, config, listenHost, httpPort, cpus, timeouts: this.options.timeouts }, signal), httpPort, httpsPort };
       } catch (error) {
         // A free port can be taken between our probe and nginx's bind; pick new ones.
         const raced = error instanceof EnvironmentError && /Address already in use/.test(error.message);

@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { EnvironmentError } from '../../errors.ts';
 import { type ChildProcess, startChildProcess } from '../../process/child-process.ts';
 import { pinnedCommand } from '../../process/cpu-pinning.ts';
+import type { Timeouts } from '../../timeouts.ts';
 import { tcpConnects, waitUntil } from '../../wait.ts';
 
 /** The nginx binary: MESHGATE_NGINX, or `nginx` on PATH. */
@@ -28,6 +29,7 @@ export interface NginxOptions {
   config: string;
   listenHost: string;
   httpPort: number;
+  timeouts: Timeouts;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function startNginx(options: NginxOptions, signal?: AbortSignal): P
   if (check.failed) {
     throw new EnvironmentError(`nginx rejected the rendered config ${configFile}: ${check.stderr.trim() || check.message}`);
   }
-  const nginx = startChildProcess('nginx', ...pinnedCommand(options.cpus, nginxBinary, [...args, '-g', 'daemon off; master_process on;']));
+  const nginx = startChildProcess('nginx', ...pinnedCommand(options.cpus, nginxBinary, [...args, '-g', 'daemon off; master_process on;']), options.timeouts);
   try {
     const died = nginx.exited.then(async ({ stderr }) => {
       const log = await readFile(errorLog, 'utf8').catch(() => '');
@@ -53,10 +55,10 @@ export async function startNginx(options: NginxOptions, signal?: AbortSignal): P
     // nginx writes its pid file only after it has bound every listen address, so a
     // port taken by someone else cannot pass for a ready nginx.
     const pidFile = join(options.prefix, 'nginx.pid');
-    const ready = waitUntil('nginx to write its pid file and accept connections', `${options.listenHost}:${options.httpPort}`, 'nginxReadyMs', async () => {
+    const ready = waitUntil('nginx to write its pid file and accept connections', `${options.listenHost}:${options.httpPort}`, { timeouts: options.timeouts, name: 'nginxReadyMs' }, async () => {
       const pid = Number((await readFile(pidFile, 'utf8')).trim());
       if (pid !== nginx.pid) throw new Error(`pid file says ${pid}, nginx is ${nginx.pid}`);
-      await tcpConnects(options.listenHost, options.httpPort)();
+      await tcpConnects(options.listenHost, options.httpPort, options.timeouts.requestMs)();
     }, signal);
     await Promise.race([ready, died]);
     died.catch(() => undefined);

@@ -17,7 +17,7 @@ export const loadSpecSchema = z.strictObject({
   maxSessions: z.number().int().positive().optional(),
   workers: z.number().int().min(1).max(1000),
   target: z.strictObject({
-    gateway: z.strictObject({ address: z.string().min(1), httpPort: z.number().int().min(0).max(65535), httpsPort: z.number().int().min(0).max(65535), ca: z.string().optional() }),
+    gateway: z.strictObject({ address: z.string().min(1), httpPort: z.number().int().min(0).max(65535), httpsPort: z.number().int().min(0).max(65535), ca: z.string().optional(), requestMs: z.number().int().min(1).max(3_600_000) }),
     scheme: z.enum(['http', 'https']),
     host: z.string().min(1),
     path: z.string().startsWith('/').optional(),

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type ResultPromise, execa } from 'execa';
 import { EnvironmentError, WaitTimeoutError, errorMessage } from '../../errors.ts';
-import { timeouts } from '../../timeouts.ts';
+import type { Timeouts } from '../../timeouts.ts';
 import type { LoadResult } from '../../results/load-result.ts';
 import type { LoadSpec } from './load-spec.ts';
 import { mergeWorkerResults } from './merge-workers.ts';
@@ -28,12 +28,15 @@ class WorkerProcess {
   private readonly lines: AsyncIterator<string>;
   readonly exited: Promise<unknown>;
 
-  constructor(readonly index: number) {
+  constructor(
+    readonly index: number,
+    stopMs: number,
+  ) {
     this.child = execa(process.execPath, [meshgateBin, 'load-worker', '--spec', '-', '--index', String(index)], {
       stdin: 'pipe',
       reject: false,
       cleanup: true,
-      forceKillAfterDelay: timeouts.processStopMs,
+      forceKillAfterDelay: stopMs,
       buffer: { stdout: false, stderr: true },
       maxBuffer: { stderr: 64 * 1024 },
     });
@@ -72,10 +75,11 @@ class WorkerProcess {
  * Runs `spec` as `spec.workers` local processes of `meshgate load-worker`, the command the
  * cluster's Indexed Job runs in each pod, and merges what they send back. The common start
  * is set once every process is up (a busy machine can take many seconds to start one).
- * Every process is stopped when this returns, fails or is interrupted.
+ * Every process is stopped when this returns, fails or is interrupted. `timeouts` bound
+ * their start, their answer and their stop.
  */
-export async function runLocalWorkers(spec: Omit<LoadSpec, 'startAt'>, signal?: AbortSignal): Promise<LoadResult> {
-  const workers = Array.from({ length: spec.workers }, (_, index) => new WorkerProcess(index));
+export async function runLocalWorkers(spec: Omit<LoadSpec, 'startAt'>, timeouts: Timeouts, signal?: AbortSignal): Promise<LoadResult> {
+  const workers = Array.from({ length: spec.workers }, (_, index) => new WorkerProcess(index, timeouts.processStopMs));
   const stopAll = () => void Promise.all(workers.map((worker) => worker.stop()));
   signal?.addEventListener('abort', stopAll, { once: true });
   try {

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { judgeTraffic } from '../../harness/judge/judge-traffic.ts';
-import { judgeMetrics, watchMetrics } from '../../harness/reporters/command-metrics.ts';
+import { judgeMetrics, watchMetrics } from '../../harness/run/command-metrics.ts';
 import { formatMetrics } from '../../harness/reporters/metrics.ts';
 import { missingBinaries } from '../required-binary.ts';
 
