@@ -42,7 +42,6 @@ export async function runCases(options: CaseRunOptions): Promise<CasesOutcome> {
   const environment: CaseEnvironment = {
     context: probeContextOf(options.target, options.compareTarget, options.timeouts),
     differences: options.catalogue.knownDifferences,
-    caseTimeoutMs: options.timeouts.caseMs,
   };
   const slots = new CaseSlots(options.concurrency);
   // Cases still running past the cancel grace may finish later: they no longer count.

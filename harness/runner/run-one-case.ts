@@ -23,8 +23,6 @@ export interface PlannedRun {
 export interface CaseEnvironment {
   context: ProbeContext;
   differences: readonly KnownDifference[];
-  /** A case runs at most this long, ms, once it has its slots; then it fails and its signal aborts. */
-  caseTimeoutMs: number;
 }
 
 /** The probe context of `target` (and of the live A/B reference, if any), with the run's timeouts. */
@@ -52,7 +50,7 @@ export function outcomeWithoutRunning(run: PlannedRun, target: LoadedTarget, tim
  */
 export async function runOneCase(run: PlannedRun, environment: CaseEnvironment, signal: AbortSignal): Promise<CaseRecord> {
   const { gatewayCase, subject } = run;
-  const caseSignal = AbortSignal.any([signal, AbortSignal.timeout(environment.caseTimeoutMs)]);
+  const caseSignal = AbortSignal.any([signal, AbortSignal.timeout(environment.context.timeouts.caseMs)]);
   const context: ProbeContext = { ...environment.context, signal: caseSignal };
   const measurements: Measurements = {};
   const started = performance.now();
@@ -83,7 +81,7 @@ export async function runOneCase(run: PlannedRun, environment: CaseEnvironment, 
   } catch (error) {
     const observed = error instanceof ExpectationError ? error.observation : undefined;
     if (note && observed) note.seen = differenceSeen(ingressExpected, observed);
-    const reason = caseSignal.aborted && !signal.aborted ? `the case did not finish within ${environment.caseTimeoutMs / 1000} s` : messageOf(error);
+    const reason = caseSignal.aborted && !signal.aborted ? `the case did not finish within ${environment.context.timeouts.caseMs / 1000} s` : messageOf(error);
     return finish({ result: 'FAILED', reason, expected, ...(observed ? { fingerprint: fingerprint(expected, observed) } : {}), ...known });
   }
 }
