@@ -22,7 +22,7 @@ export async function benchScenario(): Promise<{ scenario: LoadedScenario; app: 
   const tenants = full.input.tenants
     .filter((tenant) => `ns-${tenant.user}` === app.namespace)
     .map((tenant) => ({ ...tenant, apps: tenant.apps.filter((candidate) => candidate.name === app.name) }));
-  const scenario = parseScenario(JSON.stringify({ ...full.input, name: 'gate-quality', tenants, performance: { targets: [app.id] } }), 'gate-quality scenario');
+  const scenario = parseScenario(JSON.stringify({ ...full.input, name: 'gate-quality', tenants, performance: { ...full.input.performance, targets: [app.id] } }), 'gate-quality scenario');
   return { scenario, app: scenario.resolved.apps[0]! };
 }
 

@@ -1,55 +1,45 @@
 // What `npm run gate-quality` should find for live A/B, predicted by the
-// simulated gate (scripts/gate-simulation-model.ts) from the noise that the
-// 2026-11-30 20-trial run measured on this machine (docs/gate-quality.md).
-import jstat from 'jstat';
+// simulated gate (scripts/gate-simulation-model.ts) from the round-to-round noise
+// measured on this machine with both gateways loaded at once (docs/gate-quality.md,
+// "Round noise").
 import { percent } from '../harness/statistics/round-statistics.ts';
 import { defaultBudget } from '../harness/scenario/performance-profile.ts';
 import { type SimulatedLevel, simulateCell } from './gate-simulation-model.ts';
 
 /**
- * Per cell, the live A/B median detectable p95 effect of that run (6 rounds of
- * 1 s levels at c=10) and its p95. The detectable effect was
- * (t(0.99, 5) + t(0.8, 5)) x sd / sqrt(6), which gives each cell's round-to-round
- * log-ratio sd of p95.
+ * Per level of the fast backend, the standard deviation of one round's log ratio
+ * between two like gateways loaded at once (2 s runs, the largest of the
+ * measurements), and the reference's p95 and mean latency then (2026-12-06).
  */
 const measured = [
-  { cell: 'fast-off', detectable: 0.178, p95Us: 2500 },
-  { cell: 'fast-on', detectable: 0.295, p95Us: 4000 },
-  { cell: '20ms-off', detectable: 0.086, p95Us: 23000 },
-  { cell: '20ms-on', detectable: 0.093, p95Us: 27000 },
+  { level: 'c=4', noise: { p95: 0.027, rps: 0.019 }, p95Us: 2600, meanUs: 800 },
+  { level: 'rate=500', noise: { p95: 0.134, rps: 0.001 }, p95Us: 2700, meanUs: 1100 },
 ];
 
 /** Simulated gates per row: rates to about 1 %. */
 const gates = 1000;
 
-/** Round-to-round log-ratio sd of p95 at 1 s levels, from a cell's detectable effect. */
-export function noiseFromDetectable(detectable: number): number {
-  return Math.log(1 + detectable) / ((jstat.studentt.inv(0.99, 5) + jstat.studentt.inv(0.8, 5)) / Math.sqrt(6));
-}
-
 /**
- * Prints the predicted verdicts, rounds and seconds per cell. Assumptions: the
- * noise shrinks with the square root of the level's length, throughput's noise is
- * half p95's, and the candidates are what the gate would measure (delivered, not
- * requested): clean, half the allowed effect, 1.5x the allowed effect.
+ * Prints the predicted verdicts, rounds and seconds per level, for candidates as
+ * the gate would measure them: clean, half the allowed effect and 1.6x it, the
+ * allowed effect being the first budget a closed loop's slowdown reaches (its
+ * throughput falls as its latency grows; an open loop's throughput does not).
  */
-export function printSimulation(options: { seconds: number; rounds: number; level: string }): void {
-  console.log(`Simulated live A/B (not measured): ${gates} gates per row (seeds 1-${gates}), ${options.seconds} s levels at ${options.level}, at most ${options.rounds} rounds\n`);
-  console.log('| cell | p95 noise per round | candidate | fail | inconclusive | pass | median rounds | median time to a decision |');
+export function printSimulation(options: { seconds: number; warmupSeconds: number; rounds: number }): void {
+  console.log(`Simulated live A/B (not measured): ${gates} gates per row (seeds 1-${gates}), ${options.seconds} s levels, both gateways at once, at most ${options.rounds} rounds\n`);
+  console.log('| level | noise per round (p95, throughput) | candidate | fail | inconclusive | pass | median rounds | median time to a decision |');
   console.log('|---|---:|---|---:|---:|---:|---:|---:|');
-  for (const { cell, detectable, p95Us } of measured) {
-    const p95 = noiseFromDetectable(detectable) / Math.sqrt(options.seconds);
-    const allowed = Math.max(defaultBudget.p95Increase, (defaultBudget.p95FloorMs * 1000) / p95Us);
-    const candidates = [
-      ['clean', 0, 0],
-      ['half the allowed effect', allowed / 2, -defaultBudget.throughputDecrease / 2],
-      ['1.5x the allowed effect', allowed * 1.5, 0],
-    ] as const;
-    for (const [name, p95Effect, rpsEffect] of candidates) {
-      const level: SimulatedLevel = { p95Us, p95Effect, rpsEffect, noise: { p95, rps: p95 / 2 }, drift: 0.3, roundSeconds: 2 * (options.seconds + 0.5) };
-      const result = simulateCell(level, { maxRounds: options.rounds, maxSeconds: Infinity }, gates);
+  for (const { level, noise, p95Us, meanUs } of measured) {
+    const p95Allowed = Math.max(defaultBudget.p95Increase, (defaultBudget.p95FloorMs * 1000) / p95Us);
+    const closed = level.startsWith('c=');
+    // The hold at which the first budget is reached, and what a hold does to each metric.
+    const allowedHoldUs = closed ? Math.min(p95Allowed * p95Us, (meanUs * defaultBudget.throughputDecrease) / (1 - defaultBudget.throughputDecrease)) : p95Allowed * p95Us;
+    for (const [name, share] of [['clean', 0], ['half the allowed', 0.5], ['1.6x the allowed', 1.6]] as const) {
+      const holdUs = allowedHoldUs * share;
+      const simulated: SimulatedLevel = { p95Us, p95Effect: holdUs / p95Us, rpsEffect: closed ? -holdUs / (meanUs + holdUs) : 0, noise, drift: 0.3, roundSeconds: options.seconds + options.warmupSeconds };
+      const result = simulateCell(simulated, { maxRounds: options.rounds, maxSeconds: 60 }, gates);
       const { fail, inconclusive, pass } = result.counts;
-      console.log(`| ${cell} | ${percent(p95)} | ${name} (+${percent(p95Effect)}) | ${fail} | ${inconclusive} | ${pass} | ${result.medianRounds} | ${result.medianSeconds.toFixed(0)} s |`);
+      console.log(`| ${level} | ${percent(noise.p95)}, ${percent(noise.rps)} | ${name} | ${fail} | ${inconclusive} | ${pass} | ${result.medianRounds} | ${result.medianSeconds.toFixed(0)} s |`);
     }
   }
 }

@@ -1,17 +1,19 @@
-// npm run gate-quality -- [trials=20] [seconds=2] [rounds=20] [baselineRuns=5] [--cells fast-off,fast-on,20ms-off,20ms-on] [--level c=10|rate=500] [--simulate]
-// How good is the performance gate (harness/statistics/round-statistics.ts)? On the
-// default scenario's own HTTP load target (fast backend) and on a 20 ms backend,
-// with a CPU-burning neighbour process off and on, for a stored baseline
-// (the latest baselineRuns runs of the reference, one recorded before each trial) and for live A/B
-// (paired rounds added until the gate decides, at most `rounds`), it measures candidates slowed by
-// 0 / +5 / +15 / +30 % of the measured p95 (a delay hop between nginx and the
-// backend) and counts the gate's verdicts. The level (--level): closed model at
-// concurrency 10 by default, or an open-model rate (the default scenario has
-// both), `seconds` measured after a 0.5 s warm-up. Prints a Markdown table on stdout,
-// with the median rounds and seconds of load to a live decision per row.
+// npm run gate-quality -- [trials=20] [baselineRuns=5] [--cells fast-off,fast-on,20ms-off,20ms-on] [--level c=4] [--profile quick|gate] [--base-hold-us 300] [--simulate]
+// How good is the performance gate (harness/statistics/ab-decision.ts)? On the default
+// scenario's own HTTP load target (fast backend) and on a 20 ms backend, with a CPU-burning
+// neighbour process off and on, it counts the gate's verdicts on a clean candidate, one slowed by
+// half the allowed effect and one by 1.6x it, for a stored baseline (the latest baselineRuns runs
+// of the reference, one recorded before each trial) and for live A/B (rounds with both gateways
+// loaded at once, added until the gate decides, within the profile's bounds). "The allowed" is the
+// extra hold at which the first metric reaches its budget (`allowedHoldUs`). The slowdown is a hold
+// in a delay hop between nginx and the backend; both gateways go through such a hop and both hold
+// every answer `--base-hold-us`, so the thread wake-up a hold costs is paid on both sides. Level
+// timing and live bounds are the profile's (--profile). Prints a Markdown table on stdout, with
+// what each candidate delivered as the gate measured it, and the median rounds and seconds of load
+// to a live decision per row.
 // --simulate prints instead what the simulated gate predicts (scripts/gate-quality-simulation.ts), without load.
-// --cells runs only some of the four cells (backend and neighbour): a 20-trial run of
-// all four takes hours on 2 cores.
+// --cells runs only some of the four cells (backend and neighbour): a 20-trial run of all four
+// takes about an hour and a half on 2 cores.
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Baseline } from '../harness/results/baseline.ts';
@@ -19,7 +21,7 @@ import { gatePerformance } from '../harness/gate/performance-gate.ts';
 import { percent } from '../harness/statistics/round-statistics.ts';
 import { decision } from '../harness/statistics/ab-decision.ts';
 import { printSimulation } from './gate-quality-simulation.ts';
-import { measureLoad, summarise } from '../harness/load/alternate.ts';
+import { measureLoad, summarise } from '../harness/load/ab-rounds.ts';
 import type { LoadResult } from '../harness/results/load-result.ts';
 import type { CaseRecord } from '../harness/results/case-record.ts';
 import type { AbRound, Measurements } from '../harness/results/measurements.ts';
@@ -32,27 +34,50 @@ function refuse(message: string): never {
   console.error(message);
   process.exit(2);
 }
-const args = parseArgs({ allowPositionals: true, options: { cells: { type: 'string', default: allCells.join(',') }, level: { type: 'string', default: 'c=10' }, simulate: { type: 'boolean', default: false } } });
+const args = parseArgs({
+  allowPositionals: true,
+  options: {
+    cells: { type: 'string', default: allCells.join(',') },
+    level: { type: 'string', default: 'c=4' },
+    profile: { type: 'string', default: 'quick' },
+    'base-hold-us': { type: 'string', default: '300' },
+    simulate: { type: 'boolean', default: false },
+  },
+});
 const cells = args.values.cells.split(',');
 if (cells.some((cell) => !allCells.includes(cell))) refuse(`--cells takes a list of ${allCells.join(', ')}, got ${args.values.cells}`);
 const level = parseLevel(args.values.level) ?? refuse(`--level takes c=<concurrency> or rate=<requests per second>, got ${args.values.level}`);
-const [trials = 20, seconds = 2, rounds = 20, baselineRuns = 5] = args.positionals.map(Number);
-for (const [name, value, max] of [['trials', trials, 100], ['seconds', seconds, 60], ['rounds', rounds, 50], ['baselineRuns', baselineRuns, 50]] as const) {
+const profileName = args.values.profile;
+if (profileName !== 'quick' && profileName !== 'gate') refuse(`--profile takes quick or gate, got ${profileName}`);
+const baseHoldUs = Number(args.values['base-hold-us']);
+if (!Number.isInteger(baseHoldUs) || baseHoldUs < 0 || baseHoldUs > 100_000) refuse(`--base-hold-us must be an integer 0-100000, got ${args.values['base-hold-us']}`);
+const [trials = 20, baselineRuns = 5] = args.positionals.map(Number);
+for (const [name, value, max] of [['trials', trials, 100], ['baselineRuns', baselineRuns, 50]] as const) {
   if (!Number.isInteger(value) || value < 1 || value > max) refuse(`${name} must be an integer 1-${max}, got ${value}`);
 }
+/** Candidates, by their extra hold as a share of the allowed one (`allowedHoldUs`); the clean one runs first in a trial. */
 const conditions = [
-  { name: 'clean', share: 0 },
-  { name: '+5 %', share: 0.05 },
-  { name: '+15 %', share: 0.15 },
-  { name: '+30 %', share: 0.3 },
+  { name: 'clean', ofAllowed: 0 },
+  { name: 'half the allowed', ofAllowed: 0.5 },
+  { name: '1.6x the allowed', ofAllowed: 1.6 },
 ];
 type Verdict = 'fail' | 'inconclusive' | 'pass';
+/** What the gate measured on one metric: the estimated worsening and the allowed one, as shares. */
+interface Measured {
+  change: number;
+  allowed: number;
+}
+interface Judged {
+  verdict: Verdict;
+  p95: Measured & { detectable: number };
+  throughput: Measured;
+}
 interface Row {
   cell: string;
   condition: string;
   counts: Record<Verdict, number>;
-  detectable: number[];
-  change: number[];
+  holdUs: number[];
+  judged: Judged[];
   /** Rounds and seconds of load each verdict took (live: to the decision or the bound; stored: one run). */
   rounds: number[];
   seconds: number[];
@@ -61,30 +86,55 @@ interface Row {
 const abort = new AbortController();
 // `on`, not `once`: tsx exits 130 when its own SIGINT listener is the only one left.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => abort.abort());
-const timing = { warmupMs: 500, durationMs: seconds * 1000, signal: abort.signal };
+if (args.values.simulate) {
+  // The default scenario's quick profile: 2 s + 1 s warm-up, at most 10 rounds and 1 minute.
+  printSimulation({ seconds: 2, warmupSeconds: 1, rounds: 10 });
+  process.exit(0);
+}
+const { scenario, app } = await benchScenario();
+const profile = scenario.resolved.performance.profiles[profileName];
+const timing = { warmupMs: profile.warmupSeconds * 1000, durationMs: profile.durationSeconds * 1000, signal: abort.signal };
 const caseId = level.model === 'closed' ? 'http-closed-loop' : 'http-open-loop';
 const subject = `bench ${levelName(level)}`;
 const key = `performance/${caseId}[${subject}]`;
 const asRecord = (load: LoadResult, measurements: Measurements = {}): CaseRecord => ({ key, suite: 'performance', caseId, subject, description: '', result: 'PASSED', reason: '', durationMs: 0, measurements: { load, ...measurements } });
 
-/** The gate's verdict on one candidate, and its p95 judgement's detectable effect and estimate. */
-function judge(record: CaseRecord, baseline: Baseline | undefined): { verdict: Verdict; detectable: number; change: number } {
+/** The gate's verdict on one candidate, with what it measured on each metric. */
+function judge(record: CaseRecord, baseline: Baseline | undefined): Judged {
   const findings = gatePerformance([record], baseline, defaultBudget);
   const verdict: Verdict = findings.failures.length > 0 ? 'fail' : findings.inconclusive.length > 0 ? 'inconclusive' : 'pass';
-  const p95 = [...findings.failures, ...findings.inconclusive, ...findings.notes].find((finding) => finding.subject.endsWith('p95 latency'))?.message ?? '';
   for (const failure of findings.failures) console.error(`  fail: ${failure.subject}: ${failure.message}`);
-  const figure = (pattern: RegExp) => Number(pattern.exec(p95)?.[1] ?? Number.NaN) / 100;
-  return { verdict, detectable: figure(/detectable (-?[0-9.]+) %/), change: figure(/(-?[0-9.]+) % worse/) };
+  const message = (metric: string) => [...findings.failures, ...findings.inconclusive, ...findings.notes].find((finding) => finding.subject.endsWith(metric))?.message ?? '';
+  const figure = (text: string, pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? Number.NaN) / 100;
+  const measured = (text: string): Measured => ({ change: figure(text, /(-?[0-9.]+) % worse/), allowed: figure(text, /allowed (-?[0-9.]+) %/) });
+  const p95 = message('p95 latency');
+  return { verdict, p95: { ...measured(p95), detectable: figure(p95, /detectable (-?[0-9.]+) %/) }, throughput: measured(message('throughput')) };
 }
+
+/**
+ * The extra hold at which the first metric reaches its budget, from the reference's p95 and
+ * throughput: p95 may grow by the larger of its share and the floor; in a closed loop each
+ * session waits the hold too, so throughput falls by hold / (mean latency + hold).
+ */
+function allowedHoldUs(reference: LoadResult): number {
+  const p95 = Math.max(defaultBudget.p95Increase * reference.p95Us, defaultBudget.p95FloorMs * 1000);
+  if (level.model === 'open') return p95;
+  const meanLatencyUs = (level.concurrency / reference.rps) * 1e6;
+  const share = defaultBudget.throughputDecrease;
+  return Math.min(p95, (meanLatencyUs * share) / (1 - share));
+}
+
+/** How far past its allowance the candidate was, on the metric furthest past it (1 = exactly the allowed). */
+const deliveredShare = ({ p95, throughput }: Judged) => Math.max(p95.change / p95.allowed, throughput.change / throughput.allowed);
 
 function tallyRow(rows: Row[], cell: string, condition: string): Row {
   let row = rows.find((candidate) => candidate.cell === cell && candidate.condition === condition);
-  if (!row) rows.push((row = { cell, condition, counts: { fail: 0, inconclusive: 0, pass: 0 }, detectable: [], change: [], rounds: [], seconds: [] }));
+  if (!row) rows.push((row = { cell, condition, counts: { fail: 0, inconclusive: 0, pass: 0 }, holdUs: [], judged: [], rounds: [], seconds: [] }));
   return row;
 }
 
-async function runCell(rows: Row[], label: string, app: Awaited<ReturnType<typeof benchScenario>>['app'], reference: BenchGateway, candidate: BenchGateway): Promise<void> {
-  candidate.hop.delayUs = 0;
+async function runCell(rows: Row[], label: string, reference: BenchGateway, candidate: BenchGateway): Promise<void> {
+  reference.hop.delayUs = candidate.hop.delayUs = baseHoldUs;
   console.error(`${label}: recording (load average ${loadavg()[0]!.toFixed(1)})`);
   // The stored baseline is recorded over time, as baselines/README.md asks: a run of the reference
   // before every trial, and each trial judged against the latest `baselineRuns` runs.
@@ -97,25 +147,28 @@ async function runCell(rows: Row[], label: string, app: Awaited<ReturnType<typeo
   for (let trial = 1; trial <= trials && !abort.signal.aborted; trial++) {
     stored.push(await measure(app, reference.gateway, level, timing));
     const baseline = baselineOf(stored);
-    // "The measured p95": the median of the reference's recent runs, so one spike does not set the delays.
-    const p95Us = median(stored.slice(-baselineRuns).map((load) => load.p95Us));
+    // The holds are set from the reference as the clean condition's live rounds measured it, under the same A/B load.
+    let holdUs = 0;
     for (const condition of conditions) {
-      candidate.hop.delayUs = Math.round(p95Us * condition.share);
+      const extraUs = Math.round(holdUs * condition.ofAllowed);
+      candidate.hop.delayUs = baseHoldUs + extraUs;
       const alone = judge(asRecord(await measure(app, candidate.gateway, level, timing)), baseline);
       const measurements: Measurements = {};
-      const bounds = { maxRounds: rounds, maxMs: Infinity, decide: (done: AbRound[]) => decision(done, defaultBudget, { maxRounds: rounds }) };
+      const bounds = { maxRounds: profile.rounds, maxMs: profile.maxMinutes * 60_000, decide: (done: AbRound[]) => decision(done, defaultBudget, { maxRounds: profile.rounds }) };
       const live = await measureLoad((gateway) => measure(app, gateway, level, timing), candidate.gateway, reference.gateway, measurements, { bounds, signal: abort.signal });
+      if (condition.ofAllowed === 0) holdUs = allowedHoldUs(measurements.reference!);
       const paired = judge(asRecord(live, measurements), undefined);
-      const took = { stored: { rounds: 1, seconds: seconds + 0.5 }, live: { rounds: measurements.sequence?.rounds ?? Number.NaN, seconds: measurements.sequence?.seconds ?? Number.NaN } };
+      const took = { stored: { rounds: 1, seconds: profile.durationSeconds + profile.warmupSeconds }, live: { rounds: measurements.sequence?.rounds ?? Number.NaN, seconds: measurements.sequence?.seconds ?? Number.NaN } };
       for (const [mode, result, cost] of [['stored baseline', alone, took.stored], ['live A/B', paired, took.live]] as const) {
         const row = tallyRow(rows, `${label}, ${mode}`, condition.name);
         row.counts[result.verdict]++;
-        row.detectable.push(result.detectable);
-        row.change.push(result.change);
+        row.holdUs.push(extraUs);
+        row.judged.push(result);
         row.rounds.push(cost.rounds);
         row.seconds.push(cost.seconds);
       }
-      console.error(`${label} trial ${trial}/${trials} ${condition.name} (+${(candidate.hop.delayUs / 1000).toFixed(2)} ms on a ${(p95Us / 1000).toFixed(2)} ms p95): stored ${alone.verdict} (detectable ${percent(alone.detectable)}), live ${paired.verdict} (${percent(paired.change)}, detectable ${percent(paired.detectable)}, ${took.live.rounds} rounds, ${took.live.seconds.toFixed(0)} s), load average ${loadavg()[0]!.toFixed(1)}`);
+      const said = (result: Judged) => `${result.verdict} (p95 ${percent(result.p95.change)} of ${percent(result.p95.allowed)}, throughput ${percent(-result.throughput.change)} of -${percent(result.throughput.allowed)})`;
+      console.error(`${label} trial ${trial}/${trials} ${condition.name} (+${(extraUs / 1000).toFixed(3)} ms): stored ${said(alone)}, live ${said(paired)}, ${took.live.rounds} rounds, ${took.live.seconds.toFixed(0)} s; load average ${loadavg()[0]!.toFixed(1)}`);
     }
   }
 }
@@ -125,15 +178,10 @@ function median(values: number[]): number {
   return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)]!;
 }
 
-if (args.values.simulate) {
-  printSimulation({ seconds, rounds, level: levelName(level) });
-  process.exit(0);
-}
 const rows: Row[] = [];
-const { scenario, app } = await benchScenario();
 const started = Date.now();
 const loadBefore = loadavg()[0]!;
-for (const backend of [{ name: `fast backend (${app.id})`, cell: 'fast', latencyMs: 0 }, { name: '20 ms backend', cell: '20ms', latencyMs: 20 }]) {
+for (const backend of [{ name: 'fast backend', cell: 'fast', latencyMs: 0 }, { name: '20 ms backend', cell: '20ms', latencyMs: 20 }]) {
   if (abort.signal.aborted || !cells.some((cell) => cell.startsWith(`${backend.cell}-`))) continue;
   const gateways: BenchGateway[] = [];
   try {
@@ -142,11 +190,12 @@ for (const backend of [{ name: `fast backend (${app.id})`, cell: 'fast', latency
     for (const neighbour of [false, true]) {
       if (abort.signal.aborted) break;
       if (!cells.includes(`${backend.cell}-${neighbour ? 'on' : 'off'}`)) continue;
-      // Bounded: it ends by itself after the cell's expected length plus a margin, and is stopped when the cell ends.
-      const cellSeconds = (baselineRuns + trials * (1 + conditions.length * (1 + 2 * rounds))) * (seconds + 0.5);
-      const burner = neighbour ? startCpuBurner(1, cellSeconds * 2 + 60) : undefined;
+      // Bounded: it ends by itself after the cell's longest length plus a margin, and is stopped when the cell ends.
+      const run = profile.durationSeconds + profile.warmupSeconds;
+      const cellSeconds = baselineRuns * run + trials * conditions.length * (run + profile.maxMinutes * 60 + 2 * run);
+      const burner = neighbour ? startCpuBurner(1, cellSeconds + 60) : undefined;
       try {
-        await runCell(rows, `${backend.name}, neighbour ${neighbour ? 'on' : 'off'}`, app, gateways[0]!, gateways[1]!);
+        await runCell(rows, `${backend.name}, neighbour ${neighbour ? 'on' : 'off'}`, gateways[0]!, gateways[1]!);
       } catch (error) {
         // Interrupted: the trials counted so far are still printed.
         if (!abort.signal.aborted) throw error;
@@ -158,9 +207,17 @@ for (const backend of [{ name: `fast backend (${app.id})`, cell: 'fast', latency
     await Promise.all(gateways.map((gateway) => gateway.stop()));
   }
 }
-console.log(`${trials} trials per cell, ${seconds} s levels at ${levelName(level)}, live A/B until decided (at most ${rounds} rounds), ${baselineRuns} stored baseline runs; load average ${loadBefore.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).cpus().length} cores; ${((Date.now() - started) / 60000).toFixed(1)} min${abort.signal.aborted ? ' (interrupted)' : ''}\n`);
-console.log('| cell | candidate | fail | inconclusive | pass | median p95 change | median detectable | median rounds | median time to a decision (or the bound) |');
-console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log(`${trials} trials per cell of ${app.id}, the ${profileName} profile's ${profile.durationSeconds} s levels (+${profile.warmupSeconds} s warm-up) at ${levelName(level)}, live A/B until decided (at most ${profile.rounds} rounds, ${profile.maxMinutes} min), ${baselineRuns} stored baseline runs, both gateways holding every answer ${baseHoldUs} µs; load average ${loadBefore.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).cpus().length} cores; ${((Date.now() - started) / 60000).toFixed(1)} min${abort.signal.aborted ? ' (interrupted)' : ''}\n`);
+console.log('| cell | candidate | fail | inconclusive | pass | extra hold | p95 change (allowed) | throughput change (allowed) | delivered / allowed | median detectable p95 | median rounds | median time to a decision (or the bound) |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const row of rows) {
-  console.log(`| ${row.cell} | ${row.condition} | ${row.counts.fail} | ${row.counts.inconclusive} | ${row.counts.pass} | ${percent(median(row.change))} | ${percent(median(row.detectable))} | ${median(row.rounds)} | ${median(row.seconds).toFixed(0)} s |`);
+  const of = (pick: (judged: Judged) => number) => median(row.judged.map(pick));
+  const cells = [
+    row.cell, row.condition, row.counts.fail, row.counts.inconclusive, row.counts.pass,
+    `${(median(row.holdUs) / 1000).toFixed(3)} ms`,
+    `${percent(of((judged) => judged.p95.change))} (${percent(of((judged) => judged.p95.allowed))})`,
+    `${percent(-of((judged) => judged.throughput.change))} (-${percent(of((judged) => judged.throughput.allowed))})`,
+    of(deliveredShare).toFixed(2), percent(of((judged) => judged.p95.detectable)), median(row.rounds), `${median(row.seconds).toFixed(0)} s`,
+  ];
+  console.log(`| ${cells.join(' | ')} |`);
 }

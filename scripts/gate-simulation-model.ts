@@ -48,7 +48,7 @@ function drawRound(level: SimulatedLevel, draw: () => number, p95Effect: number,
   };
 }
 
-/** A whole sequential gate on one level, as harness/load/alternate.ts runs it, judged as the gate judges it. */
+/** A whole sequential gate on one level, as harness/load/ab-rounds.ts runs it, judged as the gate judges it. */
 export function simulateGate(level: SimulatedLevel, bounds: SimulatedBounds, seed: number, budget: PerformanceBudget = defaultBudget): SimulatedGate {
   const draw = normals(seed);
   const design = { maxRounds: bounds.maxRounds };

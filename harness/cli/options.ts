@@ -35,7 +35,7 @@ export const sharedOptions = {
   httpsPort: () => new Option('--https-port <port>', 'local gateway HTTPS port (default: a free one)').argParser(parsePort).env('MESHGATE_HTTPS_PORT'),
   baseline: () => new Option('-b, --baseline <file>', 'gate on parity with this baseline (`meshgate baseline save`) instead of "every case passes"').env('MESHGATE_BASELINE'),
   compareTarget: () =>
-    new Option('--compare-target <file>', 'live A/B: alternate every load with this reference target (e.g. ingress-nginx beside Istio) and gate on the difference').env('MESHGATE_COMPARE_TARGET'),
+    new Option('--compare-target <file>', 'live A/B: load this reference target (e.g. ingress-nginx beside Istio) at the same time as the gateway, round by round, and gate on the difference').env('MESHGATE_COMPARE_TARGET'),
   profile: () =>
     new Option('--profile <name>', 'performance profile: quick (short levels; no performance verdict without a baseline or compare target) or gate (levels and rounds enough for a verdict; its cost is printed first); default: the scenario\'s')
       .choices(['quick', 'gate'])

@@ -4,7 +4,7 @@ import { InputFileError, UsageError } from '../errors.ts';
 import { type Baseline, baselineSchema, baselineVersion } from '../results/baseline.ts';
 import type { RunReport } from '../results/run-report.ts';
 import { sameMachineClass } from '../results/machine.ts';
-import { summarise } from '../load/alternate.ts';
+import { summarise } from '../load/ab-rounds.ts';
 import { loadResultOf } from '../results/measurements.ts';
 import { readInputFile } from '../input-file.ts';
 

@@ -14,6 +14,8 @@ export interface PerformanceFindings {
   judged: number;
   /** How each live A/B level's rounds ended. */
   sequences: LevelSequence[];
+  /** Levels that had a live reference but ran once, unjudged (the quick profile judges one level a target). */
+  unjudged: number;
 }
 
 /** The budget in words, for reports: every judgement is read against it. */
@@ -29,13 +31,14 @@ export function describeBudget(budget: PerformanceBudget): string {
  * either, nothing is judged (`judged` = 0).
  */
 export function gatePerformance(cases: CaseRecord[], baseline: Baseline | undefined, budget: PerformanceBudget = defaultBudget): PerformanceFindings {
-  const findings: PerformanceFindings = { failures: [], inconclusive: [], notes: [], judged: 0, sequences: [] };
+  const findings: PerformanceFindings = { failures: [], inconclusive: [], notes: [], judged: 0, sequences: [], unjudged: 0 };
   const statistics = statisticsFor(budget);
   const reference = new Map(baseline?.cases.map((record) => [record.key, record]));
   for (const record of cases) {
     const load = loadResultOf(record);
     if (!load || record.result !== 'PASSED') continue;
-    const { rounds, sequence } = record.measurements ?? {};
+    const { rounds, sequence, unjudged } = record.measurements ?? {};
+    if (unjudged) findings.unjudged++;
     if (!rounds && !baseline) continue;
     if (!rounds && !reference.has(record.key)) {
       findings.notes.push({ subject: record.key, message: 'not in the baseline: performance not judged' });

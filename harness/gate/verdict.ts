@@ -62,7 +62,8 @@ function describePerformanceGate(cases: CaseRecord[], performance: PerformanceFi
   if (!cases.some((record) => loadResultOf(record))) return undefined;
   if (performance.judged === 0) return { subject: 'performance', message: `not gated (${options.profile} profile): no baseline or compare target covers the load cases; they only checked their success rate` };
   const sequences = performance.sequences.length > 0 ? `; live A/B ${describeSequences(performance.sequences)}` : '';
-  return { subject: 'performance', message: `gated (${options.profile} profile) on ${performance.judged} load cases; budget ${describeBudget(options.budget)}${sequences}` };
+  const once = performance.unjudged > 0 ? `; ${performance.unjudged === 1 ? '1 other level' : `${performance.unjudged} other levels`} ran once for the success rate (the ${options.profile} profile judges one level a target; --profile gate judges every level)` : '';
+  return { subject: 'performance', message: `gated (${options.profile} profile) on ${performance.judged} load cases; budget ${describeBudget(options.budget)}${sequences}${once}` };
 }
 
 /** The levels' rounds and stops in one phrase: `3-12 rounds (median 6), 10 decided, 3 at a bound`. */

@@ -39,6 +39,8 @@ export interface LoadMeasurements {
   rounds?: AbRound[];
   /** How the sequence of A/B rounds ended. */
   sequence?: SequenceStop;
+  /** Why a level that had a live reference was not A/B-judged (the quick profile judges one level a target). */
+  unjudged?: string;
   /** CPUs of the gateway and the load generator, or null when the machine was not split. */
   pinning?: { gateway: string; load: string } | null;
 }

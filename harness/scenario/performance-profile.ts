@@ -82,15 +82,42 @@ export function withProfile(performance: ResolvedPerformance, profile: ProfileNa
   return { ...levels, rounds: bounds.maxRounds ?? levels.rounds, maxMinutes: bounds.maxMinutes ?? levels.maxMinutes };
 }
 
+/** A load level: closed model at a concurrency, or open model at an arrival rate (per second). */
+export interface LoadLevel {
+  model: 'closed' | 'open';
+  level: number;
+}
+
+/**
+ * Whether live A/B judges this level of a load target. The gate profile judges
+ * every level. The quick profile judges one level a target, so that the default
+ * `validate` with a compare target decides within about a minute a target: the
+ * closed-model concurrency nearest 10. An open-model level is not it: at the
+ * quick profile's rates and seconds its p95 rests on too few answers (500 req/s
+ * for 2 s: the 50 slowest) to settle in a few rounds. The other levels run once,
+ * on the candidate, for their success rate.
+ */
+export function isJudgedLevel(performance: ResolvedPerformance, { model, level }: LoadLevel): boolean {
+  if (performance.profile === 'gate') return true;
+  const nearest = performance.concurrency.reduce((best, candidate) => (Math.abs(candidate - 10) < Math.abs(best - 10) ? candidate : best));
+  return model === 'closed' && level === nearest;
+}
+
 /**
  * What the performance suite will cost at most, said before it starts: load
  * levels (targets x levels, an estimate from the scenario) times rounds times
- * seconds; live A/B stops a level early once it is decided.
+ * seconds (a live A/B round loads both gateways at once); live A/B stops a level
+ * early once it is decided, and the quick profile judges one level a target
+ * (`isJudgedLevel`).
  */
 export function describeCost(performance: ResolvedPerformance, loadTargets: number, live: boolean): string {
   const levels = loadTargets * performance.concurrency.length + (performance.rates.length > 0 ? performance.rates.length : 0);
   const run = performance.durationSeconds + performance.warmupSeconds;
-  const perLevel = live ? Math.min(performance.rounds * 2 * run, performance.maxMinutes * 60) : run;
-  const shape = live ? `up to ${performance.rounds} A/B rounds (until decided, at most ${performance.maxMinutes} min a level) x 2 gateways` : '1 run';
-  return `performance profile ${performance.profile}: ${levels} load levels x ${shape} x ${run} s = ${live ? 'at most ' : ''}about ${Math.ceil((levels * perLevel) / 60)} min of load`;
+  if (!live) return `performance profile ${performance.profile}: ${levels} load levels x 1 run x ${run} s = about ${Math.ceil((levels * run) / 60)} min of load`;
+  const judged = performance.profile === 'gate' ? levels : loadTargets;
+  const perLevel = Math.min(performance.rounds * run, performance.maxMinutes * 60);
+  const once = levels - judged;
+  const shape = `${judged} ${performance.profile === 'gate' ? 'load levels' : 'judged load levels (one a target)'} x up to ${performance.rounds} A/B rounds (both gateways at once, until decided, at most ${performance.maxMinutes} min a level) x ${run} s`;
+  const rest = once > 0 ? ` + ${once} levels x 1 run x ${run} s` : '';
+  return `performance profile ${performance.profile}: ${shape}${rest} = at most about ${Math.ceil((judged * perLevel + once * run) / 60)} min of load`;
 }

@@ -4,7 +4,7 @@ import { type Direction, type EffectBudget, type Judgement, type StatisticsOptio
 
 /**
  * The live A/B decision, shared by the load (which adds rounds until it is
- * decided, harness/load/alternate.ts) and the gate (which reports it), so both
+ * decided, harness/load/ab-rounds.ts) and the gate (which reports it), so both
  * read the same rounds the same way. Pure.
  */
 

@@ -14,7 +14,7 @@ export interface ProbeContext {
   timeouts: Timeouts;
   /** Aborted when the run is cancelled (SIGINT) or the case times out: long probes stop early. */
   signal?: AbortSignal;
-  /** With --compare-target: the reference gateway that load alternates with (live A/B). */
+  /** With --compare-target: the reference gateway loaded beside this one in A/B rounds (live A/B). */
   reference?: GatewayAddress;
 }
 

@@ -1,6 +1,6 @@
 import type { GatewayAddress } from '../../harness/clients/http-client.ts';
 import type { Feature } from '../../harness/target.ts';
-import { measureLoad } from '../../harness/load/alternate.ts';
+import { measureLoad } from '../../harness/load/ab-rounds.ts';
 import { runClosedLoop } from '../../harness/load/closed-loop.ts';
 import { grpcUnaryDriver, httpDriver, websocketDriver } from '../../harness/load/load-driver.ts';
 import type { LoadDriver, LoadTarget } from '../../harness/load/load-session.ts';
@@ -8,6 +8,7 @@ import type { LoadResult } from '../../harness/results/load-result.ts';
 import type { AbRound } from '../../harness/results/measurements.ts';
 import { decision } from '../../harness/statistics/ab-decision.ts';
 import { runOpenLoop, sessionsForRate } from '../../harness/load/open-loop.ts';
+import { isJudgedLevel } from '../../harness/scenario/performance-profile.ts';
 import { spreadLoad } from '../../harness/load/workers/spread-load.ts';
 import { loadWorkersInForce } from '../../harness/load/workers/worker-count.ts';
 import { cpuSplit, pinThisProcess } from '../../harness/process/cpu-pinning.ts';
@@ -62,7 +63,8 @@ const openLoop: LoadRun = (driver, rate, timing) => runOpenLoop({ driver, rate, 
 
 /**
  * A load case: every target of `protocol` at every level of the scenario's
- * profile (`levels`), alternated with the reference gateway when there is one.
+ * profile (`levels`), measured beside the reference gateway in A/B rounds when
+ * there is one and the profile judges the level (`isJudgedLevel`).
  */
 function loadCase(id: string, description: string, protocol: LoadProtocol, levels: 'concurrency' | 'rates', run: LoadRun) {
   const levelName = levels === 'concurrency' ? 'c' : 'r';
@@ -87,11 +89,14 @@ function loadCase(id: string, description: string, protocol: LoadProtocol, level
         workers > 1 ? spreadLoad(context.target, spec(gateway), gateway !== context.gateway, context) : run(protocol.driver(loadTarget(gateway)), level, timing);
       const pinned = pinLoadGenerator(context.target);
       measurements.pinning = pinned.pinning;
-      const { rounds, maxMinutes, budget } = context.target.resolved.performance;
+      const profile = context.target.resolved.performance;
+      const { rounds, maxMinutes, budget } = profile;
       const bounds = { maxRounds: rounds, maxMs: maxMinutes * 60_000, decide: (done: AbRound[]) => decision(done, budget, { maxRounds: rounds }) };
+      const reference = isJudgedLevel(profile, { model, level }) ? context.reference : undefined;
+      if (context.reference && !reference) measurements.unjudged = `the ${profile.profile} profile judges one level a target; this one ran once for its success rate`;
       let result;
       try {
-        result = await measureLoad(load, context.gateway, context.reference, measurements, { bounds, signal: context.signal });
+        result = await measureLoad(load, context.gateway, reference, measurements, { bounds, signal: context.signal });
       } finally {
         pinned.release();
       }

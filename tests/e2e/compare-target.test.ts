@@ -12,8 +12,8 @@ interface Finding {
 /** The load case both gateways are measured on (its p95 latency and throughput are judged). */
 const loadCase = 'performance/http-closed-loop[ns-k8x2m9qa/hello-web c=10]';
 
-// Live A/B (--compare-target): load alternates between a reference and a candidate
-// gateway; the gate judges the candidate against the reference measured in the same run.
+// Live A/B (--compare-target): each round loads a reference and a candidate gateway at the same
+// time; the gate judges the candidate against the reference measured in the same rounds.
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
 const started: StartedEnvironment[] = [];
 const targets: Record<'reference' | 'same' | 'slower', string> = { reference: '', same: '', slower: '' };
@@ -25,7 +25,8 @@ beforeAll(async () => {
     started.push(environment);
     const target = environment.target();
     // At most 6 A/B rounds of 2 s: rounds are added until the gate decides; it judges their paired ratios.
-    const scenario = { ...target.scenario, performance: { concurrency: [10], rates: [], durationSeconds: 2, warmupSeconds: 0.5, rounds: 6, targets: ['ns-k8x2m9qa/hello-web'] } };
+    // The quick profile judges c=10 (the concurrency nearest 10); c=1 runs once, on the candidate only.
+    const scenario = { ...target.scenario, performance: { concurrency: [1, 10], rates: [], durationSeconds: 2, warmupSeconds: 0.5, rounds: 6, targets: ['ns-k8x2m9qa/hello-web'] } };
     targets[name] = join(scratch.dir, `${name}.json`);
     await writeTarget(targets[name], { ...target, scenario });
   }
@@ -45,6 +46,7 @@ describe('run --compare-target', () => {
     const judged = [...summary.notes, ...summary.reasons].filter((finding) => finding.subject.startsWith(`${loadCase} `));
     expect(summary.reasons.filter((reason) => !judged.includes(reason))).toEqual([]);
     expect(judged.map((finding) => finding.subject.slice(loadCase.length + 1)).sort()).toEqual(['p95 latency', 'throughput']);
+    expect(summary.notes.find((note) => note.subject === 'performance')?.message).toMatch(/; 1 other level ran once for the success rate \(the quick profile judges one level a target; --profile gate judges every level\)$/);
     for (const { message } of judged) {
       // Passed, or inconclusive only because this machine's noise hides an effect the size of the budget.
       const [, stop, effect, allowed, rounds] = /^live A\/B \((\d+ rounds in \d+ s, [^)]+)\): (?:within budget|too noisy to judge|too close to the budget to tell): (-?[\d.]+) % worse \[[^\]]+\], allowed ([\d.]+) %, detectable [\d.]+ %, (\d+) rounds/.exec(message) ?? [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GatewayAddress } from '../../harness/clients/http-client.ts';
 import { gateResults } from '../../harness/gate/verdict.ts';
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
-import { measureLoad } from '../../harness/load/alternate.ts';
+import { measureLoad } from '../../harness/load/ab-rounds.ts';
 import { newHistogram } from '../../harness/load/load-recorder.ts';
 import type { CaseRecord } from '../../harness/results/case-record.ts';
 import type { LoadResult } from '../../harness/results/load-result.ts';
@@ -109,21 +109,26 @@ describe('measureLoad (live A/B rounds until decided)', () => {
   /** Runs against fake gateways: the candidate `factor` slower, both with the same small per-call noise. */
   function fakeRuns(factor: number) {
     const draw = normals(5);
+    /** Each run's start (A, B) and end (a, b), in the order they happened. */
     const order: string[] = [];
     const run = async (gateway: GatewayAddress) => {
-      order.push(gateway === reference ? 'A' : 'B');
+      const side = gateway === reference ? 'A' : 'B';
+      order.push(side);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      order.push(side.toLowerCase());
       const slower = gateway === candidate ? factor : 1;
       return load(3000 * slower * Math.exp(0.01 * draw()), 2000 / slower);
     };
     return { run, order };
   }
 
-  it('alternates AB, BA, ... and stops once decided, recording the rounds and why', async () => {
+  it('runs both sides of a round at the same time, the one started first alternating, and stops once decided, recording the rounds and why', async () => {
     const { run, order } = fakeRuns(1);
     const measurements: Measurements = {};
     const bounds = { maxRounds: 20, maxMs: 60_000, decide: (rounds: Parameters<typeof decision>[0]) => decision(rounds, defaultBudget, { maxRounds: 20 }) };
     await measureLoad(run, candidate, reference, measurements, { bounds });
-    expect(order.slice(0, 4)).toEqual(['A', 'B', 'B', 'A']);
+    // Both started before either ended: whatever slows the machine during a round slows both.
+    expect(order.slice(0, 8).join('')).toMatch(/^AB[ab]{2}BA[ab]{2}$/);
     expect(measurements.sequence).toMatchObject({ stoppedBy: 'decided-pass', maxRounds: 20 });
     expect(measurements.sequence!.rounds).toBeLessThan(20);
     expect(measurements.rounds).toHaveLength(measurements.sequence!.rounds);

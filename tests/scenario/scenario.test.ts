@@ -6,7 +6,7 @@ import { InputFileError } from '../../harness/errors.ts';
 import { type LoadedScenario, defaultScenarioFile, loadScenario, parseScenario } from '../../harness/scenario/load.ts';
 import { type ResolvedApp, parseSize, resolveScenario, servedApps } from '../../harness/scenario/resolve.ts';
 import { scenarioSchema } from '../../harness/scenario/schema.ts';
-import { describeCost, withProfile } from '../../harness/scenario/performance-profile.ts';
+import { describeCost, isJudgedLevel, withProfile } from '../../harness/scenario/performance-profile.ts';
 
 const schemaFile = fileURLToPath(new URL('../../scenarios/scenario.schema.json', import.meta.url));
 
@@ -227,11 +227,26 @@ describe('default scenario', () => {
     expect(gate).toMatchObject({ profile: 'gate', durationSeconds: 5, warmupSeconds: 1, rounds: 20, maxMinutes: 4, concurrency: [1, 10, 50, 100] });
     expect(withProfile(loaded.resolved.performance, 'gate', { maxRounds: 12, maxMinutes: 0.5 })).toMatchObject({ profile: 'gate', rounds: 12, maxMinutes: 0.5 });
     // The cost said before a live run is its most: every level at its bound (rounds or minutes, whichever comes first).
-    expect(describeCost(gate, 3, true)).toBe('performance profile gate: 13 load levels x up to 20 A/B rounds (until decided, at most 4 min a level) x 2 gateways x 6 s = at most about 52 min of load');
-    expect(describeCost(loaded.resolved.performance, 3, true)).toBe('performance profile quick: 13 load levels x up to 10 A/B rounds (until decided, at most 1 min a level) x 2 gateways x 3 s = at most about 13 min of load');
+    expect(describeCost(gate, 3, true)).toBe('performance profile gate: 13 load levels x up to 20 A/B rounds (both gateways at once, until decided, at most 4 min a level) x 6 s = at most about 26 min of load');
+    // The quick profile judges one level a target: 90 s of A/B at most, the 10 other levels once each.
+    expect(describeCost(loaded.resolved.performance, 3, true)).toBe('performance profile quick: 3 judged load levels (one a target) x up to 10 A/B rounds (both gateways at once, until decided, at most 1 min a level) x 3 s + 10 levels x 1 run x 3 s = at most about 2 min of load');
+    expect(describeCost(loaded.resolved.performance, 3, false)).toBe('performance profile quick: 13 load levels x 1 run x 3 s = about 1 min of load');
     const own = parseScenario('version: 1\nname: s\ndomain: a.test\ntenants: [{ user: u, apps: [{ name: w, kind: web, host: h }] }]\nperformance: { profile: gate, gate: { rounds: 12 }, budget: { p95FloorMs: 2 } }\n', 's.yaml');
     expect(own.resolved.performance).toMatchObject({ profile: 'gate', rounds: 12, durationSeconds: 5, budget: { p95Increase: 0.15, p95FloorMs: 2 } });
     expect(() => parseScenario('version: 1\nname: s\ndomain: a.test\ntenants: [{ user: u, apps: [{ name: w, kind: web, host: h }] }]\nperformance: { gate: { rounds: 2 } }\n', 's.yaml')).toThrow(/performance\.gate\.rounds/);
+  });
+
+  it('judges one level a target in the quick profile (the concurrency nearest 10) and every level in the gate profile', () => {
+    const quick = loaded.resolved.performance;
+    const judged = (performance: typeof quick) =>
+      [...performance.concurrency.map((level) => ({ model: 'closed' as const, level })), ...performance.rates.map((level) => ({ model: 'open' as const, level }))]
+        .filter((level) => isJudgedLevel(performance, level))
+        .map(({ model, level }) => `${model}=${level}`);
+    expect(judged(quick)).toEqual(['closed=10']);
+    expect(judged(withProfile(quick, 'gate'))).toEqual(['closed=1', 'closed=10', 'closed=50', 'closed=100', 'open=500']);
+    // The nearest concurrency need not be 10 itself; the first of two as near wins.
+    expect(judged({ ...quick, concurrency: [1, 50, 100] })).toEqual(['closed=1']);
+    expect(judged({ ...quick, concurrency: [8, 12] })).toEqual(['closed=8']);
   });
 });
 

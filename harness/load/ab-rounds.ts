@@ -15,11 +15,15 @@ export interface SequenceBounds {
 
 /**
  * Runs one load against the candidate gateway, or, when a reference gateway is
- * given, A/B rounds until `bounds.decide` settles or a bound is reached, so that
- * machine drift hits both sides of a round alike. The order alternates (AB, BA,
- * AB, ...) so that going second is not always the candidate's. The merged
- * results go to `measurements.load` and `measurements.reference`, each round's
- * summary to `measurements.rounds`, how it ended to `measurements.sequence`.
+ * given, A/B rounds until `bounds.decide` settles or a bound is reached. In each
+ * round both gateways take the same load at the same time, as a canary is
+ * compared with a baseline deployed beside it and serving the same traffic at
+ * the same time (Spinnaker's canary best practices): whatever slows the machine
+ * during the round (a stall, a neighbour, drift) hits both sides of its ratio.
+ * Which side starts first alternates round by round, so that starting first is
+ * not always the candidate's. The merged results go to `measurements.load` and
+ * `measurements.reference`, each round's summary to `measurements.rounds`, how
+ * it ended to `measurements.sequence`.
  */
 export async function measureLoad(
   run: (gateway: GatewayAddress) => Promise<LoadResult>,
@@ -37,9 +41,10 @@ export async function measureLoad(
   const elapsed = () => performance.now() - started;
   let stoppedBy: SequenceStop['stoppedBy'] | undefined;
   while (stoppedBy === undefined && !signal?.aborted) {
-    const order = rounds.length % 2 === 0 ? [reference, gateway] : [gateway, reference];
-    const [first, second] = [await run(order[0]!), await run(order[1]!)];
-    const [ref, candidate] = order[0] === reference ? [first, second] : [second, first];
+    const referenceFirst = rounds.length % 2 === 0;
+    const [ref, candidate] = referenceFirst
+      ? await Promise.all([run(reference), run(gateway)])
+      : await Promise.all([run(gateway), run(reference)]).then(([candidateRun, referenceRun]) => [referenceRun, candidateRun] as const);
     references.push(ref);
     candidates.push(candidate);
     rounds.push({ reference: summarise(ref), candidate: summarise(candidate) });
