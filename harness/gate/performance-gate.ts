@@ -37,7 +37,7 @@ export function gatePerformance(cases: CaseRecord[], baseline: Baseline | undefi
   for (const record of cases) {
     const load = loadResultOf(record);
     if (!load || record.result !== 'PASSED') continue;
-    const { rounds, sequence, unjudged } = record.measurements ?? {};
+    const { rounds, sequence, unjudged, together } = record.measurements ?? {};
     if (unjudged) findings.unjudged++;
     if (!rounds && !baseline) continue;
     if (!rounds && !reference.has(record.key)) {
@@ -48,6 +48,11 @@ export function gatePerformance(cases: CaseRecord[], baseline: Baseline | undefi
     if (rounds) {
       const how = `live A/B${sequence ? ` (${describeStop(sequence)})` : ''}`;
       if (sequence) findings.sequences.push({ subject: record.key, ...sequence });
+      const uneven = together && describeUneven(together);
+      if (uneven) {
+        findings.inconclusive.push({ subject: record.key, message: `${how}: ${uneven}` });
+        continue;
+      }
       // Rounds recorded without a sequence (a fixed count) are read as a design of that many.
       const judgements = judgeRounds(rounds, budget, { maxRounds: sequence?.maxRounds ?? rounds.length });
       for (const { metric, judgement } of judgements) file(findings, { subject: `${record.key} ${metric.name}`, message: `${how}: ${judgement.reason}` }, judgement);
@@ -61,6 +66,19 @@ export function gatePerformance(cases: CaseRecord[], baseline: Baseline | undefi
     }
   }
   return findings;
+}
+
+/**
+ * Loaded together, each side keeps a share of its solo figure; like gateways on
+ * like resources keep about the same. When one kept this many times more than
+ * the other, they took resources from each other unevenly (a shared CPU, a
+ * scheduler group), and their ratio is not the gateways' difference.
+ */
+export const unevenTogether = 1.5;
+
+function describeUneven({ reference, candidate }: { reference: number; candidate: number }): string | undefined {
+  if (Math.max(reference, candidate) <= unevenTogether * Math.min(reference, candidate)) return undefined;
+  return `not judged: loaded together, the gateways slowed each other unevenly (the reference kept ${percent(reference)} of its figure alone, the candidate ${percent(candidate)}), so their ratio is not the gateways' difference; give each its own CPUs`;
 }
 
 function file(findings: PerformanceFindings, finding: GateFinding, judgement: Judgement): void {

@@ -21,9 +21,13 @@ export interface SequenceBounds {
  * the same time (Spinnaker's canary best practices): whatever slows the machine
  * during the round (a stall, a neighbour, drift) hits both sides of its ratio.
  * Which side starts first alternates round by round, so that starting first is
- * not always the candidate's. The merged results go to `measurements.load` and
- * `measurements.reference`, each round's summary to `measurements.rounds`, how
- * it ended to `measurements.sequence`.
+ * not always the candidate's. Loaded together, the two share what they share
+ * (here a CPU and the load generator), and that can be uneven: so each side is
+ * first measured alone once, and `measurements.together` keeps the share of its
+ * solo figure each kept beside the other (the gate refuses a ratio taken while
+ * one side took the other's resources). The merged results go to
+ * `measurements.load` and `measurements.reference`, each round's summary to
+ * `measurements.rounds`, how it ended to `measurements.sequence`.
  */
 export async function measureLoad(
   run: (gateway: GatewayAddress) => Promise<LoadResult>,
@@ -39,6 +43,7 @@ export async function measureLoad(
   const rounds: AbRound[] = [];
   const started = performance.now();
   const elapsed = () => performance.now() - started;
+  const alone = { reference: await run(reference), candidate: await run(gateway) };
   let stoppedBy: SequenceStop['stoppedBy'] | undefined;
   while (stoppedBy === undefined && !signal?.aborted) {
     const referenceFirst = rounds.length % 2 === 0;
@@ -56,7 +61,18 @@ export async function measureLoad(
   measurements.rounds = rounds;
   measurements.sequence = { rounds: rounds.length, maxRounds: bounds.maxRounds, stoppedBy: stoppedBy!, seconds: elapsed() / 1000 };
   measurements.reference = mergeLoadResults(references);
-  return (measurements.load = mergeLoadResults(candidates));
+  measurements.load = mergeLoadResults(candidates);
+  measurements.together = { reference: keptShare(alone.reference, measurements.reference), candidate: keptShare(alone.candidate, measurements.load) };
+  return measurements.load;
+}
+
+/**
+ * The share of its solo figure a side kept when loaded beside the other: its
+ * throughput in a closed loop, the inverse of its p95 in an open one (whose
+ * throughput is the schedule's).
+ */
+function keptShare(alone: LoadResult, together: LoadResult): number {
+  return together.targetRate === undefined ? together.rps / alone.rps : alone.p95Us / together.p95Us;
 }
 
 /** A run's figures the gate compares. */

@@ -39,6 +39,12 @@ export interface LoadMeasurements {
   rounds?: AbRound[];
   /** How the sequence of A/B rounds ended. */
   sequence?: SequenceStop;
+  /**
+   * Live A/B: the share of its solo figure each side kept when both were loaded
+   * together (throughput, or the inverse of p95 in an open loop): far apart, the
+   * two took resources from each other unevenly (harness/load/ab-rounds.ts).
+   */
+  together?: { reference: number; candidate: number };
   /** Why a level that had a live reference was not A/B-judged (the quick profile judges one level a target). */
   unjudged?: string;
   /** CPUs of the gateway and the load generator, or null when the machine was not split. */

@@ -127,11 +127,37 @@ describe('measureLoad (live A/B rounds until decided)', () => {
     const measurements: Measurements = {};
     const bounds = { maxRounds: 20, maxMs: 60_000, decide: (rounds: Parameters<typeof decision>[0]) => decision(rounds, defaultBudget, { maxRounds: 20 }) };
     await measureLoad(run, candidate, reference, measurements, { bounds });
-    // Both started before either ended: whatever slows the machine during a round slows both.
-    expect(order.slice(0, 8).join('')).toMatch(/^AB[ab]{2}BA[ab]{2}$/);
+    // Each side alone once, then rounds in which both started before either ended: whatever slows the machine during a round slows both.
+    expect(order.slice(0, 12).join('')).toMatch(/^AaBbAB[ab]{2}BA[ab]{2}$/);
+    expect(measurements.together!.reference).toBeCloseTo(1, 1);
+    expect(measurements.together!.candidate).toBeCloseTo(1, 1);
     expect(measurements.sequence).toMatchObject({ stoppedBy: 'decided-pass', maxRounds: 20 });
     expect(measurements.sequence!.rounds).toBeLessThan(20);
     expect(measurements.rounds).toHaveLength(measurements.sequence!.rounds);
+  });
+
+  it('refuses a ratio taken while one gateway starved the other: each side alone keeps its speed, together the reference gets a twentieth', async () => {
+    let inFlight = 0;
+    let starts = 0;
+    const run = async (gateway: GatewayAddress) => {
+      const busy = ++inFlight > 1;
+      const mine = ++starts;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      inFlight--;
+      // Beside another run (started before it, or during it), the reference gets a twentieth.
+      const starved = gateway === reference && (busy || starts > mine);
+      return starved ? load(60_000, 100) : load(3000, 2000);
+    };
+    const measurements: Measurements = {};
+    const result = await measureLoad(run, candidate, reference, measurements, { bounds: { maxRounds: 10, maxMs: 60_000, decide: (rounds) => decision(rounds, defaultBudget, { maxRounds: 10 }) } });
+    // The rounds alone would pass the candidate: it looks twenty times faster than its starved reference.
+    expect(measurements.sequence!.stoppedBy).toBe('decided-pass');
+    expect(measurements.together).toEqual({ reference: expect.closeTo(0.05, 2), candidate: expect.closeTo(1, 2) });
+    const key = 'performance/http-closed-loop[ns-a/web c=10]';
+    const record: CaseRecord = { key, suite: 'performance', caseId: 'http-closed-loop', subject: 'ns-a/web c=10', description: '', result: 'PASSED', reason: '', durationMs: 0, measurements: { ...measurements, load: result } };
+    const gate = gateResults([record]);
+    expect(gate.verdict).toBe('inconclusive');
+    expect(gate.reasons).toEqual([{ subject: key, message: expect.stringMatching(/: not judged: loaded together, the gateways slowed each other unevenly \(the reference kept 5\.0 % of its figure alone, the candidate 100\.0 %\)/) }]);
   });
 
   it('stops at the round bound when nothing decides', async () => {
