@@ -74,7 +74,7 @@ export function gatePerformance(cases: CaseRecord[], baseline: Baseline | undefi
  * the other, they took resources from each other unevenly (a shared CPU, a
  * scheduler group), and their ratio is not the gateways' difference.
  */
-export const unevenTogether = 1.5;
+const unevenTogether = 1.5;
 
 function describeUneven({ reference, candidate }: { reference: number; candidate: number }): string | undefined {
   if (Math.max(reference, candidate) <= unevenTogether * Math.min(reference, candidate)) return undefined;

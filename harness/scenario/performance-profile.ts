@@ -91,7 +91,7 @@ export interface LoadLevel {
 /**
  * Whether live A/B judges this level of a load target. The gate profile judges
  * every level. The quick profile judges one level a target, so that the default
- * `validate` with a compare target decides within about a minute a target: the
+ * `validate` with a compare target decides within about half a minute a target: the
  * closed-model concurrency nearest 10. An open-model level is not it: at the
  * quick profile's rates and seconds its p95 rests on too few answers (500 req/s
  * for 2 s: the 50 slowest) to settle in a few rounds. The other levels run once,
