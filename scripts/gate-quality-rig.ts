@@ -13,6 +13,7 @@ import type { ResolvedApp } from '../harness/scenario/resolve.ts';
 import { preferredScheme } from '../harness/suite/subjects.ts';
 import { resolveTimeouts } from '../harness/timeouts.ts';
 import { DelayHop } from './delay-hop.ts';
+import { defaultBudget } from '../harness/scenario/performance-profile.ts';
 
 /** The default scenario cut down to its first HTTP load target's tenant and app (same kind, host, settings). */
 export async function benchScenario(): Promise<{ scenario: LoadedScenario; app: ResolvedApp }> {
@@ -75,4 +76,17 @@ export function measure(app: ResolvedApp, gateway: GatewayAddress, level: BenchL
   const driver = httpDriver({ gateway, scheme: preferredScheme(app), host: app.host, expectBackend: app.id });
   if (level.model === 'closed') return runClosedLoop({ driver, concurrency: level.concurrency, ...timing });
   return runOpenLoop({ driver, rate: level.rate, maxSessions: sessionsForRate(level.rate), ...timing });
+}
+
+/**
+ * "The allowed" of the gate-quality candidates: the extra hold (µs) at which the first
+ * metric reaches its budget, from the reference's p95 and mean latency. p95 may grow by
+ * the larger of its share and the floor; in a closed loop each session waits the hold too,
+ * so throughput falls by hold / (mean latency + hold). An open loop's throughput is its schedule's.
+ */
+export function allowedHoldUs(reference: { p95Us: number; meanUs: number; closed: boolean }): number {
+  const p95 = Math.max(defaultBudget.p95Increase * reference.p95Us, defaultBudget.p95FloorMs * 1000);
+  if (!reference.closed) return p95;
+  const share = defaultBudget.throughputDecrease;
+  return Math.min(p95, (reference.meanUs * share) / (1 - share));
 }

@@ -4,6 +4,7 @@
 // "Round noise").
 import { percent } from '../harness/statistics/round-statistics.ts';
 import { defaultBudget } from '../harness/scenario/performance-profile.ts';
+import { allowedHoldUs } from './gate-quality-rig.ts';
 import { type SimulatedLevel, simulateCell } from './gate-simulation-model.ts';
 
 /**
@@ -30,12 +31,10 @@ export function printSimulation(options: { seconds: number; warmupSeconds: numbe
   console.log('| level | noise per round (p95, throughput) | candidate | fail | inconclusive | pass | median rounds | median time to a decision |');
   console.log('|---|---:|---|---:|---:|---:|---:|---:|');
   for (const { level, noise, p95Us, meanUs } of measured) {
-    const p95Allowed = Math.max(defaultBudget.p95Increase, (defaultBudget.p95FloorMs * 1000) / p95Us);
     const closed = level.startsWith('c=');
-    // The hold at which the first budget is reached, and what a hold does to each metric.
-    const allowedHoldUs = closed ? Math.min(p95Allowed * p95Us, (meanUs * defaultBudget.throughputDecrease) / (1 - defaultBudget.throughputDecrease)) : p95Allowed * p95Us;
+    const allowed = allowedHoldUs({ p95Us, meanUs, closed });
     for (const [name, share] of [['clean', 0], ['half the allowed', 0.5], ['1.6x the allowed', 1.6]] as const) {
-      const holdUs = allowedHoldUs * share;
+      const holdUs = allowed * share;
       const simulated: SimulatedLevel = { p95Us, p95Effect: holdUs / p95Us, rpsEffect: closed ? -holdUs / (meanUs + holdUs) : 0, noise, drift: 0.3, roundSeconds: options.seconds + options.warmupSeconds };
       const result = simulateCell(simulated, { maxRounds: options.rounds, maxSeconds: 60 }, gates);
       const { fail, inconclusive, pass } = result.counts;

@@ -5,7 +5,7 @@
 // half the allowed effect and one by 1.6x it, for a stored baseline (the latest baselineRuns runs
 // of the reference, one recorded before each trial) and for live A/B (rounds with both gateways
 // loaded at once, added until the gate decides, within the profile's bounds). "The allowed" is the
-// extra hold at which the first metric reaches its budget (`allowedHoldUs`). The slowdown is a hold
+// extra hold at which the first metric reaches its budget (`allowedHoldUs`, gate-quality-rig.ts). The slowdown is a hold
 // in a delay hop between nginx and the backend; both gateways go through such a hop and both hold
 // every answer `--base-hold-us`, so the thread wake-up a hold costs is paid on both sides. Level
 // timing and live bounds are the profile's (--profile). Prints a Markdown table on stdout, with
@@ -27,7 +27,7 @@ import type { CaseRecord } from '../harness/results/case-record.ts';
 import type { AbRound, Measurements } from '../harness/results/measurements.ts';
 import { defaultBudget } from '../harness/scenario/performance-profile.ts';
 import { startCpuBurner } from './cpu-burner.ts';
-import { type BenchGateway, benchScenario, levelName, measure, parseLevel, startBenchGateway } from './gate-quality-rig.ts';
+import { type BenchGateway, allowedHoldUs, benchScenario, levelName, measure, parseLevel, startBenchGateway } from './gate-quality-rig.ts';
 
 const allCells = ['fast-off', 'fast-on', '20ms-off', '20ms-on'];
 function refuse(message: string): never {
@@ -111,19 +111,6 @@ function judge(record: CaseRecord, baseline: Baseline | undefined): Judged {
   return { verdict, p95: { ...measured(p95), detectable: figure(p95, /detectable (-?[0-9.]+) %/) }, throughput: measured(message('throughput')) };
 }
 
-/**
- * The extra hold at which the first metric reaches its budget, from the reference's p95 and
- * throughput: p95 may grow by the larger of its share and the floor; in a closed loop each
- * session waits the hold too, so throughput falls by hold / (mean latency + hold).
- */
-function allowedHoldUs(reference: LoadResult): number {
-  const p95 = Math.max(defaultBudget.p95Increase * reference.p95Us, defaultBudget.p95FloorMs * 1000);
-  if (level.model === 'open') return p95;
-  const meanLatencyUs = (level.concurrency / reference.rps) * 1e6;
-  const share = defaultBudget.throughputDecrease;
-  return Math.min(p95, (meanLatencyUs * share) / (1 - share));
-}
-
 /** How far past its allowance the candidate was, on the metric furthest past it (1 = exactly the allowed). */
 const deliveredShare = ({ p95, throughput }: Judged) => Math.max(p95.change / p95.allowed, throughput.change / throughput.allowed);
 
@@ -156,7 +143,10 @@ async function runCell(rows: Row[], label: string, reference: BenchGateway, cand
       const measurements: Measurements = {};
       const bounds = { maxRounds: profile.rounds, maxMs: profile.maxMinutes * 60_000, decide: (done: AbRound[]) => decision(done, defaultBudget, { maxRounds: profile.rounds }) };
       const live = await measureLoad((gateway) => measure(app, gateway, level, timing), candidate.gateway, reference.gateway, measurements, { bounds, signal: abort.signal });
-      if (condition.ofAllowed === 0) holdUs = allowedHoldUs(measurements.reference!);
+      if (condition.ofAllowed === 0) {
+        const { p95Us, rps } = measurements.reference!;
+        holdUs = allowedHoldUs({ p95Us, meanUs: level.model === 'closed' ? (level.concurrency / rps) * 1e6 : 0, closed: level.model === 'closed' });
+      }
       const paired = judge(asRecord(live, measurements), undefined);
       const took = { stored: { rounds: 1, seconds: profile.durationSeconds + profile.warmupSeconds }, live: { rounds: measurements.sequence?.rounds ?? Number.NaN, seconds: measurements.sequence?.seconds ?? Number.NaN } };
       for (const [mode, result, cost] of [['stored baseline', alone, took.stored], ['live A/B', paired, took.live]] as const) {

@@ -46,10 +46,9 @@ export async function measureLoad(
   const alone = { reference: await run(reference), candidate: await run(gateway) };
   let stoppedBy: SequenceStop['stoppedBy'] | undefined;
   while (stoppedBy === undefined && !signal?.aborted) {
-    const referenceFirst = rounds.length % 2 === 0;
-    const [ref, candidate] = referenceFirst
-      ? await Promise.all([run(reference), run(gateway)])
-      : await Promise.all([run(gateway), run(reference)]).then(([candidateRun, referenceRun]) => [referenceRun, candidateRun] as const);
+    // Both start now, in the order written: the reference first in even rounds.
+    const started = rounds.length % 2 === 0 ? { ref: run(reference), candidate: run(gateway) } : { candidate: run(gateway), ref: run(reference) };
+    const [ref, candidate] = await Promise.all([started.ref, started.candidate]);
     references.push(ref);
     candidates.push(candidate);
     rounds.push({ reference: summarise(ref), candidate: summarise(candidate) });

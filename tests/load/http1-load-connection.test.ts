@@ -33,6 +33,14 @@ const connectionTo = (port: number, timeoutMs = 5000) =>
 const backend = 'x-echo-backend: ns-a/web/i1\r\n';
 const exchange = (connection: Http1LoadConnection) => new Promise<Outcome>((resolve) => connection.exchange(resolve));
 
+/** Three exchanges, each started from the callback of the one before, as the load loops do. */
+const threeFromCallbacks = (connection: Http1LoadConnection) =>
+  new Promise<Outcome[]>((resolve) => {
+    const seen: Outcome[] = [];
+    const next = () => connection.exchange((outcome) => (seen.push(outcome) === 3 ? resolve(seen) : next()));
+    next();
+  });
+
 describe('Http1LoadConnection', () => {
   it.each([
     { name: 'sized body split across reads', answer: `HTTP/1.1 200 OK\r\n${backend}Content-Length: 10\r\n\r\n0123456789`, outcome: 'ok' },
@@ -64,11 +72,7 @@ describe('Http1LoadConnection', () => {
     const closing = `HTTP/1.1 200 OK\r\n${backend}Content-Length: 0\r\nConnection: close\r\n\r\n`;
     const connection = connectionTo(await answering([closing]));
     try {
-      const outcomes = await new Promise<Outcome[]>((resolve) => {
-        const seen: Outcome[] = [];
-        const next = () => connection.exchange((outcome) => (seen.push(outcome) === 3 ? resolve(seen) : next()));
-        next();
-      });
+      const outcomes = await threeFromCallbacks(connection);
       expect(outcomes).toEqual(['ok', 'ok', 'ok']);
     } finally {
       connection.close();
@@ -94,11 +98,7 @@ describe('Http1LoadConnection', () => {
   it('after unreadable framing, an exchange started from the callback gets a new connection instead of hanging', async () => {
     const connection = connectionTo(await answering([`HTTP/1.1 200 OK\r\n${backend}Transfer-Encoding: chunked\r\n\r\nzz\r\n`]));
     try {
-      const outcomes = await new Promise<Outcome[]>((resolve) => {
-        const seen: Outcome[] = [];
-        const next = () => connection.exchange((outcome) => (seen.push(outcome) === 3 ? resolve(seen) : next()));
-        next();
-      });
+      const outcomes = await threeFromCallbacks(connection);
       expect(outcomes).toEqual(['error', 'error', 'error']);
     } finally {
       connection.close();
